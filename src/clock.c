@@ -1,0 +1,99 @@
+#include "config.h"
+
+#include <assert.h>
+#include <stddef.h>
+
+#include "clock.h"
+
+void
+clock_init(struct clock *c)
+{
+	c->now = 0;
+	c->armed_count = 0;
+	c->head = NULL;
+}
+
+void
+timer_init(struct timer *t, timer_cb *fire, void *arg)
+{
+	t->when = VT_NEVER;
+	t->order = 0;
+	t->fire = fire;
+	t->arg = arg;
+	t->next = NULL;
+	t->armed = false;
+}
+
+static bool
+timer_before(const struct timer *a, const struct timer *b)
+{
+	return a->when < b->when || (a->when == b->when && a->order < b->order);
+}
+
+/* Arm t to fire at virtual time when (re-arming moves it). */
+void
+clock_arm(struct clock *c, struct timer *t, vtime_t when)
+{
+	struct timer	**pp;
+
+	assert(when >= c->now);
+	clock_cancel(c, t);
+	t->when = when;
+	t->order = c->armed_count++;
+	t->armed = true;
+	for (pp = &c->head; *pp != NULL && timer_before(*pp, t); pp = &(*pp)->next)
+		;
+	t->next = *pp;
+	*pp = t;
+}
+
+void
+clock_cancel(struct clock *c, struct timer *t)
+{
+	struct timer	**pp;
+
+	if (!t->armed)
+		return;
+	for (pp = &c->head; *pp != t; pp = &(*pp)->next)
+		assert(*pp != NULL);
+	*pp = t->next;
+	t->next = NULL;
+	t->armed = false;
+	t->when = VT_NEVER;
+}
+
+/* When the earliest timer is due, or VT_NEVER. */
+vtime_t
+clock_next(const struct clock *c)
+{
+	return c->head != NULL ? c->head->when : VT_NEVER;
+}
+
+/*
+ * Fire the earliest timer if it is due no later than limit, moving the
+ * clock to its time.  Returns whether one fired.
+ */
+bool
+clock_fire_next(struct clock *c, vtime_t limit)
+{
+	struct timer	*t = c->head;
+
+	if (t == NULL || t->when > limit)
+		return false;
+	c->head = t->next;
+	t->next = NULL;
+	t->armed = false;
+	c->now = t->when;
+	t->when = VT_NEVER;
+	t->fire(t, t->arg);
+	return true;
+}
+
+/* Move the clock forward to when, which no armed timer precedes. */
+void
+clock_advance(struct clock *c, vtime_t when)
+{
+	assert(when >= c->now);
+	assert(c->head == NULL || c->head->when >= when);
+	c->now = when;
+}

@@ -1,0 +1,172 @@
+#include "config.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "journal.h"
+#include "util.h"
+
+void
+journal_init(struct journal *j)
+{
+	memset(j, 0, sizeof *j);
+}
+
+void
+journal_clear(struct journal *j)
+{
+	for (size_t i = 0; i < j->nev; i++)
+		free(j->ev[i].text);
+	for (size_t i = 0; i < j->nsegs; i++)
+		free(j->segs[i].bytes);
+	j->nev = 0;
+	j->nsegs = 0;
+	j->have_base[0] = j->have_base[1] = false;
+}
+
+void
+journal_free(struct journal *j)
+{
+	journal_clear(j);
+	free(j->ev);
+	free(j->segs);
+	memset(j, 0, sizeof *j);
+}
+
+/* Append an event; text (printf-style, may be NULL) is copied. */
+struct jevent *
+journal_add(struct journal *j, enum jev_type type, vtime_t t, enum side side,
+    const char *fmt, ...)
+{
+	struct jevent	*e;
+	va_list		 ap;
+
+	if (j->nev == j->evcap) {
+		j->evcap = j->evcap ? j->evcap * 2 : 256;
+		j->ev = xreallocarray(j->ev, j->evcap, sizeof *j->ev);
+	}
+	e = &j->ev[j->nev++];
+	memset(e, 0, sizeof *e);
+	e->type = type;
+	e->t = t;
+	e->side = side;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		e->text = xvasprintf(fmt, ap);
+		va_end(ap);
+	}
+	return e;
+}
+
+static struct jseg *
+new_seg(struct journal *j, enum dir dir, const uint8_t *bytes, size_t n,
+    vtime_t t)
+{
+	struct jseg	*s;
+
+	if (j->nsegs == j->segcap) {
+		j->segcap = j->segcap ? j->segcap * 2 : 64;
+		j->segs = xreallocarray(j->segs, j->segcap, sizeof *j->segs);
+	}
+	s = &j->segs[j->nsegs];
+	memset(s, 0, sizeof *s);
+	s->id = (int)++j->nsegs;
+	s->dir = dir;
+	s->bytes = xmalloc(n ? n : 1);
+	memcpy(s->bytes, bytes, n);
+	s->nbytes = n;
+	s->sent = t;
+	return s;
+}
+
+/*
+ * Record a segment put on the link and its "sent" event; returns its
+ * index.  Segments an endpoint sends set the relative base of their
+ * direction: the first one sent that way, or a SYN with a new ISN (a new
+ * connection), as Wireshark numbers a new stream.
+ */
+int
+journal_add_seg(struct journal *j, enum dir dir, const struct segment *seg,
+    const uint8_t *bytes, size_t n, bool injected, vtime_t t)
+{
+	struct jseg	*s = new_seg(j, dir, bytes, n, t);
+	int		 idx = s->id - 1;
+
+	s->seg = *seg;
+	s->valid = true;
+	s->decoded = true;
+	s->injected = injected;
+	if (!injected && (!j->have_base[dir] ||
+	    ((seg->flags & TH_SYN) && seg->seq != j->base[dir]))) {
+		j->base[dir] = seg->seq;
+		j->have_base[dir] = true;
+	}
+	s->rel_seq = journal_rel(j, dir, seg->seq);
+	s->rel_ack_known = journal_rel_known(j, !dir);
+	s->rel_ack = journal_rel(j, !dir, seg->ack);
+	journal_seg_event(j, t, idx, FATE_SENT);
+	return idx;
+}
+
+/* Record a datagram the wire refused, with the reason (static text). */
+int
+journal_add_raw(struct journal *j, enum dir dir, const uint8_t *bytes,
+    size_t n, const char *why, vtime_t t)
+{
+	struct jseg	*s = new_seg(j, dir, bytes, n, t);
+
+	s->valid = false;
+	s->injected = true;
+	s->why = why;
+	segment_init(&s->seg);
+	return s->id - 1;
+}
+
+void
+journal_seg_event(struct journal *j, vtime_t t, int idx, enum fate fate)
+{
+	struct jevent	*e;
+
+	assert(idx >= 0 && (size_t)idx < j->nsegs);
+	e = journal_add(j, JE_SEG, t, (enum side)j->segs[idx].dir, NULL);
+	e->u.seg.id = idx;
+	e->u.seg.fate = fate;
+}
+
+/* A sequence number of direction dir, relative to that direction's base. */
+uint32_t
+journal_rel(const struct journal *j, enum dir dir, uint32_t v)
+{
+	return j->have_base[dir] ? v - j->base[dir] : v;
+}
+
+bool
+journal_rel_known(const struct journal *j, enum dir dir)
+{
+	return j->have_base[dir];
+}
+
+const char *
+side_name(enum side s)
+{
+	return s == SIDE_CLIENT ? "client" : s == SIDE_SERVER ? "server" : "-";
+}
+
+const char *
+dir_name(enum dir d)
+{
+	return d == DIR_C2S ? "C>S" : "S>C";
+}
+
+const char *
+fate_name(enum fate f)
+{
+	static const char *const names[] = {
+		"sent", "delivered", "dropped", "duplicated", "ignored"
+	};
+
+	return names[f];
+}

@@ -1,0 +1,259 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "link.h"
+#include "util.h"
+
+static void	flight_due(struct timer *, void *);
+
+void
+link_init(struct link *l, struct clock *c, const struct link_ops *ops,
+    void *ctx)
+{
+	memset(l, 0, sizeof *l);
+	l->clock = c;
+	l->ops = ops;
+	l->ctx = ctx;
+}
+
+static void
+flight_free(struct link *l, struct flight *f)
+{
+	struct flight	**pp;
+
+	clock_cancel(l->clock, &f->timer);
+	for (pp = &l->flights; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	}
+	free(f->bytes);
+	free(f);
+}
+
+void
+link_free(struct link *l)
+{
+	struct link_rule	*r;
+
+	while (l->flights != NULL)
+		flight_free(l, l->flights);
+	while ((r = l->rules) != NULL) {
+		l->rules = r->next;
+		free(r);
+	}
+}
+
+void
+link_add_rule(struct link *l, enum rule_kind kind, enum dir dir,
+    uint8_t flags, bool standing, vtime_t extra)
+{
+	struct link_rule	*r = xcalloc(1, sizeof *r), **pp;
+
+	r->kind = kind;
+	r->dir = dir;
+	r->flags = flags;
+	r->standing = standing;
+	r->extra = extra;
+	for (pp = &l->rules; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = r;
+}
+
+/*
+ * Remove the rules of a kind for a direction (dir -1: both).  Returns how
+ * many went.
+ */
+int
+link_clear_rules(struct link *l, enum rule_kind kind, int dir)
+{
+	struct link_rule	**pp = &l->rules, *r;
+	int			  n = 0;
+
+	while ((r = *pp) != NULL) {
+		if (r->kind == kind && (dir == -1 || (int)r->dir == dir)) {
+			*pp = r->next;
+			free(r);
+			n++;
+		} else
+			pp = &r->next;
+	}
+	return n;
+}
+
+/* The first rule for this segment, used up unless it is standing. */
+static bool
+take_rule(struct link *l, enum dir dir, uint8_t flags, struct link_rule *out)
+{
+	struct link_rule	**pp, *r;
+
+	for (pp = &l->rules; (r = *pp) != NULL; pp = &r->next) {
+		if (r->dir != dir || (flags & r->flags) != r->flags)
+			continue;
+		*out = *r;
+		if (!r->standing) {
+			*pp = r->next;
+			free(r);
+		}
+		return true;
+	}
+	return false;
+}
+
+static struct flight *
+new_flight(struct link *l, int seg, enum dir dir, const uint8_t *bytes,
+    size_t n)
+{
+	struct flight	*f = xcalloc(1, sizeof *f), **pp;
+
+	f->link = l;
+	f->seg = seg;
+	f->dir = dir;
+	f->bytes = xmalloc(n ? n : 1);
+	memcpy(f->bytes, bytes, n);
+	f->nbytes = n;
+	f->sent = l->clock->now;
+	f->arrive = VT_NEVER;
+	timer_init(&f->timer, flight_due, f);
+	/* Kept in the order sent, so the view lists them that way. */
+	for (pp = &l->flights; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = f;
+	return f;
+}
+
+static void
+schedule(struct flight *f, vtime_t when)
+{
+	f->arrive = when;
+	clock_arm(f->link->clock, &f->timer, when);
+}
+
+/*
+ * Put a segment (journal index seg, its wire bytes) on the link, applying
+ * the first rule that matches it.
+ */
+void
+link_send(struct link *l, int seg, enum dir dir, uint8_t flags,
+    const uint8_t *bytes, size_t n)
+{
+	struct flight		*f = new_flight(l, seg, dir, bytes, n), *copy;
+	struct link_rule	 r;
+	vtime_t			 at = l->clock->now + l->latency;
+
+	if (!take_rule(l, dir, flags, &r)) {
+		schedule(f, at);
+		return;
+	}
+	switch (r.kind) {
+	case RULE_DROP:
+		f->drop = true;
+		schedule(f, at);
+		break;
+	case RULE_DUP:
+		schedule(f, at);
+		copy = new_flight(l, seg, dir, bytes, n);
+		copy->copy = true;
+		schedule(copy, at + r.extra);
+		break;
+	case RULE_DELAY:
+		schedule(f, at + r.extra);
+		break;
+	case RULE_REORDER:
+		f->reorder = true;
+		break;
+	case RULE_HOLD:
+		f->held = true;
+		break;
+	}
+}
+
+/*
+ * A segment's time has come: first let go of any segment sent earlier that
+ * was told to wait for a later one, so that it arrives right after this,
+ * then hand this one over.
+ */
+static void
+flight_due(struct timer *t, void *arg)
+{
+	struct flight	*f = arg, *o;
+	struct link	*l = f->link;
+
+	/* The list is in the order sent: only those before f wait for it. */
+	for (o = l->flights; o != NULL && o != f; o = o->next) {
+		if (o->reorder && o->dir == f->dir) {
+			o->reorder = false;
+			schedule(o, l->clock->now);
+		}
+	}
+	if (f->drop)
+		l->ops->lost(l->ctx, f);
+	else
+		l->ops->arrive(l->ctx, f);
+	flight_free(l, f);
+}
+
+/*
+ * Let held segments go (dir -1: both ways).  Each arrives when it would
+ * have, or now if that time has passed.  Returns how many.
+ */
+int
+link_release(struct link *l, int dir)
+{
+	int	 n = 0;
+
+	for (struct flight *f = l->flights; f != NULL; f = f->next) {
+		if (!f->held || (dir != -1 && (int)f->dir != dir))
+			continue;
+		f->held = false;
+		schedule(f, f->sent + l->latency > l->clock->now ?
+		    f->sent + l->latency : l->clock->now);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A reordered segment normally waits for the next one sent its way; when
+ * nothing else is left to happen, it arrives after all.
+ */
+int
+link_release_reordered(struct link *l)
+{
+	int	 n = 0;
+
+	for (struct flight *f = l->flights; f != NULL; f = f->next) {
+		if (f->reorder) {
+			f->reorder = false;
+			schedule(f, l->clock->now);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Segments on the link; held ones count only if asked. */
+size_t
+link_in_flight(const struct link *l, bool count_held)
+{
+	size_t	 n = 0;
+
+	for (const struct flight *f = l->flights; f != NULL; f = f->next) {
+		if (count_held || (!f->held && !f->reorder))
+			n++;
+	}
+	return n;
+}
+
+const char *
+rule_name(enum rule_kind k)
+{
+	static const char *const names[] = {
+		"drop", "dup", "delay", "reorder", "hold"
+	};
+
+	return names[k];
+}

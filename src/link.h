@@ -1,0 +1,85 @@
+/*
+ * The link: segments in flight between the two endpoints, and the rules
+ * that decide their fate (drop, duplicate, delay, reorder, hold).
+ *
+ * A segment is in flight for the link's latency.  A rule set by the script
+ * or the learner ("drop next s2c FIN") applies to the next segment sent
+ * that way carrying those flags, and is then used up; a standing rule
+ * ("drop all c2s") applies until removed.  A dropped segment still travels
+ * half the picture: it is lost where it would have arrived, so the view
+ * can show it stop, and the journal says "dropped" then.
+ */
+#ifndef SYNFIN_LINK_H
+#define SYNFIN_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "journal.h"
+
+enum rule_kind {
+	RULE_DROP,
+	RULE_DUP,
+	RULE_DELAY,
+	RULE_REORDER,
+	RULE_HOLD,
+};
+
+struct link_rule {
+	enum rule_kind	 kind;
+	enum dir	 dir;
+	uint8_t		 flags;		/* the segment must carry all of these */
+	bool		 standing;	/* applies until removed */
+	vtime_t		 extra;		/* delay, or the copy's lag for dup */
+	struct link_rule *next;
+};
+
+struct link;
+
+struct flight {
+	struct link	*link;
+	int		 seg;		/* journal index */
+	enum dir	 dir;
+	uint8_t		*bytes;
+	size_t		 nbytes;
+	vtime_t		 sent;
+	vtime_t		 arrive;	/* VT_NEVER while held */
+	bool		 drop;		/* lost on arrival */
+	bool		 copy;		/* the second copy of a duplicated segment */
+	bool		 held;		/* waits for link_release */
+	bool		 reorder;	/* waits for the next segment that way */
+	struct timer	 timer;
+	struct flight	*next;
+};
+
+/* What the link asks of its owner when a segment's time has come. */
+struct link_ops {
+	void	(*arrive)(void *, struct flight *);	/* deliver the bytes */
+	void	(*lost)(void *, struct flight *);	/* journal the drop */
+};
+
+struct link {
+	struct clock		*clock;
+	const struct link_ops	*ops;
+	void			*ctx;
+	vtime_t			 latency;
+	struct link_rule	*rules;
+	struct flight		*flights;
+};
+
+void	 link_init(struct link *, struct clock *, const struct link_ops *,
+	     void *);
+void	 link_free(struct link *);
+void	 link_add_rule(struct link *, enum rule_kind, enum dir, uint8_t, bool,
+	     vtime_t);
+int	 link_clear_rules(struct link *, enum rule_kind, int);
+void	 link_send(struct link *, int, enum dir, uint8_t, const uint8_t *,
+	     size_t);
+int	 link_release(struct link *, int);
+int	 link_release_reordered(struct link *);
+size_t	 link_in_flight(const struct link *, bool);
+const char *rule_name(enum rule_kind);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * The two profiles.  The linux numbers are the kernel's defaults (sysctl
+ * names in the comments) as seen on loopback with a 6.x kernel; the
+ * rfc9293 numbers are the RFC's, or RFC 6298's and RFC 1122's where RFC
+ * 9293 defers to them.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "profile.h"
+
+const struct profile profiles[NPROFILES] = {
+	[PROFILE_LINUX] = {
+		.id = PROFILE_LINUX,
+		.name = "linux",
+		/* A loopback segment takes tens of microseconds. */
+		.latency = VT_US(50),
+		/* TCP_TIMEWAIT_LEN is a fixed 60 s: MSL 30 s, as 2MSL. */
+		.msl = VT_SEC(30),
+		.rto_initial = VT_SEC(1),		/* TCP_TIMEOUT_INIT */
+		/* tcp_rto_min_us: the floor under RTTVAR, so loopback's
+		 * RTO is about 200 ms where RFC 6298 says 1 s. */
+		.rto_min = VT_MS(200),
+		.rto_max = VT_SEC(120),			/* TCP_RTO_MAX */
+		.synack_timeout = VT_SEC(1),
+		.syn_retries = 6,			/* tcp_syn_retries */
+		.synack_retries = 5,			/* tcp_synack_retries */
+		.retries2 = 15,				/* tcp_retries2 */
+		.orphan_retries = 8,			/* tcp_orphan_retries 0 */
+		/* tcp_fin_timeout: an orphaned FIN_WAIT_2 is not kept
+		 * forever; the RFC has no such timer. */
+		.fin_timeout = VT_SEC(60),
+		.keepalive_idle = VT_SEC(7200),		/* tcp_keepalive_time */
+		.keepalive_intvl = VT_SEC(75),		/* tcp_keepalive_intvl */
+		.keepalive_probes = 9,			/* tcp_keepalive_probes */
+		/* Linux delays ACKs (40 ms on loopback) once a connection
+		 * looks interactive, and always for a FIN; that is what
+		 * lets the FIN+ACK of a quick close merge into one. */
+		.delayed_ack = true,
+		.delack_min = VT_MS(40),		/* TCP_DELACK_MIN */
+		.delack_max = VT_MS(200),		/* TCP_DELACK_MAX */
+		.ato_min = VT_MS(40),			/* TCP_ATO_MIN */
+		/* tcp_send_active_reset sends RST+ACK; RFC 9293's ABORT
+		 * sends a bare RST. */
+		.rst_ack_on_abort = true,
+		/* RFC 1122 4.2.2.13 (and RFC 9293 3.6, SHLD-2): data lost
+		 * to a closed socket is reported with a RST.  Linux does;
+		 * the textbook state machine does not show it. */
+		.rst_on_unread_close = true,
+		.rst_on_data_after_close = true,
+		.psh_on_data = true,
+		/* The listening socket lives on beside its connections. */
+		.listener_stays = true,
+		.challenge_ack_rst = true,
+		.challenge_ack_syn = true,
+		/* lo's MTU is 65536; tcp_rmem[2] of 32 MiB gives wscale 10. */
+		.mss = 65495,
+		.timestamps = true,
+		.sack_ok = true,
+		.wscale = 10,
+		.syn_win = 65495,
+		.synack_win = 65483,
+		.rcv_buf = 65536,
+		.iw_segments = 10,
+	},
+	[PROFILE_RFC9293] = {
+		.id = PROFILE_RFC9293,
+		.name = "rfc9293",
+		.latency = VT_US(50),
+		/* RFC 9293 3.4.2: MSL is taken to be 2 minutes. */
+		.msl = VT_SEC(120),
+		/* RFC 6298 2.1 and 2.4: 1 s initially, never below 1 s;
+		 * 2.5: a maximum of at least 60 s. */
+		.rto_initial = VT_SEC(1),
+		.rto_min = VT_SEC(1),
+		.rto_max = VT_SEC(60),
+		.synack_timeout = VT_SEC(1),
+		/* RFC 9293 3.8.3 (MUST-20, MUST-21): R2 for a SYN at least
+		 * 3 minutes, for data at least 100 s.  Retries 7 gives up
+		 * at 183 s, retries 6 at 123 s. */
+		.syn_retries = 7,
+		.synack_retries = 7,
+		.retries2 = 6,
+		.orphan_retries = 6,
+		.fin_timeout = 0,
+		/* RFC 9293 3.8.4: keep-alive idle at least two hours. */
+		.keepalive_idle = VT_SEC(7200),
+		.keepalive_intvl = VT_SEC(75),
+		.keepalive_probes = 9,
+		/* The textbook acknowledges every segment at once. */
+		.delayed_ack = false,
+		.delack_min = VT_MS(200),
+		.delack_max = VT_MS(500),
+		.ato_min = VT_MS(200),
+		.rst_ack_on_abort = false,
+		.rst_on_unread_close = false,
+		.rst_on_data_after_close = false,
+		.psh_on_data = false,
+		.listener_stays = false,
+		.challenge_ack_rst = true,
+		.challenge_ack_syn = true,
+		/* RFC 9293 3.7.1: an MSS option in every SYN; an Ethernet
+		 * path, so 1460.  No other options. */
+		.mss = 1460,
+		.timestamps = false,
+		.sack_ok = false,
+		.wscale = -1,
+		.syn_win = 65535,
+		.synack_win = 65535,
+		.rcv_buf = 65535,
+		.iw_segments = 4,
+	},
+};
+
+const struct profile *
+profile_find(const char *name)
+{
+	for (int i = 0; i < NPROFILES; i++) {
+		if (strcmp(profiles[i].name, name) == 0)
+			return &profiles[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,448 @@
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "trace.h"
+#include "util.h"
+
+int
+run_init(struct run *r, struct script *s, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	r->script = s;
+	return sim_init(&r->sim, PROFILE_LINUX, err, errlen);
+}
+
+void
+run_free(struct run *r)
+{
+	sim_free(&r->sim);
+}
+
+/* The script cannot go on: say where and why. */
+static void __attribute__((format(printf, 3, 4)))
+run_error(struct run *r, const struct cmd *c, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	r->bad = true;
+	n = snprintf(r->err, sizeof r->err, "%s:%d:%d: ", r->script->path,
+	    c->line, c->col);
+	if (n < 0 || (size_t)n >= sizeof r->err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->err + n, sizeof r->err - n, fmt, ap);
+	va_end(ap);
+}
+
+static bool
+over_budget(struct run *r, const struct cmd *c)
+{
+	if (r->sim.events <= RUN_EVENTS_MAX)
+		return false;
+	run_error(r, c, "more than %d timer events: a script must come to "
+	    "rest (is a timer set to fire too often?)", RUN_EVENTS_MAX);
+	return true;
+}
+
+/*
+ * Let time run until cond holds.  When nothing is left to happen, a
+ * reordered segment that waited for a successor arrives after all; if
+ * still nothing, the wait ends.  Returns whether cond holds.
+ */
+static bool
+run_while(struct run *r, const struct cmd *c,
+    bool (*cond)(const struct run *, const struct cmd *), vtime_t limit)
+{
+	struct sim	*s = &r->sim;
+
+	while (!cond(r, c)) {
+		if (over_budget(r, c))
+			return false;
+		if (sim_step(s, limit))
+			continue;
+		if (link_release_reordered(&s->link) > 0)
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* Let everything due up to t happen, then stand at t. */
+static bool
+wait_until_time(struct run *r, const struct cmd *c, vtime_t t)
+{
+	while (sim_step(&r->sim, t)) {
+		if (over_budget(r, c))
+			return false;
+	}
+	sim_run_until(&r->sim, t);
+	return true;
+}
+
+static bool
+reached_state(const struct run *r, const struct cmd *c)
+{
+	return r->sim.ep[c->side].state == c->u.state;
+}
+
+static bool
+is_idle(const struct run *r, const struct cmd *c)
+{
+	(void)c;
+	return sim_idle(&r->sim);
+}
+
+static bool
+is_quiet(const struct run *r, const struct cmd *c)
+{
+	(void)c;
+	return sim_quiet(&r->sim);
+}
+
+static void __attribute__((format(printf, 4, 5)))
+expect_result(struct run *r, const struct cmd *c, bool ok, const char *fmt,
+    ...)
+{
+	struct sim	*s = &r->sim;
+	struct jevent	*e;
+	va_list		 ap;
+	char		 what[256];
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	e = journal_add(&s->journal, JE_EXPECT, s->clock.now, c->side,
+	    "%s", what);
+	e->u.expect.ok = ok;
+	e->u.expect.line = c->line;
+	if (!ok) {
+		r->failures++;
+		fprintf(stderr, "%s:%d:%d: expectation failed: %s\n",
+		    r->script->path, c->line, c->col, what);
+	}
+}
+
+/* The last segment an endpoint sent that way. */
+static const struct jseg *
+last_segment(const struct sim *s, enum dir dir)
+{
+	for (size_t i = s->journal.nsegs; i-- > 0; ) {
+		const struct jseg *g = &s->journal.segs[i];
+
+		if (g->dir == dir && g->valid && !g->injected)
+			return g;
+	}
+	return NULL;
+}
+
+static void
+expect_segment(struct run *r, const struct cmd *c)
+{
+	const struct jseg	*g = last_segment(&r->sim, c->dir);
+	char			 want[128], found[128], flags[16];
+	int			 n;
+	bool			 ok;
+
+	n = snprintf(want, sizeof want, "segment %s %s",
+	    c->dir == DIR_C2S ? "c2s" : "s2c",
+	    segment_flags(c->u.seg.flags, flags));
+	if (c->u.seg.fields & FIELD_SEQ)
+		n += snprintf(want + n, sizeof want - n, " seq=%" PRIu32,
+		    c->u.seg.seq);
+	if (c->u.seg.fields & FIELD_ACK)
+		n += snprintf(want + n, sizeof want - n, " ack=%" PRIu32,
+		    c->u.seg.ack);
+	if (c->u.seg.fields & FIELD_LEN)
+		snprintf(want + n, sizeof want - n, " len=%" PRIu32,
+		    c->u.seg.len);
+	if (g == NULL) {
+		expect_result(r, c, false, "%s FAIL (no segment sent that "
+		    "way)", want);
+		return;
+	}
+	ok = g->seg.flags == c->u.seg.flags &&
+	    (!(c->u.seg.fields & FIELD_SEQ) || g->rel_seq == c->u.seg.seq) &&
+	    (!(c->u.seg.fields & FIELD_ACK) || ((g->seg.flags & TH_ACK) &&
+	    g->rel_ack == c->u.seg.ack)) &&
+	    (!(c->u.seg.fields & FIELD_LEN) || g->seg.len == c->u.seg.len);
+	trace_seg_text(found, sizeof found, g);
+	if (ok)
+		expect_result(r, c, true, "%s ok", want);
+	else
+		expect_result(r, c, false, "%s FAIL (found #%d %s)", want,
+		    g->id, found);
+}
+
+static void
+run_set(struct run *r, const struct cmd *c)
+{
+	struct sim	*s = &r->sim;
+	struct profile	*p = &s->prof;
+
+	switch (c->u.set.key) {
+	case SET_SEED:
+	case SET_ISN:
+	case SET_ADDR:
+		if (s->started) {
+			run_error(r, c, "expected this setting before the "
+			    "first call");
+			return;
+		}
+		if (c->u.set.key == SET_SEED)
+			sim_seed(s, c->u.set.n);
+		else if (c->u.set.key == SET_ISN)
+			sim_set_isn(s, c->side, (uint32_t)c->u.set.n);
+		else
+			sim_set_addr(s, c->side, c->u.set.ip, c->u.set.port);
+		break;
+	case SET_LATENCY:
+		p->latency = c->u.set.d[0];
+		s->link.latency = p->latency;
+		break;
+	case SET_MSL:
+		p->msl = c->u.set.d[0];
+		break;
+	case SET_RTO:
+		p->rto_initial = c->u.set.d[0];
+		for (int i = 0; i < NSIDES; i++) {
+			if (s->ep[i].state == TCPS_CLOSED ||
+			    s->ep[i].state == TCPS_LISTEN)
+				s->ep[i].rto = p->rto_initial;
+		}
+		break;
+	case SET_RTO_MIN:
+		p->rto_min = c->u.set.d[0];
+		break;
+	case SET_FIN_TIMEOUT:
+		p->fin_timeout = c->u.set.d[0];
+		break;
+	case SET_SYN_RETRIES:
+		p->syn_retries = (int)c->u.set.n;
+		break;
+	case SET_SYNACK_RETRIES:
+		p->synack_retries = (int)c->u.set.n;
+		break;
+	case SET_RETRIES:
+		p->retries2 = (int)c->u.set.n;
+		p->orphan_retries = (int)c->u.set.n;
+		break;
+	case SET_KEEPALIVE:
+		p->keepalive_idle = c->u.set.d[0];
+		p->keepalive_intvl = c->u.set.d[1];
+		p->keepalive_probes = (int)c->u.set.n;
+		break;
+	case SET_DELACK:
+		p->delayed_ack = c->u.set.n != 0;
+		break;
+	}
+}
+
+/* Relative numbers of an inject, made absolute for the wire. */
+static void
+run_inject(struct run *r, const struct cmd *c)
+{
+	struct sim	*s = &r->sim;
+	struct segment	 seg;
+	enum dir	 d = c->dir;
+
+	segment_init(&seg);
+	seg.flags = c->u.seg.flags;
+	seg.seq = c->u.seg.seq + (s->journal.have_base[d] ?
+	    s->journal.base[d] : 0);
+	if (!(c->u.seg.fields & FIELD_SEQ))
+		seg.seq = s->ep[d].snd_nxt;
+	if (seg.flags & TH_ACK) {
+		seg.ack = c->u.seg.ack + (s->journal.have_base[!d] ?
+		    s->journal.base[!d] : 0);
+		if (!(c->u.seg.fields & FIELD_ACK))
+			seg.ack = s->ep[d].rcv_nxt;
+	}
+	seg.len = c->u.seg.len;
+	seg.win = c->u.seg.fields & FIELD_WIN ? c->u.seg.win : 512;
+	sim_inject(s, d, &seg);
+}
+
+static void
+run_ask(struct run *r, const struct cmd *c)
+{
+	struct sim	*s = &r->sim;
+	struct jevent	*e;
+	char		*text = xasprintf("%s", c->u.ask.text);
+
+	for (int i = 0; i < c->u.ask.nchoices; i++) {
+		char	*t = xasprintf("%s %s%d)%s", text, i == 0 ? "|" : "",
+		    i + 1, c->u.ask.choices[i]);
+
+		free(text);
+		text = t;
+	}
+	e = journal_add(&s->journal, JE_ASK, s->clock.now, SIDE_NONE,
+	    "%s | answer %s", text, c->u.ask.choices[c->u.ask.answer]);
+	snprintf(e->u.say.lang, sizeof e->u.say.lang, "%s",
+	    lang_name(c->u.ask.lang));
+	free(text);
+}
+
+/*
+ * Run the next command.  Returns false when there is none left or the
+ * script has gone wrong (r->bad).
+ */
+bool
+run_command(struct run *r)
+{
+	struct sim		*s = &r->sim;
+	const struct cmd	*c;
+	struct jevent		*e;
+	bool			 ok;
+
+	if (r->bad || r->pc >= r->script->ncmds)
+		return false;
+	c = &r->script->cmds[r->pc++];
+	if (c->at >= 0) {
+		if (c->at < s->clock.now) {
+			run_error(r, c, "expected a time after the present "
+			    "(%.3f s), found @%.3f", s->clock.now / 1e6,
+			    c->at / 1e6);
+			return false;
+		}
+		if (!wait_until_time(r, c, c->at))
+			return false;
+	}
+	switch (c->type) {
+	case CMD_TITLE:
+		break;
+	case CMD_PROFILE:
+		if (s->started) {
+			run_error(r, c, "expected the profile before the first "
+			    "call");
+			return false;
+		}
+		sim_set_profile(s, (enum profile_id)c->u.profile);
+		break;
+	case CMD_SET:
+		run_set(r, c);
+		break;
+	case CMD_CALL:
+		sim_call(s, c->side, c->u.call.call, c->u.call.call ==
+		    CALL_KEEPALIVE ? c->u.call.on : c->u.call.n);
+		break;
+	case CMD_RULE:
+		link_add_rule(&s->link, c->u.rule.kind, c->dir,
+		    c->u.rule.flags, c->u.rule.standing, c->u.rule.extra);
+		break;
+	case CMD_RULE_CLEAR:
+		link_clear_rules(&s->link, RULE_DROP, c->u.rule.dir);
+		break;
+	case CMD_RELEASE:
+		link_release(&s->link, c->u.rule.dir);
+		break;
+	case CMD_WAIT:
+		wait_until_time(r, c, s->clock.now + c->u.wait);
+		break;
+	case CMD_WAIT_UNTIL:
+		if (!run_while(r, c, reached_state, s->clock.now +
+		    RUN_WAIT_MAX) && !r->bad)
+			expect_result(r, c, false, "%s reaches %s FAIL (still "
+			    "%s, nothing more happens)", side_name(c->side),
+			    tcp_state_names[c->u.state],
+			    tcp_state_names[s->ep[c->side].state]);
+		break;
+	case CMD_WAIT_IDLE:
+		run_while(r, c, is_idle, VT_NEVER);
+		break;
+	case CMD_SAY:
+		e = journal_add(&s->journal, JE_SAY, s->clock.now, SIDE_NONE,
+		    "%s", c->u.text.text);
+		snprintf(e->u.say.lang, sizeof e->u.say.lang, "%s",
+		    lang_name(c->u.text.lang));
+		break;
+	case CMD_PAUSE:
+		journal_add(&s->journal, JE_PAUSE, s->clock.now, SIDE_NONE,
+		    NULL);
+		break;
+	case CMD_ASK:
+		run_ask(r, c);
+		break;
+	case CMD_EXPECT_STATE:
+		ok = s->ep[c->side].state == c->u.state;
+		expect_result(r, c, ok, "%s %s %s%s%s%s", side_name(c->side),
+		    tcp_state_names[c->u.state], ok ? "ok" : "FAIL",
+		    ok ? "" : " (found ", ok ? "" :
+		    tcp_state_names[s->ep[c->side].state], ok ? "" : ")");
+		break;
+	case CMD_EXPECT_SEGMENT:
+		expect_segment(r, c);
+		break;
+	case CMD_EXPECT_ERROR: {
+		const char	*got = s->last_error[c->side] == TE_NONE ?
+		    "none" : tcp_error_names[s->last_error[c->side]];
+
+		ok = strcmp(got, c->u.err) == 0;
+		expect_result(r, c, ok, "%s error %s %s%s%s%s",
+		    side_name(c->side), c->u.err, ok ? "ok" : "FAIL",
+		    ok ? "" : " (found ", ok ? "" : got, ok ? "" : ")");
+		break;
+	}
+	case CMD_EXPECT_READ:
+		ok = s->read_total[c->side] == c->u.count;
+		expect_result(r, c, ok, "%s read %" PRIu64 " %s (%" PRIu64 ")",
+		    side_name(c->side), c->u.count, ok ? "ok" : "FAIL",
+		    s->read_total[c->side]);
+		break;
+	case CMD_EXPECT_IGNORED: {
+		uint64_t	 n = s->ignored[0] + s->ignored[1];
+
+		ok = n == c->u.count;
+		expect_result(r, c, ok, "ignored %" PRIu64 " %s (%" PRIu64 ")",
+		    c->u.count, ok ? "ok" : "FAIL", n);
+		break;
+	}
+	case CMD_INJECT:
+		run_inject(r, c);
+		break;
+	case CMD_INJECT_BAD:
+		for (uint32_t i = 0; i < c->u.bad.count; i++)
+			sim_inject_bad(s, c->dir, c->u.bad.kind);
+		break;
+	}
+	if (s->failure[0] != '\0')
+		run_error(r, c, "%s", s->failure);
+	return !r->bad;
+}
+
+/*
+ * After the last command: run on until the connection is quiet, nothing
+ * in flight and no ACK owed.  Timers still pending are left for the
+ * trace to list.
+ */
+void
+run_finish(struct run *r)
+{
+	struct cmd	 end;
+
+	if (r->bad)
+		return;
+	memset(&end, 0, sizeof end);
+	end.line = r->script->ncmds ? r->script->cmds[r->script->ncmds -
+	    1].line : 1;
+	end.col = 1;
+	run_while(r, &end, is_quiet, VT_NEVER);
+}
+
+enum run_status
+run_all(struct run *r)
+{
+	while (run_command(r))
+		;
+	run_finish(r);
+	if (r->bad)
+		return RUN_BAD;
+	return r->failures > 0 ? RUN_FAILED : RUN_OK;
+}

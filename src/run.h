@@ -1,0 +1,39 @@
+/*
+ * Running a script: its commands, in order, against a simulation.  The
+ * headless runner (synfin run) goes straight through; the interactive
+ * view drives the same thing one command at a time.
+ */
+#ifndef SYNFIN_RUN_H
+#define SYNFIN_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "script.h"
+#include "sim.h"
+
+#define RUN_EVENTS_MAX	5000000		/* timers one run may fire */
+#define RUN_WAIT_MAX	VT_SEC(86400)	/* a wait until that never ends */
+
+enum run_status {
+	RUN_OK,		/* every expect held */
+	RUN_FAILED,	/* an expect did not */
+	RUN_BAD,	/* the script cannot be run as written */
+};
+
+struct run {
+	struct script	*script;
+	struct sim	 sim;
+	size_t		 pc;		/* the next command */
+	int		 failures;
+	bool		 bad;
+	char		 err[512];
+};
+
+int		 run_init(struct run *, struct script *, char *, size_t);
+void		 run_free(struct run *);
+bool		 run_command(struct run *);
+void		 run_finish(struct run *);
+enum run_status	 run_all(struct run *);
+
+#endif

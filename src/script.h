@@ -1,0 +1,152 @@
+/*
+ * Scripts: lessons, test scenarios and recordings share one language
+ * (DESIGN section 5).  This module only reads them: it turns text into a
+ * list of commands, or into a "file:line:col: what was expected" error.
+ * Running them is sim.c's and run.c's business.
+ */
+#ifndef SYNFIN_SCRIPT_H
+#define SYNFIN_SCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "journal.h"
+#include "link.h"
+#include "tcp.h"
+
+enum lang {
+	LANG_EN,
+	LANG_ZH,
+};
+#define NLANGS 2
+
+enum cmd_type {
+	CMD_TITLE,
+	CMD_PROFILE,
+	CMD_SET,
+	CMD_CALL,		/* a side's application acts */
+	CMD_RULE,		/* drop/dup/delay/reorder/hold next|all */
+	CMD_RULE_CLEAR,		/* drop none [DIR] */
+	CMD_RELEASE,
+	CMD_WAIT,
+	CMD_WAIT_UNTIL,
+	CMD_WAIT_IDLE,
+	CMD_SAY,
+	CMD_PAUSE,
+	CMD_ASK,
+	CMD_EXPECT_STATE,
+	CMD_EXPECT_SEGMENT,
+	CMD_EXPECT_ERROR,
+	CMD_EXPECT_READ,
+	CMD_EXPECT_IGNORED,
+	CMD_INJECT,		/* a crafted segment */
+	CMD_INJECT_BAD,		/* datagrams that are not valid segments */
+};
+
+enum set_key {
+	SET_SEED,
+	SET_ISN,
+	SET_LATENCY,
+	SET_MSL,
+	SET_RTO,
+	SET_RTO_MIN,
+	SET_ADDR,
+	SET_FIN_TIMEOUT,
+	SET_SYN_RETRIES,
+	SET_SYNACK_RETRIES,
+	SET_RETRIES,
+	SET_KEEPALIVE,
+	SET_DELACK,
+};
+
+enum bad_kind {
+	BAD_GARBAGE,		/* random octets */
+	BAD_SHORT,		/* shorter than a header */
+	BAD_CHECKSUM,		/* a good segment with its checksum spoiled */
+	BAD_PORT,		/* a good segment for other ports */
+	BAD_STRANGER,		/* a good segment from another address */
+};
+
+/* Which sequence-number fields an expect or inject names. */
+#define FIELD_SEQ	0x01
+#define FIELD_ACK	0x02
+#define FIELD_LEN	0x04
+#define FIELD_WIN	0x08
+
+struct cmd {
+	enum cmd_type	 type;
+	int		 line;
+	int		 col;
+	vtime_t		 at;		/* @time, or -1 */
+	enum side	 side;
+	enum dir	 dir;
+	union {
+		struct {
+			enum lang	 lang;
+			char		*text;
+		} text;			/* title, say */
+		int		 profile;	/* enum profile_id */
+		struct {
+			enum set_key	 key;
+			uint64_t	 n;
+			vtime_t		 d[2];
+			uint32_t	 ip;
+			uint16_t	 port;
+		} set;
+		struct {
+			enum tcp_call	 call;
+			uint32_t	 n;		/* send/read octets */
+			bool		 has_n;
+			bool		 on;		/* keepalive on|off */
+		} call;
+		struct {
+			enum rule_kind	 kind;
+			uint8_t		 flags;
+			bool		 standing;
+			vtime_t		 extra;
+			int		 dir;		/* -1: both (release, clear) */
+		} rule;
+		vtime_t		 wait;
+		enum tcp_state	 state;		/* wait until, expect state */
+		struct {
+			enum lang	 lang;
+			char		*text;
+			char	       **choices;
+			int		 nchoices;
+			int		 answer;	/* index into choices */
+			char		*why;
+		} ask;
+		struct {
+			uint8_t		 flags;
+			uint8_t		 fields;
+			uint32_t	 seq;
+			uint32_t	 ack;
+			uint32_t	 len;
+			uint16_t	 win;
+		} seg;				/* expect segment, inject */
+		struct {
+			enum bad_kind	 kind;
+			uint32_t	 count;
+		} bad;
+		char		*err;		/* expect error: "ECONNRESET" */
+		uint64_t	 count;		/* expect read, expect ignored */
+	} u;
+};
+
+struct script {
+	char		*path;
+	struct cmd	*cmds;
+	size_t		 ncmds;
+	char		*title[NLANGS];
+};
+
+struct script	*script_parse(const char *, const char *, size_t, char *,
+		     size_t);
+struct script	*script_load(const char *, char *, size_t);
+void		 script_free(struct script *);
+const char	*lang_name(enum lang);
+int		 lang_parse(const char *, enum lang *);
+
+#endif

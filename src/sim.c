@@ -1,0 +1,524 @@
+#include "config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "script.h"
+#include "sim.h"
+#include "util.h"
+
+#define LOOPBACK	0x7f000001u
+#define WIRE_WAIT_MS	2000	/* a loopback datagram that takes longer is lost */
+
+static void	sim_output(void *, struct tcp *, struct segment *,
+		    const uint8_t *);
+static void	sim_state(void *, struct tcp *, enum tcp_state,
+		    enum tcp_state, const char *, const char *);
+static void	sim_timer(void *, struct tcp *, enum tcp_timer,
+		    enum timer_action, vtime_t);
+static void	sim_notify(void *, struct tcp *, enum tcp_error,
+		    const char *);
+static void	sim_arrive(void *, struct flight *);
+static void	sim_lost(void *, struct flight *);
+
+static const struct tcp_hooks sim_tcp_hooks = {
+	sim_output, sim_state, sim_timer, sim_notify
+};
+static const struct link_ops sim_link_ops = { sim_arrive, sim_lost };
+
+/* splitmix64: small, good enough, and the same everywhere. */
+static uint64_t
+next_random(uint64_t *s)
+{
+	uint64_t	 z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint32_t
+sim_random(struct sim *s)
+{
+	return (uint32_t)(next_random(&s->rng) >> 32);
+}
+
+/*
+ * Seed the run: the ISNs, the timestamp clocks and the garbage the script
+ * may inject all come from it, so the same seed gives the same journal.
+ */
+void
+sim_seed(struct sim *s, uint64_t seed)
+{
+	s->rng = seed;
+	for (int i = 0; i < NSIDES; i++) {
+		s->ep[i].isn_next = sim_random(s);
+		s->ep[i].ts_offset = sim_random(s);
+	}
+}
+
+static void
+init_endpoints(struct sim *s)
+{
+	for (int i = 0; i < NSIDES; i++) {
+		tcp_init(&s->ep[i], (enum side)i, &s->prof, &s->clock,
+		    &sim_tcp_hooks, s);
+		s->ep[i].lport = s->port[i];
+		s->ep[i].rport = s->port[!i];
+	}
+}
+
+/* Returns 0, or -1 when the socket pair cannot be had (message in err). */
+int
+sim_init(struct sim *s, enum profile_id prof, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	if (wire_open(&s->wire, err, errlen) == -1)
+		return -1;
+	s->prof = profiles[prof];
+	clock_init(&s->clock);
+	journal_init(&s->journal);
+	link_init(&s->link, &s->clock, &sim_link_ops, s);
+	s->link.latency = s->prof.latency;
+	s->ip[SIDE_CLIENT] = s->ip[SIDE_SERVER] = LOOPBACK;
+	s->port[SIDE_CLIENT] = 40312;
+	s->port[SIDE_SERVER] = 80;
+	s->rxbuf = xmalloc(WIRE_DGRAM_MAX + 1);
+	init_endpoints(s);
+	sim_seed(s, 1);
+	return 0;
+}
+
+void
+sim_free(struct sim *s)
+{
+	for (int i = 0; i < NSIDES; i++)
+		tcp_free(&s->ep[i]);
+	link_free(&s->link);
+	journal_free(&s->journal);
+	wire_close(&s->wire);
+	free(s->rxbuf);
+}
+
+/* Before anything has happened only: the endpoints start afresh. */
+void
+sim_set_profile(struct sim *s, enum profile_id prof)
+{
+	uint32_t	 isn[NSIDES], ts[NSIDES];
+
+	assert(!s->started);
+	for (int i = 0; i < NSIDES; i++) {
+		isn[i] = s->ep[i].isn_next;
+		ts[i] = s->ep[i].ts_offset;
+		tcp_free(&s->ep[i]);
+	}
+	s->prof = profiles[prof];
+	s->link.latency = s->prof.latency;
+	init_endpoints(s);
+	for (int i = 0; i < NSIDES; i++) {
+		s->ep[i].isn_next = isn[i];
+		s->ep[i].ts_offset = ts[i];
+	}
+}
+
+void
+sim_set_isn(struct sim *s, enum side side, uint32_t isn)
+{
+	s->ep[side].isn_next = isn;
+}
+
+void
+sim_set_addr(struct sim *s, enum side side, uint32_t ip, uint16_t port)
+{
+	s->ip[side] = ip;
+	s->port[side] = port;
+	s->ep[side].lport = port;
+	s->ep[!side].rport = port;
+}
+
+static struct seg_addrs
+addrs_from(const struct sim *s, enum side from)
+{
+	struct seg_addrs	 a = { s->ip[from], s->ip[!from] };
+
+	return a;
+}
+
+/* Encode, journal and put on the link; returns the journal index. */
+static int
+send_segment(struct sim *s, enum dir dir, struct segment *seg,
+    const uint8_t *payload, bool injected)
+{
+	struct seg_addrs	 a = addrs_from(s, (enum side)dir);
+	int			 n, idx;
+
+	n = segment_encode(seg, payload, &a, s->rxbuf, WIRE_DGRAM_MAX);
+	assert(n > 0);
+	idx = journal_add_seg(&s->journal, dir, seg, s->rxbuf, (size_t)n,
+	    injected, s->clock.now);
+	link_send(&s->link, idx, dir, seg->flags, s->rxbuf, (size_t)n);
+	return idx;
+}
+
+static void
+sim_output(void *ctx, struct tcp *tp, struct segment *seg,
+    const uint8_t *payload)
+{
+	struct sim	*s = ctx;
+
+	s->started = true;
+	send_segment(s, (enum dir)tp->side, seg, payload, false);
+}
+
+static void
+sim_state(void *ctx, struct tcp *tp, enum tcp_state from, enum tcp_state to,
+    const char *cause, const char *rfc)
+{
+	struct sim	*s = ctx;
+	struct jevent	*e;
+
+	e = journal_add(&s->journal, JE_STATE, s->clock.now, tp->side, "%s",
+	    cause);
+	e->u.state.from = (uint8_t)from;
+	e->u.state.to = (uint8_t)to;
+	e->u.state.rfc = rfc;
+}
+
+static void
+sim_timer(void *ctx, struct tcp *tp, enum tcp_timer kind,
+    enum timer_action action, vtime_t due)
+{
+	struct sim	*s = ctx;
+	struct jevent	*e;
+
+	e = journal_add(&s->journal, JE_TIMER, s->clock.now, tp->side, NULL);
+	e->u.timer.kind = (uint8_t)kind;
+	e->u.timer.action = (uint8_t)action;
+	e->u.timer.due = due;
+	if (action == TA_FIRED)
+		s->events++;
+}
+
+static void
+sim_notify(void *ctx, struct tcp *tp, enum tcp_error err, const char *what)
+{
+	struct sim	*s = ctx;
+
+	s->last_error[tp->side] = err;
+	journal_add(&s->journal, JE_ERROR, s->clock.now, tp->side, "%s%s%s",
+	    tcp_error_names[err], what ? " " : "", what ? what : "");
+}
+
+/* Which way a datagram for side to is travelling. */
+static enum dir
+dir_to(enum side to)
+{
+	return to == SIDE_SERVER ? DIR_C2S : DIR_S2C;
+}
+
+static void
+ignore(struct sim *s, enum side to, const uint8_t *buf, size_t n,
+    const char *why)
+{
+	int	 idx;
+
+	idx = journal_add_raw(&s->journal, dir_to(to), buf, n, why,
+	    s->clock.now);
+	journal_seg_event(&s->journal, s->clock.now, idx, FATE_IGNORED);
+	s->ignored[to]++;
+}
+
+/*
+ * Validate one datagram that came to side to from sender (a side,
+ * WIRE_STRANGER or -1): is it a segment of this connection?  Returns the
+ * decoded segment through seg, or the reason it is not.
+ */
+static const char *
+validate(struct sim *s, enum side to, int sender, const uint8_t *buf,
+    size_t n, struct segment *seg, const uint8_t **payload)
+{
+	struct seg_addrs	 a = addrs_from(s, (enum side)!to);
+	enum seg_error		 e;
+
+	if (sender != (int)!to)
+		return "stranger";
+	if ((e = segment_decode(buf, n, &a, seg, payload)) != SEG_OK) {
+		switch (e) {
+		case SEG_ESHORT:
+			return "short";
+		case SEG_EOFFSET:
+			return "offset";
+		case SEG_EOPTION:
+			return "option";
+		case SEG_ECHECKSUM:
+			return "checksum";
+		default:
+			return "malformed";
+		}
+	}
+	if (seg->sport != s->port[!to] || seg->dport != s->port[to])
+		return "ports";
+	return NULL;
+}
+
+/*
+ * Read what has come to side to and deal with each datagram.  With
+ * expect set, one datagram from the peer is on its way (the flight being
+ * delivered): wait for it, and return once it has been handled.
+ */
+static void
+pump(struct sim *s, enum side to, struct flight *expect)
+{
+	struct segment	 seg;
+	const uint8_t	*payload;
+	const char	*why;
+	size_t		 n;
+	int		 sender, r;
+
+	for (;;) {
+		r = wire_recv(&s->wire, to, s->rxbuf, WIRE_DGRAM_MAX + 1, &n,
+		    &sender, expect != NULL ? WIRE_WAIT_MS : 0);
+		if (r == -1) {
+			snprintf(s->failure, sizeof s->failure,
+			    "reading the socket pair failed");
+			return;
+		}
+		if (r == 0) {
+			if (expect != NULL) {
+				/* The kernel lost our datagram: say so. */
+				journal_add(&s->journal, JE_NOTE, s->clock.now,
+				    to, "the loopback socket lost segment #%d",
+				    expect->seg + 1);
+				journal_seg_event(&s->journal, s->clock.now,
+				    expect->seg, FATE_DROPPED);
+			}
+			return;
+		}
+		if (expect != NULL && sender == (int)!to && n == expect->nbytes &&
+		    memcmp(s->rxbuf, expect->bytes, n) == 0) {
+			why = validate(s, to, sender, s->rxbuf, n, &seg, &payload);
+			if (why != NULL) {
+				/* A segment we made that does not validate:
+				 * a deliberately bad injection. */
+				journal_seg_event(&s->journal, s->clock.now,
+				    expect->seg, FATE_IGNORED);
+				s->journal.segs[expect->seg].why = why;
+				s->ignored[to]++;
+			} else {
+				journal_seg_event(&s->journal, s->clock.now,
+				    expect->seg, expect->copy ?
+				    FATE_DUPLICATED : FATE_DELIVERED);
+				tcp_input(&s->ep[to], &seg, payload);
+			}
+			expect = NULL;
+			continue;	/* and take what else is waiting */
+		}
+		why = validate(s, to, sender, s->rxbuf, n, &seg, &payload);
+		/* Only the link delivers segments; anything else that
+		 * arrives, however well formed, is not ours. */
+		ignore(s, to, s->rxbuf, n, why != NULL ? why : "unexpected");
+	}
+}
+
+void
+sim_pump(struct sim *s, enum side to, bool wait)
+{
+	(void)wait;
+	pump(s, to, NULL);
+}
+
+static void
+sim_arrive(void *ctx, struct flight *f)
+{
+	struct sim	*s = ctx;
+	enum side	 to = (enum side)!f->dir;
+
+	if (s->ep[to].down) {
+		/* Nobody is there to read it. */
+		journal_seg_event(&s->journal, s->clock.now, f->seg,
+		    FATE_DROPPED);
+		return;
+	}
+	if (wire_send(&s->wire, (int)f->dir, to, f->bytes, f->nbytes) == -1) {
+		snprintf(s->failure, sizeof s->failure,
+		    "sending on the socket pair failed");
+		journal_seg_event(&s->journal, s->clock.now, f->seg,
+		    FATE_DROPPED);
+		return;
+	}
+	pump(s, to, f);
+}
+
+static void
+sim_lost(void *ctx, struct flight *f)
+{
+	struct sim	*s = ctx;
+
+	journal_seg_event(&s->journal, s->clock.now, f->seg, FATE_DROPPED);
+}
+
+enum tcp_error
+sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
+{
+	char		 result[128] = "";
+	struct jevent	*e;
+	enum tcp_error	 err;
+	size_t		 at;
+
+	s->started = true;
+	/* The call line goes first, though the call's segments are sent
+	 * inside it: the journal reads in cause-then-effect order. */
+	uint64_t	 before = s->ep[side].read_total;
+
+	e = journal_add(&s->journal, JE_CALL, s->clock.now, side, NULL);
+	at = (size_t)(e - s->journal.ev);
+	err = tcp_call(&s->ep[side], call, arg, result, sizeof result);
+	e = &s->journal.ev[at];
+	if (call == CALL_READ && s->ep[side].read_total > before)
+		s->read_total[side] += s->ep[side].read_total - before;
+	if (err != TE_NONE && err != TE_AGAIN)
+		s->last_error[side] = err;
+	if (call == CALL_SEND || (call == CALL_READ && arg != 0))
+		e->text = xasprintf("%s %u%s%s", tcp_call_names[call], arg,
+		    *result ? " -> " : "", result);
+	else
+		e->text = xasprintf("%s%s%s", tcp_call_names[call],
+		    *result ? " -> " : "", result);
+	return err;
+}
+
+/* Fire the next event if it is due no later than limit. */
+bool
+sim_step(struct sim *s, vtime_t limit)
+{
+	return clock_fire_next(&s->clock, limit);
+}
+
+/* Let everything due up to t happen, then stand at t. */
+void
+sim_run_until(struct sim *s, vtime_t t)
+{
+	while (sim_step(s, t))
+		;
+	if (t > s->clock.now)
+		clock_advance(&s->clock, t);
+}
+
+/* Nothing on its way and no acknowledgement owed: the script may end. */
+bool
+sim_quiet(const struct sim *s)
+{
+	if (link_in_flight(&s->link, false) > 0)
+		return false;
+	for (int i = 0; i < NSIDES; i++) {
+		if (tcp_owes_ack(&s->ep[i]))
+			return false;
+	}
+	return true;
+}
+
+/* Quiet, and nobody waiting to retransmit either. */
+bool
+sim_idle(const struct sim *s)
+{
+	if (!sim_quiet(s))
+		return false;
+	for (int i = 0; i < NSIDES; i++) {
+		if (tcp_awaits_ack(&s->ep[i]))
+			return false;
+	}
+	return true;
+}
+
+/* A crafted segment, numbers already absolute, sent like any other. */
+void
+sim_inject(struct sim *s, enum dir dir, const struct segment *tmpl)
+{
+	struct segment	 seg = *tmpl;
+	uint8_t		*payload = NULL;
+
+	seg.sport = s->port[dir];
+	seg.dport = s->port[!dir];
+	if (seg.len > 0) {
+		payload = xmalloc(seg.len);
+		tcp_stream_bytes((enum side)dir, 0, payload, seg.len);
+	}
+	send_segment(s, dir, &seg, payload, true);
+	free(payload);
+}
+
+/*
+ * A datagram that is not a valid segment of this connection, sent
+ * straight on the wire to the side dir points at; the receiver refuses it.
+ */
+void
+sim_inject_bad(struct sim *s, enum dir dir, enum bad_kind kind)
+{
+	struct seg_addrs	 a = addrs_from(s, (enum side)dir);
+	struct segment		 seg;
+	uint8_t			 buf[128];
+	enum side		 to = (enum side)!dir;
+	int			 from = (int)dir, n;
+
+	segment_init(&seg);
+	seg.sport = s->port[dir];
+	seg.dport = s->port[to];
+	seg.seq = sim_random(s);
+	seg.ack = sim_random(s);
+	seg.flags = TH_ACK;
+	seg.win = 512;
+	switch (kind) {
+	case BAD_GARBAGE:
+		n = 1 + (int)(sim_random(s) % sizeof buf);
+		for (int i = 0; i < n; i++)
+			buf[i] = (uint8_t)sim_random(s);
+		/* Random octets could be a valid header only by a 2^-16
+		 * checksum accident; make sure they are not. */
+		if (n >= SEG_HDR_MIN)
+			buf[12] = 0x10;		/* data offset 1: invalid */
+		break;
+	case BAD_SHORT:
+		n = 1 + (int)(sim_random(s) % (SEG_HDR_MIN - 1));
+		for (int i = 0; i < n; i++)
+			buf[i] = (uint8_t)sim_random(s);
+		break;
+	case BAD_CHECKSUM:
+		n = segment_encode(&seg, NULL, &a, buf, sizeof buf);
+		buf[16] ^= 0x5a;
+		break;
+	case BAD_PORT:
+		seg.dport = (uint16_t)(s->port[to] + 1);
+		n = segment_encode(&seg, NULL, &a, buf, sizeof buf);
+		break;
+	case BAD_STRANGER:
+	default:
+		n = segment_encode(&seg, NULL, &a, buf, sizeof buf);
+		from = WIRE_STRANGER;
+		break;
+	}
+	s->started = true;
+	if (wire_send(&s->wire, from, to, buf, (size_t)n) == -1) {
+		snprintf(s->failure, sizeof s->failure,
+		    "sending on the socket pair failed");
+		return;
+	}
+	/* Wait for it: the refusal is part of this moment. */
+	{
+		size_t	 len;
+		int	 sender, r;
+
+		r = wire_recv(&s->wire, to, s->rxbuf, WIRE_DGRAM_MAX + 1, &len,
+		    &sender, WIRE_WAIT_MS);
+		if (r == 1) {
+			struct segment	 dseg;
+			const uint8_t	*payload;
+			const char	*why = validate(s, to, sender, s->rxbuf,
+			    len, &dseg, &payload);
+
+			ignore(s, to, s->rxbuf, len, why ? why : "unexpected");
+		}
+	}
+	pump(s, to, NULL);
+}

@@ -1,0 +1,60 @@
+/*
+ * The simulation: two endpoints, the link between them, the real socket
+ * pair under it, one clock and one journal.
+ *
+ * A segment an endpoint sends is encoded, written to the journal and put
+ * on the link.  When its time comes it crosses the kernel as a UDP
+ * datagram; the receiving side reads it back, validates it and only then
+ * hands it to its state machine.
+ */
+#ifndef SYNFIN_SIM_H
+#define SYNFIN_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "journal.h"
+#include "link.h"
+#include "profile.h"
+#include "tcp.h"
+#include "wire.h"
+
+enum bad_kind;
+
+struct sim {
+	struct profile	 prof;		/* a copy: scripts may set timers */
+	struct clock	 clock;
+	struct journal	 journal;
+	struct link	 link;
+	struct wire	 wire;
+	struct tcp	 ep[NSIDES];
+	uint32_t	 ip[NSIDES];	/* the connection's addresses */
+	uint16_t	 port[NSIDES];
+	uint64_t	 rng;
+	unsigned long	 ignored[NSIDES];	/* datagrams refused per side */
+	uint64_t	 read_total[NSIDES];	/* octets each application read */
+	enum tcp_error	 last_error[NSIDES];	/* what each was last told */
+	uint64_t	 events;	/* timers fired so far */
+	bool		 started;	/* an endpoint has acted */
+	uint8_t		*rxbuf;
+	char		 failure[256];	/* the wire failed: why */
+};
+
+int		 sim_init(struct sim *, enum profile_id, char *, size_t);
+void		 sim_free(struct sim *);
+void		 sim_set_profile(struct sim *, enum profile_id);
+void		 sim_seed(struct sim *, uint64_t);
+void		 sim_set_isn(struct sim *, enum side, uint32_t);
+void		 sim_set_addr(struct sim *, enum side, uint32_t, uint16_t);
+enum tcp_error	 sim_call(struct sim *, enum side, enum tcp_call, uint32_t);
+bool		 sim_step(struct sim *, vtime_t);
+void		 sim_run_until(struct sim *, vtime_t);
+bool		 sim_quiet(const struct sim *);
+bool		 sim_idle(const struct sim *);
+void		 sim_inject(struct sim *, enum dir, const struct segment *);
+void		 sim_inject_bad(struct sim *, enum dir, enum bad_kind);
+void		 sim_pump(struct sim *, enum side, bool);
+uint32_t	 sim_random(struct sim *);
+
+#endif

@@ -1,0 +1,2078 @@
+/*
+ * One TCP endpoint, after RFC 9293 section 3.10: user calls (3.10.1-6),
+ * SEGMENT ARRIVES (3.10.7) and timeouts (3.10.8).  The linux profile
+ * follows what the Linux kernel does where it departs from the text;
+ * each such place says so and why.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "seq.h"
+#include "tcp.h"
+
+#define MAX_QUICKACKS	16	/* Linux TCP_MAX_QUICKACKS */
+#define MSS_DEFAULT	536	/* RFC 9293 3.7.1, Linux TCP_MSS_DEFAULT */
+#define MIN_MSS		88	/* Linux TCP_MIN_MSS */
+#define OOW_RATELIMIT	VT_MS(500)	/* Linux tcp_invalid_ratelimit */
+#define TW_REUSE_AFTER	VT_SEC(1)	/* Linux tcp_tw_reuse on loopback */
+
+const char *const tcp_state_names[TCP_NSTATES] = {
+	"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED",
+	"FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK",
+	"TIME_WAIT",
+};
+
+const char *const tcp_timer_names[TCP_NTIMERS] = {
+	"rtx", "delack", "timewait", "finwait2", "keepalive",
+};
+
+const char *const tcp_call_names[TCP_NCALLS] = {
+	"listen", "accept", "connect", "send", "read", "shutdown", "close",
+	"abort", "keepalive", "crash", "reboot",
+};
+
+const char *const tcp_error_names[TCP_NERRORS] = {
+	"OK", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTCONN",
+	"EISCONN", "EADDRNOTAVAIL", "EAGAIN", "EINVAL", "EHOSTDOWN", "EBADF",
+};
+
+static void	timer_fired(struct timer *, void *);
+static void	output(struct tcp *);
+
+/* "TIME_WAIT", "time-wait" and "TIME-WAIT" all name the same state. */
+int
+tcp_state_parse(const char *s, enum tcp_state *out)
+{
+	char	 buf[16];
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0' && i < sizeof buf - 1; i++)
+		buf[i] = s[i] == '-' ? '_' : s[i];
+	if (s[i] != '\0')
+		return -1;
+	buf[i] = '\0';
+	for (int k = 0; k < TCP_NSTATES; k++) {
+		if (strcasecmp(buf, tcp_state_names[k]) == 0) {
+			*out = (enum tcp_state)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+tcp_call_parse(const char *s, enum tcp_call *out)
+{
+	for (int k = 0; k < TCP_NCALLS; k++) {
+		if (strcmp(s, tcp_call_names[k]) == 0) {
+			*out = (enum tcp_call)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+tcp_error_parse(const char *s, enum tcp_error *out)
+{
+	for (int k = 1; k < TCP_NERRORS; k++) {
+		if (strcmp(s, tcp_error_names[k]) == 0) {
+			*out = (enum tcp_error)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The application's byte stream: the client writes lowercase letters,
+ * the server capitals, so a capture shows whose data is whose.
+ */
+void
+tcp_stream_bytes(enum side side, uint64_t offset, uint8_t *buf, uint32_t n)
+{
+	uint8_t	 base = side == SIDE_CLIENT ? 'a' : 'A';
+
+	for (uint32_t i = 0; i < n; i++)
+		buf[i] = (uint8_t)(base + (offset + i) % 26);
+}
+
+static vtime_t
+now(const struct tcp *tp)
+{
+	return tp->clock->now;
+}
+
+static bool
+is_linux(const struct tcp *tp)
+{
+	return tp->prof->id == PROFILE_LINUX;
+}
+
+/* The one place a state changes: old, new, why, and where the RFC says so. */
+static void
+set_state(struct tcp *tp, enum tcp_state to, const char *cause,
+    const char *rfc)
+{
+	enum tcp_state	 from = tp->state;
+
+	if (from == to)
+		return;
+	tp->state = to;
+	tp->hooks->state(tp->ctx, tp, from, to, cause, rfc);
+}
+
+static void
+timer_set(struct tcp *tp, enum tcp_timer k, vtime_t delay)
+{
+	vtime_t	 due = now(tp) + delay;
+
+	clock_arm(tp->clock, &tp->timers[k], due);
+	tp->hooks->timer(tp->ctx, tp, k, TA_ARMED, due);
+}
+
+static void
+timer_stop(struct tcp *tp, enum tcp_timer k)
+{
+	if (!tp->timers[k].armed)
+		return;
+	clock_cancel(tp->clock, &tp->timers[k]);
+	tp->hooks->timer(tp->ctx, tp, k, TA_CANCELLED, VT_NEVER);
+}
+
+static bool
+timer_armed(const struct tcp *tp, enum tcp_timer k)
+{
+	return tp->timers[k].armed;
+}
+
+static void
+timers_stop_all(struct tcp *tp)
+{
+	for (int k = 0; k < TCP_NTIMERS; k++)
+		timer_stop(tp, (enum tcp_timer)k);
+}
+
+static void
+notify(struct tcp *tp, enum tcp_error err, const char *what)
+{
+	tp->error = err;
+	tp->hooks->notify(tp->ctx, tp, err, what);
+}
+
+void
+tcp_init(struct tcp *tp, enum side side, const struct profile *prof,
+    struct clock *clock, const struct tcp_hooks *hooks, void *ctx)
+{
+	memset(tp, 0, sizeof *tp);
+	tp->side = side;
+	tp->state = TCPS_CLOSED;
+	tp->prof = prof;
+	tp->clock = clock;
+	tp->hooks = hooks;
+	tp->ctx = ctx;
+	tp->rto = prof->rto_initial;
+	for (int k = 0; k < TCP_NTIMERS; k++)
+		timer_init(&tp->timers[k], timer_fired, tp);
+}
+
+void
+tcp_free(struct tcp *tp)
+{
+	for (int k = 0; k < TCP_NTIMERS; k++)
+		clock_cancel(tp->clock, &tp->timers[k]);
+}
+
+/*
+ * Forget the connection (RFC 9293: "delete the TCB").  What belongs to
+ * the socket rather than the connection stays: ports, the listening
+ * socket, the keepalive option, the next ISN, the clock offset.
+ */
+static void
+tcb_clear(struct tcp *tp)
+{
+	struct tcp	 keep;
+
+	timers_stop_all(tp);
+	keep = *tp;
+	memset(&tp->iss, 0, sizeof *tp - offsetof(struct tcp, iss));
+	tp->isn_next = keep.isn_next;
+	tp->ts_offset = keep.ts_offset;
+	tp->listening = keep.listening;
+	tp->keepalive = keep.keepalive;
+	tp->down = keep.down;
+	tp->error = keep.error;
+	tp->orphan = keep.orphan;
+	tp->was_connected = keep.was_connected || keep.state >= TCPS_SYN_SENT;
+	tp->rto = tp->prof->rto_initial;
+	/* The timers are all stopped; only their wiring is kept. */
+	for (int k = 0; k < TCP_NTIMERS; k++)
+		timer_init(&tp->timers[k], timer_fired, tp);
+}
+
+/* The connection is over: CLOSED, and the TCB deleted. */
+static void
+tcp_closed(struct tcp *tp, const char *cause, const char *rfc)
+{
+	tcb_clear(tp);
+	set_state(tp, TCPS_CLOSED, cause, rfc);
+}
+
+/*
+ * Choose an ISS.  The first comes from the run's seed; each later one
+ * from the one before, so a script's numbers never depend on wall time.
+ */
+static uint32_t
+choose_iss(struct tcp *tp)
+{
+	uint32_t	 iss = tp->isn_next;
+
+	tp->isn_next = iss * 1664525u + 1013904223u;
+	return iss;
+}
+
+bool
+tcp_synchronized(const struct tcp *tp)
+{
+	return tp->state >= TCPS_ESTABLISHED;
+}
+
+/* The window field we advertise: free receive space, scaled. */
+static uint16_t
+window_field(struct tcp *tp, uint8_t flags)
+{
+	uint32_t	 space = tp->prof->rcv_buf > tp->rcvq ?
+	    tp->prof->rcv_buf - tp->rcvq : 0;
+
+	if (flags & TH_SYN) {
+		/* RFC 7323 2.2: the window in a SYN is never scaled. */
+		space = flags & TH_ACK ? tp->prof->synack_win :
+		    tp->prof->syn_win;
+		tp->rcv_wnd = space;
+		return (uint16_t)(space > 65535 ? 65535 : space);
+	}
+	tp->rcv_wnd = space;
+	space >>= tp->rcv_wscale;
+	return (uint16_t)(space > 65535 ? 65535 : space);
+}
+
+/* Fill in what every segment we send carries. */
+static void
+fill(struct tcp *tp, struct segment *seg, uint32_t seq, uint32_t ack,
+    uint8_t flags)
+{
+	segment_init(seg);
+	seg->sport = tp->lport;
+	seg->dport = tp->rport;
+	seg->seq = seq;
+	seg->ack = flags & TH_ACK ? ack : 0;
+	seg->flags = flags;
+	seg->win = window_field(tp, flags);
+	if (tp->ts_ok || ((flags & TH_SYN) && !(flags & TH_ACK) &&
+	    tp->prof->timestamps)) {
+		seg->has_ts = true;
+		/* Linux's timestamp clock ticks in milliseconds. */
+		seg->ts_val = tp->ts_offset + (uint32_t)(now(tp) / 1000);
+		seg->ts_ecr = flags & TH_ACK ? tp->ts_recent : 0;
+	}
+}
+
+/*
+ * Bookkeeping after any segment carrying ACK has gone: the ACK owed is
+ * paid (Linux tcp_event_ack_sent), and the window edge is recorded.
+ */
+static void
+ack_sent(struct tcp *tp)
+{
+	if (tp->quick > 0 && tp->ack_pending) {
+		if (--tp->quick == 0)
+			tp->ato = tp->prof->ato_min;
+	}
+	tp->ack_pending = false;
+	tp->ack_now = false;
+	tp->pushed = tp->pushed2 = false;
+	timer_stop(tp, TT_DELACK);
+	tp->rcv_wup = tp->rcv_nxt;
+}
+
+static void
+emit(struct tcp *tp, struct segment *seg, const uint8_t *payload)
+{
+	tp->hooks->output(tp->ctx, tp, seg, payload);
+	if (seg->flags & TH_ACK)
+		ack_sent(tp);
+}
+
+/* The options of a SYN or SYN+ACK. */
+static void
+syn_options(struct tcp *tp, struct segment *seg, bool synack)
+{
+	seg->mss = tp->prof->mss;
+	if (!synack) {
+		seg->sack_ok = tp->prof->sack_ok;
+		seg->wscale = (int8_t)tp->prof->wscale;
+		return;
+	}
+	/* A SYN+ACK carries only the options the SYN offered. */
+	seg->sack_ok = tp->sack_ok;
+	seg->wscale = tp->ws_ok ? (int8_t)tp->prof->wscale : -1;
+}
+
+static void
+send_syn(struct tcp *tp)
+{
+	struct segment	 seg;
+
+	fill(tp, &seg, tp->iss, 0, TH_SYN);
+	syn_options(tp, &seg, false);
+	emit(tp, &seg, NULL);
+}
+
+static void
+send_synack(struct tcp *tp)
+{
+	struct segment	 seg;
+
+	fill(tp, &seg, tp->iss, tp->rcv_nxt, TH_SYN | TH_ACK);
+	syn_options(tp, &seg, true);
+	emit(tp, &seg, NULL);
+}
+
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+static void
+send_ack(struct tcp *tp)
+{
+	struct segment	 seg;
+
+	fill(tp, &seg, tp->snd_nxt, tp->rcv_nxt, TH_ACK);
+	emit(tp, &seg, NULL);
+}
+
+/*
+ * An ACK for a segment that was not acceptable.  Linux sends at most one
+ * every 500 ms for segments that carry no data (tcp_oow_rate_limited), so
+ * that two confused endpoints cannot ACK each other forever; data and
+ * FINs are always answered.
+ */
+static void
+send_oow_ack(struct tcp *tp, const struct segment *in)
+{
+	if (is_linux(tp) && (segment_seqlen(in) == 0 || (in->flags & TH_SYN))) {
+		if (tp->last_oow_ack != 0 &&
+		    now(tp) - tp->last_oow_ack < OOW_RATELIMIT)
+			return;
+		tp->last_oow_ack = now(tp) == 0 ? 1 : now(tp);
+	}
+	send_ack(tp);
+}
+
+/*
+ * A reset answering a segment that has no connection to go to (RFC 9293
+ * 3.10.7.1, Linux tcp_v4_send_reset): if it carried an ACK,
+ * <SEQ=SEG.ACK><CTL=RST>, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+ */
+static void
+send_reset_for(struct tcp *tp, const struct segment *in)
+{
+	struct segment	 seg;
+
+	if (in->flags & TH_RST)
+		return;
+	segment_init(&seg);
+	seg.sport = tp->lport;
+	seg.dport = tp->rport;
+	if (in->flags & TH_ACK) {
+		seg.seq = in->ack;
+		seg.flags = TH_RST;
+	} else {
+		seg.seq = 0;
+		seg.ack = in->seq + segment_seqlen(in);
+		seg.flags = TH_RST | TH_ACK;
+	}
+	tp->hooks->output(tp->ctx, tp, &seg, NULL);
+}
+
+/*
+ * Our own reset of a synchronized connection (ABORT, RFC 9293 3.10.5):
+ * <SEQ=SND.NXT><CTL=RST>.  Linux's tcp_send_active_reset also sets ACK.
+ */
+static void
+send_active_reset(struct tcp *tp)
+{
+	struct segment	 seg;
+	uint8_t		 flags = TH_RST;
+
+	if (tp->prof->rst_ack_on_abort)
+		flags |= TH_ACK;
+	fill(tp, &seg, tp->snd_nxt, tp->rcv_nxt, flags);
+	seg.win = 0;
+	if (is_linux(tp)) {
+		/* Linux's reset carries the window it would advertise. */
+		seg.win = window_field(tp, flags);
+	}
+	tp->hooks->output(tp->ctx, tp, &seg, NULL);
+}
+
+/* The most we put in one segment: the peer's MSS less our options. */
+static uint32_t
+send_mss(const struct tcp *tp)
+{
+	uint32_t	 mss = tp->peer_mss ? tp->peer_mss : MSS_DEFAULT;
+
+	if (mss > tp->prof->mss)
+		mss = tp->prof->mss;
+	if (tp->ts_ok)
+		mss -= 12;
+	return mss;
+}
+
+/* Octets written by the application and not yet sent. */
+static uint32_t
+unsent(const struct tcp *tp)
+{
+	uint32_t	 data_nxt = tp->snd_nxt;
+
+	/* Past our FIN there is no data left. */
+	if (tp->fin_sent && seq_gt(data_nxt, tp->fin_seq))
+		data_nxt = tp->fin_seq;
+	return seq_gt(tp->sndbuf_end, data_nxt) ? tp->sndbuf_end - data_nxt : 0;
+}
+
+static bool
+may_send_data(const struct tcp *tp)
+{
+	switch (tp->state) {
+	case TCPS_ESTABLISHED:
+	case TCPS_CLOSE_WAIT:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_CLOSING:
+	case TCPS_LAST_ACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+rtx_start(struct tcp *tp)
+{
+	if (!timer_armed(tp, TT_RTX))
+		timer_set(tp, TT_RTX, tp->rto);
+}
+
+/*
+ * Send what the window allows: data in segments of at most one MSS, and
+ * the FIN once all data has gone (on the last data segment if it fits).
+ * Nagle's algorithm holds back a small segment while an earlier small
+ * one is unacknowledged (RFC 9293 3.7.4; Linux uses Minshall's variant).
+ */
+static void
+output(struct tcp *tp)
+{
+	if (!may_send_data(tp))
+		return;
+	for (;;) {
+		struct segment	 seg;
+		uint8_t		 payload_buf[1];
+		uint8_t		*payload = payload_buf;
+		uint32_t	 mss = send_mss(tp), len = unsent(tp);
+		uint32_t	 inflight = tp->snd_nxt - tp->snd_una;
+		uint32_t	 wnd = tp->snd_wnd, cwnd = tp->cwnd * mss;
+		uint8_t		 flags = TH_ACK;
+		bool		 fin = false, retrans;
+
+		if (cwnd < wnd)
+			wnd = cwnd;
+		wnd = wnd > inflight ? wnd - inflight : 0;
+		if (len > mss)
+			len = mss;
+		if (len > wnd)
+			len = wnd;
+		if (tp->fin_queued && (!tp->fin_sent || seq_leq(tp->snd_nxt,
+		    tp->fin_seq)) && len == unsent(tp))
+			fin = true;
+		if (len == 0 && !fin)
+			return;
+		if (len > 0 && len < mss && !fin) {
+			bool	 small_out = is_linux(tp) ?
+			    seq_gt(tp->snd_sml, tp->snd_una) &&
+			    seq_leq(tp->snd_sml, tp->snd_nxt) :
+			    tp->snd_nxt != tp->snd_una;
+
+			if (small_out && tp->snd_nxt == tp->snd_max)
+				return;		/* Nagle */
+		}
+		if (len > 0 && tp->prof->psh_on_data && len == unsent(tp))
+			flags |= TH_PSH;
+		if (fin)
+			flags |= TH_FIN;
+		retrans = seq_lt(tp->snd_nxt, tp->snd_max);
+		fill(tp, &seg, tp->snd_nxt, tp->rcv_nxt, flags);
+		seg.len = len;
+		if (len > 0) {
+			static uint8_t	 big[SEG_PAYLOAD_MAX];
+
+			payload = big;
+			tcp_stream_bytes(tp->side,
+			    (uint64_t)(tp->snd_nxt - tp->iss - 1), payload, len);
+			if (len < mss)
+				tp->snd_sml = tp->snd_nxt + len;
+		}
+		if (fin) {
+			tp->fin_sent = true;
+			tp->fin_seq = tp->snd_nxt + len;
+		}
+		if (!retrans && !tp->rtt_timing) {
+			tp->rtt_timing = true;
+			tp->rtt_seq = tp->snd_nxt;
+			tp->rtt_sent = now(tp);
+		}
+		tp->snd_nxt += len + fin;
+		if (seq_gt(tp->snd_nxt, tp->snd_max))
+			tp->snd_max = tp->snd_nxt;
+		if (len > 0) {
+			/* A reply soon after data came makes Linux treat
+			 * the connection as interactive (pingpong). */
+			if (tp->ato != 0 && now(tp) - tp->lrcvtime < tp->ato)
+				tp->pingpong++;
+			tp->lsndtime = now(tp);
+		}
+		emit(tp, &seg, payload);
+		rtx_start(tp);
+		if (fin)
+			return;
+	}
+}
+
+/*
+ * A round-trip sample m.  Linux (tcp_rtt_estimator, __tcp_set_rto): the
+ * variance term never falls below tcp_rto_min, so RTO = SRTT + max(...,
+ * 200 ms).  RFC 6298 section 2: RTO = SRTT + max(G, 4 * RTTVAR), at
+ * least 1 s.
+ */
+static void
+rtt_sample(struct tcp *tp, vtime_t m)
+{
+	const struct profile	*p = tp->prof;
+
+	if (m < 1)
+		m = 1;
+	if (tp->srtt == 0) {
+		tp->srtt = m;
+		tp->rttvar = m / 2;
+	} else {
+		vtime_t	 err = m - tp->srtt;
+
+		tp->srtt += err / 8;
+		if (err < 0)
+			err = -err;
+		tp->rttvar += (err - tp->rttvar) / 4;
+	}
+	if (is_linux(tp)) {
+		vtime_t	 var = 4 * tp->rttvar;
+
+		tp->rto = tp->srtt + (var > p->rto_min ? var : p->rto_min);
+	} else {
+		tp->rto = tp->srtt + 4 * tp->rttvar;
+		if (tp->rto < p->rto_min)
+			tp->rto = p->rto_min;
+	}
+	if (tp->rto > p->rto_max)
+		tp->rto = p->rto_max;
+}
+
+/* Linux tcp_incr_quickack: how many ACKs to send at once from now. */
+static void
+incr_quickack(struct tcp *tp)
+{
+	uint32_t	 q = tp->rcv_mss ? tp->rcv_wnd / (2 * tp->rcv_mss) : 0;
+
+	if (q == 0)
+		q = 2;
+	if (q > MAX_QUICKACKS)
+		q = MAX_QUICKACKS;
+	if ((int)q > tp->quick)
+		tp->quick = (int)q;
+}
+
+/* Linux tcp_enter_quickack_mode: ACK at once, the connection is not
+ * interactive after all. */
+static void
+enter_quickack(struct tcp *tp)
+{
+	incr_quickack(tp);
+	tp->pingpong = 0;
+	tp->ato = tp->prof->ato_min;
+}
+
+static bool
+in_pingpong(const struct tcp *tp)
+{
+	return tp->pingpong >= 1;	/* tcp_pingpong_thresh */
+}
+
+/*
+ * In-order data arrived (Linux tcp_event_data_recv and
+ * tcp_measure_rcv_mss): learn the sender's segment size and the gap
+ * between arrivals, which set how long an ACK may wait.
+ */
+static void
+data_received(struct tcp *tp, const struct segment *seg)
+{
+	vtime_t		 m;
+	uint32_t	 len = seg->len;
+
+	tp->ack_pending = true;
+	if (len >= tp->rcv_mss) {
+		tp->rcv_mss = len < tp->prof->mss ? len : tp->prof->mss;
+	} else {
+		/* A short segment: the sender pushed (end of a write). */
+		if (tp->pushed)
+			tp->pushed2 = true;
+		tp->pushed = true;
+	}
+	if (tp->ato == 0) {
+		/* The first data: ACK the next ones at once. */
+		incr_quickack(tp);
+		tp->ato = tp->prof->ato_min;
+	} else {
+		m = now(tp) - tp->lrcvtime;
+		if (m <= tp->prof->ato_min / 2) {
+			tp->ato = tp->ato / 2 + tp->prof->ato_min / 2;
+		} else if (m < tp->ato) {
+			tp->ato = tp->ato / 2 + m;
+			if (tp->ato > tp->rto)
+				tp->ato = tp->rto;
+		} else if (m > tp->rto) {
+			incr_quickack(tp);
+		}
+	}
+	tp->lrcvtime = now(tp);
+}
+
+/*
+ * Arm the delayed-ACK timer (Linux tcp_send_delayed_ack): wait ato, at
+ * most the round-trip time when that is above 40 ms, and never past a
+ * timer already running.
+ */
+static void
+delay_ack(struct tcp *tp)
+{
+	const struct profile	*p = tp->prof;
+	vtime_t			 ato = tp->ato, due;
+
+	if (ato > p->delack_min) {
+		vtime_t	 max_ato = VT_MS(500);
+
+		if (in_pingpong(tp) || tp->pushed)
+			max_ato = p->delack_max;
+		if (tp->srtt != 0) {
+			vtime_t	 rtt = tp->srtt > p->delack_min ? tp->srtt :
+			    p->delack_min;
+
+			if (rtt < max_ato)
+				max_ato = rtt;
+		}
+		if (ato > max_ato)
+			ato = max_ato;
+	}
+	if (ato > p->delack_max)
+		ato = p->delack_max;
+	due = now(tp) + ato;
+	if (timer_armed(tp, TT_DELACK)) {
+		/* About to go anyway: send it now. */
+		if (tp->timers[TT_DELACK].when <= now(tp) + ato / 4) {
+			send_ack(tp);
+			return;
+		}
+		if (due >= tp->timers[TT_DELACK].when)
+			return;
+	}
+	timer_set(tp, TT_DELACK, due - now(tp));
+}
+
+/*
+ * After a segment has been processed: send the ACK it earned, now or
+ * later.  The textbook ACKs at once.  Linux (__tcp_ack_snd_check) ACKs at
+ * once after more than one full segment, in quick-ACK mode, or when told
+ * to; otherwise it waits, hoping to ride on data or a FIN.
+ */
+static void
+ack_check(struct tcp *tp)
+{
+	if (!tp->ack_pending)
+		return;
+	if (!tp->prof->delayed_ack || tp->ack_now ||
+	    tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss ||
+	    (tp->quick > 0 && !in_pingpong(tp))) {
+		send_ack(tp);
+		return;
+	}
+	delay_ack(tp);
+}
+
+/* An ACK is owed and must go at once (out of order, duplicate, FIN). */
+static void
+ack_soon(struct tcp *tp)
+{
+	tp->ack_pending = true;
+	tp->ack_now = true;
+}
+
+bool
+tcp_owes_ack(const struct tcp *tp)
+{
+	return tp->ack_pending;
+}
+
+/* Something sent is not yet acknowledged and the timer watches it. */
+bool
+tcp_awaits_ack(const struct tcp *tp)
+{
+	return timer_armed(tp, TT_RTX);
+}
+
+/*
+ * Linux decides a connection is dead by time, not by count
+ * (retransmits_timed_out, tcp_model_timeout): the time boundary
+ * retransmissions would take from rto_base, doubling up to TCP_RTO_MAX.
+ */
+static vtime_t
+model_timeout(const struct tcp *tp, int boundary, vtime_t rto_base)
+{
+	vtime_t	 max = tp->prof->rto_max;
+	int	 thresh = 0;
+
+	while ((rto_base << (thresh + 1)) <= max)
+		thresh++;
+	if (boundary <= thresh)
+		return ((2LL << boundary) - 1) * rto_base;
+	return ((2LL << thresh) - 1) * rto_base + (vtime_t)(boundary - thresh) * max;
+}
+
+/* Has the retransmission timer run out of tries? */
+static bool
+retries_exhausted(const struct tcp *tp)
+{
+	const struct profile	*p = tp->prof;
+	int			 limit;
+	vtime_t			 base;
+
+	if (tp->state == TCPS_SYN_SENT || tp->state == TCPS_SYN_RECEIVED) {
+		limit = p->syn_retries;
+		base = p->rto_initial;
+	} else {
+		limit = tp->orphan ? p->orphan_retries : p->retries2;
+		base = p->rto_min;
+	}
+	if (!is_linux(tp))
+		return tp->retransmits >= limit;
+	if (tp->retransmits == 0)
+		return false;
+	return now(tp) - tp->retrans_start >= model_timeout(tp, limit, base);
+}
+
+static const char *
+rtx_what(const struct tcp *tp)
+{
+	switch (tp->state) {
+	case TCPS_SYN_SENT:
+		return "SYN";
+	case TCPS_SYN_RECEIVED:
+		return "SYN+ACK";
+	default:
+		return tp->fin_sent && tp->snd_una == tp->fin_seq &&
+		    tp->sndbuf_end == tp->fin_seq ? "FIN" : "data";
+	}
+}
+
+/*
+ * The passive SYN_RECEIVED of the linux profile is a request socket: its
+ * SYN+ACK timer starts at 1 s and doubles, and after tcp_synack_retries
+ * the request is dropped without a word; the listener stays.
+ */
+static void
+synack_timeout(struct tcp *tp)
+{
+	if (tp->synack_timeouts >= tp->prof->synack_retries) {
+		tcp_closed(tp, "SYN+ACK retries exhausted: the half-open "
+		    "connection is dropped silently", "3.10.8");
+		if (tp->listening)
+			set_state(tp, TCPS_LISTEN, "the listening socket stays "
+			    "open", "3.10.7.2");
+		return;
+	}
+	tp->synack_timeouts++;
+	tp->retransmits++;
+	send_synack(tp);
+	timer_set(tp, TT_RTX, tp->prof->synack_timeout << tp->synack_timeouts);
+}
+
+/* RETRANSMISSION TIMEOUT (RFC 9293 3.10.8, RFC 6298 5.4-5.6). */
+static void
+rtx_timeout(struct tcp *tp)
+{
+	if (tp->state == TCPS_SYN_RECEIVED && tp->passive) {
+		synack_timeout(tp);
+		return;
+	}
+	if (retries_exhausted(tp)) {
+		char	 what[96];
+
+		snprintf(what, sizeof what, "%s retransmitted %d times: the "
+		    "connection is given up", rtx_what(tp), tp->retransmits);
+		notify(tp, TE_TIMEDOUT, NULL);
+		/* Linux says nothing to the peer (tcp_write_err). */
+		tcp_closed(tp, what, "3.8.3");
+		return;
+	}
+	if (tp->retransmits == 0)
+		tp->retrans_start = now(tp);
+	tp->retransmits++;
+	tp->backoff++;
+	tp->rtt_timing = false;		/* Karn: no sample from a retransmission */
+	tp->rto = tp->rto * 2 > tp->prof->rto_max ? tp->prof->rto_max :
+	    tp->rto * 2;
+	switch (tp->state) {
+	case TCPS_SYN_SENT:
+		send_syn(tp);
+		break;
+	case TCPS_SYN_RECEIVED:
+		send_synack(tp);
+		break;
+	default:
+		/* Go back to the oldest unacknowledged octet, with a
+		 * congestion window of one segment (RFC 5681 3.1). */
+		tp->snd_nxt = tp->snd_una;
+		tp->cwnd = 1;
+		output(tp);
+		break;
+	}
+	timer_set(tp, TT_RTX, tp->rto);
+}
+
+/* Linux tcp_delack_timer_handler. */
+static void
+delack_timeout(struct tcp *tp)
+{
+	if (!tp->ack_pending)
+		return;
+	if (!in_pingpong(tp)) {
+		/* The ACK was late: let it wait longer next time. */
+		tp->ato = tp->ato * 2 > tp->rto ? tp->rto : tp->ato * 2;
+	} else {
+		/* No reply came to ride on: not interactive after all. */
+		tp->pingpong = 0;
+		tp->ato = tp->prof->ato_min;
+	}
+	send_ack(tp);
+}
+
+static vtime_t
+time_wait_len(const struct tcp *tp)
+{
+	return 2 * tp->prof->msl;
+}
+
+static void
+enter_time_wait(struct tcp *tp, const char *cause)
+{
+	for (int k = 0; k < TCP_NTIMERS; k++) {
+		if (k != TT_DELACK)
+			timer_stop(tp, (enum tcp_timer)k);
+	}
+	set_state(tp, TCPS_TIME_WAIT, cause, "3.10.7.4");
+	timer_set(tp, TT_TIMEWAIT, time_wait_len(tp));
+}
+
+/*
+ * KEEPALIVE (RFC 9293 3.8.4, Linux tcp_keepalive_timer): after the idle
+ * time with nothing received, probe with <SEQ=SND.UNA-1><CTL=ACK> and no
+ * data; after the probes go unanswered, reset and give up.
+ */
+static void
+keepalive_timeout(struct tcp *tp)
+{
+	const struct profile	*p = tp->prof;
+	vtime_t			 idle = now(tp) - tp->rcv_tstamp;
+	struct segment		 seg;
+
+	if (!tp->keepalive || !tcp_synchronized(tp) ||
+	    tp->state == TCPS_TIME_WAIT)
+		return;
+	/* Data in flight: the retransmission timer watches the peer. */
+	if (tp->snd_una != tp->snd_max || unsent(tp) > 0) {
+		timer_set(tp, TT_KEEPALIVE, p->keepalive_idle);
+		return;
+	}
+	if (idle < p->keepalive_idle && tp->probes_out == 0) {
+		timer_set(tp, TT_KEEPALIVE, p->keepalive_idle - idle);
+		return;
+	}
+	if (tp->probes_out >= p->keepalive_probes) {
+		if (is_linux(tp))
+			send_active_reset(tp);
+		notify(tp, TE_TIMEDOUT, NULL);
+		tcp_closed(tp, "keepalive probes unanswered: the peer is "
+		    "taken to be dead", "3.8.4");
+		return;
+	}
+	fill(tp, &seg, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);
+	emit(tp, &seg, NULL);
+	tp->probes_out++;
+	timer_set(tp, TT_KEEPALIVE, p->keepalive_intvl);
+}
+
+static void
+timer_fired(struct timer *t, void *arg)
+{
+	struct tcp	*tp = arg;
+	enum tcp_timer	 k = (enum tcp_timer)(t - tp->timers);
+
+	tp->hooks->timer(tp->ctx, tp, k, TA_FIRED, now(tp));
+	switch (k) {
+	case TT_RTX:
+		rtx_timeout(tp);
+		break;
+	case TT_DELACK:
+		delack_timeout(tp);
+		break;
+	case TT_TIMEWAIT:
+		tcp_closed(tp, "2MSL passed: no old duplicate can still be "
+		    "about", "3.10.8");
+		break;
+	case TT_FINWAIT2:
+		/* Linux drops an orphan that waited tcp_fin_timeout for
+		 * the peer's FIN, without telling the peer. */
+		tcp_closed(tp, "tcp_fin_timeout passed in FIN_WAIT_2 with "
+		    "nobody to read: the connection is dropped", "3.10.8");
+		break;
+	case TT_KEEPALIVE:
+		keepalive_timeout(tp);
+		break;
+	}
+}
+
+/* Learn the peer's numbers and options from its SYN. */
+static void
+learn_syn(struct tcp *tp, const struct segment *seg)
+{
+	const struct profile	*p = tp->prof;
+	uint32_t		 hint;
+
+	tp->irs = seg->seq;
+	tp->rcv_nxt = seg->seq + 1;
+	tp->rcv_wup = tp->rcv_nxt;
+	tp->peer_mss = seg->mss ? seg->mss : MSS_DEFAULT;
+	tp->ws_ok = seg->wscale >= 0 && p->wscale >= 0;
+	tp->snd_wscale = tp->ws_ok ? seg->wscale : 0;
+	tp->rcv_wscale = tp->ws_ok ? p->wscale : 0;
+	tp->ts_ok = seg->has_ts && p->timestamps;
+	if (tp->ts_ok)
+		tp->ts_recent = seg->ts_val;
+	tp->sack_ok = seg->sack_ok && p->sack_ok;
+	/* Linux tcp_initialize_rcv_mss: a guess at the peer's segment
+	 * size, at most 536 until data shows otherwise. */
+	hint = p->mss < tp->peer_mss ? p->mss : tp->peer_mss;
+	if (hint > p->rcv_buf / 2)
+		hint = p->rcv_buf / 2;
+	if (hint > MSS_DEFAULT)
+		hint = MSS_DEFAULT;
+	tp->rcv_mss = hint < MIN_MSS ? MIN_MSS : hint;
+}
+
+/* A new connection's send side, for an active or passive open. */
+static void
+new_tcb(struct tcp *tp, bool passive)
+{
+	uint32_t	 queued = tp->sndbuf_end - tp->iss - 1;
+
+	if (tp->state == TCPS_CLOSED || tp->state == TCPS_LISTEN)
+		queued = 0;
+	tp->iss = choose_iss(tp);
+	tp->snd_una = tp->iss;
+	tp->snd_nxt = tp->iss + 1;
+	tp->snd_max = tp->snd_nxt;
+	tp->sndbuf_end = tp->iss + 1 + queued;
+	tp->snd_sml = tp->iss;
+	tp->cwnd = tp->prof->iw_segments;
+	tp->passive = passive;
+	tp->orphan = false;
+	tp->accepted = false;
+	tp->rto = tp->prof->rto_initial;
+	tp->rtt_timing = true;
+	tp->rtt_seq = tp->iss;
+	tp->rtt_sent = now(tp);
+}
+
+static bool
+fin_acked(const struct tcp *tp)
+{
+	return tp->fin_sent && seq_gt(tp->snd_una, tp->fin_seq);
+}
+
+/* What happens once the handshake is complete on this side. */
+static void
+established(struct tcp *tp, const struct segment *seg, const char *cause,
+    const char *rfc)
+{
+	tp->snd_wnd = seg->win;		/* a SYN's window is never scaled */
+	if (!(seg->flags & TH_SYN))
+		tp->snd_wnd <<= tp->snd_wscale;
+	tp->snd_wl1 = seg->seq;
+	tp->snd_wl2 = seg->ack;
+	tp->max_snd_wnd = tp->snd_wnd;
+	tp->lrcvtime = now(tp);
+	tp->rcv_tstamp = now(tp);
+	tp->retransmits = 0;
+	tp->backoff = 0;
+	set_state(tp, TCPS_ESTABLISHED, cause, rfc);
+	if (tp->keepalive)
+		timer_set(tp, TT_KEEPALIVE, tp->prof->keepalive_idle);
+}
+
+/*
+ * An ACK covering new data, SYN or FIN: measure, advance, and restart or
+ * stop the retransmission timer (RFC 6298 5.2, 5.3).
+ */
+static void
+acked(struct tcp *tp, const struct segment *seg)
+{
+	bool	 retransmitted = tp->retransmits > 0;
+
+	if (tp->rtt_timing && seq_gt(seg->ack, tp->rtt_seq)) {
+		rtt_sample(tp, now(tp) - tp->rtt_sent);
+		tp->rtt_timing = false;
+	} else if (retransmitted && tp->ts_ok && seg->has_ts &&
+	    seg->ts_ecr != 0) {
+		/* Linux times a retransmitted segment by the timestamp
+		 * it echoes, to the millisecond. */
+		vtime_t	 m = now(tp) - (vtime_t)(uint32_t)(seg->ts_ecr -
+		    tp->ts_offset) * 1000;
+
+		rtt_sample(tp, m < VT_MS(1) ? VT_MS(1) : m);
+	} else if (retransmitted && tp->srtt == 0 && !is_linux(tp) &&
+	    tp->state <= TCPS_SYN_RECEIVED) {
+		/* RFC 6298 5.7: a SYN was lost and nothing was measured. */
+		tp->rto = VT_SEC(3);
+	} else if (tp->backoff > 0 && tp->srtt != 0) {
+		/* A new ACK ends the backoff (RFC 6298 5.7, Linux). */
+		rtt_sample(tp, tp->srtt);
+	}
+	tp->snd_una = seg->ack;
+	if (seq_lt(tp->snd_nxt, tp->snd_una))
+		tp->snd_nxt = tp->snd_una;
+	tp->retransmits = 0;
+	tp->backoff = 0;
+	tp->probes_out = 0;
+	tp->synack_timeouts = 0;
+	if (tp->cwnd < 1000)
+		tp->cwnd++;
+	if (tp->snd_una == tp->snd_max)
+		timer_stop(tp, TT_RTX);
+	else
+		timer_set(tp, TT_RTX, tp->rto);
+}
+
+/* RFC 9293 3.10.7.4, Table 6: is any of the segment inside our window? */
+static bool
+acceptable(struct tcp *tp, const struct segment *seg)
+{
+	uint32_t	 len = segment_seqlen(seg);
+	uint32_t	 wnd = tp->prof->rcv_buf > tp->rcvq ?
+	    tp->prof->rcv_buf - tp->rcvq : 0;
+
+	if (len == 0) {
+		if (wnd == 0)
+			return seg->seq == tp->rcv_nxt;
+		return seq_in_window(seg->seq, tp->rcv_nxt, wnd);
+	}
+	if (wnd == 0)
+		return false;
+	return seq_in_window(seg->seq, tp->rcv_nxt, wnd) ||
+	    seq_in_window(seg->seq + len - 1, tp->rcv_nxt, wnd);
+}
+
+/* An RST we accept, by state (RFC 9293 3.10.7.4, second step). */
+static void
+reset_by_peer(struct tcp *tp)
+{
+	enum tcp_error	 err = TE_CONNRESET;
+
+	switch (tp->state) {
+	case TCPS_SYN_RECEIVED:
+		if (tp->passive) {
+			tcp_closed(tp, "RST in SYN_RECEIVED: the half-open "
+			    "connection goes", "3.10.7.4");
+			if (tp->listening)
+				set_state(tp, TCPS_LISTEN, "a passive open "
+				    "returns to LISTEN", "3.10.7.4");
+			return;
+		}
+		notify(tp, TE_CONNREFUSED, NULL);
+		tcp_closed(tp, "RST in SYN_RECEIVED: connection refused",
+		    "3.10.7.4");
+		return;
+	case TCPS_CLOSE_WAIT:
+		/* Linux tcp_reset reports EPIPE here: we had the EOF. */
+		if (is_linux(tp))
+			err = TE_PIPE;
+		/* FALLTHROUGH */
+	case TCPS_ESTABLISHED:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_FIN_WAIT_2:
+		if (!tp->orphan)
+			notify(tp, err, NULL);
+		tcp_closed(tp, "received RST: the connection is reset",
+		    "3.10.7.4");
+		return;
+	default:
+		tcp_closed(tp, "received RST", "3.10.7.4");
+		return;
+	}
+}
+
+/* Remember out-of-order data [seq, end) until the hole before it fills. */
+static void
+ooo_add(struct tcp *tp, uint32_t seq, uint32_t end)
+{
+	for (int i = 0; i < tp->nooo; i++) {
+		if (tp->ooo[i][0] == seq && tp->ooo[i][1] == end)
+			return;
+	}
+	if (tp->nooo < TCP_OOO_MAX) {
+		tp->ooo[tp->nooo][0] = seq;
+		tp->ooo[tp->nooo][1] = end;
+		tp->nooo++;
+	}
+}
+
+/*
+ * Move pieces from the out-of-order store into the stream as far as they
+ * now reach.  Returns whether any moved.
+ */
+static bool
+ooo_drain(struct tcp *tp)
+{
+	bool	 moved = false;
+
+	for (int i = 0; i < tp->nooo; ) {
+		uint32_t	 s = tp->ooo[i][0], e = tp->ooo[i][1];
+
+		if (seq_gt(s, tp->rcv_nxt)) {
+			i++;
+			continue;
+		}
+		if (seq_gt(e, tp->rcv_nxt)) {
+			tp->rcvq += e - tp->rcv_nxt;
+			tp->rcv_nxt = e;
+		}
+		tp->nooo--;
+		tp->ooo[i][0] = tp->ooo[tp->nooo][0];
+		tp->ooo[i][1] = tp->ooo[tp->nooo][1];
+		moved = true;
+		i = 0;		/* a piece passed over may fit now */
+	}
+	return moved;
+}
+
+/* The FIN has arrived in order (RFC 9293 3.10.7.4, eighth step). */
+static void
+fin_received(struct tcp *tp)
+{
+	tp->rcv_nxt++;
+	tp->rcv_fin = true;
+	tp->ack_pending = true;
+	switch (tp->state) {
+	case TCPS_SYN_RECEIVED:
+	case TCPS_ESTABLISHED:
+		set_state(tp, TCPS_CLOSE_WAIT, "received FIN: the peer has no "
+		    "more to send", "3.10.7.4");
+		/* Linux tcp_fin: treat the connection as interactive, so
+		 * the ACK waits in case our own FIN follows soon. */
+		if (is_linux(tp))
+			tp->pingpong = 1;
+		break;
+	case TCPS_FIN_WAIT_1:
+		tp->ack_now = true;
+		if (fin_acked(tp))
+			enter_time_wait(tp, "received FIN, our FIN already "
+			    "acknowledged");
+		else
+			set_state(tp, TCPS_CLOSING, "received FIN while ours "
+			    "is unacknowledged: simultaneous close",
+			    "3.10.7.4");
+		break;
+	case TCPS_FIN_WAIT_2:
+		tp->ack_now = true;
+		enter_time_wait(tp, "received FIN");
+		break;
+	case TCPS_TIME_WAIT:
+		tp->ack_now = true;
+		timer_set(tp, TT_TIMEWAIT, time_wait_len(tp));
+		break;
+	default:
+		break;
+	}
+}
+
+/* Our close() cannot take data any more: Linux answers it with a RST. */
+static bool
+data_after_close(struct tcp *tp, const struct segment *seg)
+{
+	uint32_t	 end = seg->seq + seg->len;
+
+	if (!tp->orphan || !tp->prof->rst_on_data_after_close ||
+	    seg->len == 0 || !seq_gt(end, tp->rcv_nxt))
+		return false;
+	send_reset_for(tp, seg);
+	tcp_closed(tp, "data arrived after close(): nobody can read it, so "
+	    "reset", "3.6");
+	return true;
+}
+
+/*
+ * The segment's text and FIN (RFC 9293 3.10.7.4, seventh and eighth
+ * steps), for a segment already found acceptable.
+ */
+static void
+text_and_fin(struct tcp *tp, const struct segment *seg)
+{
+	uint32_t	 seq = seg->seq, len = seg->len;
+	bool		 fin = (seg->flags & TH_FIN) != 0;
+
+	if (seg->flags & TH_SYN)
+		seq++;			/* data on a SYN starts after it */
+	switch (tp->state) {
+	case TCPS_ESTABLISHED:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_FIN_WAIT_2:
+	case TCPS_SYN_RECEIVED:
+		break;
+	default:
+		/* CLOSE_WAIT and after: the peer's FIN came already, so
+		 * there is no text to take (an old copy of it failed the
+		 * sequence test and was ACKed there). */
+		return;
+	}
+	if (len == 0 && !fin)
+		return;
+	if (data_after_close(tp, seg))
+		return;
+	if (seq_gt(seq, tp->rcv_nxt)) {
+		/* Out of order: keep it, and say at once what we lack. */
+		if (len > 0)
+			ooo_add(tp, seq, seq + len);
+		if (fin) {
+			tp->ooo_fin = true;
+			tp->ooo_fin_seq = seq + len;
+		}
+		ack_soon(tp);
+		return;
+	}
+	if (seq_lt(seq, tp->rcv_nxt)) {
+		uint32_t	 old = tp->rcv_nxt - seq;
+
+		if (old >= len + fin) {
+			/* All seen before: a retransmission.  ACK at once
+			 * (Linux leaves pingpong mode for it). */
+			if (is_linux(tp))
+				enter_quickack(tp);
+			ack_soon(tp);
+			return;
+		}
+		if (old > len)
+			old = len;
+		seq += old;
+		len -= old;
+	}
+	if (len > 0) {
+		tp->rcv_nxt += len;
+		tp->rcvq += len;
+		if (tp->prof->delayed_ack) {
+			struct segment	 s = *seg;
+
+			s.len = len;
+			data_received(tp, &s);
+		} else
+			tp->ack_pending = true;
+		if (tp->nooo > 0 && ooo_drain(tp) && tp->nooo == 0)
+			tp->ack_now = true;	/* RFC 5681 4.2: hole filled */
+	}
+	if (fin && seq + len == tp->rcv_nxt)
+		fin_received(tp);
+	else if (tp->ooo_fin && tp->ooo_fin_seq == tp->rcv_nxt) {
+		tp->ooo_fin = false;
+		fin_received(tp);
+	}
+}
+
+/* Finish handling a segment: send what may go, then the ACK owed. */
+static void
+after_input(struct tcp *tp)
+{
+	if (tp->state == TCPS_CLOSED || tp->state == TCPS_LISTEN)
+		return;
+	output(tp);
+	ack_check(tp);
+}
+
+/* 3.10.7.1: no connection.  Linux's listener, still open, takes a SYN. */
+static void	input_listen(struct tcp *, const struct segment *);
+
+static void
+input_closed(struct tcp *tp, const struct segment *seg)
+{
+	if (tp->listening && tp->prof->listener_stays &&
+	    (seg->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN) {
+		set_state(tp, TCPS_LISTEN, "a new SYN, and the listening "
+		    "socket is still open", "3.10.7.2");
+		input_listen(tp, seg);
+		return;
+	}
+	send_reset_for(tp, seg);
+}
+
+/* 3.10.7.2 */
+static void
+input_listen(struct tcp *tp, const struct segment *seg)
+{
+	if (seg->flags & TH_RST)
+		return;
+	if (seg->flags & TH_ACK) {
+		send_reset_for(tp, seg);
+		return;
+	}
+	if (!(seg->flags & TH_SYN))
+		return;
+	if (is_linux(tp) && (seg->flags & TH_FIN))
+		return;			/* Linux drops SYN+FIN */
+	learn_syn(tp, seg);
+	new_tcb(tp, true);
+	tp->synack_timeouts = 0;
+	set_state(tp, TCPS_SYN_RECEIVED, "received SYN: answer with SYN+ACK",
+	    "3.10.7.2");
+	send_synack(tp);
+	timer_set(tp, TT_RTX, is_linux(tp) ? tp->prof->synack_timeout :
+	    tp->rto);
+}
+
+/* 3.10.7.3 */
+static void
+input_syn_sent(struct tcp *tp, const struct segment *seg)
+{
+	bool	 ack_ok = false;
+
+	if (seg->flags & TH_ACK) {
+		if (seq_leq(seg->ack, tp->iss) || seq_gt(seg->ack, tp->snd_nxt)) {
+			send_reset_for(tp, seg);
+			return;
+		}
+		ack_ok = true;
+	}
+	if (seg->flags & TH_RST) {
+		if (ack_ok) {
+			notify(tp, TE_CONNREFUSED, NULL);
+			tcp_closed(tp, "RST answered our SYN: connection "
+			    "refused", "3.10.7.3");
+		}
+		return;
+	}
+	if (!(seg->flags & TH_SYN))
+		return;
+	learn_syn(tp, seg);
+	if (ack_ok)
+		acked(tp, seg);
+	if (seq_gt(tp->snd_una, tp->iss)) {
+		established(tp, seg, "received SYN+ACK: our SYN is "
+		    "acknowledged", "3.10.7.3");
+		tp->ack_pending = true;
+		tp->ack_now = true;
+		after_input(tp);	/* queued data carries the ACK */
+		return;
+	}
+	/* Both sides sent a SYN: simultaneous open. */
+	tp->snd_wnd = seg->win;
+	tp->snd_wl1 = seg->seq;
+	tp->snd_wl2 = seg->ack;
+	set_state(tp, TCPS_SYN_RECEIVED, "received SYN while our SYN is "
+	    "unanswered: simultaneous open", "3.10.7.3");
+	send_synack(tp);
+}
+
+/*
+ * Linux's passive SYN_RECEIVED is a request socket, and tcp_check_req
+ * handles its segments rather than the RFC's general steps.
+ */
+static void
+input_request(struct tcp *tp, const struct segment *seg)
+{
+	uint32_t	 end = seg->seq + segment_seqlen(seg);
+	uint8_t		 fl = seg->flags;
+	bool		 in_window;
+
+	/* A retransmitted SYN: the SYN+ACK went missing, send it again
+	 * and restart its timer. */
+	if (seg->seq == tp->irs && (fl & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN) {
+		if (tp->last_oow_ack == 0 ||
+		    now(tp) - tp->last_oow_ack >= OOW_RATELIMIT) {
+			tp->last_oow_ack = now(tp) ? now(tp) : 1;
+			send_synack(tp);
+			timer_set(tp, TT_RTX, tp->prof->synack_timeout <<
+			    tp->synack_timeouts);
+		}
+		return;
+	}
+	/* An ACK of something else: the listener answers with a RST. */
+	if ((fl & TH_ACK) && seg->ack != tp->iss + 1) {
+		send_reset_for(tp, seg);
+		return;
+	}
+	in_window = seg->seq == tp->rcv_nxt ||
+	    (seq_gt(end, tp->rcv_nxt) &&
+	    seq_lt(seg->seq, tp->rcv_nxt + tp->prof->synack_win)) ||
+	    (seg->seq == tp->rcv_nxt + tp->prof->synack_win && seg->seq == end);
+	if (!in_window) {
+		if (!(fl & TH_RST))
+			send_oow_ack(tp, seg);
+		return;
+	}
+	if (fl & (TH_RST | TH_SYN)) {
+		if (!(fl & TH_RST))
+			send_reset_for(tp, seg);
+		reset_by_peer(tp);
+		return;
+	}
+	if (!(fl & TH_ACK))
+		return;
+	acked(tp, seg);
+	established(tp, seg, "received ACK of our SYN+ACK: handshake "
+	    "complete", "3.10.7.4");
+	text_and_fin(tp, seg);
+	after_input(tp);
+}
+
+/* Linux tcp_timewait_state_process, for a socket in TIME_WAIT. */
+static void
+input_time_wait_linux(struct tcp *tp, const struct segment *seg)
+{
+	uint32_t	 len = segment_seqlen(seg);
+	uint8_t		 fl = seg->flags;
+
+	if (seg->seq == tp->rcv_nxt && (len == 0 || (fl & TH_RST))) {
+		if (fl & TH_RST) {
+			/* tcp_rfc1337 is 0: a RST ends TIME_WAIT early. */
+			tcp_closed(tp, "RST in TIME_WAIT ends it early "
+			    "(TIME-WAIT assassination, RFC 1337)",
+			    "3.10.7.4");
+			return;
+		}
+		timer_set(tp, TT_TIMEWAIT, time_wait_len(tp));
+		return;
+	}
+	if ((fl & (TH_SYN | TH_RST | TH_ACK)) == TH_SYN &&
+	    (seq_gt(seg->seq, tp->rcv_nxt) || (tp->ts_ok && seg->has_ts &&
+	    (int32_t)(tp->ts_recent - seg->ts_val) < 0)) && tp->listening) {
+		/* A new SYN for the same four ports: a new connection,
+		 * its ISS beyond anything the old one used. */
+		uint32_t	 isn = tp->snd_nxt + 65535 + 2;
+
+		tcp_closed(tp, "a new SYN ends TIME_WAIT", "3.10.7.4");
+		tp->isn_next = isn;
+		set_state(tp, TCPS_LISTEN, "the listening socket takes the "
+		    "new SYN", "3.10.7.2");
+		input_listen(tp, seg);
+		return;
+	}
+	if (fl & TH_RST)
+		return;
+	/* Anything else, a retransmitted FIN above all: ACK it, and
+	 * start 2MSL again. */
+	if (fl & TH_ACK)
+		timer_set(tp, TT_TIMEWAIT, time_wait_len(tp));
+	send_oow_ack(tp, seg);
+}
+
+/*
+ * Linux keeps an orphan in FIN_WAIT_2 as a light TIME_WAIT-like socket
+ * (tcp_timewait_state_process, FIN_WAIT2 substate): it waits only for the
+ * FIN, and anything else new is met with a RST.
+ */
+static void
+input_fin_wait_2_orphan(struct tcp *tp, const struct segment *seg)
+{
+	uint32_t	 end = seg->seq + segment_seqlen(seg);
+	uint8_t		 fl = seg->flags;
+	bool		 in_window;
+
+	in_window = seg->seq == tp->rcv_nxt ||
+	    (seq_gt(end, tp->rcv_nxt) &&
+	    seq_lt(seg->seq, tp->rcv_nxt + tp->rcv_wnd));
+	if (!in_window) {
+		send_oow_ack(tp, seg);
+		return;
+	}
+	if (fl & TH_RST) {
+		tcp_closed(tp, "received RST", "3.10.7.4");
+		return;
+	}
+	if ((fl & TH_SYN) && seq_geq(seg->seq, tp->rcv_nxt)) {
+		send_reset_for(tp, seg);
+		tcp_closed(tp, "a SYN in FIN_WAIT_2 after close(): reset",
+		    "3.10.7.4");
+		return;
+	}
+	if (!(fl & TH_ACK) || !seq_gt(end, tp->rcv_nxt) || end == seg->seq)
+		return;			/* a duplicate ACK */
+	if (!(fl & TH_FIN) || end != tp->rcv_nxt + 1) {
+		send_reset_for(tp, seg);
+		tcp_closed(tp, "data arrived after close(): nobody can read "
+		    "it, so reset", "3.6");
+		return;
+	}
+	tp->rcv_nxt = end;
+	tp->rcv_fin = true;
+	enter_time_wait(tp, "received FIN");
+	send_ack(tp);
+}
+
+/* 3.10.7.4: SYN_RECEIVED and every synchronized state. */
+static void
+input_sync(struct tcp *tp, const struct segment *seg)
+{
+	uint8_t		 fl = seg->flags;
+	uint32_t	 wnd;
+
+	/* TIME_WAIT: the peer's FIN again, because our ACK was lost.
+	 * ACK it and restart 2MSL (fifth step, TIME-WAIT STATE). */
+	if (tp->state == TCPS_TIME_WAIT && (fl & TH_FIN) && !(fl & TH_RST) &&
+	    seg->seq + segment_seqlen(seg) == tp->rcv_nxt) {
+		timer_set(tp, TT_TIMEWAIT, time_wait_len(tp));
+		send_ack(tp);
+		return;
+	}
+
+	/* First, check the sequence number. */
+	if (!acceptable(tp, seg)) {
+		if (fl & TH_RST)
+			return;
+		if (is_linux(tp) && seg->len > 0)
+			enter_quickack(tp);
+		send_oow_ack(tp, seg);
+		return;
+	}
+	tp->rcv_tstamp = now(tp);
+	if (tp->ts_ok && seg->has_ts && seq_leq(seg->seq, tp->rcv_nxt))
+		tp->ts_recent = seg->ts_val;
+
+	/* Second, the RST bit (with RFC 5961 section 3). */
+	if (fl & TH_RST) {
+		if (seg->seq == tp->rcv_nxt || !tp->prof->challenge_ack_rst ||
+		    (is_linux(tp) && seg->seq == tp->rcv_nxt - 1 &&
+		    (tp->state == TCPS_CLOSE_WAIT || tp->state == TCPS_LAST_ACK ||
+		    tp->state == TCPS_CLOSING)))
+			reset_by_peer(tp);
+		else
+			send_oow_ack(tp, seg);	/* challenge ACK */
+		return;
+	}
+
+	/* Fourth, the SYN bit. */
+	if (fl & TH_SYN) {
+		if (tp->state == TCPS_SYN_RECEIVED && tp->passive) {
+			reset_by_peer(tp);
+			return;
+		}
+		if (tp->prof->challenge_ack_syn) {
+			send_oow_ack(tp, seg);	/* RFC 5961 section 4 */
+			return;
+		}
+		send_active_reset(tp);
+		notify(tp, TE_CONNRESET, NULL);
+		tcp_closed(tp, "SYN in a synchronized state: reset",
+		    "3.10.7.4");
+		return;
+	}
+
+	/* Fifth, the ACK field. */
+	if (!(fl & TH_ACK))
+		return;
+	if (tp->state == TCPS_SYN_RECEIVED) {
+		if (!seq_gt(seg->ack, tp->snd_una) ||
+		    seq_gt(seg->ack, tp->snd_max)) {
+			send_reset_for(tp, seg);
+			return;
+		}
+		acked(tp, seg);
+		established(tp, seg, "received ACK of our SYN: handshake "
+		    "complete", "3.10.7.4");
+	} else {
+		/* RFC 5961 section 5: acceptable only within
+		 * SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT. */
+		if (seq_gt(seg->ack, tp->snd_max) ||
+		    seq_lt(seg->ack, tp->snd_una - tp->max_snd_wnd)) {
+			if (!(is_linux(tp) && tp->state == TCPS_ESTABLISHED &&
+			    seq_gt(seg->ack, tp->snd_max)))
+				send_oow_ack(tp, seg);
+			return;
+		}
+		if (seq_gt(seg->ack, tp->snd_una))
+			acked(tp, seg);
+	}
+	/* The send window, from segments no older than the last used. */
+	if (seq_lt(tp->snd_wl1, seg->seq) || (tp->snd_wl1 == seg->seq &&
+	    seq_leq(tp->snd_wl2, seg->ack))) {
+		wnd = (uint32_t)seg->win << tp->snd_wscale;
+		tp->snd_wnd = wnd;
+		tp->snd_wl1 = seg->seq;
+		tp->snd_wl2 = seg->ack;
+		if (wnd > tp->max_snd_wnd)
+			tp->max_snd_wnd = wnd;
+	}
+	switch (tp->state) {
+	case TCPS_FIN_WAIT_1:
+		if (!fin_acked(tp))
+			break;
+		set_state(tp, TCPS_FIN_WAIT_2, "our FIN is acknowledged",
+		    "3.10.7.4");
+		/* Linux: an orphan waits tcp_fin_timeout for the FIN. */
+		if (tp->orphan && tp->prof->fin_timeout > 0 &&
+		    !(fl & TH_FIN))
+			timer_set(tp, TT_FINWAIT2, tp->prof->fin_timeout);
+		break;
+	case TCPS_CLOSING:
+		if (fin_acked(tp))
+			enter_time_wait(tp, "our FIN is acknowledged");
+		return;
+	case TCPS_LAST_ACK:
+		if (fin_acked(tp))
+			tcp_closed(tp, "our FIN is acknowledged: the "
+			    "connection is closed", "3.10.7.4");
+		return;
+	default:
+		break;
+	}
+
+	text_and_fin(tp, seg);
+	after_input(tp);
+}
+
+/* SEGMENT ARRIVES (RFC 9293 3.10.7). */
+void
+tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
+{
+	(void)payload;
+	if (tp->down)
+		return;
+	switch (tp->state) {
+	case TCPS_CLOSED:
+		input_closed(tp, seg);
+		break;
+	case TCPS_LISTEN:
+		input_listen(tp, seg);
+		break;
+	case TCPS_SYN_SENT:
+		input_syn_sent(tp, seg);
+		break;
+	case TCPS_SYN_RECEIVED:
+		if (tp->passive && tp->prof->listener_stays)
+			input_request(tp, seg);
+		else
+			input_sync(tp, seg);
+		break;
+	case TCPS_TIME_WAIT:
+		if (is_linux(tp))
+			input_time_wait_linux(tp, seg);
+		else
+			input_sync(tp, seg);
+		break;
+	case TCPS_FIN_WAIT_2:
+		if (is_linux(tp) && tp->orphan &&
+		    timer_armed(tp, TT_FINWAIT2))
+			input_fin_wait_2_orphan(tp, seg);
+		else
+			input_sync(tp, seg);
+		break;
+	default:
+		input_sync(tp, seg);
+		break;
+	}
+}
+
+/* OPEN, active (3.10.1): connect(). */
+static enum tcp_error
+user_connect(struct tcp *tp, char *res, size_t reslen)
+{
+	switch (tp->state) {
+	case TCPS_CLOSED:
+		break;
+	case TCPS_LISTEN:
+		if (is_linux(tp)) {
+			snprintf(res, reslen, "EISCONN: a listening socket "
+			    "cannot connect");
+			return TE_ISCONN;
+		}
+		break;		/* RFC: a passive open turns active */
+	case TCPS_TIME_WAIT:
+		if (is_linux(tp) && tp->ts_ok &&
+		    now(tp) - tp->rcv_tstamp >= TW_REUSE_AFTER) {
+			/* tcp_tw_reuse (2: loopback): with timestamps the
+			 * old duplicates can be told apart after 1 s. */
+			uint32_t	 isn = tp->snd_nxt + 65535 + 2;
+
+			tcp_closed(tp, "connect() reuses the ports: TIME_WAIT "
+			    "ends (tcp_tw_reuse)", "3.10.1");
+			tp->isn_next = isn;
+			break;
+		}
+		snprintf(res, reslen, "EADDRNOTAVAIL: these four ports are "
+		    "still in TIME_WAIT");
+		return TE_ADDRNOTAVAIL;
+	default:
+		snprintf(res, reslen, "EISCONN: connection already exists");
+		return TE_ISCONN;
+	}
+	tp->error = TE_NONE;
+	tp->orphan = false;
+	new_tcb(tp, false);
+	set_state(tp, TCPS_SYN_SENT, "connect(): send SYN", "3.10.1");
+	send_syn(tp);
+	timer_set(tp, TT_RTX, tp->rto);
+	return TE_NONE;
+}
+
+/* OPEN, passive (3.10.1): listen(). */
+static enum tcp_error
+user_listen(struct tcp *tp, char *res, size_t reslen)
+{
+	if (tp->state == TCPS_LISTEN)
+		return TE_NONE;
+	if (tp->state != TCPS_CLOSED) {
+		snprintf(res, reslen, "EINVAL: the socket is connected");
+		return TE_INVAL;
+	}
+	tp->listening = true;
+	tp->error = TE_NONE;
+	tp->orphan = false;
+	set_state(tp, TCPS_LISTEN, "listen(): wait for a SYN", "3.10.1");
+	return TE_NONE;
+}
+
+/* accept(): take a connection the handshake has completed. */
+static enum tcp_error
+user_accept(struct tcp *tp, char *res, size_t reslen)
+{
+	if (!tp->listening) {
+		snprintf(res, reslen, "EINVAL: not listening");
+		return TE_INVAL;
+	}
+	if (!tcp_synchronized(tp) && tp->error == TE_NONE) {
+		snprintf(res, reslen, "EAGAIN: no connection has completed "
+		    "its handshake yet");
+		return TE_AGAIN;
+	}
+	tp->accepted = true;
+	return TE_NONE;
+}
+
+/* SEND (3.10.2). */
+static enum tcp_error
+user_send(struct tcp *tp, uint32_t n, char *res, size_t reslen)
+{
+	switch (tp->state) {
+	case TCPS_SYN_SENT:
+	case TCPS_SYN_RECEIVED:
+		/* Queued until the connection is established. */
+		tp->sndbuf_end += n;
+		tp->written += n;
+		return TE_NONE;
+	case TCPS_ESTABLISHED:
+	case TCPS_CLOSE_WAIT:
+		if (tp->fin_queued)
+			break;
+		tp->sndbuf_end += n;
+		tp->written += n;
+		output(tp);
+		return TE_NONE;
+	case TCPS_CLOSED:
+	case TCPS_LISTEN:
+		if (tp->error != TE_NONE) {
+			enum tcp_error	 e = tp->error;
+
+			tp->error = TE_NONE;
+			snprintf(res, reslen, "%s", tcp_error_names[e]);
+			return e;
+		}
+		if (tp->state == TCPS_CLOSED && tp->was_connected) {
+			snprintf(res, reslen, "EPIPE: the connection is gone");
+			return TE_PIPE;
+		}
+		snprintf(res, reslen, "ENOTCONN: not connected");
+		return TE_NOTCONN;
+	default:
+		break;
+	}
+	snprintf(res, reslen, "EPIPE: we have closed our side");
+	return TE_PIPE;
+}
+
+/*
+ * When the application reads, Linux may send the ACK it was holding
+ * (tcp_cleanup_rbuf): after more than a segment, or after a short pushed
+ * segment on a connection that is not interactive.
+ */
+static void
+read_ack_check(struct tcp *tp, uint32_t copied)
+{
+	if (!tp->prof->delayed_ack || !tp->ack_pending)
+		return;
+	if (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss ||
+	    (copied > 0 && (tp->pushed2 || (tp->pushed && !in_pingpong(tp))) &&
+	    tp->rcvq == 0))
+		send_ack(tp);
+}
+
+/* RECEIVE (3.10.3): read() everything waiting, or at most n octets. */
+static enum tcp_error
+user_read(struct tcp *tp, uint32_t n, char *res, size_t reslen)
+{
+	uint32_t	 k;
+
+	if (tp->rcvq > 0) {
+		k = n == 0 || n > tp->rcvq ? tp->rcvq : n;
+		tp->rcvq -= k;
+		tp->read_total += k;
+		snprintf(res, reslen, "%u bytes", k);
+		read_ack_check(tp, k);
+		return TE_NONE;
+	}
+	if (tp->error != TE_NONE) {
+		enum tcp_error	 e = tp->error;
+
+		tp->error = TE_NONE;
+		snprintf(res, reslen, "%s", tcp_error_names[e]);
+		return e;
+	}
+	if (tp->rcv_fin) {
+		snprintf(res, reslen, "end of stream");
+		return TE_NONE;
+	}
+	if (tp->state == TCPS_CLOSED || tp->state == TCPS_LISTEN) {
+		snprintf(res, reslen, "ENOTCONN: not connected");
+		return TE_NOTCONN;
+	}
+	snprintf(res, reslen, "nothing yet");
+	return TE_AGAIN;
+}
+
+/* Queue our FIN behind the data (close or shutdown) and send it. */
+static void
+queue_fin(struct tcp *tp, enum tcp_state to, const char *cause)
+{
+	tp->fin_queued = true;
+	set_state(tp, to, cause, "3.10.4");
+	output(tp);
+}
+
+/* shutdown(SHUT_WR): no more data from us; we can still receive. */
+static enum tcp_error
+user_shutdown(struct tcp *tp, char *res, size_t reslen)
+{
+	switch (tp->state) {
+	case TCPS_CLOSED:
+		snprintf(res, reslen, "ENOTCONN: not connected");
+		return TE_NOTCONN;
+	case TCPS_LISTEN:
+		return TE_NONE;
+	case TCPS_SYN_SENT:
+		tcp_closed(tp, "shutdown() before the handshake: the connection "
+		    "attempt is dropped", "3.10.4");
+		return TE_NONE;
+	case TCPS_SYN_RECEIVED:
+	case TCPS_ESTABLISHED:
+		queue_fin(tp, TCPS_FIN_WAIT_1, "shutdown(): send FIN after the "
+		    "data");
+		return TE_NONE;
+	case TCPS_CLOSE_WAIT:
+		queue_fin(tp, TCPS_LAST_ACK, "shutdown(): send FIN after the "
+		    "data");
+		return TE_NONE;
+	default:
+		return TE_NONE;
+	}
+}
+
+/* The socket is given up; what does the connection do?  (3.10.4) */
+static enum tcp_error
+user_close(struct tcp *tp, char *res, size_t reslen)
+{
+	const struct profile	*p = tp->prof;
+
+	/* Linux's close() ends the application's part: an orphan cannot
+	 * read.  The RFC's CLOSE only says "no more to send". */
+	if (is_linux(tp))
+		tp->orphan = true;
+	if (p->rst_on_unread_close && tp->rcvq > 0 &&
+	    tp->state >= TCPS_SYN_RECEIVED && tp->state != TCPS_TIME_WAIT) {
+		snprintf(res, reslen, "%u unread bytes: reset", tp->rcvq);
+		send_active_reset(tp);
+		tcp_closed(tp, "close() with unread data: RST tells the peer "
+		    "data was lost", "3.6");
+		return TE_NONE;
+	}
+	switch (tp->state) {
+	case TCPS_CLOSED:
+		tp->listening = false;
+		return TE_NONE;
+	case TCPS_LISTEN:
+		tp->listening = false;
+		tcp_closed(tp, "close() of the listening socket", "3.10.4");
+		return TE_NONE;
+	case TCPS_SYN_SENT:
+		tcp_closed(tp, "close() before the handshake completed",
+		    "3.10.4");
+		return TE_NONE;
+	case TCPS_SYN_RECEIVED:
+		if (tp->passive && p->listener_stays) {
+			/* Not accepted yet: only the listening socket can
+			 * be closed, and the embryo goes with it. */
+			tp->listening = false;
+			tcp_closed(tp, "close() of the listening socket drops "
+			    "the half-open connection", "3.10.4");
+			return TE_NONE;
+		}
+		queue_fin(tp, TCPS_FIN_WAIT_1, "close(): send FIN");
+		return TE_NONE;
+	case TCPS_ESTABLISHED:
+		queue_fin(tp, TCPS_FIN_WAIT_1, "close(): send FIN");
+		return TE_NONE;
+	case TCPS_CLOSE_WAIT:
+		queue_fin(tp, TCPS_LAST_ACK, "close(): send FIN");
+		return TE_NONE;
+	case TCPS_FIN_WAIT_2:
+		if (tp->orphan && p->fin_timeout > 0)
+			timer_set(tp, TT_FINWAIT2, p->fin_timeout);
+		return TE_NONE;
+	default:
+		return TE_NONE;
+	}
+}
+
+/* ABORT (3.10.5): SO_LINGER with a zero timeout, then close(). */
+static enum tcp_error
+user_abort(struct tcp *tp, char *res, size_t reslen)
+{
+	if (is_linux(tp))
+		tp->orphan = true;
+	switch (tp->state) {
+	case TCPS_CLOSED:
+		tp->listening = false;
+		return TE_NONE;
+	case TCPS_LISTEN:
+		tp->listening = false;
+		/* FALLTHROUGH */
+	case TCPS_SYN_SENT:
+		tcp_closed(tp, "abort before the connection existed",
+		    "3.10.5");
+		return TE_NONE;
+	case TCPS_SYN_RECEIVED:
+	case TCPS_ESTABLISHED:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_FIN_WAIT_2:
+	case TCPS_CLOSE_WAIT:
+		send_active_reset(tp);
+		tcp_closed(tp, "abort: RST, and the connection is gone",
+		    "3.10.5");
+		return TE_NONE;
+	default:
+		/* CLOSING, LAST_ACK, TIME_WAIT: "ok", delete the TCB. */
+		tcp_closed(tp, "abort: the connection is deleted", "3.10.5");
+		return TE_NONE;
+	}
+}
+
+static enum tcp_error
+user_keepalive(struct tcp *tp, bool on)
+{
+	tp->keepalive = on;
+	if (!on)
+		timer_stop(tp, TT_KEEPALIVE);
+	else if (tcp_synchronized(tp) && tp->state != TCPS_TIME_WAIT)
+		timer_set(tp, TT_KEEPALIVE, tp->prof->keepalive_idle);
+	return TE_NONE;
+}
+
+/* The host stops: no segment out, none taken in, nothing remembered. */
+static enum tcp_error
+user_crash(struct tcp *tp)
+{
+	tp->down = true;
+	tp->listening = false;
+	tp->keepalive = false;
+	tp->error = TE_NONE;
+	tcp_closed(tp, "the host crashed: the connection is forgotten "
+	    "without a word", "3.5.1");
+	return TE_NONE;
+}
+
+static enum tcp_error
+user_reboot(struct tcp *tp)
+{
+	tp->down = false;
+	tp->listening = false;
+	tp->keepalive = false;
+	tcp_closed(tp, "the host restarted and knows no connection",
+	    "3.5.1");
+	return TE_NONE;
+}
+
+/*
+ * What the application does.  arg is the octet count for send and read
+ * (0: read all), on/off for keepalive.  A short account of the outcome
+ * goes into res ("100 bytes", "end of stream", "EPIPE: ...").
+ */
+enum tcp_error
+tcp_call(struct tcp *tp, enum tcp_call call, uint32_t arg, char *res,
+    size_t reslen)
+{
+	*res = '\0';
+	if (tp->down && call != CALL_REBOOT) {
+		snprintf(res, reslen, "EHOSTDOWN: the host is down");
+		return TE_HOSTDOWN;
+	}
+	/* After close() the application has no socket to use. */
+	if (tp->orphan && (call == CALL_SEND || call == CALL_READ ||
+	    call == CALL_SHUTDOWN || call == CALL_ACCEPT)) {
+		snprintf(res, reslen, "EBADF: the socket was closed");
+		return TE_BADF;
+	}
+	switch (call) {
+	case CALL_LISTEN:
+		return user_listen(tp, res, reslen);
+	case CALL_ACCEPT:
+		return user_accept(tp, res, reslen);
+	case CALL_CONNECT:
+		return user_connect(tp, res, reslen);
+	case CALL_SEND:
+		return user_send(tp, arg, res, reslen);
+	case CALL_READ:
+		return user_read(tp, arg, res, reslen);
+	case CALL_SHUTDOWN:
+		return user_shutdown(tp, res, reslen);
+	case CALL_CLOSE:
+		return user_close(tp, res, reslen);
+	case CALL_ABORT:
+		return user_abort(tp, res, reslen);
+	case CALL_KEEPALIVE:
+		return user_keepalive(tp, arg != 0);
+	case CALL_CRASH:
+		return user_crash(tp);
+	case CALL_REBOOT:
+		return user_reboot(tp);
+	}
+	return TE_INVAL;
+}

@@ -1,0 +1,216 @@
+/*
+ * One TCP endpoint: the connection state machine of RFC 9293 section 3.10.
+ *
+ * The control block holds host-order numbers; it never sees bytes.  It is
+ * driven by three kinds of event, as the RFC lists them: user calls
+ * (tcp_call), arriving segments (tcp_input) and timeouts (fired through
+ * the clock).  It acts through hooks: sending a segment, a state change,
+ * a timer armed or fired, something the application is told.  Every state
+ * change goes through one function, which records the old state, the new
+ * one, the cause and the RFC 9293 section that calls for it.
+ */
+#ifndef SYNFIN_TCP_H
+#define SYNFIN_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "journal.h"
+#include "profile.h"
+#include "segment.h"
+
+enum tcp_state {
+	TCPS_CLOSED,
+	TCPS_LISTEN,
+	TCPS_SYN_SENT,
+	TCPS_SYN_RECEIVED,
+	TCPS_ESTABLISHED,
+	TCPS_FIN_WAIT_1,
+	TCPS_FIN_WAIT_2,
+	TCPS_CLOSE_WAIT,
+	TCPS_CLOSING,
+	TCPS_LAST_ACK,
+	TCPS_TIME_WAIT,
+};
+#define TCP_NSTATES 11
+
+enum tcp_timer {
+	TT_RTX,		/* retransmission (SYN, SYN+ACK, data, FIN) */
+	TT_DELACK,	/* delayed acknowledgement */
+	TT_TIMEWAIT,	/* 2MSL */
+	TT_FINWAIT2,	/* orphaned FIN_WAIT_2 */
+	TT_KEEPALIVE,
+};
+#define TCP_NTIMERS 5
+
+/* What the application does: the socket calls a script can make. */
+enum tcp_call {
+	CALL_LISTEN,
+	CALL_ACCEPT,
+	CALL_CONNECT,
+	CALL_SEND,
+	CALL_READ,
+	CALL_SHUTDOWN,	/* shutdown(SHUT_WR) */
+	CALL_CLOSE,
+	CALL_ABORT,	/* SO_LINGER {1, 0}, then close() */
+	CALL_KEEPALIVE,	/* SO_KEEPALIVE on or off */
+	CALL_CRASH,	/* the host stops dead: no segment in or out */
+	CALL_REBOOT,	/* it comes back having forgotten everything */
+};
+#define TCP_NCALLS 11
+
+/* Errors the application can be told, named as errno names them. */
+enum tcp_error {
+	TE_NONE,
+	TE_CONNREFUSED,
+	TE_CONNRESET,
+	TE_TIMEDOUT,
+	TE_PIPE,
+	TE_NOTCONN,
+	TE_ISCONN,
+	TE_ADDRNOTAVAIL,
+	TE_AGAIN,
+	TE_INVAL,
+	TE_HOSTDOWN,
+	TE_BADF,
+};
+#define TCP_NERRORS 12
+
+#define TCP_OOO_MAX 16
+
+struct tcp;
+
+struct tcp_hooks {
+	/* Put a segment on the wire; payload holds seg->len octets. */
+	void	(*output)(void *, struct tcp *, struct segment *,
+		    const uint8_t *);
+	void	(*state)(void *, struct tcp *, enum tcp_state, enum tcp_state,
+		    const char *, const char *);
+	void	(*timer)(void *, struct tcp *, enum tcp_timer,
+		    enum timer_action, vtime_t);
+	/* The application learns something ("error ECONNRESET"). */
+	void	(*notify)(void *, struct tcp *, enum tcp_error, const char *);
+};
+
+struct tcp {
+	enum side		 side;
+	enum tcp_state		 state;
+	const struct profile	*prof;
+	struct clock		*clock;
+	const struct tcp_hooks	*hooks;
+	void			*ctx;
+	uint16_t		 lport;
+	uint16_t		 rport;
+	uint32_t		 isn_next;	/* the ISS the next open uses */
+
+	/* Send sequence variables (RFC 9293 section 3.3.1). */
+	uint32_t		 iss;
+	uint32_t		 snd_una;
+	uint32_t		 snd_nxt;
+	uint32_t		 snd_max;	/* highest sent; snd_nxt rewinds */
+	uint32_t		 snd_wnd;
+	uint32_t		 snd_wl1;
+	uint32_t		 snd_wl2;
+	uint32_t		 max_snd_wnd;
+
+	/* Receive sequence variables. */
+	uint32_t		 irs;
+	uint32_t		 rcv_nxt;
+	uint32_t		 rcv_wup;	/* rcv_nxt when a window was last sent */
+	uint32_t		 rcv_wnd;	/* the window last advertised */
+
+	/* Options agreed in the handshake. */
+	uint16_t		 peer_mss;
+	int			 snd_wscale;
+	int			 rcv_wscale;
+	bool			 ws_ok;
+	bool			 ts_ok;
+	bool			 sack_ok;
+	uint32_t		 ts_offset;
+	uint32_t		 ts_recent;
+
+	/* The application's side of the socket. */
+	uint32_t		 sndbuf_end;	/* seq after the last octet written */
+	uint64_t		 written;	/* octets the application wrote */
+	uint64_t		 read_total;	/* octets it has read */
+	uint32_t		 rcvq;		/* received, not yet read */
+	bool			 fin_queued;	/* close/shutdown: send FIN after data */
+	bool			 fin_sent;
+	uint32_t		 fin_seq;	/* seq our FIN occupies */
+	bool			 rcv_fin;	/* the peer's FIN has arrived */
+	bool			 orphan;	/* close() was called: no reader */
+	bool			 was_connected;
+	bool			 passive;	/* came from LISTEN */
+	bool			 listening;	/* a listen socket stays open */
+	bool			 accepted;
+	bool			 keepalive;
+	bool			 down;		/* the host has crashed */
+	enum tcp_error		 error;		/* pending socket error */
+
+	/* Retransmission (RFC 6298; Linux's estimator under "linux"). */
+	vtime_t			 rto;
+	int			 backoff;
+	int			 retransmits;
+	vtime_t			 retrans_start;	/* when the first one went */
+	vtime_t			 srtt;		/* 0: no sample yet */
+	vtime_t			 rttvar;
+	vtime_t			 rtt_sent;	/* a timed segment's send time */
+	uint32_t		 rtt_seq;
+	bool			 rtt_timing;
+
+	/* Delayed acknowledgements (Linux's machinery, linux profile). */
+	bool			 ack_pending;
+	bool			 ack_now;
+	int			 quick;		/* immediate ACKs left */
+	int			 pingpong;
+	vtime_t			 ato;
+	vtime_t			 lrcvtime;	/* last data received */
+	vtime_t			 lsndtime;	/* last data sent */
+	uint32_t		 rcv_mss;
+
+	/* Keepalive. */
+	int			 probes_out;
+	vtime_t			 rcv_tstamp;	/* last segment received */
+
+	/* RFC 5961 challenge ACK rate limit (per connection, Linux's). */
+	vtime_t			 last_oow_ack;
+
+	/* Out-of-order data waiting for a hole to fill (seq, end). */
+	uint32_t		 ooo[TCP_OOO_MAX][2];
+	int			 nooo;
+	bool			 ooo_fin;	/* a FIN waits at ooo_fin_seq */
+	uint32_t		 ooo_fin_seq;
+
+	/* Linux delayed-ACK flags: a short segment was seen (pushed). */
+	bool			 pushed;
+	bool			 pushed2;
+	uint32_t		 snd_sml;	/* end of the last small segment */
+	uint32_t		 cwnd;		/* segments */
+	int			 synack_timeouts;
+
+	struct timer		 timers[TCP_NTIMERS];
+};
+
+extern const char *const tcp_state_names[TCP_NSTATES];
+extern const char *const tcp_timer_names[TCP_NTIMERS];
+extern const char *const tcp_call_names[TCP_NCALLS];
+extern const char *const tcp_error_names[TCP_NERRORS];
+
+void	 tcp_init(struct tcp *, enum side, const struct profile *,
+	     struct clock *, const struct tcp_hooks *, void *);
+void	 tcp_free(struct tcp *);
+int	 tcp_state_parse(const char *, enum tcp_state *);
+int	 tcp_call_parse(const char *, enum tcp_call *);
+int	 tcp_error_parse(const char *, enum tcp_error *);
+
+enum tcp_error	 tcp_call(struct tcp *, enum tcp_call, uint32_t, char *,
+		     size_t);
+void		 tcp_input(struct tcp *, const struct segment *,
+		     const uint8_t *);
+bool		 tcp_owes_ack(const struct tcp *);
+bool		 tcp_awaits_ack(const struct tcp *);
+bool		 tcp_synchronized(const struct tcp *);
+void		 tcp_stream_bytes(enum side, uint64_t, uint8_t *, uint32_t);
+
+#endif
