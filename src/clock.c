@@ -14,9 +14,10 @@ clock_init(struct clock *c)
 }
 
 void
-timer_init(struct timer *t, timer_cb *fire, void *arg)
+timer_init(struct timer *t, timer_cb *fire, void *arg, enum timer_class class)
 {
 	t->when = VT_NEVER;
+	t->class = class;
 	t->order = 0;
 	t->fire = fire;
 	t->arg = arg;
@@ -24,10 +25,17 @@ timer_init(struct timer *t, timer_cb *fire, void *arg)
 	t->armed = false;
 }
 
+/* Does a fire before b?  See clock.h for the order at one instant. */
 static bool
 timer_before(const struct timer *a, const struct timer *b)
 {
-	return a->when < b->when || (a->when == b->when && a->order < b->order);
+	if (a->when != b->when)
+		return a->when < b->when;
+	if (a->class != b->class)
+		return a->class < b->class;
+	if (a->class == TIMER_ENDPOINT)
+		return a->order > b->order;
+	return a->order < b->order;
 }
 
 /* Arm t to fire at virtual time when (re-arming moves it). */

@@ -3,9 +3,14 @@
  *
  * The core never reads the wall clock.  Time is a count of virtual
  * microseconds; the interactive program advances it from wall time times
- * the speed, a headless run jumps from one timer to the next.  Timers due
- * at the same instant fire in the order they were armed, which makes every
- * run of the same script identical.
+ * the speed, a headless run jumps from one timer to the next.
+ *
+ * Timers due at the same instant fire in a fixed order, which makes every
+ * run of the same script identical, and the order is Linux's: the
+ * endpoints' own timers first, the most recently armed first (a timer
+ * wheel bucket is a list pushed at its head), and only then the segments
+ * arriving at that instant, in the order they were sent (the network
+ * softirq runs after the timer softirq).
  */
 #ifndef SYNFIN_CLOCK_H
 #define SYNFIN_CLOCK_H
@@ -23,8 +28,14 @@ typedef int64_t vtime_t;		/* virtual microseconds */
 struct timer;
 typedef void timer_cb(struct timer *, void *);
 
+enum timer_class {
+	TIMER_ENDPOINT,		/* same instant: last armed fires first */
+	TIMER_ARRIVAL,		/* same instant: first armed fires first */
+};
+
 struct timer {
 	vtime_t		 when;
+	enum timer_class class;
 	uint64_t	 order;
 	timer_cb	*fire;
 	void		*arg;
@@ -39,7 +50,7 @@ struct clock {
 };
 
 void	 clock_init(struct clock *);
-void	 timer_init(struct timer *, timer_cb *, void *);
+void	 timer_init(struct timer *, timer_cb *, void *, enum timer_class);
 void	 clock_arm(struct clock *, struct timer *, vtime_t);
 void	 clock_cancel(struct clock *, struct timer *);
 vtime_t	 clock_next(const struct clock *);

@@ -49,13 +49,14 @@ link_free(struct link *l)
 
 void
 link_add_rule(struct link *l, enum rule_kind kind, enum dir dir,
-    uint8_t flags, bool standing, vtime_t extra)
+    uint8_t flags, bool exact, bool standing, vtime_t extra)
 {
 	struct link_rule	*r = xcalloc(1, sizeof *r), **pp;
 
 	r->kind = kind;
 	r->dir = dir;
 	r->flags = flags;
+	r->exact = exact;
 	r->standing = standing;
 	r->extra = extra;
 	for (pp = &l->rules; *pp != NULL; pp = &(*pp)->next)
@@ -91,7 +92,8 @@ take_rule(struct link *l, enum dir dir, uint8_t flags, struct link_rule *out)
 	struct link_rule	**pp, *r;
 
 	for (pp = &l->rules; (r = *pp) != NULL; pp = &r->next) {
-		if (r->dir != dir || (flags & r->flags) != r->flags)
+		if (r->dir != dir || (r->exact ? flags != r->flags :
+		    (flags & r->flags) != r->flags))
 			continue;
 		*out = *r;
 		if (!r->standing) {
@@ -117,7 +119,7 @@ new_flight(struct link *l, int seg, enum dir dir, const uint8_t *bytes,
 	f->nbytes = n;
 	f->sent = l->clock->now;
 	f->arrive = VT_NEVER;
-	timer_init(&f->timer, flight_due, f);
+	timer_init(&f->timer, flight_due, f, TIMER_ARRIVAL);
 	/* Kept in the order sent, so the view lists them that way. */
 	for (pp = &l->flights; *pp != NULL; pp = &(*pp)->next)
 		;

@@ -31,6 +31,7 @@ struct link_rule {
 	enum rule_kind	 kind;
 	enum dir	 dir;
 	uint8_t		 flags;		/* the segment must carry all of these */
+	bool		 exact;		/* ... and no others */
 	bool		 standing;	/* applies until removed */
 	vtime_t		 extra;		/* delay, or the copy's lag for dup */
 	struct link_rule *next;
@@ -73,7 +74,7 @@ void	 link_init(struct link *, struct clock *, const struct link_ops *,
 	     void *);
 void	 link_free(struct link *);
 void	 link_add_rule(struct link *, enum rule_kind, enum dir, uint8_t, bool,
-	     vtime_t);
+	     bool, vtime_t);
 int	 link_clear_rules(struct link *, enum rule_kind, int);
 void	 link_send(struct link *, int, enum dir, uint8_t, const uint8_t *,
 	     size_t);

@@ -14,8 +14,11 @@ const struct profile profiles[NPROFILES] = {
 	[PROFILE_LINUX] = {
 		.id = PROFILE_LINUX,
 		.name = "linux",
-		/* A loopback segment takes tens of microseconds. */
-		.latency = VT_US(50),
+		/* On loopback the kernel hands a segment to its receiver
+		 * inside the system call that sent it, so a program's next
+		 * call already sees it: zero latency.  A script sets one to
+		 * model a network. */
+		.latency = 0,
 		/* TCP_TIMEWAIT_LEN is a fixed 60 s: MSL 30 s, as 2MSL. */
 		.msl = VT_SEC(30),
 		.rto_initial = VT_SEC(1),		/* TCP_TIMEOUT_INIT */
@@ -25,6 +28,10 @@ const struct profile profiles[NPROFILES] = {
 		.rto_max = VT_SEC(120),			/* TCP_RTO_MAX */
 		.synack_timeout = VT_SEC(1),
 		.syn_retries = 6,			/* tcp_syn_retries */
+		/* tcp_syn_linear_timeouts (6.x): the first four SYN
+		 * retransmissions come 1 s apart, then the RTO doubles;
+		 * connect() gives up at 131 s. */
+		.syn_linear = 4,
 		.synack_retries = 5,			/* tcp_synack_retries */
 		.retries2 = 15,				/* tcp_retries2 */
 		.orphan_retries = 8,			/* tcp_orphan_retries 0 */
@@ -38,9 +45,16 @@ const struct profile profiles[NPROFILES] = {
 		 * looks interactive, and always for a FIN; that is what
 		 * lets the FIN+ACK of a quick close merge into one. */
 		.delayed_ack = true,
+		/* RFC 8985 tail loss probe (tcp_early_retrans 3): the
+		 * last segment is sent once more before the RTO backs off. */
+		.tail_loss_probe = true,
 		.delack_min = VT_MS(40),		/* TCP_DELACK_MIN */
-		.delack_max = VT_MS(200),		/* TCP_DELACK_MAX */
+		/* tcp_delack_max: TCP_DELACK_MAX less a tick, 196 ms. */
+		.delack_max = VT_MS(196),
 		.ato_min = VT_MS(40),			/* TCP_ATO_MIN */
+		/* CONFIG_HZ=250: a delayed ACK with nothing learned yet
+		 * (ato 0) goes on the next 4 ms tick. */
+		.tick = VT_MS(4),
 		/* tcp_send_active_reset sends RST+ACK; RFC 9293's ABORT
 		 * sends a bare RST. */
 		.rst_ack_on_abort = true,
@@ -67,7 +81,7 @@ const struct profile profiles[NPROFILES] = {
 	[PROFILE_RFC9293] = {
 		.id = PROFILE_RFC9293,
 		.name = "rfc9293",
-		.latency = VT_US(50),
+		.latency = 0,
 		/* RFC 9293 3.4.2: MSL is taken to be 2 minutes. */
 		.msl = VT_SEC(120),
 		/* RFC 6298 2.1 and 2.4: 1 s initially, never below 1 s;
@@ -80,6 +94,7 @@ const struct profile profiles[NPROFILES] = {
 		 * 3 minutes, for data at least 100 s.  Retries 7 gives up
 		 * at 183 s, retries 6 at 123 s. */
 		.syn_retries = 7,
+		.syn_linear = 0,
 		.synack_retries = 7,
 		.retries2 = 6,
 		.orphan_retries = 6,
@@ -93,6 +108,7 @@ const struct profile profiles[NPROFILES] = {
 		.delack_min = VT_MS(200),
 		.delack_max = VT_MS(500),
 		.ato_min = VT_MS(200),
+		.tick = VT_MS(1),
 		.rst_ack_on_abort = false,
 		.rst_on_unread_close = false,
 		.rst_on_data_after_close = false,

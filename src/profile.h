@@ -29,6 +29,7 @@ struct profile {
 	vtime_t		 rto_max;
 	vtime_t		 synack_timeout;/* the server's first SYN+ACK timer */
 	int		 syn_retries;	/* SYN retransmissions before giving up */
+	int		 syn_linear;	/* SYN retransmissions before backoff */
 	int		 synack_retries;
 	int		 retries2;	/* data and FIN retransmissions */
 	int		 orphan_retries;/* FIN retransmissions after close() */
@@ -38,9 +39,11 @@ struct profile {
 	int		 keepalive_probes;
 
 	bool		 delayed_ack;	/* the Linux quick/pingpong machinery */
+	bool		 tail_loss_probe;	/* probe once before the first RTO */
 	vtime_t		 delack_min;
 	vtime_t		 delack_max;
 	vtime_t		 ato_min;
+	vtime_t		 tick;		/* a timer due "now" fires a tick later */
 
 	bool		 rst_ack_on_abort;	/* RST carries ACK */
 	bool		 rst_on_unread_close;	/* close() with unread data */

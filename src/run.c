@@ -335,7 +335,8 @@ run_command(struct run *r)
 		break;
 	case CMD_RULE:
 		link_add_rule(&s->link, c->u.rule.kind, c->dir,
-		    c->u.rule.flags, c->u.rule.standing, c->u.rule.extra);
+		    c->u.rule.flags, c->u.rule.exact, c->u.rule.standing,
+		    c->u.rule.extra);
 		break;
 	case CMD_RULE_CLEAR:
 		link_clear_rules(&s->link, RULE_DROP, c->u.rule.dir);
@@ -412,6 +413,10 @@ run_command(struct run *r)
 			sim_inject_bad(s, c->dir, c->u.bad.kind);
 		break;
 	}
+	/* What is due at this very instant happens before the next
+	 * command: a segment on a link with no latency has arrived. */
+	while (!r->bad && sim_step(s, s->clock.now))
+		over_budget(r, c);
 	if (s->failure[0] != '\0')
 		run_error(r, c, "%s", s->failure);
 	return !r->bad;

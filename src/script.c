@@ -347,7 +347,7 @@ flags(struct parser *p, uint8_t *out)
 {
 	struct token	*t = peek(p);
 
-	if (t == NULL || segment_parse_flags(t->text, out) == -1) {
+	if (t == NULL || segment_parse_flags(t->text, out, NULL) == -1) {
 		expected(p, "TCP flags (like \"S.\", \"F.\", \"R\", or "
 		    "SYN+ACK)");
 		return false;
@@ -356,14 +356,18 @@ flags(struct parser *p, uint8_t *out)
 	return true;
 }
 
-/* Optional flags filter: a next token that reads as flags. */
+/*
+ * Optional flags filter: a next token that reads as flags.  Without one
+ * any segment matches.
+ */
 static void
-optional_flags(struct parser *p, uint8_t *out)
+optional_flags(struct parser *p, uint8_t *out, bool *exact)
 {
 	struct token	*t = peek(p);
 
 	*out = 0;
-	if (t != NULL && segment_parse_flags(t->text, out) == 0)
+	*exact = false;
+	if (t != NULL && segment_parse_flags(t->text, out, exact) == 0)
 		p->pos++;
 }
 
@@ -610,7 +614,7 @@ parse_rule(struct parser *p, struct cmd *c, enum rule_kind kind)
 	if (!direction(p, &c->dir))
 		return;
 	c->u.rule.dir = (int)c->dir;
-	optional_flags(p, &c->u.rule.flags);
+	optional_flags(p, &c->u.rule.flags, &c->u.rule.exact);
 	if (kind == RULE_DELAY)
 		duration(p, &c->u.rule.extra);
 	else if (kind == RULE_DUP && !at_end(p))
@@ -760,7 +764,7 @@ parse_inject(struct parser *p, struct cmd *c)
 	}
 	c->type = CMD_INJECT;
 	if (peek(p) == NULL || segment_parse_flags(peek(p)->text,
-	    &c->u.seg.flags) == -1) {
+	    &c->u.seg.flags, NULL) == -1) {
 		expected(p, "TCP flags or garbage, short, badsum, badport, "
 		    "stranger");
 		return;

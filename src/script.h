@@ -104,6 +104,7 @@ struct cmd {
 		struct {
 			enum rule_kind	 kind;
 			uint8_t		 flags;
+			bool		 exact;
 			bool		 standing;
 			vtime_t		 extra;
 			int		 dir;		/* -1: both (release, clear) */

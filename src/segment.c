@@ -361,15 +361,18 @@ flag_by_name(const char *s, size_t n)
 
 /*
  * Read flags written either as tcpdump letters ("S.", "FP.", "none") or as
- * names joined by '+' ("SYN+ACK", "fin").  Returns 0, or -1 if the text is
- * neither.
+ * names joined by '+' ("SYN+ACK", "fin").  Letters name the exact set a
+ * segment carries, names the flags it must carry at least: *exact (if
+ * not NULL) says which.  Returns 0, or -1 if the text is neither.
  */
 int
-segment_parse_flags(const char *s, uint8_t *out)
+segment_parse_flags(const char *s, uint8_t *out, bool *exact)
 {
 	uint8_t	 flags = 0;
 	int	 bit;
 
+	if (exact != NULL)
+		*exact = true;
 	if (strcmp(s, "none") == 0) {
 		*out = 0;
 		return 0;
@@ -377,6 +380,8 @@ segment_parse_flags(const char *s, uint8_t *out)
 	if (*s == '\0')
 		return -1;
 	if (strlen(s) >= 3 && flag_by_name(s, 3) != -1) {
+		if (exact != NULL)
+			*exact = false;
 		while (*s != '\0') {
 			size_t	 n = strcspn(s, "+");
 

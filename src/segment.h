@@ -73,6 +73,6 @@ uint16_t	 segment_checksum(const uint8_t *, size_t,
 		     const struct seg_addrs *);
 const char	*segment_strerror(enum seg_error);
 const char	*segment_flags(uint8_t, char [16]);
-int		 segment_parse_flags(const char *, uint8_t *);
+int		 segment_parse_flags(const char *, uint8_t *, bool *);
 
 #endif

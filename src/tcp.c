@@ -177,7 +177,7 @@ tcp_init(struct tcp *tp, enum side side, const struct profile *prof,
 	tp->ctx = ctx;
 	tp->rto = prof->rto_initial;
 	for (int k = 0; k < TCP_NTIMERS; k++)
-		timer_init(&tp->timers[k], timer_fired, tp);
+		timer_init(&tp->timers[k], timer_fired, tp, TIMER_ENDPOINT);
 }
 
 void
@@ -211,7 +211,7 @@ tcb_clear(struct tcp *tp)
 	tp->rto = tp->prof->rto_initial;
 	/* The timers are all stopped; only their wiring is kept. */
 	for (int k = 0; k < TCP_NTIMERS; k++)
-		timer_init(&tp->timers[k], timer_fired, tp);
+		timer_init(&tp->timers[k], timer_fired, tp, TIMER_ENDPOINT);
 }
 
 /* The connection is over: CLOSED, and the TCB deleted. */
@@ -250,10 +250,20 @@ window_field(struct tcp *tp, uint8_t flags)
 
 	if (flags & TH_SYN) {
 		/* RFC 7323 2.2: the window in a SYN is never scaled. */
-		space = flags & TH_ACK ? tp->prof->synack_win :
-		    tp->prof->syn_win;
+		/* A simultaneous open's SYN+ACK is our SYN again. */
+		space = (flags & TH_ACK) && tp->passive ?
+		    tp->prof->synack_win : tp->prof->syn_win;
 		tp->rcv_wnd = space;
 		return (uint16_t)(space > 65535 ? 65535 : space);
+	}
+	if (is_linux(tp)) {
+		/* __tcp_select_window: at most rcv_ssthresh (the SYN's
+		 * window), rounded up to the scale unit: 65536, "win 64". */
+		uint32_t	 unit = 1u << tp->rcv_wscale;
+
+		if (space > tp->prof->syn_win)
+			space = tp->prof->syn_win;
+		space = (space + unit - 1) / unit * unit;
 	}
 	tp->rcv_wnd = space;
 	space >>= tp->rcv_wscale;
@@ -465,6 +475,42 @@ rtx_start(struct tcp *tp)
 }
 
 /*
+ * Linux (RFC 8985) makes the first expiry after new data a tail loss
+ * probe, once per flight, while the connection is not recovering.
+ */
+static void
+arm_tail_probe(struct tcp *tp)
+{
+	if (tp->prof->tail_loss_probe && tp->sack_ok && tp->tlp_high == 0 &&
+	    tp->retransmits == 0)
+		tp->tlp_armed = true;
+}
+
+/* The probe: the last segment sent, again, snd_nxt untouched. */
+static void
+send_tail_probe(struct tcp *tp)
+{
+	struct segment	 seg;
+	static uint8_t	 payload[SEG_PAYLOAD_MAX];
+	uint32_t	 end = tp->fin_sent ? tp->fin_seq : tp->snd_max;
+	uint32_t	 len = seq_gt(end, tp->snd_una) ? end - tp->snd_una : 0;
+	bool		 fin = tp->fin_sent && seq_gt(tp->snd_max, tp->fin_seq);
+	uint8_t		 flags = TH_ACK;
+
+	if (len > send_mss(tp))
+		len = send_mss(tp);
+	if (len > 0 && tp->prof->psh_on_data)
+		flags |= TH_PSH;
+	if (fin)
+		flags |= TH_FIN;
+	fill(tp, &seg, end - len, tp->rcv_nxt, flags);
+	seg.len = len;
+	tcp_stream_bytes(tp->side, (uint64_t)(end - len - tp->iss - 1), payload,
+	    len);
+	emit(tp, &seg, payload);
+}
+
+/*
  * Send what the window allows: data in segments of at most one MSS, and
  * the FIN once all data has gone (on the last data segment if it fits).
  * Nagle's algorithm holds back a small segment while an earlier small
@@ -542,6 +588,8 @@ output(struct tcp *tp)
 			tp->lsndtime = now(tp);
 		}
 		emit(tp, &seg, payload);
+		if (!retrans)
+			arm_tail_probe(tp);
 		rtx_start(tp);
 		if (fin)
 			return;
@@ -583,6 +631,10 @@ rtt_sample(struct tcp *tp, vtime_t m)
 	}
 	if (tp->rto > p->rto_max)
 		tp->rto = p->rto_max;
+	/* Linux keeps the RTO in ticks, rounded up: 200 ms + RTT is
+	 * 204 ms at HZ=250. */
+	if (is_linux(tp) && p->tick > 0)
+		tp->rto = (tp->rto + p->tick - 1) / p->tick * p->tick;
 }
 
 /* Linux tcp_incr_quickack: how many ACKs to send at once from now. */
@@ -629,6 +681,8 @@ data_received(struct tcp *tp, const struct segment *seg)
 	tp->ack_pending = true;
 	if (len >= tp->rcv_mss) {
 		tp->rcv_mss = len < tp->prof->mss ? len : tp->prof->mss;
+		if (len == tp->rcv_mss && (seg->flags & TH_PSH))
+			tp->pushed = true;
 	} else {
 		/* A short segment: the sender pushed (end of a write). */
 		if (tp->pushed)
@@ -682,6 +736,8 @@ delay_ack(struct tcp *tp)
 	}
 	if (ato > p->delack_max)
 		ato = p->delack_max;
+	if (ato < p->tick)
+		ato = p->tick;
 	due = now(tp) + ato;
 	if (timer_armed(tp, TT_DELACK)) {
 		/* About to go anyway: send it now. */
@@ -754,26 +810,31 @@ model_timeout(const struct tcp *tp, int boundary, vtime_t rto_base)
 	return ((2LL << thresh) - 1) * rto_base + (vtime_t)(boundary - thresh) * max;
 }
 
-/* Has the retransmission timer run out of tries? */
+/*
+ * Has the retransmission timer run out of tries?  Linux counts SYNs
+ * (tcp_syn_retries plus the linear ones) and, for everything, time
+ * since the first transmission of a SYN or the first retransmission of
+ * data (retransmits_timed_out).
+ */
 static bool
 retries_exhausted(const struct tcp *tp)
 {
 	const struct profile	*p = tp->prof;
+	bool			 syn = tp->state == TCPS_SYN_SENT ||
+	    tp->state == TCPS_SYN_RECEIVED;
 	int			 limit;
-	vtime_t			 base;
 
-	if (tp->state == TCPS_SYN_SENT || tp->state == TCPS_SYN_RECEIVED) {
-		limit = p->syn_retries;
-		base = p->rto_initial;
-	} else {
-		limit = tp->orphan ? p->orphan_retries : p->retries2;
-		base = p->rto_min;
-	}
+	limit = syn ? p->syn_retries : tp->orphan ? p->orphan_retries :
+	    p->retries2;
 	if (!is_linux(tp))
 		return tp->retransmits >= limit;
-	if (tp->retransmits == 0)
+	if (tp->state == TCPS_SYN_SENT &&
+	    tp->retransmits >= limit + p->syn_linear)
+		return true;
+	if (tp->retransmits == 0 && !syn)
 		return false;
-	return now(tp) - tp->retrans_start >= model_timeout(tp, limit, base);
+	return now(tp) - tp->retrans_start >= model_timeout(tp, limit,
+	    syn ? p->rto_initial : p->rto_min);
 }
 
 static const char *
@@ -808,6 +869,7 @@ synack_timeout(struct tcp *tp)
 	}
 	tp->synack_timeouts++;
 	tp->retransmits++;
+	tp->rtt_timing = false;
 	send_synack(tp);
 	timer_set(tp, TT_RTX, tp->prof->synack_timeout << tp->synack_timeouts);
 }
@@ -830,13 +892,25 @@ rtx_timeout(struct tcp *tp)
 		tcp_closed(tp, what, "3.8.3");
 		return;
 	}
-	if (tp->retransmits == 0)
+	if (tp->tlp_armed) {
+		/* The first expiry after new data is a tail loss probe:
+		 * the last segment again, no backoff, a full RTO more. */
+		tp->tlp_armed = false;
+		tp->tlp_high = tp->snd_max;
+		send_tail_probe(tp);
+		timer_set(tp, TT_RTX, tp->rto);
+		return;
+	}
+	if (tp->retransmits == 0 && tp->state != TCPS_SYN_SENT)
 		tp->retrans_start = now(tp);
 	tp->retransmits++;
-	tp->backoff++;
 	tp->rtt_timing = false;		/* Karn: no sample from a retransmission */
-	tp->rto = tp->rto * 2 > tp->prof->rto_max ? tp->prof->rto_max :
-	    tp->rto * 2;
+	if (!(tp->state == TCPS_SYN_SENT &&
+	    tp->retransmits <= tp->prof->syn_linear)) {
+		tp->backoff++;
+		tp->rto = tp->rto * 2 > tp->prof->rto_max ?
+		    tp->prof->rto_max : tp->rto * 2;
+	}
 	switch (tp->state) {
 	case TCPS_SYN_SENT:
 		send_syn(tp);
@@ -909,7 +983,7 @@ keepalive_timeout(struct tcp *tp)
 		timer_set(tp, TT_KEEPALIVE, p->keepalive_idle);
 		return;
 	}
-	if (idle < p->keepalive_idle && tp->probes_out == 0) {
+	if (idle < p->keepalive_idle) {
 		timer_set(tp, TT_KEEPALIVE, p->keepalive_idle - idle);
 		return;
 	}
@@ -1070,12 +1144,18 @@ acked(struct tcp *tp, const struct segment *seg)
 	tp->backoff = 0;
 	tp->probes_out = 0;
 	tp->synack_timeouts = 0;
+	if (tp->tlp_high != 0 && seq_geq(seg->ack, tp->tlp_high))
+		tp->tlp_high = 0;
+	tp->tlp_armed = false;
 	if (tp->cwnd < 1000)
 		tp->cwnd++;
 	if (tp->snd_una == tp->snd_max)
 		timer_stop(tp, TT_RTX);
-	else
+	else {
+		if (tcp_synchronized(tp))
+			arm_tail_probe(tp);
 		timer_set(tp, TT_RTX, tp->rto);
+	}
 }
 
 /* RFC 9293 3.10.7.4, Table 6: is any of the segment inside our window? */
@@ -1370,6 +1450,10 @@ input_syn_sent(struct tcp *tp, const struct segment *seg)
 	if (seg->flags & TH_ACK) {
 		if (seq_leq(seg->ack, tp->iss) || seq_gt(seg->ack, tp->snd_nxt)) {
 			send_reset_for(tp, seg);
+			/* Linux: the peer is confused, try our SYN again
+			 * soon (TCP_TIMEOUT_MIN), once. */
+			if (is_linux(tp) && tp->retransmits == 0)
+				timer_set(tp, TT_RTX, 2 * tp->prof->tick);
 			return;
 		}
 		ack_ok = true;
@@ -1421,6 +1505,8 @@ input_request(struct tcp *tp, const struct segment *seg)
 		if (tp->last_oow_ack == 0 ||
 		    now(tp) - tp->last_oow_ack >= OOW_RATELIMIT) {
 			tp->last_oow_ack = now(tp) ? now(tp) : 1;
+			tp->retransmits++;
+			tp->rtt_timing = false;
 			send_synack(tp);
 			timer_set(tp, TT_RTX, tp->prof->synack_timeout <<
 			    tp->synack_timeouts);
@@ -1556,6 +1642,20 @@ input_sync(struct tcp *tp, const struct segment *seg)
 		return;
 	}
 
+	/* Linux lets the peer's SYN+ACK of a simultaneous open through
+	 * (tcp_validate_incoming); its SYN is then an old duplicate. */
+	if (is_linux(tp) && tp->state == TCPS_SYN_RECEIVED && !tp->passive &&
+	    (fl & (TH_SYN | TH_ACK | TH_RST)) == (TH_SYN | TH_ACK) &&
+	    seg->seq + 1 == tp->rcv_nxt && seg->ack == tp->snd_nxt) {
+		acked(tp, seg);
+		established(tp, seg, "received SYN+ACK: simultaneous open "
+		    "complete", "3.10.7.4");
+		enter_quickack(tp);
+		ack_soon(tp);
+		after_input(tp);
+		return;
+	}
+
 	/* First, check the sequence number. */
 	if (!acceptable(tp, seg)) {
 		if (fl & TH_RST)
@@ -1615,14 +1715,15 @@ input_sync(struct tcp *tp, const struct segment *seg)
 		 * SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT. */
 		if (seq_gt(seg->ack, tp->snd_max) ||
 		    seq_lt(seg->ack, tp->snd_una - tp->max_snd_wnd)) {
-			if (!(is_linux(tp) && tp->state == TCPS_ESTABLISHED &&
-			    seq_gt(seg->ack, tp->snd_max)))
-				send_oow_ack(tp, seg);
+			send_oow_ack(tp, seg);
 			return;
 		}
 		if (seq_gt(seg->ack, tp->snd_una))
 			acked(tp, seg);
 	}
+	/* Any acceptable ACK shows the peer alive (Linux tcp_ack). */
+	tp->probes_out = 0;
+
 	/* The send window, from segments no older than the last used. */
 	if (seq_lt(tp->snd_wl1, seg->seq) || (tp->snd_wl1 == seg->seq &&
 	    seq_leq(tp->snd_wl2, seg->ack))) {
@@ -1739,6 +1840,7 @@ user_connect(struct tcp *tp, char *res, size_t reslen)
 	tp->error = TE_NONE;
 	tp->orphan = false;
 	new_tcb(tp, false);
+	tp->retrans_start = now(tp);
 	set_state(tp, TCPS_SYN_SENT, "connect(): send SYN", "3.10.1");
 	send_syn(tp);
 	timer_set(tp, TT_RTX, tp->rto);
@@ -1762,20 +1864,21 @@ user_listen(struct tcp *tp, char *res, size_t reslen)
 	return TE_NONE;
 }
 
-/* accept(): take a connection the handshake has completed. */
+/*
+ * accept(): the application takes the connection once its handshake is
+ * complete.  Calls never block in a script, so an accept made early
+ * simply waits for that moment.
+ */
 static enum tcp_error
 user_accept(struct tcp *tp, char *res, size_t reslen)
 {
-	if (!tp->listening) {
+	if (!tp->listening && !tp->passive) {
 		snprintf(res, reslen, "EINVAL: not listening");
 		return TE_INVAL;
 	}
-	if (!tcp_synchronized(tp) && tp->error == TE_NONE) {
-		snprintf(res, reslen, "EAGAIN: no connection has completed "
-		    "its handshake yet");
-		return TE_AGAIN;
-	}
 	tp->accepted = true;
+	if (!tcp_synchronized(tp))
+		snprintf(res, reslen, "waits for a connection");
 	return TE_NONE;
 }
 

@@ -158,6 +158,8 @@ struct tcp {
 	vtime_t			 rtt_sent;	/* a timed segment's send time */
 	uint32_t		 rtt_seq;
 	bool			 rtt_timing;
+	bool			 tlp_armed;	/* next expiry is a loss probe */
+	uint32_t		 tlp_high;	/* a probe is out up to here */
 
 	/* Delayed acknowledgements (Linux's machinery, linux profile). */
 	bool			 ack_pending;
