@@ -46,8 +46,9 @@ over_budget(struct run *r, const struct cmd *c)
 {
 	if (r->sim.events <= RUN_EVENTS_MAX)
 		return false;
-	run_error(r, c, "more than %d timer events: a script must come to "
-	    "rest (is a timer set to fire too often?)", RUN_EVENTS_MAX);
+	run_error(r, c, "more than %d events: expected the script to come to "
+	    "rest (is a timer set to fire too often for this long?)",
+	    RUN_EVENTS_MAX);
 	return true;
 }
 

@@ -12,7 +12,9 @@
 #include "script.h"
 #include "sim.h"
 
-#define RUN_EVENTS_MAX	5000000		/* timers one run may fire */
+/* Events (timers, arrivals) one run may have: far above any lesson,
+ * low enough that a runaway script stops in a second or two. */
+#define RUN_EVENTS_MAX	500000
 #define RUN_WAIT_MAX	VT_SEC(86400)	/* a wait until that never ends */
 
 enum run_status {

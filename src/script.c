@@ -92,9 +92,12 @@ expected(struct parser *p, const char *what)
 	if (p->pos < p->ntok) {
 		struct token	*t = &p->tok[p->pos];
 
-		if (t->kind == TOK_STRING)
-			error_at(p, t->col, "expected %s, found a quoted string",
-			    what);
+		if (t->kind == TOK_STRING && strlen(t->text) > 40)
+			error_at(p, t->col, "expected %s, found \"%.40s...\"",
+			    what, t->text);
+		else if (t->kind == TOK_STRING)
+			error_at(p, t->col, "expected %s, found \"%s\"", what,
+			    t->text);
 		else if (strlen(t->text) > 40)
 			error_at(p, t->col, "expected %s, found '%.40s...'",
 			    what, t->text);
@@ -203,15 +206,16 @@ parse_uint_text(const char *s, uint64_t max, uint64_t *out)
 	return true;
 }
 
+/* A whole number from min to max. */
 static bool
-number(struct parser *p, uint64_t max, uint64_t *out)
+number(struct parser *p, uint64_t min, uint64_t max, uint64_t *out)
 {
 	const char	*t = peek_word(p);
 	char		 what[64];
 
-	snprintf(what, sizeof what, "a whole number from 0 to %llu",
-	    (unsigned long long)max);
-	if (t == NULL || !parse_uint_text(t, max, out)) {
+	snprintf(what, sizeof what, "a whole number from %llu to %llu",
+	    (unsigned long long)min, (unsigned long long)max);
+	if (t == NULL || !parse_uint_text(t, max, out) || *out < min) {
 		expected(p, what);
 		return false;
 	}
@@ -495,11 +499,11 @@ parse_set(struct parser *p, struct cmd *c)
 	c->u.set.key = keys[i].key;
 	switch (keys[i].key) {
 	case SET_SEED:
-		number(p, UINT32_MAX, &c->u.set.n);
+		number(p, 0, UINT32_MAX, &c->u.set.n);
 		break;
 	case SET_ISN:
 		if (side(p, &c->side))
-			number(p, UINT32_MAX, &c->u.set.n);
+			number(p, 0, UINT32_MAX, &c->u.set.n);
 		break;
 	case SET_LATENCY:
 	case SET_MSL:
@@ -525,13 +529,13 @@ parse_set(struct parser *p, struct cmd *c)
 	case SET_SYN_RETRIES:
 	case SET_SYNACK_RETRIES:
 	case SET_RETRIES:
-		number(p, 30, &c->u.set.n);
+		number(p, 0, 30, &c->u.set.n);
 		break;
 	case SET_KEEPALIVE: {
 		int	 col = cur_col(p);
 
 		if (duration(p, &c->u.set.d[0]) && duration(p, &c->u.set.d[1]))
-			number(p, 100, &c->u.set.n);
+			number(p, 1, 100, &c->u.set.n);
 		if (!p->failed && (c->u.set.d[0] == 0 || c->u.set.d[1] == 0))
 			error_at(p, col, "expected keepalive times above zero");
 		break;
@@ -566,16 +570,13 @@ parse_call(struct parser *p, struct cmd *c)
 	p->pos++;
 	switch (c->u.call.call) {
 	case CALL_SEND:
-		if (number(p, SEND_MAX, &n)) {
-			if (n == 0)
-				error_at(p, p->tok[p->pos - 1].col,
-				    "expected a number of octets above zero");
+		if (number(p, 1, SEND_MAX, &n)) {
 			c->u.call.n = (uint32_t)n;
 			c->u.call.has_n = true;
 		}
 		break;
 	case CALL_READ:
-		if (!at_end(p) && number(p, SEND_MAX, &n)) {
+		if (!at_end(p) && number(p, 1, SEND_MAX, &n)) {
 			c->u.call.n = (uint32_t)n;
 			c->u.call.has_n = true;
 		}
@@ -705,7 +706,7 @@ parse_expect(struct parser *p, struct cmd *c)
 	}
 	if (accept_word(p, "ignored")) {
 		c->type = CMD_EXPECT_IGNORED;
-		number(p, UINT32_MAX, &c->u.count);
+		number(p, 0, UINT32_MAX, &c->u.count);
 		return;
 	}
 	if (!side(p, &c->side))
@@ -722,7 +723,7 @@ parse_expect(struct parser *p, struct cmd *c)
 		p->pos++;
 	} else if (accept_word(p, "read")) {
 		c->type = CMD_EXPECT_READ;
-		number(p, UINT32_MAX, &c->u.count);
+		number(p, 0, UINT32_MAX, &c->u.count);
 	} else {
 		c->type = CMD_EXPECT_STATE;
 		if (peek_word(p) == NULL ||
@@ -753,12 +754,8 @@ parse_inject(struct parser *p, struct cmd *c)
 			c->type = CMD_INJECT_BAD;
 			c->u.bad.kind = bad[i].kind;
 			c->u.bad.count = 1;
-			if (!at_end(p) && number(p, 100000, &n)) {
-				if (n == 0)
-					error_at(p, p->tok[p->pos - 1].col,
-					    "expected a count above zero");
+			if (!at_end(p) && number(p, 1, 100000, &n))
 				c->u.bad.count = (uint32_t)n;
-			}
 			return;
 		}
 	}

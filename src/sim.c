@@ -197,8 +197,6 @@ sim_timer(void *ctx, struct tcp *tp, enum tcp_timer kind,
 	e->u.timer.kind = (uint8_t)kind;
 	e->u.timer.action = (uint8_t)action;
 	e->u.timer.due = due;
-	if (action == TA_FIRED)
-		s->events++;
 }
 
 static void
@@ -312,8 +310,8 @@ pump(struct sim *s, enum side to, struct flight *expect)
 				    FATE_DUPLICATED : FATE_DELIVERED);
 				tcp_input(&s->ep[to], &seg, payload);
 			}
-			expect = NULL;
-			continue;	/* and take what else is waiting */
+			/* Anything else waiting is taken at the next read. */
+			return;
 		}
 		why = validate(s, to, sender, s->rxbuf, n, &seg, &payload);
 		/* Only the link delivers segments; anything else that
@@ -393,7 +391,10 @@ sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 bool
 sim_step(struct sim *s, vtime_t limit)
 {
-	return clock_fire_next(&s->clock, limit);
+	if (!clock_fire_next(&s->clock, limit))
+		return false;
+	s->events++;
+	return true;
 }
 
 /* Let everything due up to t happen, then stand at t. */

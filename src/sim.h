@@ -35,7 +35,7 @@ struct sim {
 	unsigned long	 ignored[NSIDES];	/* datagrams refused per side */
 	uint64_t	 read_total[NSIDES];	/* octets each application read */
 	enum tcp_error	 last_error[NSIDES];	/* what each was last told */
-	uint64_t	 events;	/* timers fired so far */
+	uint64_t	 events;	/* timers and arrivals so far */
 	bool		 started;	/* an endpoint has acted */
 	uint8_t		*rxbuf;
 	char		 failure[256];	/* the wire failed: why */

@@ -80,11 +80,14 @@ cmd_run(int argc, char **argv, enum lang lang)
 		if (argc > 1)
 			printf("RUN %s\n", argv[i]);
 		st = run_all(&r);
-		trace_print(stdout, &r.sim.journal, 0, r.sim.journal.nev, lang);
-		if (st != RUN_BAD)
-			trace_pending(stdout, &r.sim);
+		/* A script that cannot run as written gives no trace. */
 		if (st == RUN_BAD)
 			fprintf(stderr, "%s\n", r.err);
+		else {
+			trace_print(stdout, &r.sim.journal, 0,
+			    r.sim.journal.nev, lang);
+			trace_pending(stdout, &r.sim);
+		}
 		if (st > (enum run_status)status)
 			status = (int)st;
 		run_free(&r);

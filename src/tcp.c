@@ -223,6 +223,18 @@ tcp_closed(struct tcp *tp, const char *cause, const char *rfc)
 }
 
 /*
+ * A passive open that failed: the half-open connection goes and the
+ * listener is as before (RFC 9293 3.10.7.4: "return this connection to
+ * LISTEN state").
+ */
+static void
+back_to_listen(struct tcp *tp, const char *cause, const char *rfc)
+{
+	tcb_clear(tp);
+	set_state(tp, TCPS_LISTEN, cause, rfc);
+}
+
+/*
  * Choose an ISS.  The first comes from the run's seed; each later one
  * from the one before, so a script's numbers never depend on wall time.
  */
@@ -860,11 +872,8 @@ static void
 synack_timeout(struct tcp *tp)
 {
 	if (tp->synack_timeouts >= tp->prof->synack_retries) {
-		tcp_closed(tp, "SYN+ACK retries exhausted: the half-open "
+		back_to_listen(tp, "SYN+ACK retries exhausted: the half-open "
 		    "connection is dropped silently", "3.10.8");
-		if (tp->listening)
-			set_state(tp, TCPS_LISTEN, "the listening socket stays "
-			    "open", "3.10.7.2");
 		return;
 	}
 	tp->synack_timeouts++;
@@ -1185,12 +1194,9 @@ reset_by_peer(struct tcp *tp)
 
 	switch (tp->state) {
 	case TCPS_SYN_RECEIVED:
-		if (tp->passive) {
-			tcp_closed(tp, "RST in SYN_RECEIVED: the half-open "
-			    "connection goes", "3.10.7.4");
-			if (tp->listening)
-				set_state(tp, TCPS_LISTEN, "a passive open "
-				    "returns to LISTEN", "3.10.7.4");
+		if (tp->passive && tp->listening) {
+			back_to_listen(tp, "RST in SYN_RECEIVED: the half-open "
+			    "connection goes, the listener stays", "3.10.7.4");
 			return;
 		}
 		notify(tp, TE_CONNREFUSED, NULL);
@@ -1280,8 +1286,8 @@ fin_received(struct tcp *tp)
 	case TCPS_FIN_WAIT_1:
 		tp->ack_now = true;
 		if (fin_acked(tp))
-			enter_time_wait(tp, "received FIN, our FIN already "
-			    "acknowledged");
+			enter_time_wait(tp, "received FIN+ACK: the peer "
+			    "acknowledged our FIN and sent its own");
 		else
 			set_state(tp, TCPS_CLOSING, "received FIN while ours "
 			    "is unacknowledged: simultaneous close",
@@ -1736,7 +1742,10 @@ input_sync(struct tcp *tp, const struct segment *seg)
 	}
 	switch (tp->state) {
 	case TCPS_FIN_WAIT_1:
-		if (!fin_acked(tp))
+		/* A FIN that also acknowledges ours takes the diagram's
+		 * edge straight to TIME_WAIT (in the eighth step); nobody
+		 * could ever see the FIN_WAIT_2 in between. */
+		if (!fin_acked(tp) || ((fl & TH_FIN) && seg->seq == tp->rcv_nxt))
 			break;
 		set_state(tp, TCPS_FIN_WAIT_2, "our FIN is acknowledged",
 		    "3.10.7.4");
