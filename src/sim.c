@@ -262,68 +262,81 @@ validate(struct sim *s, enum side to, int sender, const uint8_t *buf,
 }
 
 /*
- * Read what has come to side to and deal with each datagram.  With
- * expect set, one datagram from the peer is on its way (the flight being
- * delivered): wait for it, and return once it has been handled.
+ * One datagram has come to side to.  If it is the flight being
+ * delivered (same sender, same bytes) and validates, its segment goes to
+ * the state machine; anything else, however well formed, is refused: only
+ * the link delivers segments.
  */
 static void
-pump(struct sim *s, enum side to, struct flight *expect)
+take_datagram(struct sim *s, enum side to, int sender, const uint8_t *buf,
+    size_t n, const struct flight *f)
 {
 	struct segment	 seg;
 	const uint8_t	*payload;
 	const char	*why;
-	size_t		 n;
-	int		 sender, r;
+
+	why = validate(s, to, sender, buf, n, &seg, &payload);
+	if (f == NULL || sender != (int)!to || n != f->nbytes ||
+	    memcmp(buf, f->bytes, n) != 0) {
+		ignore(s, to, buf, n, why != NULL ? why : "unexpected");
+		return;
+	}
+	if (why != NULL) {
+		/* A segment the script spoiled on purpose. */
+		journal_seg_event(&s->journal, s->clock.now, f->seg,
+		    FATE_IGNORED);
+		s->journal.segs[f->seg].why = why;
+		s->ignored[to]++;
+		return;
+	}
+	journal_seg_event(&s->journal, s->clock.now, f->seg,
+	    f->copy ? FATE_DUPLICATED : FATE_DELIVERED);
+	tcp_input(&s->ep[to], &seg, payload);
+}
+
+/*
+ * Read what has come to side to.  With f set, that flight's datagram is
+ * on its way: wait for it (taking any stray datagram before it), and stop
+ * once it has been handled.  Without, take what is there.
+ */
+static void
+pump(struct sim *s, enum side to, const struct flight *f)
+{
+	size_t	 n;
+	int	 sender, r;
 
 	for (;;) {
 		r = wire_recv(&s->wire, to, s->rxbuf, WIRE_DGRAM_MAX + 1, &n,
-		    &sender, expect != NULL ? WIRE_WAIT_MS : 0);
+		    &sender, f != NULL ? WIRE_WAIT_MS : 0);
 		if (r == -1) {
 			snprintf(s->failure, sizeof s->failure,
 			    "reading the socket pair failed");
 			return;
 		}
 		if (r == 0) {
-			if (expect != NULL) {
+			if (f != NULL) {
 				/* The kernel lost our datagram: say so. */
 				journal_add(&s->journal, JE_NOTE, s->clock.now,
 				    to, "the loopback socket lost segment #%d",
-				    expect->seg + 1);
+				    f->seg + 1);
 				journal_seg_event(&s->journal, s->clock.now,
-				    expect->seg, FATE_DROPPED);
+				    f->seg, FATE_DROPPED);
 			}
 			return;
 		}
-		if (expect != NULL && sender == (int)!to && n == expect->nbytes &&
-		    memcmp(s->rxbuf, expect->bytes, n) == 0) {
-			why = validate(s, to, sender, s->rxbuf, n, &seg, &payload);
-			if (why != NULL) {
-				/* A segment we made that does not validate:
-				 * a deliberately bad injection. */
-				journal_seg_event(&s->journal, s->clock.now,
-				    expect->seg, FATE_IGNORED);
-				s->journal.segs[expect->seg].why = why;
-				s->ignored[to]++;
-			} else {
-				journal_seg_event(&s->journal, s->clock.now,
-				    expect->seg, expect->copy ?
-				    FATE_DUPLICATED : FATE_DELIVERED);
-				tcp_input(&s->ep[to], &seg, payload);
-			}
-			/* Anything else waiting is taken at the next read. */
+		if (f != NULL && sender == (int)!to && n == f->nbytes &&
+		    memcmp(s->rxbuf, f->bytes, n) == 0) {
+			take_datagram(s, to, sender, s->rxbuf, n, f);
 			return;
 		}
-		why = validate(s, to, sender, s->rxbuf, n, &seg, &payload);
-		/* Only the link delivers segments; anything else that
-		 * arrives, however well formed, is not ours. */
-		ignore(s, to, s->rxbuf, n, why != NULL ? why : "unexpected");
+		take_datagram(s, to, sender, s->rxbuf, n, NULL);
 	}
 }
 
+/* Take datagrams that came while nothing was being delivered. */
 void
-sim_pump(struct sim *s, enum side to, bool wait)
+sim_pump(struct sim *s, enum side to)
 {
-	(void)wait;
 	pump(s, to, NULL);
 }
 
@@ -337,6 +350,10 @@ sim_arrive(void *ctx, struct flight *f)
 		/* Nobody is there to read it. */
 		journal_seg_event(&s->journal, s->clock.now, f->seg,
 		    FATE_DROPPED);
+		return;
+	}
+	if (s->in_memory) {
+		take_datagram(s, to, (int)f->dir, f->bytes, f->nbytes, f);
 		return;
 	}
 	if (wire_send(&s->wire, (int)f->dir, to, f->bytes, f->nbytes) == -1) {
@@ -508,18 +525,11 @@ sim_inject_bad(struct sim *s, enum dir dir, enum bad_kind kind)
 	/* Wait for it: the refusal is part of this moment. */
 	{
 		size_t	 len;
-		int	 sender, r;
+		int	 sender;
 
-		r = wire_recv(&s->wire, to, s->rxbuf, WIRE_DGRAM_MAX + 1, &len,
-		    &sender, WIRE_WAIT_MS);
-		if (r == 1) {
-			struct segment	 dseg;
-			const uint8_t	*payload;
-			const char	*why = validate(s, to, sender, s->rxbuf,
-			    len, &dseg, &payload);
-
-			ignore(s, to, s->rxbuf, len, why ? why : "unexpected");
-		}
+		if (wire_recv(&s->wire, to, s->rxbuf, WIRE_DGRAM_MAX + 1, &len,
+		    &sender, WIRE_WAIT_MS) == 1)
+			take_datagram(s, to, sender, s->rxbuf, len, NULL);
 	}
 	pump(s, to, NULL);
 }

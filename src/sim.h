@@ -37,6 +37,7 @@ struct sim {
 	enum tcp_error	 last_error[NSIDES];	/* what each was last told */
 	uint64_t	 events;	/* timers and arrivals so far */
 	bool		 started;	/* an endpoint has acted */
+	bool		 in_memory;	/* bypass the socket pair (benchmarks) */
 	uint8_t		*rxbuf;
 	char		 failure[256];	/* the wire failed: why */
 };
@@ -54,7 +55,7 @@ bool		 sim_quiet(const struct sim *);
 bool		 sim_idle(const struct sim *);
 void		 sim_inject(struct sim *, enum dir, const struct segment *);
 void		 sim_inject_bad(struct sim *, enum dir, enum bad_kind);
-void		 sim_pump(struct sim *, enum side, bool);
+void		 sim_pump(struct sim *, enum side);
 uint32_t	 sim_random(struct sim *);
 
 #endif
