@@ -1,0 +1,600 @@
+/*
+ * The state machine, state by state: one endpoint fed hand-made
+ * segments, and what it sends, which state it takes, what its
+ * application hears.  Under both profiles where they differ.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "seq.h"
+#include "tap.h"
+#include "tcp.h"
+
+#define PEER_ISS	5000u
+#define LPORT		40312
+#define RPORT		80
+
+struct harness {
+	struct clock	 clock;
+	struct profile	 prof;
+	struct tcp	 tp;
+	struct segment	 out[64];
+	int		 nout;
+	int		 seen;		/* out[] read up to here */
+	enum tcp_error	 err;
+	char		 cause[160];
+	char		 rfc[16];
+};
+
+static void
+h_output(void *ctx, struct tcp *tp, struct segment *seg, const uint8_t *p)
+{
+	struct harness	*h = ctx;
+
+	(void)tp;
+	(void)p;
+	if (h->nout < 64)
+		h->out[h->nout++] = *seg;
+}
+
+static void
+h_state(void *ctx, struct tcp *tp, enum tcp_state from, enum tcp_state to,
+    const char *cause, const char *rfc)
+{
+	struct harness	*h = ctx;
+
+	(void)tp;
+	(void)from;
+	(void)to;
+	snprintf(h->cause, sizeof h->cause, "%s", cause);
+	snprintf(h->rfc, sizeof h->rfc, "%s", rfc);
+}
+
+static void
+h_timer(void *ctx, struct tcp *tp, enum tcp_timer k, enum timer_action a,
+    vtime_t due)
+{
+	(void)ctx;
+	(void)tp;
+	(void)k;
+	(void)a;
+	(void)due;
+}
+
+static void
+h_notify(void *ctx, struct tcp *tp, enum tcp_error err, const char *what)
+{
+	struct harness	*h = ctx;
+
+	(void)tp;
+	(void)what;
+	h->err = err;
+}
+
+static const struct tcp_hooks hooks = { h_output, h_state, h_timer, h_notify };
+
+static void
+h_init(struct harness *h, enum profile_id prof)
+{
+	memset(h, 0, sizeof *h);
+	clock_init(&h->clock);
+	h->prof = profiles[prof];
+	tcp_init(&h->tp, SIDE_CLIENT, &h->prof, &h->clock, &hooks, h);
+	h->tp.lport = LPORT;
+	h->tp.rport = RPORT;
+	h->tp.isn_next = 1000;
+}
+
+static void
+h_free(struct harness *h)
+{
+	tcp_free(&h->tp);
+}
+
+/* Segments sent since last asked. */
+static int
+h_sent(struct harness *h)
+{
+	int	 n = h->nout - h->seen;
+
+	h->seen = h->nout;
+	return n;
+}
+
+static const struct segment *
+h_last(const struct harness *h)
+{
+	return h->nout ? &h->out[h->nout - 1] : NULL;
+}
+
+/* A segment from the peer. */
+static void
+h_in(struct harness *h, uint8_t flags, uint32_t seq, uint32_t ack,
+    uint32_t len)
+{
+	struct segment	 s;
+
+	segment_init(&s);
+	s.sport = RPORT;
+	s.dport = LPORT;
+	s.flags = flags;
+	s.seq = seq;
+	s.ack = ack;
+	s.len = len;
+	s.win = 512;
+	/* Timestamps, as Linux sends them: a millisecond clock. */
+	s.has_ts = true;
+	s.ts_val = 7000000 + (uint32_t)(h->clock.now / 1000);
+	if (flags & TH_SYN) {
+		s.mss = 65495;
+		s.wscale = 7;
+		s.sack_ok = true;
+		s.win = 65535;
+	}
+	tcp_input(&h->tp, &s, NULL);
+}
+
+/* Let virtual time run to t, firing what falls due. */
+static void
+h_run(struct harness *h, vtime_t t)
+{
+	while (clock_fire_next(&h->clock, t))
+		;
+	if (t > h->clock.now)
+		clock_advance(&h->clock, t);
+}
+
+static enum tcp_error
+h_call(struct harness *h, enum tcp_call c, uint32_t arg)
+{
+	char	 res[128];
+
+	return tcp_call(&h->tp, c, arg, res, sizeof res);
+}
+
+static bool
+sent_is(const struct segment *s, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	return s != NULL && s->flags == flags && s->seq == seq &&
+	    (!(flags & TH_ACK) || s->ack == ack);
+}
+
+/* An active open to ESTABLISHED: our ISS 1000, the peer's 5000. */
+static void
+h_establish(struct harness *h)
+{
+	h_call(h, CALL_CONNECT, 0);
+	h_in(h, TH_SYN | TH_ACK, PEER_ISS, 1001, 0);
+	h_sent(h);
+}
+
+static void
+test_closed(void)
+{
+	struct harness	 h;
+
+	h_init(&h, PROFILE_LINUX);
+	h_in(&h, TH_SYN, 777, 0, 0);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_RST | TH_ACK, 0, 778),
+	    "CLOSED, SYN: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> (3.10.7.1)");
+	h_in(&h, TH_ACK, 777, 4242, 10);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_RST, 4242, 0),
+	    "CLOSED, ACK: <SEQ=SEG.ACK><CTL=RST>");
+	h_in(&h, TH_RST, 777, 0, 0);
+	is_int(h_sent(&h), 0, "CLOSED, RST: discarded, no answer");
+	h_in(&h, TH_FIN | TH_ACK, 9, 10, 5);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_RST, 10, 0),
+	    "CLOSED, FIN with ACK: reset with seq = its ACK");
+	h_free(&h);
+}
+
+static void
+test_listen(void)
+{
+	struct harness	 h;
+
+	h_init(&h, PROFILE_LINUX);
+	h_call(&h, CALL_LISTEN, 0);
+	is_int(h.tp.state, TCPS_LISTEN, "listen(): LISTEN");
+	h_in(&h, TH_RST, 1, 0, 0);
+	ok(h_sent(&h) == 0 && h.tp.state == TCPS_LISTEN,
+	    "LISTEN, RST: ignored (3.10.7.2 first)");
+	h_in(&h, TH_ACK, 1, 99, 0);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_RST, 99, 0) &&
+	    h.tp.state == TCPS_LISTEN, "LISTEN, ACK: <SEQ=SEG.ACK><CTL=RST>");
+	h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+	ok(h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_SYN | TH_ACK, 1000, PEER_ISS + 1),
+	    "LISTEN, SYN: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>");
+	is_int(h.tp.state, TCPS_SYN_RECEIVED, "and SYN_RECEIVED");
+	is_str(h.rfc, "3.10.7.2", "the transition cites 3.10.7.2");
+	ok(h_last(&h)->mss == 65495 && h_last(&h)->wscale == 10 &&
+	    h_last(&h)->sack_ok, "the SYN+ACK answers the options offered");
+	is_int(h_last(&h)->win, 65483, "linux: SYN+ACK window 65483");
+	h_free(&h);
+}
+
+static void
+test_syn_sent(void)
+{
+	struct harness	 h;
+
+	h_init(&h, PROFILE_LINUX);
+	h_call(&h, CALL_CONNECT, 0);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_SYN, 1000, 0) &&
+	    h.tp.state == TCPS_SYN_SENT, "connect(): SYN, SYN_SENT");
+	ok(h_last(&h)->mss == 65495 && h_last(&h)->has_ts &&
+	    h_last(&h)->ts_ecr == 0 && h_last(&h)->win == 65495,
+	    "linux SYN: MSS 65495, timestamps, window 65495");
+	h_in(&h, TH_SYN | TH_ACK, PEER_ISS, 1000, 0);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_RST, 1000, 0) &&
+	    h.tp.state == TCPS_SYN_SENT,
+	    "SYN_SENT, SEG.ACK =< ISS: RST with seq = SEG.ACK, stay");
+	h_in(&h, TH_RST | TH_ACK, 0, 1001 + 5, 0);
+	ok(h_sent(&h) == 0 && h.tp.state == TCPS_SYN_SENT,
+	    "SYN_SENT, RST with a bad ACK: dropped");
+	h_in(&h, TH_RST, 0, 0, 0);
+	ok(h_sent(&h) == 0 && h.tp.state == TCPS_SYN_SENT,
+	    "SYN_SENT, RST without ACK: dropped");
+	h_in(&h, TH_RST | TH_ACK, 0, 1001, 0);
+	ok(h.tp.state == TCPS_CLOSED && h.err == TE_CONNREFUSED,
+	    "SYN_SENT, RST with an acceptable ACK: CLOSED, ECONNREFUSED");
+	h_free(&h);
+
+	h_init(&h, PROFILE_LINUX);
+	h_call(&h, CALL_CONNECT, 0);
+	h_sent(&h);
+	h_in(&h, TH_SYN | TH_ACK, PEER_ISS, 1001, 0);
+	ok(h.tp.state == TCPS_ESTABLISHED && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_ACK, 1001, PEER_ISS + 1),
+	    "SYN_SENT, SYN+ACK: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT>");
+	is_int(h_last(&h)->win, 64, "linux: then window 64 (65536 >> 10)");
+	is_int(h.tp.rto, VT_MS(204), "linux: RTO 204 ms after a "
+	    "loopback handshake");
+	h_free(&h);
+
+	h_init(&h, PROFILE_RFC9293);
+	h_call(&h, CALL_CONNECT, 0);
+	h_sent(&h);
+	ok(h_last(&h)->mss == 1460 && !h_last(&h)->has_ts &&
+	    h_last(&h)->wscale == -1, "rfc9293 SYN: MSS 1460 only");
+	h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+	ok(h.tp.state == TCPS_SYN_RECEIVED && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_SYN | TH_ACK, 1000, PEER_ISS + 1),
+	    "SYN_SENT, SYN: simultaneous open, SYN_RECEIVED, "
+	    "<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>");
+	h_in(&h, TH_ACK, PEER_ISS + 1, 1001, 0);
+	is_int(h.tp.state, TCPS_ESTABLISHED, "then its ACK: ESTABLISHED");
+	h_free(&h);
+}
+
+static void
+test_syn_received(void)
+{
+	struct harness	 h;
+
+	/* linux: a request socket. */
+	h_init(&h, PROFILE_LINUX);
+	h_call(&h, CALL_LISTEN, 0);
+	h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+	h_sent(&h);
+	h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_SYN | TH_ACK, 1000,
+	    PEER_ISS + 1), "linux SYN_RECEIVED, the SYN again: SYN+ACK again");
+	h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+	is_int(h_sent(&h), 0, "and not again within 500 ms");
+	h_in(&h, TH_ACK, PEER_ISS + 1, 1000 + 7, 0);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_RST, 1007, 0) &&
+	    h.tp.state == TCPS_SYN_RECEIVED,
+	    "an ACK of something else: RST, the request stays");
+	h_in(&h, TH_RST, PEER_ISS + 1, 0, 0);
+	ok(h.tp.state == TCPS_LISTEN && h_sent(&h) == 0,
+	    "RST: the half-open connection goes back to LISTEN");
+	h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+	h_in(&h, TH_ACK, PEER_ISS + 1, h.tp.iss + 1, 0);
+	is_int(h.tp.state, TCPS_ESTABLISHED, "its ACK: ESTABLISHED");
+	h_free(&h);
+
+	h_init(&h, PROFILE_RFC9293);
+	h_call(&h, CALL_LISTEN, 0);
+	h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+	h_in(&h, TH_RST, PEER_ISS + 1, 0, 0);
+	is_int(h.tp.state, TCPS_LISTEN,
+	    "rfc9293 SYN_RECEIVED, RST: back to LISTEN (3.10.7.4)");
+	h_free(&h);
+}
+
+static void
+test_established(void)
+{
+	struct harness	 h;
+	enum profile_id	 p;
+
+	for (p = PROFILE_LINUX; p <= PROFILE_RFC9293; p++) {
+		const char	*pn = profiles[p].name;
+
+		h_init(&h, p);
+		h_establish(&h);
+		h_in(&h, TH_ACK | TH_PSH, PEER_ISS + 1, 1001, 100);
+		ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_ACK, 1001,
+		    PEER_ISS + 101), "%s: data in order is ACKed at once "
+		    "(first data)", pn);
+		h_in(&h, TH_ACK | TH_PSH, PEER_ISS + 201, 1001, 100);
+		ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_ACK, 1001,
+		    PEER_ISS + 101), "%s: out of order: a duplicate ACK at "
+		    "once", pn);
+		h_in(&h, TH_ACK | TH_PSH, PEER_ISS + 101, 1001, 100);
+		ok(h_sent(&h) == 1 && h_last(&h)->ack == PEER_ISS + 301 &&
+		    h.tp.rcvq == 300, "%s: the hole filled: all of it ACKed",
+		    pn);
+		h_in(&h, TH_RST, PEER_ISS + 301 + 1000, 0, 0);
+		ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_ACK, 1001,
+		    PEER_ISS + 301) && h.tp.state == TCPS_ESTABLISHED,
+		    "%s: RST in the window, not at RCV.NXT: challenge ACK "
+		    "(RFC 5961)", pn);
+		h_in(&h, TH_RST, PEER_ISS + 301 + 10000000, 0, 0);
+		ok(h_sent(&h) == 0 && h.tp.state == TCPS_ESTABLISHED,
+		    "%s: RST outside the window: dropped silently", pn);
+		h_run(&h, h.clock.now + VT_SEC(1));
+		h_in(&h, TH_SYN, 123, 0, 0);
+		ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_ACK, 1001,
+		    PEER_ISS + 301) && h.tp.state == TCPS_ESTABLISHED,
+		    "%s: SYN: challenge ACK, no reset", pn);
+		h_run(&h, h.clock.now + VT_SEC(1));
+		h_in(&h, TH_ACK, PEER_ISS + 301, 5000, 0);
+		ok(h_sent(&h) == 1 && h.tp.snd_una == 1001,
+		    "%s: an ACK of data never sent: ACK, dropped", pn);
+		h_in(&h, TH_RST, PEER_ISS + 301, 0, 0);
+		ok(h.tp.state == TCPS_CLOSED && h.err == TE_CONNRESET,
+		    "%s: RST at RCV.NXT: CLOSED, ECONNRESET", pn);
+		h_free(&h);
+	}
+}
+
+static void
+test_close_states(void)
+{
+	struct harness	 h;
+
+	/* FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT, then 2MSL. */
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	h_call(&h, CALL_CLOSE, 0);
+	ok(h.tp.state == TCPS_FIN_WAIT_1 && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_FIN | TH_ACK, 1001, PEER_ISS + 1),
+	    "close(): FIN_WAIT_1, F. (a FIN after the handshake carries ACK)");
+	h_in(&h, TH_ACK, PEER_ISS + 1, 1002, 0);
+	is_int(h.tp.state, TCPS_FIN_WAIT_2, "the ACK of our FIN: FIN_WAIT_2");
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, 1002, 0);
+	ok(h.tp.state == TCPS_TIME_WAIT && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_ACK, 1002, PEER_ISS + 2),
+	    "FIN_WAIT_2, FIN: TIME_WAIT, ACK at once");
+	h_run(&h, h.clock.now + VT_SEC(30));
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, 1002, 0);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_ACK, 1002, PEER_ISS + 2),
+	    "TIME_WAIT, the FIN again: ACK again");
+	h_run(&h, h.clock.now + VT_SEC(59));
+	is_int(h.tp.state, TCPS_TIME_WAIT, "and 2MSL starts over: 59 s "
+	    "later still TIME_WAIT");
+	h_run(&h, h.clock.now + VT_SEC(1));
+	is_int(h.tp.state, TCPS_CLOSED, "60 s after the last FIN: CLOSED");
+	h_free(&h);
+
+	/* FIN_WAIT_1, FIN not acking ours: CLOSING, then TIME_WAIT. */
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	h_call(&h, CALL_CLOSE, 0);
+	h_sent(&h);
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, 1001, 0);
+	ok(h.tp.state == TCPS_CLOSING && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_ACK, 1002, PEER_ISS + 2),
+	    "FIN_WAIT_1, FIN: CLOSING, ACK at once");
+	h_in(&h, TH_ACK, PEER_ISS + 2, 1002, 0);
+	is_int(h.tp.state, TCPS_TIME_WAIT, "CLOSING, ACK of our FIN: "
+	    "TIME_WAIT");
+	h_free(&h);
+
+	/* FIN_WAIT_1, FIN+ACK: straight to TIME_WAIT. */
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	h_call(&h, CALL_CLOSE, 0);
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, 1002, 0);
+	is_int(h.tp.state, TCPS_TIME_WAIT,
+	    "FIN_WAIT_1, FIN acknowledging ours: straight to TIME_WAIT");
+	h_free(&h);
+
+	/* CLOSE_WAIT and LAST_ACK, with Linux's delayed ACK of the FIN. */
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, 1001, 0);
+	ok(h.tp.state == TCPS_CLOSE_WAIT && h_sent(&h) == 0,
+	    "linux ESTABLISHED, FIN: CLOSE_WAIT, the ACK waits");
+	h_run(&h, h.clock.now + VT_MS(4));
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_ACK, 1001, PEER_ISS + 2),
+	    "and goes on the next tick (4 ms) when no data ever came");
+	h_call(&h, CALL_CLOSE, 0);
+	ok(h.tp.state == TCPS_LAST_ACK && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_FIN | TH_ACK, 1001, PEER_ISS + 2),
+	    "CLOSE_WAIT, close(): LAST_ACK, FIN");
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, 1002, 0);
+	ok(h_sent(&h) == 1 && h.tp.state == TCPS_LAST_ACK,
+	    "LAST_ACK, the peer's FIN again: ACK, stay");
+	h_in(&h, TH_ACK, PEER_ISS + 2, 1002, 0);
+	is_int(h.tp.state, TCPS_CLOSED, "LAST_ACK, ACK of our FIN: CLOSED");
+	h_free(&h);
+
+	h_init(&h, PROFILE_RFC9293);
+	h_establish(&h);
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, 1001, 0);
+	ok(h.tp.state == TCPS_CLOSE_WAIT && h_sent(&h) == 1,
+	    "rfc9293 ESTABLISHED, FIN: CLOSE_WAIT, ACK at once");
+	h_free(&h);
+}
+
+static void
+test_time_wait_linux(void)
+{
+	struct harness	 h;
+
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	h_call(&h, CALL_CLOSE, 0);
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, 1002, 0);
+	h_sent(&h);
+	h_in(&h, TH_RST, PEER_ISS + 2, 0, 0);
+	is_int(h.tp.state, TCPS_CLOSED,
+	    "linux TIME_WAIT, RST at RCV.NXT: ends it (tcp_rfc1337 = 0)");
+	h_free(&h);
+
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	h_call(&h, CALL_CLOSE, 0);
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, 1002, 0);
+	h_run(&h, h.clock.now + VT_MS(500));
+	is_int(h_call(&h, CALL_CONNECT, 0), TE_ADDRNOTAVAIL,
+	    "connect() in TIME_WAIT within a second: EADDRNOTAVAIL");
+	h_run(&h, h.clock.now + VT_MS(600));
+	is_int(h_call(&h, CALL_CONNECT, 0), TE_NONE,
+	    "after a second: the ports are reused (tcp_tw_reuse)");
+	ok(h.tp.state == TCPS_SYN_SENT &&
+	    h_last(&h)->seq == 1002 + 65535 + 2,
+	    "with an ISS past the old connection's: SND.NXT + 65537");
+	h_free(&h);
+}
+
+static void
+test_calls(void)
+{
+	struct harness	 h;
+
+	h_init(&h, PROFILE_LINUX);
+	is_int(h_call(&h, CALL_SEND, 10), TE_NOTCONN, "send() unconnected: "
+	    "ENOTCONN");
+	h_establish(&h);
+	is_int(h_call(&h, CALL_CONNECT, 0), TE_ISCONN, "connect() twice: "
+	    "EISCONN");
+	h_in(&h, TH_ACK | TH_PSH, PEER_ISS + 1, 1001, 20);
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 21, 1001, 0);
+	is_int(h_call(&h, CALL_READ, 0), TE_NONE, "read() takes the data");
+	is_int(h.tp.read_total, 20, "all 20 octets");
+	is_int(h_call(&h, CALL_READ, 0), TE_NONE, "then end of stream");
+	h_call(&h, CALL_SHUTDOWN, 0);
+	is_int(h.tp.state, TCPS_LAST_ACK, "shutdown() in CLOSE_WAIT: LAST_ACK");
+	is_int(h_call(&h, CALL_SEND, 5), TE_PIPE, "send() after it: EPIPE");
+	h_free(&h);
+
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	h_in(&h, TH_ACK | TH_PSH, PEER_ISS + 1, 1001, 20);
+	h_sent(&h);
+	h_call(&h, CALL_CLOSE, 0);
+	ok(h.tp.state == TCPS_CLOSED && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_RST | TH_ACK, 1001, PEER_ISS + 21),
+	    "linux close() with unread data: RST+ACK, CLOSED");
+	h_free(&h);
+
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	h_call(&h, CALL_ABORT, 0);
+	ok(h.tp.state == TCPS_CLOSED &&
+	    sent_is(h_last(&h), TH_RST | TH_ACK, 1001, PEER_ISS + 1),
+	    "linux abort: R. <SEQ=SND.NXT>, CLOSED");
+	h_free(&h);
+
+	h_init(&h, PROFILE_RFC9293);
+	h_establish(&h);
+	h_call(&h, CALL_ABORT, 0);
+	ok(h.tp.state == TCPS_CLOSED &&
+	    sent_is(h_last(&h), TH_RST, 1001, 0),
+	    "rfc9293 abort: <SEQ=SND.NXT><CTL=RST> (3.10.5)");
+	h_free(&h);
+
+	h_init(&h, PROFILE_LINUX);
+	h_call(&h, CALL_LISTEN, 0);
+	h_call(&h, CALL_CLOSE, 0);
+	ok(h.tp.state == TCPS_CLOSED && h_sent(&h) == 0,
+	    "close() in LISTEN: CLOSED, nothing sent");
+	h_call(&h, CALL_CONNECT, 0);
+	h_sent(&h);
+	h_call(&h, CALL_CLOSE, 0);
+	ok(h.tp.state == TCPS_CLOSED && h_sent(&h) == 0,
+	    "close() in SYN_SENT: CLOSED, nothing sent");
+	h_free(&h);
+}
+
+static void
+test_timers(void)
+{
+	struct harness	 h;
+	static const int linux_syn[] = { 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 };
+	vtime_t		 t;
+	int		 i;
+
+	h_init(&h, PROFILE_LINUX);
+	h_call(&h, CALL_CONNECT, 0);
+	h_sent(&h);
+	for (i = 0; i < 10; i++) {
+		h_run(&h, VT_SEC(linux_syn[i]) - 1);
+		if (h_sent(&h) != 0)
+			break;
+		h_run(&h, VT_SEC(linux_syn[i]));
+		if (h_sent(&h) != 1)
+			break;
+	}
+	is_int(i, 10, "linux SYN retransmissions at 1, 2, 3, 4, 5, 7, 11, 19, "
+	    "35, 67 s");
+	h_run(&h, VT_SEC(131) - 1);
+	is_int(h.tp.state, TCPS_SYN_SENT, "still trying at 130.999 s");
+	h_run(&h, VT_SEC(131));
+	ok(h.tp.state == TCPS_CLOSED && h.err == TE_TIMEDOUT,
+	    "given up at 131 s: ETIMEDOUT");
+	h_free(&h);
+
+	h_init(&h, PROFILE_RFC9293);
+	h_call(&h, CALL_CONNECT, 0);
+	h_sent(&h);
+	for (i = 0, t = 0; i < 7; i++) {
+		vtime_t	 rto = VT_SEC(1) << i;
+
+		t += rto > VT_SEC(60) ? VT_SEC(60) : rto;
+		h_run(&h, t);
+		if (h_sent(&h) != 1)
+			break;
+	}
+	is_int(i, 7, "rfc9293 SYN retransmissions doubling: 1, 3, 7, 15, 31, "
+	    "63, 123 s");
+	h_free(&h);
+
+	/* Data: tail loss probe, then backoff from 204 ms. */
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	t = h.clock.now;
+	h_call(&h, CALL_SEND, 10);
+	h_sent(&h);
+	h_run(&h, t + VT_MS(204));
+	ok(h_sent(&h) == 1 && h_last(&h)->len == 10 && h.tp.backoff == 0,
+	    "linux: the data again after 204 ms, a probe, no backoff");
+	h_run(&h, t + VT_MS(408));
+	ok(h_sent(&h) == 1 && h.tp.backoff == 1,
+	    "then an RTO retransmission 204 ms later, backing off");
+	h_run(&h, t + VT_MS(816));
+	is_int(h_sent(&h), 1, "and the next 408 ms after that");
+	h_free(&h);
+}
+
+int
+main(void)
+{
+	test_closed();
+	test_listen();
+	test_syn_sent();
+	test_syn_received();
+	test_established();
+	test_close_states();
+	test_time_wait_linux();
+	test_calls();
+	test_timers();
+	return tap_done();
+}
