@@ -94,6 +94,7 @@ struct jevent {
 		struct {
 			bool		 ok;
 			int		 line;
+			int		 col;
 		} expect;
 		struct {
 			char		 lang[4];

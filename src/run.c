@@ -123,11 +123,9 @@ expect_result(struct run *r, const struct cmd *c, bool ok, const char *fmt,
 	    "%s", what);
 	e->u.expect.ok = ok;
 	e->u.expect.line = c->line;
-	if (!ok) {
+	e->u.expect.col = c->col;
+	if (!ok)
 		r->failures++;
-		fprintf(stderr, "%s:%d:%d: expectation failed: %s\n",
-		    r->script->path, c->line, c->col, what);
-	}
 }
 
 /* The last segment an endpoint sent that way. */

@@ -166,12 +166,10 @@ segment_encode(struct segment *seg, const uint8_t *payload,
 	uint8_t	 opts[SEG_HDR_MAX - SEG_HDR_MIN];
 	size_t	 olen, hlen, total;
 
-	if (seg->len > SEG_PAYLOAD_MAX)
-		return -1;
 	olen = options_encode(seg, opts);
 	hlen = SEG_HDR_MIN + olen;
 	total = hlen + seg->len;
-	if (total > size)
+	if (seg->len > SEG_PAYLOAD_MAX || total > SEG_DGRAM_MAX || total > size)
 		return -1;
 
 	put16(buf + 0, seg->sport);
@@ -260,7 +258,7 @@ segment_decode(const uint8_t *buf, size_t n, const struct seg_addrs *a,
 	segment_init(seg);
 	if (n < SEG_HDR_MIN)
 		return SEG_ESHORT;
-	if (n > SEG_HDR_MAX + SEG_PAYLOAD_MAX)
+	if (n > SEG_DGRAM_MAX)
 		return SEG_ETOOBIG;
 	seg->sport = get16(buf + 0);
 	seg->dport = get16(buf + 2);

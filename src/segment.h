@@ -22,8 +22,9 @@
 
 #define SEG_HDR_MIN	20	/* header without options */
 #define SEG_HDR_MAX	60	/* data offset 15 words */
-/* A segment must fit one UDP datagram on the socket pair. */
-#define SEG_PAYLOAD_MAX	(65507 - SEG_HDR_MAX)
+/* A segment must fit one UDP datagram (over IPv4) on the socket pair. */
+#define SEG_DGRAM_MAX	65507
+#define SEG_PAYLOAD_MAX	(SEG_DGRAM_MAX - SEG_HDR_MIN)
 
 struct segment {
 	uint16_t	 sport;

@@ -50,6 +50,20 @@ lang_from_env(void)
 	return LANG_EN;
 }
 
+/* Each expectation that failed, where it is in the script. */
+static void
+report_failures(const struct run *r)
+{
+	for (size_t i = 0; i < r->sim.journal.nev; i++) {
+		const struct jevent	*e = &r->sim.journal.ev[i];
+
+		if (e->type == JE_EXPECT && !e->u.expect.ok)
+			fprintf(stderr, "%s:%d:%d: expectation failed: %s\n",
+			    r->script->path, e->u.expect.line, e->u.expect.col,
+			    e->text);
+	}
+}
+
 /* synfin run FILE...: the trace of each, to stdout. */
 static int
 cmd_run(int argc, char **argv, enum lang lang)
@@ -80,6 +94,7 @@ cmd_run(int argc, char **argv, enum lang lang)
 		if (argc > 1)
 			printf("RUN %s\n", argv[i]);
 		st = run_all(&r);
+		report_failures(&r);
 		/* A script that cannot run as written gives no trace. */
 		if (st == RUN_BAD)
 			fprintf(stderr, "%s\n", r.err);

@@ -439,16 +439,22 @@ send_active_reset(struct tcp *tp)
 	tp->hooks->output(tp->ctx, tp, &seg, NULL);
 }
 
-/* The most we put in one segment: the peer's MSS less our options. */
+/*
+ * The most we put in one segment: the peer's MSS less our options, and
+ * never more than one UDP datagram holds.  That last limit is synfin's
+ * own: Linux's loopback segments may carry 65483 octets, ours 65475.
+ */
 static uint32_t
 send_mss(const struct tcp *tp)
 {
 	uint32_t	 mss = tp->peer_mss ? tp->peer_mss : MSS_DEFAULT;
+	uint32_t	 opts = tp->ts_ok ? 12 : 0;
 
 	if (mss > tp->prof->mss)
 		mss = tp->prof->mss;
-	if (tp->ts_ok)
-		mss -= 12;
+	mss -= opts;
+	if (mss > SEG_DGRAM_MAX - SEG_HDR_MIN - opts)
+		mss = SEG_DGRAM_MAX - SEG_HDR_MIN - opts;
 	return mss;
 }
 
