@@ -203,6 +203,7 @@ tcb_clear(struct tcp *tp)
 	tp->isn_next = keep.isn_next;
 	tp->ts_offset = keep.ts_offset;
 	tp->listening = keep.listening;
+	tp->accept_waiting = keep.accept_waiting;
 	tp->keepalive = keep.keepalive;
 	tp->down = keep.down;
 	tp->error = keep.error;
@@ -1120,6 +1121,10 @@ established(struct tcp *tp, const struct segment *seg, const char *cause,
 	tp->retransmits = 0;
 	tp->backoff = 0;
 	set_state(tp, TCPS_ESTABLISHED, cause, rfc);
+	if (tp->passive && tp->accept_waiting) {
+		tp->accepted = true;
+		tp->accept_waiting = false;
+	}
 	if (tp->keepalive)
 		timer_set(tp, TT_KEEPALIVE, tp->prof->keepalive_idle);
 }
@@ -1891,9 +1896,12 @@ user_accept(struct tcp *tp, char *res, size_t reslen)
 		snprintf(res, reslen, "EINVAL: not listening");
 		return TE_INVAL;
 	}
-	tp->accepted = true;
-	if (!tcp_synchronized(tp))
-		snprintf(res, reslen, "waits for a connection");
+	if (tcp_synchronized(tp) && tp->passive) {
+		tp->accepted = true;
+		return TE_NONE;
+	}
+	tp->accept_waiting = true;
+	snprintf(res, reslen, "waits for a connection");
 	return TE_NONE;
 }
 
@@ -2042,6 +2050,29 @@ user_close(struct tcp *tp, char *res, size_t reslen)
 		    "data was lost", "3.6");
 		return TE_NONE;
 	}
+	/*
+	 * Linux keeps the listening socket apart from its connections: a
+	 * program that never accepted holds only the listener, and closing
+	 * it resets a connection waiting to be accepted (inet_csk_listen_
+	 * stop) and drops a half-open one.
+	 */
+	if (p->listener_stays && tp->passive && !tp->accepted &&
+	    tp->state >= TCPS_SYN_RECEIVED) {
+		tp->listening = false;
+		if (tp->state == TCPS_SYN_RECEIVED) {
+			tcp_closed(tp, "close() of the listening socket drops "
+			    "the half-open connection", "3.10.4");
+			return TE_NONE;
+		}
+		snprintf(res, reslen, "the listener: its unaccepted "
+		    "connection is reset");
+		if (tp->state == TCPS_ESTABLISHED ||
+		    tp->state == TCPS_CLOSE_WAIT)
+			send_active_reset(tp);
+		tcp_closed(tp, "close() of the listening socket resets the "
+		    "connection nobody accepted", "3.10.4");
+		return TE_NONE;
+	}
 	switch (tp->state) {
 	case TCPS_CLOSED:
 		tp->listening = false;
@@ -2055,14 +2086,6 @@ user_close(struct tcp *tp, char *res, size_t reslen)
 		    "3.10.4");
 		return TE_NONE;
 	case TCPS_SYN_RECEIVED:
-		if (tp->passive && p->listener_stays) {
-			/* Not accepted yet: only the listening socket can
-			 * be closed, and the embryo goes with it. */
-			tp->listening = false;
-			tcp_closed(tp, "close() of the listening socket drops "
-			    "the half-open connection", "3.10.4");
-			return TE_NONE;
-		}
 		queue_fin(tp, TCPS_FIN_WAIT_1, "close(): send FIN");
 		return TE_NONE;
 	case TCPS_ESTABLISHED:
@@ -2168,6 +2191,11 @@ tcp_call(struct tcp *tp, enum tcp_call call, uint32_t arg, char *res,
 		snprintf(res, reslen, "EBADF: the socket was closed");
 		return TE_BADF;
 	}
+	/* Sending, reading or shutting down a connection means the
+	 * program accepted it first. */
+	if (tp->passive && (call == CALL_SEND || call == CALL_READ ||
+	    call == CALL_SHUTDOWN))
+		tp->accepted = true;
 	switch (call) {
 	case CALL_LISTEN:
 		return user_listen(tp, res, reslen);

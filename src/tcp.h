@@ -144,6 +144,7 @@ struct tcp {
 	bool			 passive;	/* came from LISTEN */
 	bool			 listening;	/* a listen socket stays open */
 	bool			 accepted;
+	bool			 accept_waiting;	/* accept() before a connection */
 	bool			 keepalive;
 	bool			 down;		/* the host has crashed */
 	enum tcp_error		 error;		/* pending socket error */
