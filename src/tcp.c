@@ -208,6 +208,7 @@ tcb_clear(struct tcp *tp)
 	tp->down = keep.down;
 	tp->error = keep.error;
 	tp->orphan = keep.orphan;
+	tp->rcv_fin = keep.rcv_fin;	/* the socket saw end of stream */
 	tp->was_connected = keep.was_connected || keep.state >= TCPS_SYN_SENT;
 	tp->rto = tp->prof->rto_initial;
 	/* The timers are all stopped; only their wiring is kept. */
@@ -1092,6 +1093,7 @@ new_tcb(struct tcp *tp, bool passive)
 	tp->cwnd = tp->prof->iw_segments;
 	tp->passive = passive;
 	tp->orphan = false;
+	tp->rcv_fin = false;
 	tp->accepted = false;
 	tp->rto = tp->prof->rto_initial;
 	tp->rtt_timing = true;
@@ -1854,6 +1856,13 @@ user_connect(struct tcp *tp, char *res, size_t reslen)
 		    "still in TIME_WAIT");
 		return TE_ADDRNOTAVAIL;
 	default:
+		if (tp->orphan) {
+			/* A new socket, but the old connection on these four
+			 * ports lives on after close(). */
+			snprintf(res, reslen, "EADDRNOTAVAIL: these four ports "
+			    "are still in use (%s)", tcp_state_names[tp->state]);
+			return TE_ADDRNOTAVAIL;
+		}
 		snprintf(res, reslen, "EISCONN: connection already exists");
 		return TE_ISCONN;
 	}
@@ -1976,6 +1985,13 @@ user_read(struct tcp *tp, uint32_t n, char *res, size_t reslen)
 		read_ack_check(tp, k);
 		return TE_NONE;
 	}
+	/* Linux tcp_recvmsg: once the FIN came, read() says end of stream
+	 * even if a reset followed; else a pending error, once; after
+	 * that a dead connection reads as ended too. */
+	if (tp->rcv_fin) {
+		snprintf(res, reslen, "end of stream");
+		return TE_NONE;
+	}
 	if (tp->error != TE_NONE) {
 		enum tcp_error	 e = tp->error;
 
@@ -1983,7 +1999,7 @@ user_read(struct tcp *tp, uint32_t n, char *res, size_t reslen)
 		snprintf(res, reslen, "%s", tcp_error_names[e]);
 		return e;
 	}
-	if (tp->rcv_fin) {
+	if (tp->state == TCPS_CLOSED && tp->was_connected) {
 		snprintf(res, reslen, "end of stream");
 		return TE_NONE;
 	}
