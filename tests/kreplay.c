@@ -1,0 +1,785 @@
+/*
+ * kreplay: what the Linux kernel does for a script's calls.
+ *
+ * Each call in the script is made on real sockets of the kernel's own TCP
+ * on 127.0.0.1, in real time; the segments are read off the loopback
+ * interface with a packet socket and printed in synfin's trace format, so
+ * that a recording can be set beside synfin run's.  "drop" rules become
+ * one-shot nftables rules at lo's ingress, after the packet socket has
+ * seen the segment (so it still counts as sent); "inject" sends a crafted
+ * segment through a raw socket.  Needs root (CAP_NET_RAW, CAP_NET_ADMIN)
+ * and the nft program for drops.
+ *
+ * Only what a real program can do is accepted: no latency, no dup, delay,
+ * reorder or hold, no crash, no timers set by hand.
+ *
+ *	kreplay FILE
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "script.h"
+#include "tcp.h"
+#include "trace.h"
+#include "util.h"
+
+#define LOOPBACK	0x7f000001u
+#define WAIT_UNTIL_MAX	200.0		/* seconds a wait until may take */
+#define QUIET_GAP	0.3		/* no segment this long: quiet */
+
+struct kr {
+	const struct script *script;
+	struct journal	 j;
+	int		 pkt;		/* packet socket on lo */
+	int		 raw;		/* raw socket for inject */
+	int		 fd[NSIDES];	/* client socket; server's connection */
+	int		 listener;
+	bool		 accept_waiting;
+	uint16_t	 port[NSIDES];
+	double		 t0;
+	double		 last_seg;	/* when the last segment was seen */
+	enum tcp_state	 state[NSIDES];
+	bool		 server_connected;	/* a connection came */
+	char		 table[48];	/* nft table, once made */
+	int		 keep_idle, keep_intvl, keep_cnt;
+	uint8_t		*buf;
+};
+
+static struct kr	*cleanup_kr;
+
+static void __attribute__((format(printf, 2, 3), noreturn))
+die(const struct cmd *c, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (c != NULL)
+		fprintf(stderr, "%s:%d:%d: ", cleanup_kr->script->path, c->line,
+		    c->col);
+	else
+		fprintf(stderr, "kreplay: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static double
+wall(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static vtime_t
+now_vt(const struct kr *k)
+{
+	return (vtime_t)((wall() - k->t0) * 1e6);
+}
+
+/* Run a program with arguments; its standard input is text, if any. */
+static int
+run_prog(const char *text, char *const argv[])
+{
+	int	 p[2], status;
+	pid_t	 pid;
+
+	if (pipe(p) == -1)
+		return -1;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		dup2(p[0], 0);
+		close(p[0]);
+		close(p[1]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(p[0]);
+	if (text != NULL && write(p[1], text, strlen(text)) == -1)
+		status = -1;
+	close(p[1]);
+	if (waitpid(pid, &status, 0) == -1)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void
+nft(const char *fmt, ...)
+{
+	char		*text;
+	va_list		 ap;
+	char *const	 argv[] = { "nft", "-f", "-", NULL };
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (run_prog(text, argv) != 0)
+		die(NULL, "nft failed on: %s", text);
+	free(text);
+}
+
+static void
+cleanup(void)
+{
+	struct kr	*k = cleanup_kr;
+
+	if (k != NULL && k->table[0] != '\0') {
+		char	*const argv[] = { "nft", "delete", "table", "netdev",
+		    k->table, NULL };
+
+		run_prog(NULL, argv);
+		k->table[0] = '\0';
+	}
+}
+
+static void
+on_signal(int sig)
+{
+	cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* nft's words for a flag set. */
+static void
+nft_flags(char *out, size_t len, uint8_t flags)
+{
+	static const struct {
+		uint8_t		 bit;
+		const char	*name;
+	} names[] = {
+		{ TH_FIN, "fin" }, { TH_SYN, "syn" }, { TH_RST, "rst" },
+		{ TH_PSH, "psh" }, { TH_ACK, "ack" }, { TH_URG, "urg" },
+	};
+	size_t	 n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (flags & names[i].bit)
+			n += (size_t)snprintf(out + n, len - n, "%s%s",
+			    n ? "|" : "", names[i].name);
+	}
+	if (n == 0)
+		snprintf(out, len, "0x0");
+}
+
+/* drop next|all DIR [FLAGS]: a rule at lo's ingress. */
+static void
+add_drop(struct kr *k, const struct cmd *c)
+{
+	char	 match[160] = "", want[64];
+	enum dir d = c->dir;
+
+	if (k->table[0] == '\0') {
+		snprintf(k->table, sizeof k->table, "synfin_kreplay_%d",
+		    (int)getpid());
+		nft("add table netdev %s\n"
+		    "add chain netdev %s in { type filter hook ingress device "
+		    "lo priority 0; }\n", k->table, k->table);
+	}
+	if (c->u.rule.flags != 0 || c->u.rule.exact) {
+		nft_flags(want, sizeof want, c->u.rule.flags);
+		if (c->u.rule.exact)
+			snprintf(match, sizeof match,
+			    "tcp flags & (fin|syn|rst|psh|ack|urg) == %s", want);
+		else
+			snprintf(match, sizeof match, "tcp flags & (%s) == %s",
+			    want, want);
+	}
+	nft("add rule netdev %s in ip protocol tcp tcp sport %u tcp dport %u "
+	    "%s %s counter drop\n", k->table, k->port[d], k->port[!d], match,
+	    c->u.rule.standing ? "" : "limit rate 1/hour burst 1 packets");
+}
+
+static void
+clear_drops(struct kr *k)
+{
+	if (k->table[0] != '\0')
+		nft("flush chain netdev %s in\n", k->table);
+}
+
+/* Take every segment the packet socket holds into the journal. */
+static void
+capture(struct kr *k)
+{
+	for (;;) {
+		struct sockaddr_ll	 sll;
+		socklen_t		 sl = sizeof sll;
+		ssize_t			 n;
+		struct iphdr		*ip;
+		struct segment		 seg;
+		size_t			 hl;
+		int			 dir;
+
+		n = recvfrom(k->pkt, k->buf, 65536, MSG_DONTWAIT,
+		    (struct sockaddr *)&sll, &sl);
+		if (n < 0)
+			return;
+		/* On lo every packet is seen going out and coming in. */
+		if (sll.sll_pkttype == PACKET_OUTGOING ||
+		    sll.sll_protocol != htons(ETH_P_IP))
+			continue;
+		ip = (struct iphdr *)k->buf;
+		if ((size_t)n < sizeof *ip || ip->protocol != IPPROTO_TCP)
+			continue;
+		hl = ip->ihl * 4u;
+		if (hl < sizeof *ip || (size_t)n < hl ||
+		    ntohl(ip->saddr) != LOOPBACK || ntohl(ip->daddr) != LOOPBACK)
+			continue;
+		n = ntohs(ip->tot_len) < n ? ntohs(ip->tot_len) : n;
+		if (segment_decode(k->buf + hl, (size_t)n - hl, NULL, &seg,
+		    NULL) != SEG_OK)
+			continue;
+		if (seg.sport == k->port[SIDE_CLIENT] &&
+		    seg.dport == k->port[SIDE_SERVER])
+			dir = DIR_C2S;
+		else if (seg.sport == k->port[SIDE_SERVER] &&
+		    seg.dport == k->port[SIDE_CLIENT])
+			dir = DIR_S2C;
+		else
+			continue;
+		journal_add_seg(&k->j, (enum dir)dir, &seg, k->buf + hl,
+		    (size_t)n - hl, false, now_vt(k));
+		k->last_seg = wall();
+	}
+}
+
+static enum tcp_state
+from_linux(int s)
+{
+	switch (s) {
+	case 1:
+		return TCPS_ESTABLISHED;
+	case 2:
+		return TCPS_SYN_SENT;
+	case 3:
+	case 12:			/* TCP_NEW_SYN_RECV: a request */
+		return TCPS_SYN_RECEIVED;
+	case 4:
+		return TCPS_FIN_WAIT_1;
+	case 5:
+		return TCPS_FIN_WAIT_2;
+	case 6:
+		return TCPS_TIME_WAIT;
+	case 8:
+		return TCPS_CLOSE_WAIT;
+	case 9:
+		return TCPS_LAST_ACK;
+	case 10:
+		return TCPS_LISTEN;
+	case 11:
+		return TCPS_CLOSING;
+	default:
+		return TCPS_CLOSED;
+	}
+}
+
+/*
+ * Each side's state, from the kernel (sock_diag): the connection on the
+ * four ports if there is one, else CLOSED; as in synfin, the server shows
+ * LISTEN only while no connection has yet come to its listener.
+ */
+static void
+kernel_states(struct kr *k, enum tcp_state out[NSIDES])
+{
+	struct {
+		struct nlmsghdr		 nlh;
+		struct inet_diag_req_v2	 r;
+	} req;
+	struct sockaddr_nl	 sa = { .nl_family = AF_NETLINK };
+	char			 buf[16384];
+	int			 fd;
+	bool			 listening = false, done = false;
+
+	out[0] = out[1] = TCPS_CLOSED;
+	if ((fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+	    NETLINK_SOCK_DIAG)) == -1)
+		die(NULL, "sock_diag: %s", strerror(errno));
+	memset(&req, 0, sizeof req);
+	req.nlh.nlmsg_len = sizeof req;
+	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.r.sdiag_family = AF_INET;
+	req.r.sdiag_protocol = IPPROTO_TCP;
+	req.r.idiag_states = ~0u;
+	if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&sa,
+	    sizeof sa) == -1)
+		die(NULL, "sock_diag: %s", strerror(errno));
+	while (!done) {
+		ssize_t		 n = recv(fd, buf, sizeof buf, 0);
+		struct nlmsghdr	*h;
+
+		if (n <= 0)
+			break;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		    h = NLMSG_NEXT(h, n)) {
+			struct inet_diag_msg	*m;
+			uint16_t		 sp, dp;
+
+			if (h->nlmsg_type == NLMSG_DONE ||
+			    h->nlmsg_type == NLMSG_ERROR) {
+				done = true;
+				break;
+			}
+			m = NLMSG_DATA(h);
+			sp = ntohs(m->id.idiag_sport);
+			dp = ntohs(m->id.idiag_dport);
+			if (ntohl(m->id.idiag_src[0]) != LOOPBACK &&
+			    m->id.idiag_src[0] != 0)
+				continue;
+			for (int s = 0; s < NSIDES; s++) {
+				if (sp == k->port[s] && dp == k->port[!s])
+					out[s] = from_linux(m->idiag_state);
+			}
+			if (sp == k->port[SIDE_SERVER] && m->idiag_state == 10)
+				listening = true;
+		}
+	}
+	close(fd);
+	if (out[SIDE_SERVER] == TCPS_CLOSED && listening &&
+	    !k->server_connected)
+		out[SIDE_SERVER] = TCPS_LISTEN;
+	if (out[SIDE_SERVER] != TCPS_CLOSED &&
+	    out[SIDE_SERVER] != TCPS_LISTEN)
+		k->server_connected = true;
+}
+
+/* Journal the state changes the kernel shows. */
+static void
+observe(struct kr *k)
+{
+	enum tcp_state	 st[NSIDES];
+
+	capture(k);
+	kernel_states(k, st);
+	for (int s = 0; s < NSIDES; s++) {
+		struct jevent	*e;
+
+		if (st[s] == k->state[s])
+			continue;
+		e = journal_add(&k->j, JE_STATE, now_vt(k), (enum side)s,
+		    "seen in the kernel");
+		e->u.state.from = (uint8_t)k->state[s];
+		e->u.state.to = (uint8_t)st[s];
+		k->state[s] = st[s];
+	}
+}
+
+/* Let real time pass until t (seconds since start), watching. */
+static void
+pass_until(struct kr *k, double t)
+{
+	for (;;) {
+		struct pollfd	 p = { .fd = k->pkt, .events = POLLIN };
+		double		 left = t - (wall() - k->t0);
+
+		observe(k);
+		if (left <= 0)
+			return;
+		poll(&p, 1, left > 0.002 ? 2 : (int)(left * 1000) + 1);
+	}
+}
+
+static void
+try_accept(struct kr *k)
+{
+	int	 fd;
+
+	if (!k->accept_waiting || k->listener == -1 || k->fd[SIDE_SERVER] != -1)
+		return;
+	fd = accept4(k->listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd != -1) {
+		k->fd[SIDE_SERVER] = fd;
+		k->accept_waiting = false;
+	}
+}
+
+static int
+new_socket(struct kr *k, enum side s)
+{
+	struct sockaddr_in	 sin = { .sin_family = AF_INET };
+	int			 fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		die(NULL, "socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	sin.sin_addr.s_addr = htonl(LOOPBACK);
+	sin.sin_port = htons(k->port[s]);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
+		die(NULL, "bind 127.0.0.1:%u: %s", k->port[s], strerror(errno));
+	return fd;
+}
+
+static void
+set_keepalive(struct kr *k, int fd, bool on)
+{
+	int	 v = on;
+
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &v, sizeof v);
+	if (!on)
+		return;
+	if (k->keep_idle > 0) {
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &k->keep_idle,
+		    sizeof k->keep_idle);
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &k->keep_intvl,
+		    sizeof k->keep_intvl);
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &k->keep_cnt,
+		    sizeof k->keep_cnt);
+	}
+}
+
+/* The socket a call on side s acts on: the server's is its connection. */
+static int
+sock_of(struct kr *k, enum side s, bool implicit_accept)
+{
+	if (s == SIDE_SERVER && implicit_accept && k->fd[s] == -1) {
+		k->accept_waiting = true;
+		try_accept(k);
+	}
+	return k->fd[s];
+}
+
+static const char *
+do_call(struct kr *k, const struct cmd *c)
+{
+	static char	 res[96];
+	enum side	 s = c->side;
+	int		 fd;
+	ssize_t		 n;
+
+	res[0] = '\0';
+	switch (c->u.call.call) {
+	case CALL_LISTEN:
+		k->listener = new_socket(k, s);
+		if (listen(k->listener, 16) == -1)
+			die(c, "listen: %s", strerror(errno));
+		break;
+	case CALL_ACCEPT:
+		k->accept_waiting = true;
+		try_accept(k);
+		break;
+	case CALL_CONNECT: {
+		struct sockaddr_in	 sin = { .sin_family = AF_INET };
+
+		fd = new_socket(k, s);
+		if (k->keep_idle > 0)
+			set_keepalive(k, fd, true);
+		sin.sin_addr.s_addr = htonl(LOOPBACK);
+		sin.sin_port = htons(k->port[!s]);
+		if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1 &&
+		    errno != EINPROGRESS)
+			snprintf(res, sizeof res, "%s", strerror(errno));
+		k->fd[s] = fd;
+		break;
+	}
+	case CALL_SEND: {
+		uint8_t	*data = xmalloc(c->u.call.n);
+		uint32_t done = 0;
+
+		tcp_stream_bytes(s, 0, data, c->u.call.n);
+		if ((fd = sock_of(k, s, true)) == -1)
+			die(c, "send: no connection");
+		while (done < c->u.call.n) {
+			n = send(fd, data + done, c->u.call.n - done,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (n < 0) {
+				snprintf(res, sizeof res, "%s", strerror(errno));
+				break;
+			}
+			done += (uint32_t)n;
+		}
+		free(data);
+		break;
+	}
+	case CALL_READ: {
+		uint32_t got = 0, want = c->u.call.has_n ? c->u.call.n : ~0u;
+
+		if ((fd = sock_of(k, s, true)) == -1)
+			die(c, "read: no connection");
+		while (got < want) {
+			n = recv(fd, k->buf, want - got > 65536 ? 65536 :
+			    want - got, MSG_DONTWAIT);
+			if (n < 0) {
+				if (errno != EAGAIN)
+					snprintf(res, sizeof res, "%s",
+					    strerror(errno));
+				break;
+			}
+			if (n == 0) {
+				snprintf(res, sizeof res, "end of stream");
+				break;
+			}
+			got += (uint32_t)n;
+		}
+		if (got > 0)
+			snprintf(res, sizeof res, "%u bytes", got);
+		break;
+	}
+	case CALL_SHUTDOWN:
+		if ((fd = sock_of(k, s, true)) == -1)
+			die(c, "shutdown: no connection");
+		shutdown(fd, SHUT_WR);
+		break;
+	case CALL_ABORT: {
+		struct linger	 l = { 1, 0 };
+
+		if ((fd = sock_of(k, s, false)) != -1)
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+	}
+		/* FALLTHROUGH */
+	case CALL_CLOSE:
+		/* The server's connection if accepted, else its listener. */
+		if (k->fd[s] != -1) {
+			close(k->fd[s]);
+			k->fd[s] = -1;
+		} else if (s == SIDE_SERVER && k->listener != -1) {
+			close(k->listener);
+			k->listener = -1;
+		}
+		break;
+	case CALL_KEEPALIVE:
+		if ((fd = sock_of(k, s, false)) != -1)
+			set_keepalive(k, fd, c->u.call.on);
+		break;
+	default:
+		die(c, "the kernel cannot do %s", tcp_call_names[c->u.call.call]);
+	}
+	return res;
+}
+
+/* A crafted segment through a raw socket, numbers made absolute. */
+static void
+inject(struct kr *k, const struct cmd *c)
+{
+	struct seg_addrs	 a = { LOOPBACK, LOOPBACK };
+	struct sockaddr_in	 sin = { .sin_family = AF_INET };
+	struct segment		 seg;
+	uint8_t			 buf[1500];
+	enum dir		 d = c->dir;
+	int			 n;
+
+	if (!k->j.have_base[d] || !k->j.have_base[!d])
+		die(c, "inject needs a connection to number against");
+	segment_init(&seg);
+	seg.sport = k->port[d];
+	seg.dport = k->port[!d];
+	seg.flags = c->u.seg.flags;
+	seg.seq = c->u.seg.seq + k->j.base[d];
+	seg.ack = (seg.flags & TH_ACK) ? c->u.seg.ack + k->j.base[!d] : 0;
+	seg.win = c->u.seg.fields & FIELD_WIN ? c->u.seg.win : 512;
+	if (c->u.seg.len > 0)
+		die(c, "inject with data is not supported here");
+	n = segment_encode(&seg, NULL, &a, buf, sizeof buf);
+	sin.sin_addr.s_addr = htonl(LOOPBACK);
+	if (sendto(k->raw, buf, (size_t)n, 0, (struct sockaddr *)&sin,
+	    sizeof sin) != n)
+		die(c, "raw send: %s", strerror(errno));
+}
+
+static bool
+quiet(struct kr *k)
+{
+	return wall() - k->last_seg >= QUIET_GAP;
+}
+
+static void
+run_script(struct kr *k)
+{
+	for (size_t i = 0; i < k->script->ncmds; i++) {
+		const struct cmd	*c = &k->script->cmds[i];
+		struct jevent		*e;
+		const char		*res;
+		double			 until;
+
+		if (c->at >= 0)
+			pass_until(k, c->at / 1e6);
+		switch (c->type) {
+		case CMD_TITLE:
+		case CMD_SAY:
+		case CMD_PAUSE:
+		case CMD_ASK:
+		case CMD_EXPECT_STATE:
+		case CMD_EXPECT_SEGMENT:
+		case CMD_EXPECT_ERROR:
+		case CMD_EXPECT_READ:
+		case CMD_EXPECT_IGNORED:
+			break;
+		case CMD_PROFILE:
+			if (c->u.profile != PROFILE_LINUX)
+				die(c, "the kernel is the linux profile");
+			break;
+		case CMD_SET:
+			switch (c->u.set.key) {
+			case SET_SEED:
+			case SET_ISN:
+				break;		/* the kernel picks its own */
+			case SET_ADDR:
+				if (c->u.set.ip != LOOPBACK)
+					die(c, "the kernel runs on 127.0.0.1");
+				k->port[c->side] = c->u.set.port;
+				break;
+			case SET_LATENCY:
+				if (c->u.set.d[0] != 0)
+					die(c, "loopback has no latency to set");
+				break;
+			case SET_KEEPALIVE:
+				k->keep_idle = (int)(c->u.set.d[0] / 1000000);
+				k->keep_intvl = (int)(c->u.set.d[1] / 1000000);
+				k->keep_cnt = (int)c->u.set.n;
+				if (k->keep_idle < 1 || k->keep_intvl < 1)
+					die(c, "the kernel counts keepalive in "
+					    "whole seconds");
+				break;
+			default:
+				die(c, "the kernel's timers cannot be set here");
+			}
+			break;
+		case CMD_CALL:
+			e = journal_add(&k->j, JE_CALL, now_vt(k), c->side, "%s",
+			    tcp_call_names[c->u.call.call]);
+			res = do_call(k, c);
+			if (*res != '\0') {
+				free(e->text);
+				e->text = xasprintf("%s -> %s",
+				    tcp_call_names[c->u.call.call], res);
+			}
+			break;
+		case CMD_RULE:
+			if (c->u.rule.kind != RULE_DROP)
+				die(c, "the kernel engine can only drop");
+			add_drop(k, c);
+			break;
+		case CMD_RULE_CLEAR:
+			clear_drops(k);
+			break;
+		case CMD_RELEASE:
+			die(c, "the kernel engine cannot hold segments");
+		case CMD_WAIT:
+			pass_until(k, wall() - k->t0 + c->u.wait / 1e6);
+			break;
+		case CMD_WAIT_UNTIL:
+			until = wall() - k->t0 + WAIT_UNTIL_MAX;
+			while (k->state[c->side] != c->u.state &&
+			    wall() - k->t0 < until)
+				pass_until(k, wall() - k->t0 + 0.001);
+			break;
+		case CMD_WAIT_IDLE:
+			/* Nothing sent for a while, no connection waiting
+			 * on a retransmission. */
+			do {
+				pass_until(k, wall() - k->t0 + 0.01);
+			} while (!quiet(k) ||
+			    k->state[0] == TCPS_SYN_SENT ||
+			    k->state[1] == TCPS_SYN_RECEIVED ||
+			    k->state[0] == TCPS_FIN_WAIT_1 ||
+			    k->state[1] == TCPS_FIN_WAIT_1 ||
+			    k->state[0] == TCPS_LAST_ACK ||
+			    k->state[1] == TCPS_LAST_ACK);
+			break;
+		case CMD_INJECT:
+			inject(k, c);
+			break;
+		case CMD_INJECT_BAD:
+			die(c, "garbage never reaches the kernel's TCP");
+		}
+		/* Between two calls a real program does nothing; the
+		 * states are read only when time passes (or is waited on). */
+		capture(k);
+		try_accept(k);
+		if (i + 1 < k->script->ncmds &&
+		    k->script->cmds[i + 1].type != CMD_CALL)
+			observe(k);
+	}
+	/* As synfin run does: on until nothing more is on its way. */
+	do {
+		pass_until(k, wall() - k->t0 + 0.01);
+	} while (!quiet(k));
+}
+
+int
+main(int argc, char **argv)
+{
+	struct kr		 k;
+	struct sockaddr_ll	 sll = { .sll_family = AF_PACKET };
+	char			 err[512];
+	char *const		 flush[] = { "ip", "tcp_metrics", "flush", "all",
+	    NULL };
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: kreplay FILE\n");
+		return 2;
+	}
+	memset(&k, 0, sizeof k);
+	cleanup_kr = &k;
+	if ((k.script = script_load(argv[1], err, sizeof err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	journal_init(&k.j);
+	k.buf = xmalloc(65536);
+	k.fd[0] = k.fd[1] = k.listener = -1;
+	/* Fresh ports for each run unless the script sets them: the last
+	 * run's TIME_WAIT must not meet this one. */
+	k.port[SIDE_CLIENT] = (uint16_t)(40000 + getpid() % 20000);
+	k.port[SIDE_SERVER] = (uint16_t)(20000 + getpid() % 10000);
+	atexit(cleanup);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Lossy runs leave a large RTT cached for 127.0.0.1, which would
+	 * slow the next run's timers: start clean. */
+	run_prog(NULL, flush);
+
+	/* ETH_P_ALL, as tcpdump: such taps see a packet before lo's
+	 * ingress hook can drop it; an ETH_P_IP socket would not. */
+	k.pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (k.pkt == -1)
+		die(NULL, "packet socket: %s (root is needed)", strerror(errno));
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = (int)if_nametoindex("lo");
+	if (bind(k.pkt, (struct sockaddr *)&sll, sizeof sll) == -1)
+		die(NULL, "bind to lo: %s", strerror(errno));
+	k.raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (k.raw == -1)
+		die(NULL, "raw socket: %s", strerror(errno));
+
+	k.t0 = wall();
+	k.last_seg = k.t0;
+	run_script(&k);
+	trace_print(stdout, &k.j, 0, k.j.nev, LANG_EN);
+	cleanup();
+	for (int s = 0; s < NSIDES; s++) {
+		if (k.fd[s] != -1)
+			close(k.fd[s]);
+	}
+	if (k.listener != -1)
+		close(k.listener);
+	return 0;
+}
