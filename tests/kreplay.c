@@ -774,6 +774,7 @@ main(int argc, char **argv)
 	k.last_seg = k.t0;
 	run_script(&k);
 	trace_print(stdout, &k.j, 0, k.j.nev, LANG_EN);
+	fflush(stdout);
 	cleanup();
 	for (int s = 0; s < NSIDES; s++) {
 		if (k.fd[s] != -1)
@@ -781,5 +782,8 @@ main(int argc, char **argv)
 	}
 	if (k.listener != -1)
 		close(k.listener);
-	return 0;
+	journal_free(&k.j);
+	script_free((struct script *)k.script);
+	free(k.buf);
+	return ferror(stdout) ? 1 : 0;
 }
