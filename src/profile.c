@@ -75,7 +75,9 @@ const struct profile profiles[NPROFILES] = {
 		.wscale = 10,
 		.syn_win = 65495,
 		.synack_win = 65483,
-		.rcv_buf = 65536,
+		/* tcp_rmem[1]; Linux offers half of what is free (its
+		 * scaling ratio), at most the SYN's window: 64 KiB. */
+		.rcv_buf = 131072,
 		.iw_segments = 10,
 	},
 	[PROFILE_RFC9293] = {

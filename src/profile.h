@@ -60,7 +60,7 @@ struct profile {
 	int		 wscale;	/* -1: no window scale option */
 	uint32_t	 syn_win;	/* window field of a SYN */
 	uint32_t	 synack_win;	/* window field of a SYN+ACK */
-	uint32_t	 rcv_buf;	/* receive window once synchronized */
+	uint32_t	 rcv_buf;	/* receive buffer: free space bounds the window */
 	uint32_t	 iw_segments;	/* initial congestion window */
 };
 

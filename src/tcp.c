@@ -41,6 +41,8 @@ const char *const tcp_error_names[TCP_NERRORS] = {
 };
 
 static void	timer_fired(struct timer *, void *);
+static void	write_on(struct timer *, void *);
+static void	write_step(struct tcp *);
 static void	output(struct tcp *);
 
 /* "TIME_WAIT", "time-wait" and "TIME-WAIT" all name the same state. */
@@ -178,6 +180,7 @@ tcp_init(struct tcp *tp, enum side side, const struct profile *prof,
 	tp->rto = prof->rto_initial;
 	for (int k = 0; k < TCP_NTIMERS; k++)
 		timer_init(&tp->timers[k], timer_fired, tp, TIMER_ENDPOINT);
+	timer_init(&tp->write_timer, write_on, tp, TIMER_ARRIVAL);
 }
 
 void
@@ -185,6 +188,7 @@ tcp_free(struct tcp *tp)
 {
 	for (int k = 0; k < TCP_NTIMERS; k++)
 		clock_cancel(tp->clock, &tp->timers[k]);
+	clock_cancel(tp->clock, &tp->write_timer);
 }
 
 /*
@@ -198,6 +202,7 @@ tcb_clear(struct tcp *tp)
 	struct tcp	 keep;
 
 	timers_stop_all(tp);
+	clock_cancel(tp->clock, &tp->write_timer);
 	keep = *tp;
 	memset(&tp->iss, 0, sizeof *tp - offsetof(struct tcp, iss));
 	tp->isn_next = keep.isn_next;
@@ -214,6 +219,7 @@ tcb_clear(struct tcp *tp)
 	/* The timers are all stopped; only their wiring is kept. */
 	for (int k = 0; k < TCP_NTIMERS; k++)
 		timer_init(&tp->timers[k], timer_fired, tp, TIMER_ENDPOINT);
+	timer_init(&tp->write_timer, write_on, tp, TIMER_ARRIVAL);
 }
 
 /* The connection is over: CLOSED, and the TCB deleted. */
@@ -255,30 +261,56 @@ tcp_synchronized(const struct tcp *tp)
 	return tp->state >= TCPS_ESTABLISHED;
 }
 
-/* The window field we advertise: free receive space, scaled. */
+/*
+ * The window the receive buffer allows now.  The textbook: the free
+ * space.  Linux (__tcp_select_window): half the free space (unread data
+ * costs about twice its size), at most the SYN's window (rcv_ssthresh),
+ * rounded up to the scale unit.
+ */
+static uint32_t
+rcv_space(const struct tcp *tp)
+{
+	uint32_t	 space, unit = 1u << tp->rcv_wscale;
+
+	space = tp->prof->rcv_buf > tp->rcvq ? tp->prof->rcv_buf - tp->rcvq : 0;
+	if (!is_linux(tp))
+		return space;
+	space /= 2;
+	if (space > tp->prof->syn_win)
+		space = tp->prof->syn_win;
+	return (space + unit - 1) / unit * unit;
+}
+
+/* RCV.WND: what is left of the window last advertised (Linux's
+ * tcp_receive_window). */
+static uint32_t
+recv_window(const struct tcp *tp)
+{
+	int32_t	 w = (int32_t)(tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt);
+
+	return w > 0 ? (uint32_t)w : 0;
+}
+
+/*
+ * The window field we advertise, scaled.  Linux never moves the right
+ * edge back (tcp_shrink_window 0): a smaller window is taken back up to
+ * what is left of the last one.
+ */
 static uint16_t
 window_field(struct tcp *tp, uint8_t flags)
 {
-	uint32_t	 space = tp->prof->rcv_buf > tp->rcvq ?
-	    tp->prof->rcv_buf - tp->rcvq : 0;
+	uint32_t	 space = rcv_space(tp), unit = 1u << tp->rcv_wscale;
 
 	if (flags & TH_SYN) {
-		/* RFC 7323 2.2: the window in a SYN is never scaled. */
-		/* A simultaneous open's SYN+ACK is our SYN again. */
+		/* RFC 7323 2.2: the window in a SYN is never scaled.  A
+		 * simultaneous open's SYN+ACK is our SYN again. */
 		space = (flags & TH_ACK) && tp->passive ?
 		    tp->prof->synack_win : tp->prof->syn_win;
 		tp->rcv_wnd = space;
 		return (uint16_t)(space > 65535 ? 65535 : space);
 	}
-	if (is_linux(tp)) {
-		/* __tcp_select_window: at most rcv_ssthresh (the SYN's
-		 * window), rounded up to the scale unit: 65536, "win 64". */
-		uint32_t	 unit = 1u << tp->rcv_wscale;
-
-		if (space > tp->prof->syn_win)
-			space = tp->prof->syn_win;
-		space = (space + unit - 1) / unit * unit;
-	}
+	if (is_linux(tp) && space < recv_window(tp))
+		space = (recv_window(tp) + unit - 1) / unit * unit;
 	tp->rcv_wnd = space;
 	space >>= tp->rcv_wscale;
 	return (uint16_t)(space > 65535 ? 65535 : space);
@@ -457,19 +489,30 @@ send_mss(const struct tcp *tp)
 	mss -= opts;
 	if (mss > SEG_DGRAM_MAX - SEG_HDR_MIN - opts)
 		mss = SEG_DGRAM_MAX - SEG_HDR_MIN - opts;
+	/* Linux (tcp_bound_to_half_wnd): no segment larger than half the
+	 * largest window the peer offered, 32768 on loopback. */
+	if (is_linux(tp) && tp->max_snd_wnd > MSS_DEFAULT &&
+	    mss > tp->max_snd_wnd / 2)
+		mss = tp->max_snd_wnd / 2;
 	return mss;
 }
 
-/* Octets written by the application and not yet sent. */
+/* Octets written by the application and not yet sent, up to end. */
 static uint32_t
-unsent(const struct tcp *tp)
+unsent_to(const struct tcp *tp, uint32_t end)
 {
 	uint32_t	 data_nxt = tp->snd_nxt;
 
 	/* Past our FIN there is no data left. */
 	if (tp->fin_sent && seq_gt(data_nxt, tp->fin_seq))
 		data_nxt = tp->fin_seq;
-	return seq_gt(tp->sndbuf_end, data_nxt) ? tp->sndbuf_end - data_nxt : 0;
+	return seq_gt(end, data_nxt) ? end - data_nxt : 0;
+}
+
+static uint32_t
+unsent(const struct tcp *tp)
+{
+	return unsent_to(tp, tp->sndbuf_end);
 }
 
 static bool
@@ -495,6 +538,25 @@ rtx_start(struct tcp *tp)
 }
 
 /*
+ * When a tail loss probe would go (tcp_schedule_loss_probe): two RTTs
+ * and TCP_RTO_MIN for a lone segment, two ticks when more are out; never
+ * later than the RTO.
+ */
+static vtime_t
+probe_timeout(const struct tcp *tp)
+{
+	vtime_t	 pto;
+	uint32_t out = tp->snd_max - tp->snd_una, mss = send_mss(tp);
+
+	if (tp->srtt == 0)
+		return tp->rto;
+	pto = 2 * tp->srtt + (out > mss ? 2 * tp->prof->tick :
+	    tp->prof->rto_min);
+	pto = (pto + tp->prof->tick - 1) / tp->prof->tick * tp->prof->tick;
+	return pto < tp->rto ? pto : tp->rto;
+}
+
+/*
  * Linux (RFC 8985) makes the first expiry after new data a tail loss
  * probe, once per flight, while the connection is not recovering.
  */
@@ -506,27 +568,17 @@ arm_tail_probe(struct tcp *tp)
 		tp->tlp_armed = true;
 }
 
-/* The probe: the last segment sent, again, snd_nxt untouched. */
+/* The probe: the last segment sent, again as it was; snd_nxt untouched. */
 static void
 send_tail_probe(struct tcp *tp)
 {
 	struct segment	 seg;
 	static uint8_t	 payload[SEG_PAYLOAD_MAX];
-	uint32_t	 end = tp->fin_sent ? tp->fin_seq : tp->snd_max;
-	uint32_t	 len = seq_gt(end, tp->snd_una) ? end - tp->snd_una : 0;
-	bool		 fin = tp->fin_sent && seq_gt(tp->snd_max, tp->fin_seq);
-	uint8_t		 flags = TH_ACK;
 
-	if (len > send_mss(tp))
-		len = send_mss(tp);
-	if (len > 0 && tp->prof->psh_on_data)
-		flags |= TH_PSH;
-	if (fin)
-		flags |= TH_FIN;
-	fill(tp, &seg, end - len, tp->rcv_nxt, flags);
-	seg.len = len;
-	tcp_stream_bytes(tp->side, (uint64_t)(end - len - tp->iss - 1), payload,
-	    len);
+	fill(tp, &seg, tp->last_seq, tp->rcv_nxt, tp->last_flags);
+	seg.len = tp->last_len;
+	tcp_stream_bytes(tp->side, (uint64_t)(tp->last_seq - tp->iss - 1),
+	    payload, tp->last_len);
 	emit(tp, &seg, payload);
 }
 
@@ -545,7 +597,8 @@ output(struct tcp *tp)
 		struct segment	 seg;
 		uint8_t		 payload_buf[1];
 		uint8_t		*payload = payload_buf;
-		uint32_t	 mss = send_mss(tp), len = unsent(tp);
+		uint32_t	 mss = send_mss(tp);
+		uint32_t	 len = unsent_to(tp, tp->write_end);
 		uint32_t	 inflight = tp->snd_nxt - tp->snd_una;
 		uint32_t	 wnd = tp->snd_wnd, cwnd = tp->cwnd * mss;
 		uint8_t		 flags = TH_ACK;
@@ -560,7 +613,7 @@ output(struct tcp *tp)
 			len = wnd;
 		if (tp->fin_queued && (!tp->fin_sent || seq_leq(tp->snd_nxt,
 		    tp->fin_seq)) && len == unsent(tp))
-			fin = true;
+			fin = true;		/* all of the data is in this one */
 		if (len == 0 && !fin)
 			return;
 		if (len > 0 && len < mss && !fin) {
@@ -572,8 +625,15 @@ output(struct tcp *tp)
 			if (small_out && tp->snd_nxt == tp->snd_max)
 				return;		/* Nagle */
 		}
-		if (len > 0 && tp->prof->psh_on_data && len == unsent(tp))
+		/* PSH on the end of what was written, and (Linux's
+		 * forced_push) once more than half a window has gone since
+		 * the last one. */
+		if (len > 0 && tp->prof->psh_on_data && (len == unsent(tp) ||
+		    seq_gt(tp->snd_nxt + len, tp->pushed_seq +
+		    tp->max_snd_wnd / 2))) {
 			flags |= TH_PSH;
+			tp->pushed_seq = tp->snd_nxt + len;
+		}
 		if (fin)
 			flags |= TH_FIN;
 		retrans = seq_lt(tp->snd_nxt, tp->snd_max);
@@ -591,6 +651,11 @@ output(struct tcp *tp)
 		if (fin) {
 			tp->fin_sent = true;
 			tp->fin_seq = tp->snd_nxt + len;
+		}
+		if (!retrans) {
+			tp->last_seq = tp->snd_nxt;
+			tp->last_len = len;
+			tp->last_flags = flags;
 		}
 		if (!retrans && !tp->rtt_timing) {
 			tp->rtt_timing = true;
@@ -610,7 +675,10 @@ output(struct tcp *tp)
 		emit(tp, &seg, payload);
 		if (!retrans)
 			arm_tail_probe(tp);
-		rtx_start(tp);
+		if (tp->tlp_armed)
+			timer_set(tp, TT_RTX, probe_timeout(tp));
+		else
+			rtx_start(tp);
 		if (fin)
 			return;
 	}
@@ -782,8 +850,11 @@ ack_check(struct tcp *tp)
 {
 	if (!tp->ack_pending)
 		return;
+	/* More than a full segment unacknowledged, and the window would
+	 * not shrink: an ACK now opens it for the sender. */
 	if (!tp->prof->delayed_ack || tp->ack_now ||
-	    tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss ||
+	    (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss &&
+	    (tp->rcvq == 0 || rcv_space(tp) >= tp->rcv_wnd)) ||
 	    (tp->quick > 0 && !in_pingpong(tp))) {
 		send_ack(tp);
 		return;
@@ -1069,8 +1140,8 @@ learn_syn(struct tcp *tp, const struct segment *seg)
 	/* Linux tcp_initialize_rcv_mss: a guess at the peer's segment
 	 * size, at most 536 until data shows otherwise. */
 	hint = p->mss < tp->peer_mss ? p->mss : tp->peer_mss;
-	if (hint > p->rcv_buf / 2)
-		hint = p->rcv_buf / 2;
+	if (hint > p->syn_win / 2)
+		hint = p->syn_win / 2;
 	if (hint > MSS_DEFAULT)
 		hint = MSS_DEFAULT;
 	tp->rcv_mss = hint < MIN_MSS ? MIN_MSS : hint;
@@ -1089,7 +1160,9 @@ new_tcb(struct tcp *tp, bool passive)
 	tp->snd_nxt = tp->iss + 1;
 	tp->snd_max = tp->snd_nxt;
 	tp->sndbuf_end = tp->iss + 1 + queued;
+	tp->write_end = tp->sndbuf_end;
 	tp->snd_sml = tp->iss;
+	tp->pushed_seq = tp->iss + 1;
 	tp->cwnd = tp->prof->iw_segments;
 	tp->passive = passive;
 	tp->orphan = false;
@@ -1176,7 +1249,8 @@ acked(struct tcp *tp, const struct segment *seg)
 	else {
 		if (tcp_synchronized(tp))
 			arm_tail_probe(tp);
-		timer_set(tp, TT_RTX, tp->rto);
+		timer_set(tp, TT_RTX, tp->tlp_armed ? probe_timeout(tp) :
+		    tp->rto);
 	}
 }
 
@@ -1185,8 +1259,7 @@ static bool
 acceptable(struct tcp *tp, const struct segment *seg)
 {
 	uint32_t	 len = segment_seqlen(seg);
-	uint32_t	 wnd = tp->prof->rcv_buf > tp->rcvq ?
-	    tp->prof->rcv_buf - tp->rcvq : 0;
+	uint32_t	 wnd = recv_window(tp);
 
 	if (len == 0) {
 		if (wnd == 0)
@@ -1923,6 +1996,7 @@ user_send(struct tcp *tp, uint32_t n, char *res, size_t reslen)
 	case TCPS_SYN_RECEIVED:
 		/* Queued until the connection is established. */
 		tp->sndbuf_end += n;
+		tp->write_end = tp->sndbuf_end;
 		tp->written += n;
 		return TE_NONE;
 	case TCPS_ESTABLISHED:
@@ -1931,7 +2005,7 @@ user_send(struct tcp *tp, uint32_t n, char *res, size_t reslen)
 			break;
 		tp->sndbuf_end += n;
 		tp->written += n;
-		output(tp);
+		write_step(tp);
 		return TE_NONE;
 	case TCPS_CLOSED:
 	case TCPS_LISTEN:
@@ -2009,6 +2083,41 @@ user_read(struct tcp *tp, uint32_t n, char *res, size_t reslen)
 	}
 	snprintf(res, reslen, "nothing yet");
 	return TE_AGAIN;
+}
+
+/*
+ * Hand written data to output().  Linux's sendmsg pushes each segment as
+ * soon as it has copied it, and on loopback the peer answers before the
+ * next one is made: so a write larger than a segment goes out a segment
+ * at a time, each after what arrives at this instant.  The textbook
+ * writes all at once.
+ */
+static void
+write_step(struct tcp *tp)
+{
+	uint32_t	 next = tp->snd_nxt + send_mss(tp);
+
+	if (!is_linux(tp) || !tcp_synchronized(tp) ||
+	    seq_geq(next, tp->sndbuf_end))
+		tp->write_end = tp->sndbuf_end;
+	else if (seq_gt(next, tp->write_end))
+		tp->write_end = next;
+	output(tp);
+	if (tp->write_end != tp->sndbuf_end && !tp->write_timer.armed)
+		clock_arm(tp->clock, &tp->write_timer, now(tp));
+}
+
+static void
+write_on(struct timer *t, void *arg)
+{
+	struct tcp	*tp = arg;
+
+	(void)t;
+	if (!may_send_data(tp)) {
+		tp->write_end = tp->sndbuf_end;
+		return;
+	}
+	write_step(tp);
 }
 
 /* Queue our FIN behind the data (close or shutdown) and send it. */

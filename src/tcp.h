@@ -132,6 +132,7 @@ struct tcp {
 
 	/* The application's side of the socket. */
 	uint32_t		 sndbuf_end;	/* seq after the last octet written */
+	uint32_t		 write_end;	/* of which copied so far (linux) */
 	uint64_t		 written;	/* octets the application wrote */
 	uint64_t		 read_total;	/* octets it has read */
 	uint32_t		 rcvq;		/* received, not yet read */
@@ -161,6 +162,9 @@ struct tcp {
 	bool			 rtt_timing;
 	bool			 tlp_armed;	/* next expiry is a loss probe */
 	uint32_t		 tlp_high;	/* a probe is out up to here */
+	uint32_t		 last_seq;	/* the last new segment sent: */
+	uint32_t		 last_len;	/* where, how long, */
+	uint8_t			 last_flags;	/* with which flags */
 
 	/* Delayed acknowledgements (Linux's machinery, linux profile). */
 	bool			 ack_pending;
@@ -189,10 +193,12 @@ struct tcp {
 	bool			 pushed;
 	bool			 pushed2;
 	uint32_t		 snd_sml;	/* end of the last small segment */
+	uint32_t		 pushed_seq;	/* end of the last segment with PSH */
 	uint32_t		 cwnd;		/* segments */
 	int			 synack_timeouts;
 
 	struct timer		 timers[TCP_NTIMERS];
+	struct timer		 write_timer;	/* a large write goes on */
 };
 
 extern const char *const tcp_state_names[TCP_NSTATES];
