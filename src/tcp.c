@@ -1489,7 +1489,10 @@ after_input(struct tcp *tp)
 {
 	if (tp->state == TCPS_CLOSED || tp->state == TCPS_LISTEN)
 		return;
-	output(tp);
+	if (tp->write_end != tp->sndbuf_end)
+		write_step(tp);		/* a blocked write goes on */
+	else
+		output(tp);
 	ack_check(tp);
 }
 
@@ -2095,7 +2098,7 @@ user_read(struct tcp *tp, uint32_t n, char *res, size_t reslen)
 static void
 write_step(struct tcp *tp)
 {
-	uint32_t	 next = tp->snd_nxt + send_mss(tp);
+	uint32_t	 next = tp->snd_nxt + send_mss(tp), sent = tp->snd_nxt;
 
 	if (!is_linux(tp) || !tcp_synchronized(tp) ||
 	    seq_geq(next, tp->sndbuf_end))
@@ -2103,7 +2106,9 @@ write_step(struct tcp *tp)
 	else if (seq_gt(next, tp->write_end))
 		tp->write_end = next;
 	output(tp);
-	if (tp->write_end != tp->sndbuf_end && !tp->write_timer.armed)
+	/* With the window full the writer blocks; an ACK resumes it. */
+	if (tp->write_end != tp->sndbuf_end && tp->snd_nxt != sent &&
+	    !tp->write_timer.armed)
 		clock_arm(tp->clock, &tp->write_timer, now(tp));
 }
 
