@@ -70,13 +70,6 @@ clock_cancel(struct clock *c, struct timer *t)
 	t->when = VT_NEVER;
 }
 
-/* When the earliest timer is due, or VT_NEVER. */
-vtime_t
-clock_next(const struct clock *c)
-{
-	return c->head != NULL ? c->head->when : VT_NEVER;
-}
-
 /*
  * Fire the earliest timer if it is due no later than limit, moving the
  * clock to its time.  Returns whether one fired.

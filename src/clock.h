@@ -53,7 +53,6 @@ void	 clock_init(struct clock *);
 void	 timer_init(struct timer *, timer_cb *, void *, enum timer_class);
 void	 clock_arm(struct clock *, struct timer *, vtime_t);
 void	 clock_cancel(struct clock *, struct timer *);
-vtime_t	 clock_next(const struct clock *);
 bool	 clock_fire_next(struct clock *, vtime_t);
 void	 clock_advance(struct clock *, vtime_t);
 

@@ -250,12 +250,3 @@ link_in_flight(const struct link *l, bool count_held)
 	return n;
 }
 
-const char *
-rule_name(enum rule_kind k)
-{
-	static const char *const names[] = {
-		"drop", "dup", "delay", "reorder", "hold"
-	};
-
-	return names[k];
-}

@@ -81,6 +81,5 @@ void	 link_send(struct link *, int, enum dir, uint8_t, const uint8_t *,
 int	 link_release(struct link *, int);
 int	 link_release_reordered(struct link *);
 size_t	 link_in_flight(const struct link *, bool);
-const char *rule_name(enum rule_kind);
 
 #endif

@@ -81,14 +81,6 @@ options_encode(const struct segment *seg, uint8_t *p)
 	return p - start;
 }
 
-size_t
-segment_hdrlen(const struct segment *seg)
-{
-	uint8_t	 opts[SEG_HDR_MAX - SEG_HDR_MIN];
-
-	return SEG_HDR_MIN + options_encode(seg, opts);
-}
-
 static uint32_t
 sum16(uint32_t sum, const uint8_t *p, size_t n)
 {
@@ -286,24 +278,20 @@ segment_decode(const uint8_t *buf, size_t n, const struct seg_addrs *a,
 	return SEG_OK;
 }
 
+/* The word the trace gives for why a datagram was not a segment. */
 const char *
 segment_strerror(enum seg_error e)
 {
-	switch (e) {
-	case SEG_OK:
-		return "ok";
-	case SEG_ESHORT:
-		return "shorter than a TCP header";
-	case SEG_EOFFSET:
-		return "bad data offset";
-	case SEG_EOPTION:
-		return "malformed option";
-	case SEG_ECHECKSUM:
-		return "bad checksum";
-	case SEG_ETOOBIG:
-		return "too large";
-	}
-	return "?";
+	static const char *const words[] = {
+		[SEG_OK] = "ok",
+		[SEG_ESHORT] = "short",
+		[SEG_EOFFSET] = "offset",
+		[SEG_EOPTION] = "option",
+		[SEG_ECHECKSUM] = "checksum",
+		[SEG_ETOOBIG] = "toobig",
+	};
+
+	return words[e];
 }
 
 /* tcpdump's letters, in tcpdump's order; ACK is the dot. */

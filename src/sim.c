@@ -242,20 +242,8 @@ validate(struct sim *s, enum side to, int sender, const uint8_t *buf,
 
 	if (sender != (int)!to)
 		return "stranger";
-	if ((e = segment_decode(buf, n, &a, seg, payload)) != SEG_OK) {
-		switch (e) {
-		case SEG_ESHORT:
-			return "short";
-		case SEG_EOFFSET:
-			return "offset";
-		case SEG_EOPTION:
-			return "option";
-		case SEG_ECHECKSUM:
-			return "checksum";
-		default:
-			return "malformed";
-		}
-	}
+	if ((e = segment_decode(buf, n, &a, seg, payload)) != SEG_OK)
+		return segment_strerror(e);
 	if (seg->sport != s->port[!to] || seg->dport != s->port[to])
 		return "ports";
 	return NULL;
@@ -331,13 +319,6 @@ pump(struct sim *s, enum side to, const struct flight *f)
 		}
 		take_datagram(s, to, sender, s->rxbuf, n, NULL);
 	}
-}
-
-/* Take datagrams that came while nothing was being delivered. */
-void
-sim_pump(struct sim *s, enum side to)
-{
-	pump(s, to, NULL);
 }
 
 static void

@@ -55,7 +55,6 @@ bool		 sim_quiet(const struct sim *);
 bool		 sim_idle(const struct sim *);
 void		 sim_inject(struct sim *, enum dir, const struct segment *);
 void		 sim_inject_bad(struct sim *, enum dir, enum bad_kind);
-void		 sim_pump(struct sim *, enum side);
 uint32_t	 sim_random(struct sim *);
 
 #endif
