@@ -609,8 +609,14 @@ output(struct tcp *tp)
 		wnd = wnd > inflight ? wnd - inflight : 0;
 		if (len > mss)
 			len = mss;
-		if (len > wnd)
+		if (len > wnd) {
+			/* Sender SWS avoidance (RFC 9293 3.8.6.2.1, MUST-38):
+			 * no sliver of a segment for a sliver of window,
+			 * unless that is half the largest window seen. */
+			if (wnd < tp->max_snd_wnd / 2)
+				return;
 			len = wnd;
+		}
 		if (tp->fin_queued && (!tp->fin_sent || seq_leq(tp->snd_nxt,
 		    tp->fin_seq)) && len == unsent(tp))
 			fin = true;		/* all of the data is in this one */
