@@ -671,13 +671,10 @@ output(struct tcp *tp)
 		tp->snd_nxt += len + fin;
 		if (seq_gt(tp->snd_nxt, tp->snd_max))
 			tp->snd_max = tp->snd_nxt;
-		if (len > 0) {
-			/* A reply soon after data came makes Linux treat
-			 * the connection as interactive (pingpong). */
-			if (tp->ato != 0 && now(tp) - tp->lrcvtime < tp->ato)
-				tp->pingpong++;
-			tp->lsndtime = now(tp);
-		}
+		/* A reply soon after data came makes Linux treat the
+		 * connection as interactive (pingpong). */
+		if (len > 0 && tp->ato != 0 && now(tp) - tp->lrcvtime < tp->ato)
+			tp->pingpong++;
 		emit(tp, &seg, payload);
 		if (!retrans)
 			arm_tail_probe(tp);
@@ -2006,14 +2003,12 @@ user_send(struct tcp *tp, uint32_t n, char *res, size_t reslen)
 		/* Queued until the connection is established. */
 		tp->sndbuf_end += n;
 		tp->write_end = tp->sndbuf_end;
-		tp->written += n;
 		return TE_NONE;
 	case TCPS_ESTABLISHED:
 	case TCPS_CLOSE_WAIT:
 		if (tp->fin_queued)
 			break;
 		tp->sndbuf_end += n;
-		tp->written += n;
 		write_step(tp);
 		return TE_NONE;
 	case TCPS_CLOSED:

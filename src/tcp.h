@@ -133,7 +133,6 @@ struct tcp {
 	/* The application's side of the socket. */
 	uint32_t		 sndbuf_end;	/* seq after the last octet written */
 	uint32_t		 write_end;	/* of which copied so far (linux) */
-	uint64_t		 written;	/* octets the application wrote */
 	uint64_t		 read_total;	/* octets it has read */
 	uint32_t		 rcvq;		/* received, not yet read */
 	bool			 fin_queued;	/* close/shutdown: send FIN after data */
@@ -173,7 +172,6 @@ struct tcp {
 	int			 pingpong;
 	vtime_t			 ato;
 	vtime_t			 lrcvtime;	/* last data received */
-	vtime_t			 lsndtime;	/* last data sent */
 	uint32_t		 rcv_mss;
 
 	/* Keepalive. */
