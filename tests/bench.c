@@ -35,6 +35,7 @@ static void
 lifecycle(struct sim *s)
 {
 	sim_call(s, SIDE_CLIENT, CALL_CONNECT, 0);
+	sim_call(s, SIDE_SERVER, CALL_ACCEPT, 0);
 	settle(s, 0);
 	if (s->ep[SIDE_CLIENT].state != TCPS_ESTABLISHED ||
 	    s->ep[SIDE_SERVER].state != TCPS_ESTABLISHED) {
