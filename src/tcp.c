@@ -2316,9 +2316,10 @@ tcp_call(struct tcp *tp, enum tcp_call call, uint32_t arg, char *res,
 		snprintf(res, reslen, "EHOSTDOWN: the host is down");
 		return TE_HOSTDOWN;
 	}
-	/* After close() the application has no socket to use. */
+	/* After close() the application has no connection socket to use
+	 * (accept acts on the listening socket, which may still be open). */
 	if (tp->orphan && (call == CALL_SEND || call == CALL_READ ||
-	    call == CALL_SHUTDOWN || call == CALL_ACCEPT)) {
+	    call == CALL_SHUTDOWN)) {
 		snprintf(res, reslen, "EBADF: the socket was closed");
 		return TE_BADF;
 	}
