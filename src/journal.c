@@ -62,8 +62,7 @@ journal_add(struct journal *j, enum jev_type type, vtime_t t, enum side side,
 }
 
 static struct jseg *
-new_seg(struct journal *j, enum dir dir, const uint8_t *bytes, size_t n,
-    vtime_t t)
+new_seg(struct journal *j, enum dir dir, const uint8_t *bytes, size_t n)
 {
 	struct jseg	*s;
 
@@ -78,7 +77,6 @@ new_seg(struct journal *j, enum dir dir, const uint8_t *bytes, size_t n,
 	s->bytes = xmalloc(n ? n : 1);
 	memcpy(s->bytes, bytes, n);
 	s->nbytes = n;
-	s->sent = t;
 	return s;
 }
 
@@ -92,12 +90,11 @@ int
 journal_add_seg(struct journal *j, enum dir dir, const struct segment *seg,
     const uint8_t *bytes, size_t n, bool injected, vtime_t t)
 {
-	struct jseg	*s = new_seg(j, dir, bytes, n, t);
+	struct jseg	*s = new_seg(j, dir, bytes, n);
 	int		 idx = s->id - 1;
 
 	s->seg = *seg;
 	s->valid = true;
-	s->decoded = true;
 	s->injected = injected;
 	if (!injected && (!j->have_base[dir] ||
 	    ((seg->flags & TH_SYN) && seg->seq != j->base[dir]))) {
@@ -105,7 +102,6 @@ journal_add_seg(struct journal *j, enum dir dir, const struct segment *seg,
 		j->have_base[dir] = true;
 	}
 	s->rel_seq = journal_rel(j, dir, seg->seq);
-	s->rel_ack_known = journal_rel_known(j, !dir);
 	s->rel_ack = journal_rel(j, !dir, seg->ack);
 	journal_seg_event(j, t, idx, FATE_SENT);
 	return idx;
@@ -114,9 +110,9 @@ journal_add_seg(struct journal *j, enum dir dir, const struct segment *seg,
 /* Record a datagram the wire refused, with the reason (static text). */
 int
 journal_add_raw(struct journal *j, enum dir dir, const uint8_t *bytes,
-    size_t n, const char *why, vtime_t t)
+    size_t n, const char *why)
 {
-	struct jseg	*s = new_seg(j, dir, bytes, n, t);
+	struct jseg	*s = new_seg(j, dir, bytes, n);
 
 	s->valid = false;
 	s->injected = true;
@@ -141,12 +137,6 @@ uint32_t
 journal_rel(const struct journal *j, enum dir dir, uint32_t v)
 {
 	return j->have_base[dir] ? v - j->base[dir] : v;
-}
-
-bool
-journal_rel_known(const struct journal *j, enum dir dir)
-{
-	return j->have_base[dir];
 }
 
 const char *

@@ -62,14 +62,11 @@ struct jseg {
 	bool		 valid;		/* decoded as a segment of this connection */
 	bool		 injected;	/* made by the script, not by an endpoint */
 	struct segment	 seg;		/* meaningful when the header decoded */
-	bool		 decoded;
 	uint8_t		*bytes;		/* the datagram's payload as sent */
 	size_t		 nbytes;
 	uint32_t	 rel_seq;	/* relative to the direction's first seq */
 	uint32_t	 rel_ack;
-	bool		 rel_ack_known;
 	const char	*why;		/* why it was ignored (static text) */
-	vtime_t		 sent;
 };
 
 struct jevent {
@@ -126,10 +123,9 @@ int		 journal_add_seg(struct journal *, enum dir,
 		     const struct segment *, const uint8_t *, size_t,
 		     bool, vtime_t);
 int		 journal_add_raw(struct journal *, enum dir, const uint8_t *,
-		     size_t, const char *, vtime_t);
+		     size_t, const char *);
 void		 journal_seg_event(struct journal *, vtime_t, int, enum fate);
 uint32_t	 journal_rel(const struct journal *, enum dir, uint32_t);
-bool		 journal_rel_known(const struct journal *, enum dir);
 
 const char	*side_name(enum side);
 const char	*dir_name(enum dir);

@@ -237,14 +237,14 @@ link_release_reordered(struct link *l)
 	return n;
 }
 
-/* Segments on the link; held ones count only if asked. */
+/* Segments on their way: held and reordered ones wait, they do not move. */
 size_t
-link_in_flight(const struct link *l, bool count_held)
+link_in_flight(const struct link *l)
 {
 	size_t	 n = 0;
 
 	for (const struct flight *f = l->flights; f != NULL; f = f->next) {
-		if (count_held || (!f->held && !f->reorder))
+		if (!f->held && !f->reorder)
 			n++;
 	}
 	return n;

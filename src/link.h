@@ -80,6 +80,6 @@ void	 link_send(struct link *, int, enum dir, uint8_t, const uint8_t *,
 	     size_t);
 int	 link_release(struct link *, int);
 int	 link_release_reordered(struct link *);
-size_t	 link_in_flight(const struct link *, bool);
+size_t	 link_in_flight(const struct link *);
 
 #endif

@@ -222,8 +222,7 @@ ignore(struct sim *s, enum side to, const uint8_t *buf, size_t n,
 {
 	int	 idx;
 
-	idx = journal_add_raw(&s->journal, dir_to(to), buf, n, why,
-	    s->clock.now);
+	idx = journal_add_raw(&s->journal, dir_to(to), buf, n, why);
 	journal_seg_event(&s->journal, s->clock.now, idx, FATE_IGNORED);
 	s->ignored[to]++;
 }
@@ -409,7 +408,7 @@ sim_run_until(struct sim *s, vtime_t t)
 bool
 sim_quiet(const struct sim *s)
 {
-	if (link_in_flight(&s->link, false) > 0)
+	if (link_in_flight(&s->link) > 0)
 		return false;
 	for (int i = 0; i < NSIDES; i++) {
 		if (tcp_owes_ack(&s->ep[i]))

@@ -25,7 +25,7 @@ trace_seg_text(char *buf, size_t len, const struct jseg *s)
 {
 	char	 flags[16];
 
-	if (!s->valid && !s->decoded) {
+	if (!s->valid) {
 		snprintf(buf, len, "%s - bytes=%zu", dir_name(s->dir),
 		    s->nbytes);
 		return;
