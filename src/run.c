@@ -128,6 +128,18 @@ expect_result(struct run *r, const struct cmd *c, bool ok, const char *fmt,
 		r->failures++;
 }
 
+/* "client FIN_WAIT_2 ok", or "client FIN_WAIT_2 FAIL (found ...)". */
+static void
+expect_equal(struct run *r, const struct cmd *c, const char *what,
+    const char *want, const char *got)
+{
+	if (strcmp(want, got) == 0)
+		expect_result(r, c, true, "%s %s ok", what, want);
+	else
+		expect_result(r, c, false, "%s %s FAIL (found %s)", what, want,
+		    got);
+}
+
 /* The last segment an endpoint sent that way. */
 static const struct jseg *
 last_segment(const struct sim *s, enum dir dir)
@@ -371,23 +383,20 @@ run_command(struct run *r)
 		run_ask(r, c);
 		break;
 	case CMD_EXPECT_STATE:
-		ok = s->ep[c->side].state == c->u.state;
-		expect_result(r, c, ok, "%s %s %s%s%s%s", side_name(c->side),
-		    tcp_state_names[c->u.state], ok ? "ok" : "FAIL",
-		    ok ? "" : " (found ", ok ? "" :
-		    tcp_state_names[s->ep[c->side].state], ok ? "" : ")");
+		expect_equal(r, c, side_name(c->side),
+		    tcp_state_names[c->u.state],
+		    tcp_state_names[s->ep[c->side].state]);
 		break;
 	case CMD_EXPECT_SEGMENT:
 		expect_segment(r, c);
 		break;
 	case CMD_EXPECT_ERROR: {
-		const char	*got = s->last_error[c->side] == TE_NONE ?
-		    "none" : tcp_error_names[s->last_error[c->side]];
+		char	 what[32];
 
-		ok = strcmp(got, c->u.err) == 0;
-		expect_result(r, c, ok, "%s error %s %s%s%s%s",
-		    side_name(c->side), c->u.err, ok ? "ok" : "FAIL",
-		    ok ? "" : " (found ", ok ? "" : got, ok ? "" : ")");
+		snprintf(what, sizeof what, "%s error", side_name(c->side));
+		expect_equal(r, c, what, c->u.err,
+		    s->last_error[c->side] == TE_NONE ? "none" :
+		    tcp_error_names[s->last_error[c->side]]);
 		break;
 	}
 	case CMD_EXPECT_READ:
