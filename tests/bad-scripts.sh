@@ -2,7 +2,10 @@
 # Malformed scripts: each tests/bad/*.syn begins with a line
 #	# error: FILE:LINE:COL: message
 # naming exactly what synfin run must print on stderr; it must exit 2,
-# print nothing on stdout, and not crash.
+# print nothing on stdout, and not crash.  A script whose first line is
+#	# fails: FILE:LINE:COL: expectation failed: ...
+# runs but one expect does not hold: exit 1, that on stderr, the trace
+# on stdout.
 srcdir=${SRCDIR:-.}
 synfin=${SYNFIN:-$(pwd)/src/synfin}
 dir="$srcdir/tests/bad"
@@ -13,12 +16,27 @@ n=0
 for f in "$dir"/*.syn; do
 	name=$(basename "$f")
 	want=$(head -n 1 "$f" | sed -n 's/^# error: //p')
+	if [ -n "$want" ]; then
+		code=2
+	else
+		# "# fails: MESSAGE": a script that runs, with an expect that
+		# does not hold: exit 1, the message, and still its trace.
+		want=$(head -n 1 "$f" | sed -n 's/^# fails: //p')
+		code=1
+	fi
 	(cd "$dir" && "$synfin" run "$name") >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	got=$(cat "$tmp/err")
 	n=$((n + 1))
-	if [ "$status" -eq 2 ] && [ "$got" = "$want" ] && [ ! -s "$tmp/out" ]; then
-		printf 'ok %d - %s: exit 2, %s\n' "$n" "$name" "$want"
+	if [ $code -eq 2 ]; then
+		[ ! -s "$tmp/out" ]		# no trace
+	else
+		grep -q '^EXPECT .* FAIL' "$tmp/out"	# the trace says so too
+	fi
+	trace_ok=$?
+	if [ "$status" -eq "$code" ] && [ "$got" = "$want" ] &&
+	    [ $trace_ok -eq 0 ]; then
+		printf 'ok %d - %s: exit %d, %s\n' "$n" "$name" "$code" "$want"
 	else
 		printf 'not ok %d - %s: exit %d\n' "$n" "$name" "$status"
 		printf '#  want: %s\n#   got: %s\n' "$want" "$got"
