@@ -280,25 +280,29 @@ run_inject(struct run *r, const struct cmd *c)
 	sim_inject(s, d, &seg);
 }
 
+/* "Which state? [CLOSE_WAIT / LAST_ACK] answer CLOSE_WAIT" */
 static void
 run_ask(struct run *r, const struct cmd *c)
 {
 	struct sim	*s = &r->sim;
 	struct jevent	*e;
-	char		*text = xasprintf("%s", c->u.ask.text);
+	size_t		 len = 0;
+	char		*choices;
 
+	for (int i = 0; i < c->u.ask.nchoices; i++)
+		len += strlen(c->u.ask.choices[i]) + 3;
+	choices = xcalloc(1, len + 1);
 	for (int i = 0; i < c->u.ask.nchoices; i++) {
-		char	*t = xasprintf("%s %s%d)%s", text, i == 0 ? "|" : "",
-		    i + 1, c->u.ask.choices[i]);
-
-		free(text);
-		text = t;
+		if (i > 0)
+			strcat(choices, " / ");
+		strcat(choices, c->u.ask.choices[i]);
 	}
 	e = journal_add(&s->journal, JE_ASK, s->clock.now, SIDE_NONE,
-	    "%s | answer %s", text, c->u.ask.choices[c->u.ask.answer]);
+	    "%s [%s] answer %s", c->u.ask.text, choices,
+	    c->u.ask.choices[c->u.ask.answer]);
 	snprintf(e->u.say.lang, sizeof e->u.say.lang, "%s",
 	    lang_name(c->u.ask.lang));
-	free(text);
+	free(choices);
 }
 
 /*
