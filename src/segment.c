@@ -357,19 +357,14 @@ int
 segment_parse_flags(const char *s, uint8_t *out, bool *exact)
 {
 	uint8_t	 flags = 0;
+	bool	 by_letter = true;
 	int	 bit;
 
-	if (exact != NULL)
-		*exact = true;
-	if (strcmp(s, "none") == 0) {
-		*out = 0;
-		return 0;
-	}
 	if (*s == '\0')
 		return -1;
-	if (strlen(s) >= 3 && flag_by_name(s, 3) != -1) {
-		if (exact != NULL)
-			*exact = false;
+	if (strcmp(s, "none") != 0 && strlen(s) >= 3 &&
+	    flag_by_name(s, 3) != -1) {
+		by_letter = false;
 		while (*s != '\0') {
 			size_t	 n = strcspn(s, "+");
 
@@ -380,13 +375,16 @@ segment_parse_flags(const char *s, uint8_t *out, bool *exact)
 			if (*s == '+' && *++s == '\0')
 				return -1;
 		}
-	} else {
+	} else if (strcmp(s, "none") != 0) {
 		for (; *s != '\0'; s++) {
 			if ((bit = flag_by_letter(*s)) == -1 || (flags & bit))
 				return -1;
 			flags |= bit;
 		}
 	}
+	/* Only a success touches what the caller passed. */
 	*out = flags;
+	if (exact != NULL)
+		*exact = by_letter;
 	return 0;
 }

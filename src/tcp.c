@@ -1326,15 +1326,11 @@ ooo_add(struct tcp *tp, uint32_t seq, uint32_t end)
 	}
 }
 
-/*
- * Move pieces from the out-of-order store into the stream as far as they
- * now reach.  Returns whether any moved.
- */
-static bool
+/* Move pieces from the out-of-order store into the stream as far as they
+ * now reach. */
+static void
 ooo_drain(struct tcp *tp)
 {
-	bool	 moved = false;
-
 	for (int i = 0; i < tp->nooo; ) {
 		uint32_t	 s = tp->ooo[i][0], e = tp->ooo[i][1];
 
@@ -1349,10 +1345,8 @@ ooo_drain(struct tcp *tp)
 		tp->nooo--;
 		tp->ooo[i][0] = tp->ooo[tp->nooo][0];
 		tp->ooo[i][1] = tp->ooo[tp->nooo][1];
-		moved = true;
 		i = 0;		/* a piece passed over may fit now */
 	}
-	return moved;
 }
 
 /* The FIN has arrived in order (RFC 9293 3.10.7.4, eighth step). */
@@ -1418,7 +1412,7 @@ static void
 text_and_fin(struct tcp *tp, const struct segment *seg)
 {
 	uint32_t	 seq = seg->seq, len = seg->len;
-	bool		 fin = (seg->flags & TH_FIN) != 0;
+	bool		 fin = (seg->flags & TH_FIN) != 0, waiting;
 
 	if (seg->flags & TH_SYN)
 		seq++;			/* data on a SYN starts after it */
@@ -1465,6 +1459,7 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 		seq += old;
 		len -= old;
 	}
+	waiting = tp->nooo > 0 || tp->ooo_fin;
 	if (len > 0) {
 		tp->rcv_nxt += len;
 		tp->rcvq += len;
@@ -1475,8 +1470,7 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 			data_received(tp, &s);
 		} else
 			tp->ack_pending = true;
-		if (tp->nooo > 0 && ooo_drain(tp) && tp->nooo == 0)
-			tp->ack_now = true;	/* RFC 5681 4.2: hole filled */
+		ooo_drain(tp);
 	}
 	if (fin && seq + len == tp->rcv_nxt)
 		fin_received(tp);
@@ -1484,6 +1478,10 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 		tp->ooo_fin = false;
 		fin_received(tp);
 	}
+	/* RFC 5681 4.2 (Linux ICSK_ACK_NOW): the hole is filled, nothing
+	 * waits out of order any more: ACK at once. */
+	if (waiting && tp->nooo == 0 && !tp->ooo_fin)
+		tp->ack_now = true;
 }
 
 /* Finish handling a segment: send what may go, then the ACK owed. */

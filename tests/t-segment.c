@@ -182,6 +182,9 @@ test_flags(void)
 		    "letters name the exact set");
 		ok(segment_parse_flags("ACK", &f, &exact) == 0 && !exact,
 		    "names name flags carried at least");
+		f = 0x12;
+		ok(segment_parse_flags("300ms", &f, &exact) == -1 && !exact &&
+		    f == 0x12, "text that is not flags leaves the outputs alone");
 	}
 }
 
