@@ -360,10 +360,55 @@ test_fuzz(void)
 	free(buf);
 }
 
+/* Settings seen only in the bytes: the ISN, the ports, the seed. */
+static uint32_t
+server_isn(const char *text, uint32_t *client_seq, uint16_t *dport)
+{
+	char		 err[256];
+	struct script	*s = parse(text, err, sizeof err);
+	struct run	 r;
+	uint32_t	 isn = 0;
+
+	if (s == NULL || run_init(&r, s, err, sizeof err) == -1)
+		return 0;
+	r.sim.in_memory = true;
+	run_all(&r);
+	if (r.sim.journal.nsegs >= 2) {
+		*client_seq = r.sim.journal.segs[0].seg.seq;
+		*dport = r.sim.journal.segs[0].seg.dport;
+		isn = r.sim.journal.segs[1].seg.seq;
+	}
+	run_free(&r);
+	script_free(s);
+	return isn;
+}
+
+static void
+test_settings(void)
+{
+	uint32_t	 cseq = 0, a, b, c;
+	uint16_t	 port = 0;
+
+	a = server_isn("set seed 9\nset isn client 1000\n"
+	    "set addr server 127.0.0.1:8080\nserver listen\nclient connect\n",
+	    &cseq, &port);
+	is_int(cseq, 1000, "set isn client 1000: the SYN's seq is 1000");
+	is_int(port, 8080, "set addr server 127.0.0.1:8080: the SYN goes to "
+	    "port 8080");
+	b = server_isn("set seed 9\nserver listen\nclient connect\n", &cseq,
+	    &port);
+	c = server_isn("set seed 10\nserver listen\nclient connect\n", &cseq,
+	    &port);
+	ok(a == b && b != c, "the same seed gives the same ISN, another seed "
+	    "another (%u %u %u)", a, b, c);
+	is_int(port, 80, "the server's port is 80 unless set");
+}
+
 int
 main(void)
 {
 	test_forms();
+	test_settings();
 	test_errors();
 	test_fuzz();
 	return tap_done();
