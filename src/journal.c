@@ -13,6 +13,7 @@ void
 journal_init(struct journal *j)
 {
 	memset(j, 0, sizeof *j);
+	j->cur_cmd = -1;
 }
 
 void
@@ -33,7 +34,7 @@ journal_free(struct journal *j)
 	journal_clear(j);
 	free(j->ev);
 	free(j->segs);
-	memset(j, 0, sizeof *j);
+	journal_init(j);
 }
 
 /* Append an event; text (printf-style, may be NULL) is copied. */
@@ -53,6 +54,7 @@ journal_add(struct journal *j, enum jev_type type, vtime_t t, enum side side,
 	e->type = type;
 	e->t = t;
 	e->side = side;
+	e->cmd = j->cur_cmd;
 	if (fmt != NULL) {
 		va_start(ap, fmt);
 		e->text = xvasprintf(fmt, ap);

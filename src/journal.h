@@ -73,6 +73,7 @@ struct jevent {
 	enum jev_type	 type;
 	vtime_t		 t;
 	enum side	 side;
+	int		 cmd;		/* the script command running, or -1 */
 	union {
 		struct {
 			int		 id;	/* index into segs, from 0 */
@@ -111,6 +112,8 @@ struct journal {
 	/* Relative numbering: each direction's first sequence number. */
 	uint32_t	 base[NSIDES];
 	bool		 have_base[NSIDES];
+
+	int		 cur_cmd;	/* stamped on each event added */
 };
 
 void		 journal_init(struct journal *);

@@ -47,13 +47,14 @@ link_free(struct link *l)
 	}
 }
 
-void
-link_add_rule(struct link *l, enum rule_kind kind, enum dir dir,
+static struct link_rule *
+append_rule(struct link *l, enum rule_kind kind, enum dir dir,
     uint8_t flags, bool exact, bool standing, vtime_t extra)
 {
 	struct link_rule	*r = xcalloc(1, sizeof *r), **pp;
 
 	r->kind = kind;
+	r->seg = -1;
 	r->dir = dir;
 	r->flags = flags;
 	r->exact = exact;
@@ -62,11 +63,30 @@ link_add_rule(struct link *l, enum rule_kind kind, enum dir dir,
 	for (pp = &l->rules; *pp != NULL; pp = &(*pp)->next)
 		;
 	*pp = r;
+	return r;
+}
+
+void
+link_add_rule(struct link *l, enum rule_kind kind, enum dir dir,
+    uint8_t flags, bool exact, bool standing, vtime_t extra)
+{
+	append_rule(l, kind, dir, flags, exact, standing, extra);
 }
 
 /*
- * Remove the rules of a kind for a direction (dir -1: both).  Returns how
- * many went.
+ * A rule for one segment, named by its journal index: what the learner
+ * asks for a segment on the screen.  The run is deterministic, so a re-run
+ * sends the same segment under the same number.
+ */
+void
+link_add_seg_rule(struct link *l, enum rule_kind kind, int seg, vtime_t extra)
+{
+	append_rule(l, kind, DIR_C2S, 0, false, false, extra)->seg = seg;
+}
+
+/*
+ * Remove the script's rules of a kind for a direction (dir -1: both); the
+ * learner's rules for single segments stay.  Returns how many went.
  */
 int
 link_clear_rules(struct link *l, enum rule_kind kind, int dir)
@@ -75,7 +95,7 @@ link_clear_rules(struct link *l, enum rule_kind kind, int dir)
 	int			  n = 0;
 
 	while ((r = *pp) != NULL) {
-		if (r->kind == kind && (dir == -1 || (int)r->dir == dir)) {
+		if (r->seg == -1 && r->kind == kind && (dir == -1 || (int)r->dir == dir)) {
 			*pp = r->next;
 			free(r);
 			n++;
@@ -85,15 +105,26 @@ link_clear_rules(struct link *l, enum rule_kind kind, int dir)
 	return n;
 }
 
+/* Whether a rule applies to this segment. */
+static bool
+rule_matches(const struct link_rule *r, int seg, enum dir dir, uint8_t flags)
+{
+	if (r->seg != -1)
+		return r->seg == seg;
+	if (r->dir != dir)
+		return false;
+	return r->exact ? flags == r->flags : (flags & r->flags) == r->flags;
+}
+
 /* The first rule for this segment, used up unless it is standing. */
 static bool
-take_rule(struct link *l, enum dir dir, uint8_t flags, struct link_rule *out)
+take_rule(struct link *l, int seg, enum dir dir, uint8_t flags,
+    struct link_rule *out)
 {
 	struct link_rule	**pp, *r;
 
 	for (pp = &l->rules; (r = *pp) != NULL; pp = &r->next) {
-		if (r->dir != dir || (r->exact ? flags != r->flags :
-		    (flags & r->flags) != r->flags))
+		if (!rule_matches(r, seg, dir, flags))
 			continue;
 		*out = *r;
 		if (!r->standing) {
@@ -146,7 +177,7 @@ link_send(struct link *l, int seg, enum dir dir, uint8_t flags,
 	struct link_rule	 r;
 	vtime_t			 at = l->clock->now + l->latency;
 
-	if (!take_rule(l, dir, flags, &r)) {
+	if (!take_rule(l, seg, dir, flags, &r)) {
 		schedule(f, at);
 		return;
 	}

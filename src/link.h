@@ -29,6 +29,7 @@ enum rule_kind {
 
 struct link_rule {
 	enum rule_kind	 kind;
+	int		 seg;		/* this segment only (journal index), or -1 */
 	enum dir	 dir;
 	uint8_t		 flags;		/* the segment must carry all of these */
 	bool		 exact;		/* ... and no others */
@@ -75,6 +76,7 @@ void	 link_init(struct link *, struct clock *, const struct link_ops *,
 void	 link_free(struct link *);
 void	 link_add_rule(struct link *, enum rule_kind, enum dir, uint8_t, bool,
 	     bool, vtime_t);
+void	 link_add_seg_rule(struct link *, enum rule_kind, int, vtime_t);
 int	 link_clear_rules(struct link *, enum rule_kind, int);
 void	 link_send(struct link *, int, enum dir, uint8_t, const uint8_t *,
 	     size_t);

@@ -320,6 +320,7 @@ run_command(struct run *r)
 	if (r->bad || r->pc >= r->script->ncmds)
 		return false;
 	c = &r->script->cmds[r->pc++];
+	s->journal.cur_cmd = (int)(r->pc - 1);
 	if (c->at >= 0) {
 		if (c->at < s->clock.now) {
 			run_error(r, c, "expected a time after the present "
@@ -450,6 +451,7 @@ run_finish(struct run *r)
 	end.line = r->script->ncmds ? r->script->cmds[r->script->ncmds -
 	    1].line : 1;
 	end.col = 1;
+	r->sim.journal.cur_cmd = -1;
 	run_while(r, &end, is_quiet, VT_NEVER);
 }
 

@@ -7,29 +7,41 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "loop.h"
 #include "run.h"
 #include "script.h"
+#include "session.h"
 #include "trace.h"
+#include "ui.h"
+#include "util.h"
 
 static void
 usage(FILE *f)
 {
 	fputs(
-"usage: synfin [--lang zh|en] [NAME|FILE]\n"
+"usage: synfin [--lang zh|en] FILE\n"
+"       synfin [--lang zh|en] --sandbox\n"
 "       synfin run [--lang zh|en] FILE...\n"
+"       synfin frames [--lang zh|en] [--size WxH] FILE|--sandbox [KEY...]\n"
 "       synfin --help | --version\n"
 "\n"
 "synfin shows how a TCP connection opens and closes: a client, a server,\n"
 "their states, and every segment between them.\n"
 "\n"
+"  FILE            open a lesson or script, paused at its beginning\n"
+"  --sandbox       no script: keys make each side act\n"
 "  run FILE...     run scripts without a screen and print the trace;\n"
 "                  exit 0 if every expect held, 1 if one failed,\n"
 "                  2 if a file is bad\n"
+"  frames ...      press KEYs without a terminal and print the screen\n"
+"                  at each 'dump' (screen tests, screenshots)\n"
 "  --lang zh|en    the language of narration and messages\n"
 "  --help          this text\n"
 "  --version       the version\n", f);
@@ -112,6 +124,168 @@ cmd_run(int argc, char **argv, enum lang lang)
 	return status;
 }
 
+/*
+ * The screen needs a UTF-8 locale to lay out Chinese.  Without one, try
+ * C.UTF-8; failing that, draw ASCII and speak English.  Returns whether
+ * we are down to ASCII.
+ */
+static bool
+screen_locale(void)
+{
+	setlocale(LC_ALL, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") == 0)
+		return false;
+	if (setlocale(LC_CTYPE, "C.UTF-8") != NULL &&
+	    strcmp(nl_langinfo(CODESET), "UTF-8") == 0)
+		return false;
+	return true;
+}
+
+/* A lesson or script, or the sandbox, ready to be shown. */
+static int
+open_session(struct session *s, const char *path, char *err, size_t errlen)
+{
+	struct script	*sc;
+
+	if (path == NULL)
+		return session_open_sandbox(s, err, errlen);
+	if ((sc = script_load(path, err, errlen)) == NULL)
+		return -1;
+	return session_open(s, sc, err, errlen);
+}
+
+/* The interactive view: synfin FILE, synfin --sandbox. */
+static int
+cmd_view(const char *path, enum lang lang)
+{
+	struct session	 s;
+	struct ui	 ui;
+	const char	*nc = getenv("NO_COLOR");
+	char		 err[1024];
+	bool		 ascii = screen_locale();
+	int		 status;
+
+	if (open_session(&s, path, err, sizeof err) == -1) {
+		fprintf(stderr, "synfin: %s\n", err);
+		return 2;
+	}
+	ui_init(&ui, &s, lang, ascii);
+	status = loop_run(&ui, nc == NULL || *nc == '\0', err, sizeof err);
+	ui_free(&ui);
+	session_close(&s);
+	if (status == -1) {
+		fprintf(stderr, "synfin: %s\n", err);
+		return 2;
+	}
+	return status;
+}
+
+static const struct {
+	const char	*name;
+	int		 key;
+} key_names[] = {
+	{ "space", ' ' }, { "right", UIK_RIGHT }, { "left", UIK_LEFT },
+	{ "up", UIK_UP }, { "down", UIK_DOWN }, { "tab", UIK_TAB },
+	{ "btab", UIK_BTAB }, { "enter", UIK_ENTER }, { "esc", UIK_ESC },
+	{ "home", UIK_HOME }, { "end", UIK_END },
+};
+
+/*
+ * synfin frames: the view without a terminal.  Each KEY is pressed in
+ * turn and its animation run to its end; "dump" prints the screen,
+ * "size=WxH" resizes, "click=Y" clicks row Y.
+ */
+static int
+cmd_frames(int argc, char **argv, enum lang lang)
+{
+	struct session	 s;
+	struct ui	 ui;
+	struct canvas	 cv;
+	const char	*path = NULL;
+	char		 err[1024];
+	int		 w = 80, h = 24, i = 0, frame = 0;
+	bool		 sandbox = false;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--sandbox") == 0)
+			sandbox = true;
+		else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc &&
+		    sscanf(argv[i + 1], "%dx%d", &w, &h) == 2 && w > 0 &&
+		    h > 0 && w <= 1000 && h <= 1000)
+			i++;
+		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc &&
+		    lang_parse(argv[i + 1], &lang) == 0)
+			i++;
+		else {
+			fprintf(stderr, "synfin frames: expected --sandbox, "
+			    "--size WxH or --lang zh|en, found '%s'\n",
+			    argv[i]);
+			return 2;
+		}
+	}
+	if (!sandbox) {
+		if (i >= argc) {
+			fputs("synfin frames: expected a script file or "
+			    "--sandbox\n", stderr);
+			return 2;
+		}
+		path = argv[i++];
+	}
+	if (open_session(&s, path, err, sizeof err) == -1) {
+		fprintf(stderr, "synfin: %s\n", err);
+		return 2;
+	}
+	ui_init(&ui, &s, lang, screen_locale());
+	canvas_init(&cv, w, h);
+	cv.ascii = ui.ascii;
+	for (; i < argc; i++) {
+		const char	*k = argv[i];
+		int		 key = -1, y;
+
+		if (strcmp(k, "dump") == 0) {
+			char	*text;
+
+			ui_draw(&ui, &cv);
+			text = canvas_dump(&cv);
+			printf("=== frame %d\n%s", ++frame, text);
+			free(text);
+			continue;
+		}
+		if (sscanf(k, "size=%dx%d", &w, &h) == 2 && w > 0 && h > 0 &&
+		    w <= 1000 && h <= 1000) {
+			canvas_free(&cv);
+			canvas_init(&cv, w, h);
+			cv.ascii = ui.ascii;
+			continue;
+		}
+		if (sscanf(k, "click=%d", &y) == 1) {
+			ui_draw(&ui, &cv);
+			ui_click(&ui, y, 0);
+			continue;
+		}
+		for (size_t n = 0; n < sizeof key_names / sizeof key_names[0];
+		    n++) {
+			if (strcmp(k, key_names[n].name) == 0)
+				key = key_names[n].key;
+		}
+		if (key == -1 && strlen(k) == 1)
+			key = (unsigned char)k[0];
+		if (key == -1) {
+			fprintf(stderr, "synfin frames: expected a key, dump, "
+			    "size=WxH or click=Y, found '%s'\n", k);
+			break;
+		}
+		if (ui_key(&ui, key) == UI_QUIT)
+			break;
+		ui_finish(&ui);
+	}
+	canvas_free(&cv);
+	ui_free(&ui);
+	session_close(&s);
+	fflush(stdout);
+	return i < argc && strcmp(argv[i], "q") != 0 ? 2 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -119,9 +293,11 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "lang", required_argument, NULL, 'l' },
+		{ "sandbox", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum lang	 lang = lang_from_env();
+	bool		 sandbox = false;
 	int		 ch;
 
 	/* A reader that goes away (synfin run | head) is not an error. */
@@ -140,6 +316,9 @@ main(int argc, char **argv)
 				    "en, found '%s'\n", optarg);
 				return 2;
 			}
+			break;
+		case 's':
+			sandbox = true;
 			break;
 		default:
 			usage(stderr);
@@ -160,10 +339,12 @@ main(int argc, char **argv)
 		}
 		return cmd_run(argc - optind, argv + optind, lang);
 	}
-	usage(argc == 0 ? stdout : stderr);
-	if (argc == 0)
-		return 0;
-	fprintf(stderr, "synfin: the interactive view is not built yet; "
-	    "try synfin run %s\n", argv[0]);
-	return 2;
+	if (argc > 0 && strcmp(argv[0], "frames") == 0)
+		return cmd_frames(argc - 1, argv + 1, lang);
+	if (sandbox && argc == 0)
+		return cmd_view(NULL, lang);
+	if (!sandbox && argc == 1)
+		return cmd_view(argv[0], lang);
+	usage(argc == 0 && !sandbox ? stdout : stderr);
+	return argc == 0 && !sandbox ? 0 : 2;
 }

@@ -1,0 +1,365 @@
+/*
+ * The terminal: curses for the screen, libevent for everything that
+ * happens (keys, the frame timer, SIGWINCH and the signals that end us).
+ *
+ * One redraw point: anything that changes the picture asks for a redraw,
+ * and one callback draws the whole canvas and ends in one doupdate().  No
+ * timer runs unless something moves, so a paused view costs no CPU.
+ */
+#include "config.h"
+
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <curses.h>
+#include <event2/event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "loop.h"
+
+#define FRAME_US	33333	/* 30 frames a second while animating */
+
+struct loop {
+	struct event_base	*base;
+	struct event		*input;
+	struct event		*frame;
+	struct event		*redraw;
+	struct event		*sig[4];
+	struct ui		*ui;
+	struct canvas		 cv;
+	double			 last;		/* when the last frame was */
+	int			 status;
+	attr_t			 attr[ST_NSTYLES];
+	short			 pair[ST_NSTYLES];
+};
+
+static bool	curses_on;
+
+/* Give the terminal back, whichever way we leave. */
+static void
+restore_terminal(void)
+{
+	if (curses_on) {
+		curses_on = false;
+		endwin();
+	}
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The colour scheme: each style is a meaning, mapped to colours, or to
+ * attributes alone when the terminal has no colours or NO_COLOR is set.
+ * Text always says the same thing without them.
+ */
+static void
+set_scheme(struct loop *lp, bool colour)
+{
+	static const struct {
+		short	 fg;
+		attr_t	 attr;		/* with colours */
+		attr_t	 mono;		/* without */
+	} scheme[ST_NSTYLES] = {
+		[ST_NORMAL] = { -1, A_NORMAL, A_NORMAL },
+		[ST_DIM] = { -1, A_DIM, A_DIM },
+		[ST_BOLD] = { -1, A_BOLD, A_BOLD },
+		[ST_STATUS] = { -1, A_REVERSE | A_BOLD, A_REVERSE },
+		[ST_CLIENT] = { COLOR_CYAN, A_BOLD, A_BOLD },
+		[ST_SERVER] = { COLOR_MAGENTA, A_BOLD, A_BOLD },
+		[ST_STATE_CLIENT] = { COLOR_CYAN, A_BOLD, A_BOLD },
+		[ST_STATE_SERVER] = { COLOR_MAGENTA, A_BOLD, A_BOLD },
+		[ST_SYN] = { COLOR_GREEN, A_BOLD, A_BOLD },
+		[ST_FIN] = { COLOR_YELLOW, A_BOLD, A_BOLD },
+		[ST_RST] = { COLOR_RED, A_BOLD, A_BOLD | A_UNDERLINE },
+		[ST_DATA] = { COLOR_BLUE, A_BOLD, A_NORMAL },
+		[ST_ACK] = { -1, A_NORMAL, A_NORMAL },
+		[ST_DROPPED] = { COLOR_RED, A_BOLD, A_BOLD },
+		[ST_TIMER] = { COLOR_YELLOW, A_NORMAL, A_NORMAL },
+		[ST_KEY] = { -1, A_REVERSE, A_REVERSE },
+		[ST_GOOD] = { COLOR_GREEN, A_BOLD, A_BOLD },
+		[ST_BAD] = { COLOR_RED, A_BOLD, A_BOLD },
+		[ST_HEADING] = { -1, A_BOLD, A_BOLD },
+		[ST_HILITE] = { COLOR_YELLOW, A_BOLD, A_BOLD | A_UNDERLINE },
+	};
+
+	for (int i = 0; i < ST_NSTYLES; i++) {
+		lp->pair[i] = 0;
+		lp->attr[i] = colour ? scheme[i].attr : scheme[i].mono;
+		if (colour && scheme[i].fg != -1) {
+			init_pair((short)(i + 1), scheme[i].fg, -1);
+			lp->pair[i] = (short)(i + 1);
+		}
+	}
+}
+
+/* Copy the canvas to curses; curses sends only what changed. */
+static void
+blit(struct loop *lp)
+{
+	const struct canvas	*cv = &lp->cv;
+
+	for (int y = 0; y < cv->h; y++) {
+		for (int x = 0; x < cv->w; x++) {
+			const struct cell	*c = &cv->cells[y * cv->w + x];
+			uint8_t			 st = c->style & ~ST_SELECTED;
+			wchar_t			 wc[2] = { (wchar_t)c->ch, 0 };
+			cchar_t			 cc;
+			attr_t			 a;
+
+			if (c->ch == 0)
+				continue;
+			if (st >= ST_NSTYLES)
+				st = ST_NORMAL;
+			a = lp->attr[st];
+			if (c->style & ST_SELECTED)
+				a |= A_REVERSE;
+			setcchar(&cc, wc, a, lp->pair[st], NULL);
+			mvadd_wch(y, x, &cc);
+		}
+	}
+}
+
+static void
+request_redraw(struct loop *lp)
+{
+	event_active(lp->redraw, EV_WRITE, 0);
+}
+
+/* Keep the frame timer running exactly while something moves. */
+static void
+pace(struct loop *lp)
+{
+	struct timeval	 tv = { 0, FRAME_US };
+
+	if (ui_animating(lp->ui)) {
+		if (!evtimer_pending(lp->frame, NULL)) {
+			lp->last = now_seconds();
+			evtimer_add(lp->frame, &tv);
+		}
+	} else if (evtimer_pending(lp->frame, NULL))
+		evtimer_del(lp->frame);
+}
+
+static void
+on_redraw(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop	*lp = arg;
+
+	(void)fd;
+	(void)what;
+	if (lp->cv.w != COLS || lp->cv.h != LINES) {
+		canvas_free(&lp->cv);
+		canvas_init(&lp->cv, COLS, LINES);
+		lp->cv.ascii = lp->ui->ascii;
+	}
+	ui_draw(lp->ui, &lp->cv);
+	erase();
+	blit(lp);
+	wnoutrefresh(stdscr);
+	doupdate();
+	pace(lp);
+}
+
+static void
+on_frame(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop	*lp = arg;
+	double		 now = now_seconds();
+
+	(void)fd;
+	(void)what;
+	ui_advance(lp->ui, now - lp->last);
+	lp->last = now;
+	if (ui_animating(lp->ui)) {
+		struct timeval	 tv = { 0, FRAME_US };
+
+		evtimer_add(lp->frame, &tv);
+	}
+	request_redraw(lp);
+}
+
+static int
+map_key(int ch)
+{
+	switch (ch) {
+	case KEY_RIGHT:
+		return UIK_RIGHT;
+	case KEY_LEFT:
+		return UIK_LEFT;
+	case KEY_UP:
+		return UIK_UP;
+	case KEY_DOWN:
+		return UIK_DOWN;
+	case '\t':
+		return UIK_TAB;
+	case KEY_BTAB:
+		return UIK_BTAB;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		return UIK_ENTER;
+	case 27:
+		return UIK_ESC;
+	case KEY_HOME:
+		return UIK_HOME;
+	case KEY_END:
+		return UIK_END;
+	case 3:		/* ^C, should the terminal pass it as a key */
+		return 'q';
+	default:
+		return ch;
+	}
+}
+
+static void
+quit(struct loop *lp, int status)
+{
+	lp->status = status;
+	event_base_loopbreak(lp->base);
+}
+
+static void
+on_input(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop	*lp = arg;
+	int		 ch, keys = 0, avail = 0;
+
+	(void)fd;
+	(void)what;
+	while ((ch = getch()) != ERR) {
+		keys++;
+		MEVENT		 m;
+		enum ui_result	 r;
+
+		if (ch == KEY_RESIZE)
+			r = UI_REDRAW;
+		else if (ch == KEY_MOUSE) {
+			r = UI_NOTHING;
+			if (getmouse(&m) == OK && (m.bstate & (BUTTON1_PRESSED |
+			    BUTTON1_CLICKED)))
+				r = ui_click(lp->ui, m.y, m.x);
+		} else
+			r = ui_key(lp->ui, map_key(ch));
+		if (r == UI_QUIT) {
+			quit(lp, 0);
+			return;
+		}
+	}
+	/* Readable with nothing to read: the terminal went away. */
+	if (keys == 0 && ioctl(STDIN_FILENO, FIONREAD, &avail) == 0 &&
+	    avail == 0) {
+		quit(lp, 1);
+		return;
+	}
+	request_redraw(lp);
+}
+
+static void
+on_resize(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop	*lp = arg;
+	struct winsize	 ws;
+
+	(void)fd;
+	(void)what;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+	request_redraw(lp);
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	quit(arg, 128 + (int)sig);
+}
+
+/*
+ * Run the view until the learner quits.  Returns the exit status: 0 for
+ * q, 128 + the signal for SIGINT, SIGTERM and SIGHUP.
+ */
+int
+loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
+{
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct loop		 lp;
+	SCREEN			*scr;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errlen, "the interactive view needs a terminal "
+		    "on stdin and stdout (synfin run FILE prints a trace "
+		    "without one)");
+		return -1;
+	}
+	memset(&lp, 0, sizeof lp);
+	lp.ui = ui;
+	if ((lp.base = event_base_new()) == NULL) {
+		snprintf(err, errlen, "libevent: cannot make an event base");
+		return -1;
+	}
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(25);
+	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
+		snprintf(err, errlen, "cannot use the terminal '%s'",
+		    getenv("TERM") ? getenv("TERM") : "(TERM unset)");
+		event_base_free(lp.base);
+		return -1;
+	}
+	curses_on = true;
+	atexit(restore_terminal);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+	colour = colour && has_colors();
+	if (colour) {
+		start_color();
+		use_default_colors();
+	}
+	ui->mono = !colour;
+	set_scheme(&lp, colour);
+	canvas_init(&lp.cv, COLS, LINES);
+	lp.cv.ascii = ui->ascii;
+
+	lp.input = event_new(lp.base, STDIN_FILENO, EV_READ | EV_PERSIST,
+	    on_input, &lp);
+	lp.frame = evtimer_new(lp.base, on_frame, &lp);
+	lp.redraw = event_new(lp.base, -1, 0, on_redraw, &lp);
+	lp.sig[0] = evsignal_new(lp.base, SIGWINCH, on_resize, &lp);
+	for (int i = 0; i < 3; i++)
+		lp.sig[i + 1] = evsignal_new(lp.base, sigs[i], on_signal, &lp);
+	event_add(lp.input, NULL);
+	for (int i = 0; i < 4; i++)
+		evsignal_add(lp.sig[i], NULL);
+	request_redraw(&lp);
+	event_base_dispatch(lp.base);
+
+	for (int i = 0; i < 4; i++)
+		event_free(lp.sig[i]);
+	event_free(lp.input);
+	event_free(lp.frame);
+	event_free(lp.redraw);
+	event_base_free(lp.base);
+	canvas_free(&lp.cv);
+	restore_terminal();
+	delscreen(scr);
+	return lp.status;
+}

@@ -1,0 +1,403 @@
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session.h"
+#include "util.h"
+
+#define NONE	SIZE_MAX
+
+static void
+free_run(struct session *s)
+{
+	if (s->have_run)
+		run_free(&s->run);
+	s->have_run = false;
+	free(s->steps);
+	free(s->seg_sent);
+	free(s->seg_end);
+	free(s->seg_copy_end);
+	s->steps = NULL;
+	s->seg_sent = s->seg_end = s->seg_copy_end = NULL;
+	s->nsteps = 0;
+}
+
+int
+session_open(struct session *s, struct script *script, char *err,
+    size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	s->script = script;
+	return session_rebuild(s, err, errlen);
+}
+
+int
+session_open_sandbox(struct session *s, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	s->sandbox = true;
+	s->actions = xstrdup("");
+	return session_rebuild(s, err, errlen);
+}
+
+void
+session_close(struct session *s)
+{
+	free_run(s);
+	if (s->script != NULL)
+		script_free(s->script);
+	free(s->actions);
+	free(s->iv);
+	memset(s, 0, sizeof *s);
+}
+
+const struct journal *
+session_journal(const struct session *s)
+{
+	return &s->run.sim.journal;
+}
+
+/*
+ * Whether event i begins a step.  A step is one thing happening with all
+ * it causes at that instant: a call, an arrival, a timer firing, a
+ * segment made by the script, a question, a line of narration (one per
+ * language, so consecutive lines go together).
+ */
+static bool
+starts_step(const struct journal *j, size_t i, vtime_t t)
+{
+	const struct jevent	*e = &j->ev[i], *prev;
+
+	if (i == 0 || e->t != t)
+		return true;
+	prev = &j->ev[i - 1];
+	switch (e->type) {
+	case JE_CALL:
+		return true;
+	case JE_TIMER:
+		return e->u.timer.action == TA_FIRED;
+	case JE_SEG:
+		return e->u.seg.fate != FATE_SENT ||
+		    j->segs[e->u.seg.id].injected;
+	case JE_SAY:
+	case JE_ASK:
+		return prev->type != e->type;
+	default:
+		return false;
+	}
+}
+
+static void
+cut_steps(struct session *s)
+{
+	const struct journal	*j = session_journal(s);
+	size_t			 cap = 0;
+
+	for (size_t i = 0; i < j->nev; i++) {
+		vtime_t	 t = s->nsteps ? s->steps[s->nsteps - 1].t : 0;
+
+		if (s->nsteps == 0 || starts_step(j, i, t)) {
+			if (s->nsteps == cap) {
+				cap = cap ? cap * 2 : 64;
+				s->steps = xreallocarray(s->steps, cap,
+				    sizeof *s->steps);
+			}
+			s->steps[s->nsteps].first = i;
+			s->steps[s->nsteps].t = j->ev[i].t;
+			s->nsteps++;
+		}
+		s->steps[s->nsteps - 1].end = i + 1;
+	}
+}
+
+/* Where each segment was sent and came to an end, for quick lookup. */
+static void
+index_segments(struct session *s)
+{
+	const struct journal	*j = session_journal(s);
+	size_t			 n = j->nsegs ? j->nsegs : 1;
+
+	s->seg_sent = xreallocarray(NULL, n, sizeof *s->seg_sent);
+	s->seg_end = xreallocarray(NULL, n, sizeof *s->seg_end);
+	s->seg_copy_end = xreallocarray(NULL, n, sizeof *s->seg_copy_end);
+	for (size_t i = 0; i < n; i++)
+		s->seg_sent[i] = s->seg_end[i] = s->seg_copy_end[i] = NONE;
+	for (size_t i = 0; i < j->nev; i++) {
+		const struct jevent	*e = &j->ev[i];
+		size_t			*slot;
+
+		if (e->type != JE_SEG)
+			continue;
+		switch (e->u.seg.fate) {
+		case FATE_SENT:
+			slot = &s->seg_sent[e->u.seg.id];
+			break;
+		case FATE_DUPLICATED:
+			slot = &s->seg_copy_end[e->u.seg.id];
+			break;
+		default:
+			slot = &s->seg_end[e->u.seg.id];
+			break;
+		}
+		if (*slot == NONE)
+			*slot = i;
+	}
+}
+
+/*
+ * Run on past the script's end while timers are set (a TIME_WAIT to
+ * expire, a retransmission to give up), so the learner can watch them.
+ */
+static void
+run_on(struct sim *sim)
+{
+	vtime_t	 limit = sim->clock.now + SESSION_HORIZON;
+
+	while (sim->clock.head != NULL && sim->events <= RUN_EVENTS_MAX &&
+	    sim_step(sim, limit))
+		;
+}
+
+static const vtime_t rule_extra[] = {
+	[RULE_DROP] = 0,
+	[RULE_DUP] = SESSION_DUP_LAG,
+	[RULE_DELAY] = SESSION_DELAY,
+};
+
+/* Run the script again from the start with the learner's changes. */
+int
+session_rebuild(struct session *s, char *err, size_t errlen)
+{
+	free_run(s);
+	s->error = NULL;
+	if (s->sandbox) {
+		struct script	*sc;
+
+		sc = script_parse("sandbox", s->actions, strlen(s->actions),
+		    err, errlen);
+		if (sc == NULL)
+			return -1;
+		if (s->script != NULL)
+			script_free(s->script);
+		s->script = sc;
+	}
+	if (run_init(&s->run, s->script, err, errlen) == -1)
+		return -1;
+	s->have_run = true;
+	for (size_t i = 0; i < s->niv; i++)
+		link_add_seg_rule(&s->run.sim.link, s->iv[i].kind, s->iv[i].seg,
+		    rule_extra[s->iv[i].kind]);
+	if (run_all(&s->run) == RUN_BAD)
+		s->error = s->run.err;
+	else
+		run_on(&s->run.sim);
+	cut_steps(s);
+	index_segments(s);
+	return 0;
+}
+
+/* Events shown once k steps are: [0, session_applied(k)). */
+size_t
+session_applied(const struct session *s, size_t k)
+{
+	if (k == 0)
+		return 0;
+	if (k > s->nsteps)
+		k = s->nsteps;
+	return s->steps[k - 1].end;
+}
+
+/* The virtual time once k steps are. */
+vtime_t
+session_time(const struct session *s, size_t k)
+{
+	if (k == 0 || s->nsteps == 0)
+		return 0;
+	if (k > s->nsteps)
+		k = s->nsteps;
+	return s->steps[k - 1].t;
+}
+
+/* The step (from 1) that holds event ev. */
+size_t
+session_step_of(const struct session *s, size_t ev)
+{
+	size_t	 lo = 0, hi = s->nsteps;
+
+	while (lo < hi) {
+		size_t	 mid = lo + (hi - lo) / 2;
+
+		if (s->steps[mid].end <= ev)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo + 1;
+}
+
+/* The event that put segment seg on the link, or SIZE_MAX. */
+size_t
+session_sent_event(const struct session *s, int seg)
+{
+	if (seg < 0 || (size_t)seg >= session_journal(s)->nsegs)
+		return NONE;
+	return s->seg_sent[seg];
+}
+
+/*
+ * The event where segment seg (or its second copy) came to an end:
+ * delivered, dropped or ignored.  SIZE_MAX while it is still on its way.
+ */
+size_t
+session_arrival_event(const struct session *s, int seg, bool copy)
+{
+	if (seg < 0 || (size_t)seg >= session_journal(s)->nsegs)
+		return NONE;
+	return copy ? s->seg_copy_end[seg] : s->seg_end[seg];
+}
+
+/* The first segment an endpoint sends after the first k steps, or -1. */
+int
+session_next_sent(const struct session *s, size_t k)
+{
+	const struct journal	*j = session_journal(s);
+
+	for (size_t i = session_applied(s, k); i < j->nev; i++) {
+		const struct jevent *e = &j->ev[i];
+
+		if (e->type == JE_SEG && e->u.seg.fate == FATE_SENT &&
+		    j->segs[e->u.seg.id].valid && !j->segs[e->u.seg.id].injected)
+			return e->u.seg.id;
+	}
+	return -1;
+}
+
+/* What the learner asked for segment seg, if anything. */
+bool
+session_fate(const struct session *s, int seg, enum rule_kind *kind)
+{
+	for (size_t i = 0; i < s->niv; i++) {
+		if (s->iv[i].seg == seg) {
+			if (kind != NULL)
+				*kind = s->iv[i].kind;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+remove_iv(struct session *s, size_t i)
+{
+	memmove(&s->iv[i], &s->iv[i + 1], (s->niv - i - 1) * sizeof *s->iv);
+	s->niv--;
+}
+
+/*
+ * Drop, delay or duplicate segment seg; asking the same again takes it
+ * back.  Returns 1 if the fate is now set, 0 if it was taken back, -1 if
+ * the run failed.
+ */
+int
+session_toggle(struct session *s, int seg, enum rule_kind kind, char *err,
+    size_t errlen)
+{
+	int	 set = 1;
+
+	for (size_t i = 0; i < s->niv; i++) {
+		if (s->iv[i].seg != seg)
+			continue;
+		set = s->iv[i].kind != kind;
+		remove_iv(s, i);
+		break;
+	}
+	if (set) {
+		s->iv = xreallocarray(s->iv, s->niv + 1, sizeof *s->iv);
+		s->iv[s->niv].seg = seg;
+		s->iv[s->niv].kind = kind;
+		s->niv++;
+	}
+	if (session_rebuild(s, err, errlen) == -1)
+		return -1;
+	return set;
+}
+
+/* Sandbox: the next segment anyone sends, once there is one. */
+void
+session_set_pending(struct session *s, enum rule_kind kind)
+{
+	s->pending = true;
+	s->pending_kind = kind;
+}
+
+/* The first event of command n, or SIZE_MAX if it made none. */
+static size_t
+first_event_of(const struct session *s, size_t n)
+{
+	const struct journal	*j = session_journal(s);
+
+	for (size_t i = 0; i < j->nev; i++) {
+		if (j->ev[i].cmd == (int)n)
+			return i;
+	}
+	return NONE;
+}
+
+/*
+ * Sandbox: side makes a call at time t, with k steps shown.  What was to
+ * come after step k (later actions, fates of segments not yet sent) is
+ * forgotten, as when one types over a recording.  On success *step is the
+ * step the call happens in.
+ */
+int
+session_act(struct session *s, size_t k, vtime_t t, enum side side,
+    enum tcp_call call, uint32_t n, size_t *step, char *err, size_t errlen)
+{
+	size_t	 keep = 0, len = 0, first;
+	char	*line;
+
+	/* Keep the actions already seen; the text has one a line. */
+	for (; keep < s->script->ncmds; keep++) {
+		first = first_event_of(s, keep);
+		if (first == NONE || session_step_of(s, first) > k)
+			break;
+	}
+	for (size_t i = 0; i < keep; i++)
+		len += strcspn(s->actions + len, "\n") + 1;
+	s->actions[len] = '\0';
+	for (size_t i = s->niv; i-- > 0; ) {
+		size_t	 sent = session_sent_event(s, s->iv[i].seg);
+
+		if (sent == NONE || session_step_of(s, sent) > k)
+			remove_iv(s, i);
+	}
+	if (call == CALL_SEND)
+		line = xasprintf("%s@%" PRId64 ".%06" PRId64 " %s %s %" PRIu32
+		    "\n", s->actions, t / 1000000, t % 1000000, side_name(side),
+		    tcp_call_names[call], n);
+	else
+		line = xasprintf("%s@%" PRId64 ".%06" PRId64 " %s %s\n",
+		    s->actions, t / 1000000, t % 1000000, side_name(side),
+		    tcp_call_names[call]);
+	free(s->actions);
+	s->actions = line;
+	if (session_rebuild(s, err, errlen) == -1)
+		return -1;
+	first = first_event_of(s, keep);
+	if (s->pending) {
+		int	 seg;
+
+		s->pending = false;
+		seg = session_next_sent(s, first == NONE ? s->nsteps :
+		    session_step_of(s, first) - 1);
+		if (seg != -1 && session_toggle(s, seg, s->pending_kind, err,
+		    errlen) == -1)
+			return -1;
+	}
+	*step = first == NONE ? s->nsteps : session_step_of(s, first);
+	return 0;
+}

@@ -1,0 +1,81 @@
+/*
+ * A session: what the interactive view shows and steps through.
+ *
+ * The script (a lesson, or the actions a learner made in the sandbox) is
+ * run to its end, and on until nothing is left to happen, giving one
+ * journal: the timeline.  The timeline is cut into steps, each one thing
+ * happening and its consequences (a call, a segment arriving, a timer
+ * firing, a line of narration).  The view shows the first k steps, so
+ * stepping back is exact.  When the learner drops, delays or duplicates a
+ * segment, or acts in the sandbox, the run is made again from the start
+ * with that change; a run is deterministic, so every step before the change
+ * comes out the same.
+ */
+#ifndef SYNFIN_SESSION_H
+#define SYNFIN_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "run.h"
+#include "script.h"
+
+/* How far past its last command a timeline runs for timers to fire. */
+#define SESSION_HORIZON		VT_SEC(300)
+/* A delayed segment arrives this much later; a copy this long after. */
+#define SESSION_DELAY		VT_MS(1500)
+#define SESSION_DUP_LAG		VT_MS(100)
+
+struct step {
+	size_t		 first;		/* its events: journal [first, end) */
+	size_t		 end;
+	vtime_t		 t;
+};
+
+/* What the learner asked for one segment. */
+struct intervention {
+	int		 seg;		/* journal segment index */
+	enum rule_kind	 kind;		/* RULE_DROP, RULE_DELAY, RULE_DUP */
+};
+
+struct session {
+	struct script		*script;	/* owned */
+	bool			 sandbox;
+	char			*actions;	/* sandbox: the script text */
+	struct intervention	*iv;
+	size_t			 niv;
+	bool			 pending;	/* sandbox: a fate for the next */
+	enum rule_kind		 pending_kind;	/* segment anyone sends */
+
+	struct run		 run;		/* the timeline */
+	bool			 have_run;
+	struct step		*steps;
+	size_t			 nsteps;
+	size_t			*seg_sent;	/* per segment: its events, */
+	size_t			*seg_end;	/* or SIZE_MAX */
+	size_t			*seg_copy_end;
+	const char		*error;		/* why the run stopped early */
+};
+
+int		 session_open(struct session *, struct script *, char *,
+		     size_t);
+int		 session_open_sandbox(struct session *, char *, size_t);
+void		 session_close(struct session *);
+int		 session_rebuild(struct session *, char *, size_t);
+
+const struct journal *session_journal(const struct session *);
+size_t		 session_applied(const struct session *, size_t);
+vtime_t		 session_time(const struct session *, size_t);
+size_t		 session_step_of(const struct session *, size_t);
+size_t		 session_sent_event(const struct session *, int);
+size_t		 session_arrival_event(const struct session *, int, bool);
+int		 session_next_sent(const struct session *, size_t);
+
+bool		 session_fate(const struct session *, int, enum rule_kind *);
+int		 session_toggle(struct session *, int, enum rule_kind, char *,
+		     size_t);
+void		 session_set_pending(struct session *, enum rule_kind);
+int		 session_act(struct session *, size_t, vtime_t, enum side,
+		     enum tcp_call, uint32_t, size_t *, char *, size_t);
+
+#endif

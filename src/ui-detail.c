@@ -1,0 +1,216 @@
+/*
+ * The segment detail panel: the chosen segment's header field by field,
+ * each with what it means, absolute and relative numbers, the checksum
+ * verified again from the bytes, and the bytes themselves.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui.h"
+#include "ui-str.h"
+
+#define NAME_W	17
+
+struct dline {
+	struct canvas	*cv;
+	int		 y;
+	int		 x;
+	int		 w;
+	int		 end;	/* one past the last row */
+};
+
+static void
+field(struct dline *d, const char *name, const char *value, const char *what)
+{
+	int	 vw;
+
+	if (d->y >= d->end)
+		return;
+	canvas_text(d->cv, d->y, d->x + 1, NAME_W - 1, ST_BOLD, name);
+	vw = canvas_text(d->cv, d->y, d->x + NAME_W, d->w - NAME_W, ST_NORMAL,
+	    value);
+	if (what != NULL && NAME_W + vw + 3 < d->w)
+		canvas_text(d->cv, d->y, d->x + NAME_W + (vw < 22 ? 22 : vw + 2),
+		    d->w - NAME_W - (vw < 22 ? 22 : vw + 2), ST_DIM, what);
+	d->y++;
+}
+
+/* The window scale each direction announced in its SYN, or -1. */
+static int
+wscale_of(const struct journal *j, enum dir dir)
+{
+	for (size_t i = 0; i < j->nsegs; i++) {
+		const struct jseg *g = &j->segs[i];
+
+		if (g->valid && g->dir == dir && (g->seg.flags & TH_SYN))
+			return g->seg.wscale;
+	}
+	return -1;
+}
+
+static void
+options_text(const struct segment *seg, char *buf, size_t len)
+{
+	int	 n = 0;
+
+	buf[0] = '\0';
+	if (seg->mss != 0)
+		n += snprintf(buf + n, len - (size_t)n, "mss %u ", seg->mss);
+	if (seg->sack_ok && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "sackOK ");
+	if (seg->has_ts && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "TS val %" PRIu32
+		    " ecr %" PRIu32 " ", seg->ts_val, seg->ts_ecr);
+	if (seg->wscale >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "wscale %d ",
+		    seg->wscale);
+	if (n > 0 && (size_t)n <= len)
+		buf[n - 1] = '\0';
+}
+
+static void
+flag_lines(struct ui *ui, struct dline *d, uint8_t flags)
+{
+	static const struct {
+		uint8_t		 bit;
+		const char	*name;
+		enum msg	 m;
+	} f[] = {
+		{ TH_SYN, "SYN", M_FLAG_SYN }, { TH_FIN, "FIN", M_FLAG_FIN },
+		{ TH_RST, "RST", M_FLAG_RST }, { TH_PSH, "PSH", M_FLAG_PSH },
+		{ TH_ACK, "ACK", M_FLAG_ACK }, { TH_URG, "URG", M_FLAG_URG },
+	};
+	char	 v[96], letters[16];
+	int	 n;
+
+	n = snprintf(v, sizeof v, "%s  (", segment_flags(flags, letters));
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if ((flags & f[i].bit) && n > 0 && (size_t)n < sizeof v)
+			n += snprintf(v + n, sizeof v - (size_t)n, "%s%s",
+			    v[n - 1] == '(' ? "" : " ", f[i].name);
+	}
+	if (n > 0 && (size_t)n < sizeof v)
+		snprintf(v + n, sizeof v - (size_t)n, ")");
+	field(d, ui_str(ui, M_F_FLAGS), v, NULL);
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if ((flags & f[i].bit) && d->y < d->end)
+			canvas_text(d->cv, d->y++, d->x + NAME_W + 2,
+			    d->w - NAME_W - 2, ST_DIM, ui_str(ui, f[i].m));
+	}
+}
+
+static void
+hex_lines(struct dline *d, const uint8_t *b, size_t n)
+{
+	char	 buf[80];
+
+	for (size_t off = 0; off < n && d->y < d->end; off += 16) {
+		int	 k = snprintf(buf, sizeof buf, "%04zx ", off);
+
+		for (size_t i = off; i < off + 16 && i < n; i++)
+			k += snprintf(buf + k, sizeof buf - (size_t)k, " %02x",
+			    b[i]);
+		canvas_text(d->cv, d->y++, d->x + 1, d->w - 2, ST_DIM, buf);
+	}
+}
+
+void
+ui_detail_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
+{
+	const struct journal	*j = session_journal(ui->s);
+	const struct sim	*s = &ui->s->run.sim;
+	int			 id = ui_selected(ui), ws;
+	const struct jseg	*g;
+	struct dline		 d = { cv, y + 1, x, w, y + h };
+	struct segment		 seg;
+	struct seg_addrs	 a;
+	const uint8_t		*payload;
+	enum seg_error		 err;
+	char			 v[160], flags[16];
+	size_t			 sent, end;
+
+	canvas_fill(cv, y, x, w, '-', ST_DIM);
+	if (id < 0) {
+		canvas_text(cv, y, x + 2, w - 4, ST_HEADING,
+		    ui_str(ui, M_SEGMENT));
+		canvas_wrap(cv, y + 1, x + 1, w - 2, h - 1, ST_DIM,
+		    ui_str(ui, M_NO_SEGMENT));
+		return;
+	}
+	g = &j->segs[id];
+	sent = session_sent_event(ui->s, id);
+	end = session_arrival_event(ui->s, id, false);
+	snprintf(v, sizeof v, " %s #%d %s %s ", ui_str(ui, M_SEGMENT), id + 1,
+	    dir_name(g->dir), g->valid ? segment_flags(g->seg.flags, flags) :
+	    "-");
+	{
+		int	 n = canvas_text(cv, y, x + 2, w - 4, ST_HEADING, v);
+		char	 when[128];
+		int	 k = 0;
+
+		if (sent != SIZE_MAX)
+			k = snprintf(when, sizeof when, "%s %.3fs  ",
+			    ui_str(ui, M_SENT_AT), j->ev[sent].t / 1e6);
+		if (end != SIZE_MAX && session_step_of(ui->s, end) <=
+		    ui_shown(ui))
+			snprintf(when + k, sizeof when - (size_t)k, "%s %.3fs ",
+			    ui_str(ui, j->ev[end].u.seg.fate == FATE_DROPPED ?
+			    M_LOST_AT : M_ARRIVED_AT), j->ev[end].t / 1e6);
+		else
+			snprintf(when + k, sizeof when - (size_t)k, "%s ",
+			    ui_str(ui, M_IN_FLIGHT));
+		canvas_fill(cv, y, x + 2 + n, 1, ' ', ST_DIM);
+		canvas_text(cv, y, x + 3 + n, w - 5 - n, ST_DIM, when);
+	}
+	a.src = s->ip[g->dir];
+	a.dst = s->ip[!g->dir];
+	err = segment_decode(g->bytes, g->nbytes, &a, &seg, &payload);
+	if (!g->valid && err != SEG_OK && err != SEG_ECHECKSUM) {
+		snprintf(v, sizeof v, "%zu %s: %s", g->nbytes,
+		    ui_str(ui, M_F_BYTES), g->why ? g->why :
+		    segment_strerror(err));
+		field(&d, ui_str(ui, M_F_PAYLOAD), v, NULL);
+		hex_lines(&d, g->bytes, g->nbytes);
+		return;
+	}
+	snprintf(v, sizeof v, "%u -> %u", seg.sport, seg.dport);
+	field(&d, ui_str(ui, M_F_SPORT), v, ui_str(ui, M_D_SPORT));
+	snprintf(v, sizeof v, "%" PRIu32 "  (%s %" PRIu32 ")", seg.seq,
+	    ui_str(ui, M_RELATIVE), journal_rel(j, g->dir, seg.seq));
+	field(&d, ui_str(ui, M_F_SEQ), v, ui_str(ui, seg.flags & TH_SYN ?
+	    M_D_SEQ_SYN : M_D_SEQ));
+	if (seg.flags & TH_ACK)
+		snprintf(v, sizeof v, "%" PRIu32 "  (%s %" PRIu32 ")", seg.ack,
+		    ui_str(ui, M_RELATIVE), journal_rel(j, !g->dir, seg.ack));
+	else
+		snprintf(v, sizeof v, "%" PRIu32, seg.ack);
+	field(&d, ui_str(ui, M_F_ACK), v, ui_str(ui, seg.flags & TH_ACK ?
+	    M_D_ACK : M_D_NOACK));
+	snprintf(v, sizeof v, "%u (%u %s)", seg.off, seg.off * 4u,
+	    ui_str(ui, M_F_BYTES));
+	field(&d, ui_str(ui, M_F_OFF), v, ui_str(ui, M_D_OFF));
+	flag_lines(ui, &d, seg.flags);
+	ws = wscale_of(j, g->dir);
+	if (!(seg.flags & TH_SYN) && ws > 0 && wscale_of(j, !g->dir) >= 0)
+		snprintf(v, sizeof v, "%u (x%u = %lu)", seg.win, 1u << ws,
+		    (unsigned long)seg.win << ws);
+	else
+		snprintf(v, sizeof v, "%u", seg.win);
+	field(&d, ui_str(ui, M_F_WIN), v, ui_str(ui, M_D_WIN));
+	snprintf(v, sizeof v, "0x%04x %s", seg.cksum, err == SEG_OK ? "ok" :
+	    "BAD");
+	field(&d, ui_str(ui, M_F_CKSUM), v, ui_str(ui, err == SEG_OK ?
+	    M_D_CKSUM_OK : M_D_CKSUM_BAD));
+	snprintf(v, sizeof v, "%u", seg.urp);
+	field(&d, ui_str(ui, M_F_URP), v, ui_str(ui, M_D_URP));
+	options_text(&seg, v, sizeof v);
+	field(&d, ui_str(ui, M_F_OPTIONS), v[0] ? v : ui_str(ui,
+	    M_D_NOOPTIONS), v[0] ? ui_str(ui, M_D_OPTIONS) : NULL);
+	snprintf(v, sizeof v, "%" PRIu32 " %s", seg.len, ui_str(ui,
+	    M_F_BYTES));
+	field(&d, ui_str(ui, M_F_PAYLOAD), v, ui_str(ui, M_D_PAYLOAD));
+	hex_lines(&d, g->bytes, g->nbytes);
+}

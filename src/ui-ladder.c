@@ -1,0 +1,519 @@
+/*
+ * The ladder: the two sides' addresses and states, their timers, and down
+ * the page every segment as an arrow from sender to receiver, with the
+ * states each side went through beside them.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui.h"
+#include "ui-str.h"
+#include "util.h"
+
+#define STATE_W		12	/* "SYN_RECEIVED" */
+#define BOX_W		(STATE_W + 4)
+
+static struct lrow *
+new_row(struct ui *ui, size_t step)
+{
+	struct lrow	*r;
+
+	if (ui->nrows == ui->rowcap) {
+		ui->rowcap = ui->rowcap ? ui->rowcap * 2 : 64;
+		ui->rows = xreallocarray(ui->rows, ui->rowcap, sizeof *ui->rows);
+	}
+	r = &ui->rows[ui->nrows++];
+	memset(r, 0, sizeof *r);
+	r->seg = -1;
+	r->step = step;
+	r->state[0] = r->state[1] = -1;
+	r->note_side = SIDE_NONE;
+	return r;
+}
+
+static void
+note_row(struct ui *ui, size_t step, enum side side, uint8_t style,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+note_row(struct ui *ui, size_t step, enum side side, uint8_t style,
+    const char *fmt, ...)
+{
+	struct lrow	*r = new_row(ui, step);
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->notebuf, sizeof r->notebuf, fmt, ap);
+	va_end(ap);
+	r->note = r->notebuf;
+	r->note_side = side;
+	r->note_style = style;
+}
+
+static const enum msg fired_msg[TCP_NTIMERS] = {
+	[TT_RTX] = M_FIRED_RTX,
+	[TT_DELACK] = M_FIRED_DELACK,
+	[TT_TIMEWAIT] = M_FIRED_TIMEWAIT,
+	[TT_FINWAIT2] = M_FIRED_FINWAIT2,
+	[TT_KEEPALIVE] = M_FIRED_KEEPALIVE,
+};
+
+/* "send 100 -> 100" as a call: "send(100)". */
+static void
+call_note(struct ui *ui, size_t step, const struct jevent *e)
+{
+	char	 name[32];
+	int	 arg = -1;
+
+	if (sscanf(e->text, "%31[a-z] %d", name, &arg) < 1)
+		snprintf(name, sizeof name, "?");
+	if (arg >= 0 && strncmp(e->text + strlen(name), " ->", 3) != 0)
+		note_row(ui, step, e->side, ST_DIM, "%s(%d)", name, arg);
+	else
+		note_row(ui, step, e->side, ST_DIM, "%s()", name);
+}
+
+/* The states a step left waiting go beside its note, or on a row. */
+static void
+flush_states(struct ui *ui, size_t step, int pending[2], size_t first_row)
+{
+	struct lrow	*r = NULL;
+
+	for (int side = 0; side < NSIDES; side++) {
+		if (pending[side] < 0)
+			continue;
+		for (size_t i = first_row; i < ui->nrows && r == NULL; i++) {
+			if (ui->rows[i].note_side == (enum side)side &&
+			    ui->rows[i].state[side] < 0)
+				r = &ui->rows[i];
+		}
+		if (r == NULL || r->state[side] >= 0)
+			r = new_row(ui, step);
+		r->state[side] = pending[side];
+		pending[side] = -1;
+	}
+}
+
+/* The ladder's rows for the steps shown, from the journal. */
+void
+ui_build_rows(struct ui *ui)
+{
+	const struct journal	*j = session_journal(ui->s);
+	size_t			 shown = ui_shown(ui);
+
+	if (ui->rows_for == shown)
+		return;
+	ui->nrows = 0;
+	ui->rows_for = shown;
+	for (size_t k = 1; k <= shown; k++) {
+		const struct step	*st = &ui->s->steps[k - 1];
+		int			 pending[2] = { -1, -1 };
+		size_t			 first_row = ui->nrows;
+
+		for (size_t i = st->first; i < st->end; i++) {
+			const struct jevent	*e = &j->ev[i];
+			struct lrow		*r;
+			int			 side = e->side;
+
+			switch (e->type) {
+			case JE_CALL:
+				call_note(ui, k, e);
+				break;
+			case JE_ERROR:
+				note_row(ui, k, e->side, ST_BAD, "! %.30s",
+				    e->text);
+				break;
+			case JE_TIMER:
+				if (e->u.timer.action == TA_FIRED)
+					note_row(ui, k, e->side, ST_TIMER,
+					    "%s", ui_str(ui,
+					    fired_msg[e->u.timer.kind]));
+				break;
+			case JE_STATE:
+				if (pending[side] >= 0)
+					flush_states(ui, k, pending, first_row);
+				pending[side] = e->u.state.to;
+				break;
+			case JE_SEG:
+				if (e->u.seg.fate != FATE_SENT &&
+				    (e->u.seg.fate != FATE_IGNORED ||
+				    session_sent_event(ui->s, e->u.seg.id) !=
+				    SIZE_MAX))
+					break;
+				side = j->segs[e->u.seg.id].dir;
+				r = new_row(ui, k);
+				r->seg = e->u.seg.id;
+				r->state[side] = pending[side];
+				pending[side] = -1;
+				if (session_arrival_event(ui->s, e->u.seg.id,
+				    true) != SIZE_MAX) {
+					r = new_row(ui, k);
+					r->seg = e->u.seg.id;
+					r->copy = true;
+				}
+				break;
+			default:
+				break;
+			}
+		}
+		flush_states(ui, k, pending, first_row);
+	}
+}
+
+static uint8_t
+seg_style(const struct jseg *g)
+{
+	if (!g->valid)
+		return ST_DROPPED;
+	if (g->seg.flags & TH_RST)
+		return ST_RST;
+	if (g->seg.flags & TH_SYN)
+		return ST_SYN;
+	if (g->seg.flags & TH_FIN)
+		return ST_FIN;
+	if (g->seg.len > 0)
+		return ST_DATA;
+	return ST_ACK;
+}
+
+static void
+seg_text(const struct ui *ui, const struct lrow *r, char *buf, size_t len)
+{
+	const struct jseg	*g = &session_journal(ui->s)->segs[r->seg];
+	char			 flags[16];
+	int			 n;
+	enum rule_kind		 kind;
+
+	if (!g->valid) {
+		snprintf(buf, len, "#%d %zu %s (%s)", r->seg + 1, g->nbytes,
+		    ui_str(ui, M_F_BYTES), g->why ? g->why : "?");
+		return;
+	}
+	segment_flags(g->seg.flags, flags);
+	if (g->seg.flags & TH_ACK)
+		n = snprintf(buf, len, "#%d %s seq=%" PRIu32 " ack=%" PRIu32
+		    " len=%" PRIu32, r->seg + 1, flags, g->rel_seq, g->rel_ack,
+		    g->seg.len);
+	else
+		n = snprintf(buf, len, "#%d %s seq=%" PRIu32 " len=%" PRIu32,
+		    r->seg + 1, flags, g->rel_seq, g->seg.len);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (r->copy)
+		snprintf(buf + n, len - (size_t)n, " (%s)",
+		    ui_str(ui, M_COPY));
+	else if (session_fate(ui->s, r->seg, &kind) &&
+	    session_arrival_event(ui->s, r->seg, false) == SIZE_MAX)
+		snprintf(buf + n, len - (size_t)n, " %s", ui_str(ui,
+		    kind == RULE_DROP ? M_TAG_DROP : kind == RULE_DELAY ?
+		    M_TAG_DELAY : M_TAG_DUP));
+}
+
+/*
+ * One arrow across the middle, mx to mx + mw - 1.  It grows from the
+ * sender as the segment travels; a lost one stops halfway at an X.
+ */
+static void
+draw_arrow(struct ui *ui, struct canvas *cv, int y, int mx, int mw,
+    const struct lrow *r, bool selected)
+{
+	const struct journal	*j = session_journal(ui->s);
+	const struct jseg	*g = &j->segs[r->seg];
+	size_t			 end = session_arrival_event(ui->s, r->seg,
+				     r->copy);
+	bool			 c2s = g->dir == DIR_C2S, over, lost, bad;
+	double			 p = ui_progress(ui, r->seg, r->copy);
+	uint8_t			 st = seg_style(g), sel = selected ?
+				     ST_SELECTED : 0;
+	char			 label[160], tail[64];
+	int			 lw, reach, shaft;
+
+	over = end != SIZE_MAX && session_step_of(ui->s, end) <= ui_shown(ui);
+	lost = end != SIZE_MAX && j->ev[end].u.seg.fate == FATE_DROPPED;
+	bad = end != SIZE_MAX && j->ev[end].u.seg.fate == FATE_IGNORED;
+	if (lost && p > 0.5)
+		p = 0.5;
+	seg_text(ui, r, label, sizeof label);
+	lw = text_width(label);
+	if (lw > mw - 4)
+		lw = mw - 4;
+	/* Columns from the sender: the shaft grows beyond the label. */
+	reach = lw + 1 + (int)(p * (mw - lw - 1) + 0.5);
+	if (reach > mw)
+		reach = mw;
+	tail[0] = '\0';
+	if (over && lost)
+		snprintf(tail, sizeof tail, "X %s", ui_str(ui, M_DROPPED));
+	else if (over && bad)
+		snprintf(tail, sizeof tail, "X %s", ui_str(ui, M_IGNORED_SEG));
+	else if (end == SIZE_MAX && session_sent_event(ui->s, r->seg) !=
+	    SIZE_MAX && ui_shown(ui) >= ui->s->nsteps)
+		snprintf(tail, sizeof tail, "%s", ui_str(ui, M_HELD));
+	if (c2s) {
+		canvas_text(cv, y, mx, lw, st | sel, label);
+		shaft = reach - lw - 1;
+		canvas_fill(cv, y, mx + lw, 1, ' ', st | sel);
+		canvas_fill(cv, y, mx + lw + 1, shaft, '-', st | sel);
+		if (over && !lost && !bad)
+			canvas_fill(cv, y, mx + mw - 1, 1, '>', st | sel);
+		else if (tail[0] != '\0')
+			canvas_text(cv, y, mx + reach, mw - reach,
+			    ST_DROPPED | sel, tail);
+	} else {
+		int	 right = mx + mw;	/* one past the last column */
+
+		canvas_text(cv, y, right - lw, lw, st | sel, label);
+		shaft = reach - lw - 1;
+		canvas_fill(cv, y, right - lw - 1, 1, ' ', st | sel);
+		canvas_fill(cv, y, right - reach, shaft, '-', st | sel);
+		if (over && !lost && !bad)
+			canvas_fill(cv, y, mx, 1, '<', st | sel);
+		else if (tail[0] != '\0') {
+			int	 tw = text_width(tail);
+
+			canvas_text(cv, y, right - reach - tw, tw,
+			    ST_DROPPED | sel, tail);
+		}
+	}
+}
+
+/* Which state each side is in, once the steps shown have happened. */
+static void
+states_now(const struct ui *ui, int state[2], const struct jevent **last)
+{
+	const struct journal	*j = session_journal(ui->s);
+	size_t			 end = session_applied(ui->s, ui_shown(ui));
+
+	state[0] = state[1] = TCPS_CLOSED;
+	*last = NULL;
+	for (size_t i = 0; i < end; i++) {
+		if (j->ev[i].type == JE_STATE) {
+			state[j->ev[i].side] = j->ev[i].u.state.to;
+			*last = &j->ev[i];
+		}
+	}
+}
+
+struct ltimer {
+	bool		 on;
+	vtime_t		 since;
+	vtime_t		 due;
+};
+
+static const enum msg timer_msg[TCP_NTIMERS] = {
+	[TT_RTX] = M_TIMER_RTX,
+	[TT_DELACK] = M_TIMER_DELACK,
+	[TT_TIMEWAIT] = M_TIMER_TIMEWAIT,
+	[TT_FINWAIT2] = M_TIMER_FINWAIT2,
+	[TT_KEEPALIVE] = M_TIMER_KEEPALIVE,
+};
+
+static void
+seconds(char *buf, size_t len, vtime_t us)
+{
+	if (us < VT_SEC(10))
+		snprintf(buf, len, "%.2gs", us / 1e6);
+	else
+		snprintf(buf, len, "%.0fs", us / 1e6);
+	if (us > 0 && us < VT_MS(10))
+		snprintf(buf, len, "%.1fms", us / 1e3);
+}
+
+/*
+ * Countdowns under each side: "RTO 0.6s/1s [####------] retry 2".  The
+ * bar empties as the timer runs; the figures are the real virtual time.
+ */
+static int
+draw_timers(struct ui *ui, struct canvas *cv, int y, int x, int w, int maxh)
+{
+	const struct journal	*j = session_journal(ui->s);
+	size_t			 end = session_applied(ui->s, ui_shown(ui));
+	struct ltimer		 tm[NSIDES][TCP_NTIMERS];
+	int			 retries[NSIDES] = { 0, 0 }, used = 0;
+	vtime_t			 now = ui_vtime(ui);
+
+	memset(tm, 0, sizeof tm);
+	for (size_t i = 0; i < end; i++) {
+		const struct jevent	*e = &j->ev[i];
+		struct ltimer		*t;
+
+		if (e->type != JE_TIMER || e->side == SIDE_NONE)
+			continue;
+		t = &tm[e->side][e->u.timer.kind];
+		t->on = e->u.timer.action == TA_ARMED;
+		t->since = e->t;
+		t->due = e->u.timer.due;
+		if (e->u.timer.kind == TT_RTX) {
+			if (e->u.timer.action == TA_FIRED)
+				retries[e->side]++;
+			else if (e->u.timer.action == TA_CANCELLED)
+				retries[e->side] = 0;
+		}
+	}
+	for (int side = 0; side < NSIDES; side++) {
+		int	 row = 0, half = w / 2, col = x + side * half + 1;
+
+		for (int k = 0; k < TCP_NTIMERS && row < maxh; k++) {
+			struct ltimer	*t = &tm[side][k];
+			vtime_t		 left, total;
+			char		 a[16], b[16], buf[96], bar[16];
+			int		 fill;
+
+			if (!t->on)
+				continue;
+			total = t->due - t->since;
+			left = t->due - now;
+			if (left < 0)
+				left = 0;
+			fill = total > 0 ? (int)((double)left / total * 10 + 0.5)
+			    : 0;
+			for (int i = 0; i < 10; i++)
+				bar[i] = i < fill ? '#' : '.';
+			bar[10] = '\0';
+			seconds(a, sizeof a, left);
+			seconds(b, sizeof b, total);
+			if (k == TT_RTX && retries[side] > 0)
+				snprintf(buf, sizeof buf, "%s %s/%s [%s] %s %d",
+				    ui_str(ui, timer_msg[k]), a, b, bar,
+				    ui_str(ui, M_RETRY), retries[side]);
+			else
+				snprintf(buf, sizeof buf, "%s %s/%s [%s]",
+				    ui_str(ui, timer_msg[k]), a, b, bar);
+			if (side == SIDE_SERVER)
+				col = x + w - 1 - (text_width(buf) < half - 2 ?
+				    text_width(buf) : half - 2);
+			canvas_text(cv, y + row, col, half - 2, ST_TIMER, buf);
+			row++;
+		}
+		if (row > used)
+			used = row;
+	}
+	return used;
+}
+
+static void
+address(char *buf, size_t len, uint32_t ip, uint16_t port)
+{
+	struct in_addr	 a;
+	char		 s[INET_ADDRSTRLEN];
+
+	a.s_addr = htonl(ip);
+	inet_ntop(AF_INET, &a, s, sizeof s);
+	snprintf(buf, len, "%s:%u", s, port);
+}
+
+/* The addresses, both states large in their boxes, the last change. */
+static void
+draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
+{
+	const struct sim	*s = &ui->s->run.sim;
+	const struct jevent	*last;
+	int			 state[2];
+	char			 buf[128], addr[64];
+	int			 rx = x + w - 1 - BOX_W, mid = x + BOX_W + 2;
+	int			 midw = rx - 1 - mid;
+
+	states_now(ui, state, &last);
+	address(addr, sizeof addr, s->ip[0], s->port[0]);
+	snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_CLIENT), addr);
+	canvas_text(cv, y, x + 1, w / 2 - 1, ST_CLIENT, buf);
+	address(addr, sizeof addr, s->ip[1], s->port[1]);
+	snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_SERVER), addr);
+	canvas_text(cv, y, x + w - 1 - text_width(buf), w / 2 - 1, ST_SERVER,
+	    buf);
+	for (int side = 0; side < NSIDES; side++) {
+		int	 bx = side == 0 ? x + 1 : rx;
+		uint8_t	 st = side == 0 ? ST_STATE_CLIENT : ST_STATE_SERVER;
+		const char *name = tcp_state_names[state[side]];
+
+		canvas_box(cv, y + 1, bx, 3, BOX_W, side == 0 ? ST_CLIENT :
+		    ST_SERVER);
+		canvas_text(cv, y + 2, bx + (BOX_W - (int)strlen(name)) / 2,
+		    STATE_W, st, name);
+	}
+	if (last == NULL || midw < 10)
+		return;
+	snprintf(buf, sizeof buf, "%s %s -> %s", side_name(last->side),
+	    tcp_state_names[last->u.state.from],
+	    tcp_state_names[last->u.state.to]);
+	canvas_text(cv, y + 1, mid + (midw - text_width(buf)) / 2 > mid ?
+	    mid + (midw - text_width(buf)) / 2 : mid, midw, ST_BOLD, buf);
+	if (last->text != NULL) {
+		int	 tw = text_width(last->text);
+
+		canvas_text(cv, y + 2, tw < midw ? mid + (midw - tw) / 2 : mid,
+		    midw, ST_DIM, last->text);
+	}
+	if (last->u.state.rfc != NULL) {
+		snprintf(buf, sizeof buf, "RFC 9293 %s", last->u.state.rfc);
+		canvas_text(cv, y + 3, mid + (midw - text_width(buf)) / 2, midw,
+		    ST_DIM, buf);
+	}
+}
+
+/*
+ * The ladder panel at (y, x), w by h.  Returns the rows it used.  The
+ * newest rows are shown; the chosen segment is kept in view.
+ */
+int
+ui_ladder_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
+{
+	int		 sel = ui_selected(ui), top, lines, rx, mx, mw;
+	size_t		 first;
+	int		 timers;
+
+	draw_sides(ui, cv, y, x, w);
+	timers = draw_timers(ui, cv, y + 4, x, w, h >= 20 ? 2 : 1);
+	top = y + 4 + (timers > 0 ? timers : 1);
+	lines = y + h - top;
+	if (lines <= 0)
+		return h;
+	rx = x + w - 1 - STATE_W;
+	mx = x + 1 + STATE_W + 2;
+	mw = rx - 2 - mx;
+	/* Keep the chosen segment's row in view, else show the newest. */
+	first = ui->nrows > (size_t)lines ? ui->nrows - (size_t)lines : 0;
+	if (ui->sel >= 0) {
+		for (size_t i = 0; i < ui->nrows; i++) {
+			if (ui->rows[i].seg == sel && !ui->rows[i].copy) {
+				if (i < first)
+					first = i;
+				break;
+			}
+		}
+	}
+	for (size_t i = first; i < ui->nrows && (int)(i - first) < lines; i++) {
+		const struct lrow	*r = &ui->rows[i];
+		int			 ry = top + (int)(i - first);
+
+		if (r->state[0] >= 0)
+			canvas_text(cv, ry, x + 1, STATE_W, ST_STATE_CLIENT,
+			    tcp_state_names[r->state[0]]);
+		if (r->state[1] >= 0)
+			canvas_text(cv, ry, rx, STATE_W, ST_STATE_SERVER,
+			    tcp_state_names[r->state[1]]);
+		if (r->note != NULL) {
+			int	 nw = text_width(r->note);
+
+			canvas_text(cv, ry, r->note_side == SIDE_SERVER ?
+			    mx + mw - (nw < mw ? nw : mw) : mx, mw,
+			    (uint8_t)r->note_style, r->note);
+		}
+		if (r->seg >= 0) {
+			draw_arrow(ui, cv, ry, mx, mw, r, r->seg == sel &&
+			    ui->sel >= 0);
+			if (r->seg == sel)
+				canvas_text(cv, ry, x, 1, ST_SELECTED | ST_BOLD,
+				    ">");
+			if (ry < ui->nhit)
+				ui->hit[ry] = r->seg;
+		}
+	}
+	return h;
+}

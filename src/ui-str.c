@@ -1,0 +1,259 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui-str.h"
+
+static const char *const strings[M_NSTRINGS][NLANGS] = {
+	[M_CLIENT] = { "CLIENT", "客户端" },
+	[M_SERVER] = { "SERVER", "服务器" },
+	[M_PAUSED] = { "|| paused", "|| 暂停" },
+	[M_PLAYING] = { "> playing", "> 播放" },
+	[M_STEP] = { "step", "步" },
+	[M_SCORE] = { "score", "得分" },
+	[M_IGNORED] = { "ignored", "丢弃的数据报" },
+	[M_FAST] = { "fast", "快进" },
+	[M_SANDBOX] = { "sandbox", "沙盒" },
+	[M_KEYS] = {
+	    "space play  n/> step  b/< back  d drop  D delay  c copy  "
+	    "s diagram  i segment  l 中文  ? help  q quit",
+	    "空格 播放  n/> 下一步  b/< 上一步  d 丢弃  D 延迟  c 复制  "
+	    "s 状态图  i 报文段  l English  ? 帮助  q 退出" },
+	[M_KEYS_SANDBOX] = {
+	    "1 client acts  2 server acts  space play  n/> step  b/< back  "
+	    "d drop  D delay  c copy  s diagram  i segment  ? help  q quit",
+	    "1 客户端操作  2 服务器操作  空格 播放  n/> 下一步  b/< 上一步  "
+	    "d 丢弃  D 延迟  c 复制  s 状态图  i 报文段  ? 帮助  q 退出" },
+	[M_ACT_MENU] = {
+	    "%s: l listen  a accept  c connect  s send 100  r read  "
+	    "h shutdown  x close  k abort  Esc cancel",
+	    "%s：l listen  a accept  c connect  s send 100  r read  "
+	    "h shutdown  x close  k abort  Esc 取消" },
+	[M_TOO_SMALL] = {
+	    "Terminal too small: synfin needs %dx%d, this one is %dx%d.",
+	    "终端太小：synfin 至少需要 %dx%d，现在是 %dx%d。" },
+	[M_NARRATION] = { "narration", "讲解" },
+	[M_SEGMENT] = { "segment", "报文段" },
+	[M_NO_SEGMENT] = {
+	    "No segment yet. Tab or the arrow keys pick one once it is sent.",
+	    "还没有报文段。发出之后，可以用 Tab 或方向键选择。" },
+	[M_DIAGRAM] = { "state diagram (RFC 9293, figure 5)",
+	    "状态图（RFC 9293 图 5）" },
+	[M_DIAGRAM_KEYS] = { "s back to the ladder", "s 返回时序图" },
+	[M_DETAIL_KEYS] = { "i back to the ladder  Tab/up/down another segment",
+	    "i 返回时序图  Tab/上/下 换一个报文段" },
+	[M_HELP_TITLE] = { "synfin keys", "synfin 按键" },
+	[M_HELP] = {
+	    "space      play or pause\n"
+	    "n  right   the next step\n"
+	    "b  left    the step before (exact: the run is replayed)\n"
+	    "+  -       faster, slower\n"
+	    "r          start again from the beginning\n"
+	    "Tab up dn  choose a segment (Esc: follow the newest)\n"
+	    "d          drop the chosen segment in flight, else the next sent\n"
+	    "D          delay it 1.5 s       c  deliver it twice\n"
+	    "           (the same key again takes it back)\n"
+	    "i Enter    the segment's header, field by field\n"
+	    "s          the state diagram\n"
+	    "1-9        answer a question\n"
+	    "l          English / 中文\n"
+	    "q          quit",
+	    "空格       播放或暂停\n"
+	    "n  右方向键 下一步\n"
+	    "b  左方向键 上一步（精确：重新运行到那一步）\n"
+	    "+  -       加快、减慢\n"
+	    "r          从头开始\n"
+	    "Tab 上 下  选择报文段（Esc：跟随最新的）\n"
+	    "d          丢弃选中的在途报文段，否则丢弃下一个发出的\n"
+	    "D          延迟 1.5 秒          c  重复投递一次\n"
+	    "           （再按一次同一个键即撤销）\n"
+	    "i 回车     报文段首部，逐个字段\n"
+	    "s          状态图\n"
+	    "1-9        回答问题\n"
+	    "l          English / 中文\n"
+	    "q          退出" },
+	[M_HELP_SANDBOX] = {
+	    "sandbox: 1 then a key makes the client act, 2 the server:\n"
+	    "l listen  a accept  c connect  s send 100  r read\n"
+	    "h shutdown  x close  k abort (RST)",
+	    "沙盒：先按 1 再按一个键让客户端操作，按 2 则是服务器：\n"
+	    "l listen  a accept  c connect  s send 100  r read\n"
+	    "h shutdown  x close  k abort（RST）" },
+	[M_HELP_CLOSE] = { "any key closes this", "按任意键关闭" },
+	[M_TIMER_RTX] = { "RTO", "重传" },
+	[M_TIMER_DELACK] = { "delayed ACK", "延迟确认" },
+	[M_TIMER_TIMEWAIT] = { "TIME_WAIT", "TIME_WAIT" },
+	[M_TIMER_FINWAIT2] = { "FIN_WAIT_2", "FIN_WAIT_2" },
+	[M_TIMER_KEEPALIVE] = { "keepalive", "保活" },
+	[M_FIRED_RTX] = { "RTO expired", "重传超时" },
+	[M_FIRED_DELACK] = { "delayed ACK due", "延迟确认到时" },
+	[M_FIRED_TIMEWAIT] = { "TIME_WAIT over", "TIME_WAIT 结束" },
+	[M_FIRED_FINWAIT2] = { "FIN_WAIT_2 timeout", "FIN_WAIT_2 超时" },
+	[M_FIRED_KEEPALIVE] = { "keepalive timer", "保活计时器" },
+	[M_RETRY] = { "retry", "重试" },
+	[M_DROPPED] = { "dropped", "丢失" },
+	[M_IGNORED_SEG] = { "ignored", "被丢弃" },
+	[M_COPY] = { "copy", "副本" },
+	[M_HELD] = { "held", "扣留" },
+	[M_WILL_DROP] = { "#%d %s will be dropped.", "#%d %s 将被丢弃。" },
+	[M_WILL_DELAY] = { "#%d %s will arrive 1.5 s late.",
+	    "#%d %s 将晚到 1.5 秒。" },
+	[M_WILL_DUP] = { "#%d %s will arrive twice.", "#%d %s 将到达两次。" },
+	[M_TAKEN_BACK] = { "#%d %s: taken back.", "#%d %s：已撤销。" },
+	[M_DONE_ALREADY] = {
+	    "#%d has already arrived; choose one in flight, or Esc.",
+	    "#%d 已经到达；请选择在途的报文段，或按 Esc。" },
+	[M_NOTHING_SENT] = { "Nothing more is sent in this lesson.",
+	    "本课之后不再发送报文段。" },
+	[M_NEXT_SENT] = { "The next segment sent will be: %s.",
+	    "下一个发出的报文段将：%s。" },
+	[M_AT_START] = { "This is the beginning.", "已经是开头。" },
+	[M_AT_END] = { "The end. r starts again, b steps back.",
+	    "结束。r 从头开始，b 后退。" },
+	[M_AT_END_SANDBOX] = {
+	    "Nothing more happens. 1 or 2 makes a side act.",
+	    "之后不再发生什么。按 1 或 2 让一方操作。" },
+	[M_ASK_PROMPT] = { "Press 1-%d to answer (n skips).",
+	    "按 1-%d 作答（n 跳过）。" },
+	[M_RIGHT] = { "Right.", "答对了。" },
+	[M_WRONG] = { "Not quite: the answer is %s.", "不对：答案是 %s。" },
+	[M_ANSWERED] = { "You answered %s.", "你的答案：%s。" },
+	[M_EXPECT_FAILED] = { "expectation failed: %s", "预期不符：%s" },
+	[M_SCRIPT_STOPPED] = { "The script stopped: %s", "脚本中止：%s" },
+	[M_SANDBOX_HINT] = {
+	    "Sandbox: nothing is scripted. Press 2 then l to make the server "
+	    "listen, then 1 then c to connect. Then try anything: send, "
+	    "close, abort, or d to drop a segment.",
+	    "沙盒：没有脚本。先按 2 再按 l 让服务器监听，然后按 1 再按 c "
+	    "发起连接。之后随便试：发送、关闭、中止，或按 d 丢弃报文段。" },
+	[M_LAST_TRANSITION] = { "last: %s %s -> %s  (RFC 9293 %s)",
+	    "最近：%s %s -> %s（RFC 9293 %s）" },
+	[M_NO_TRANSITION] = { "No transition yet.", "还没有状态转换。" },
+	[M_F_SPORT] = { "source port", "源端口" },
+	[M_F_DPORT] = { "destination port", "目的端口" },
+	[M_F_SEQ] = { "sequence number", "序号" },
+	[M_F_ACK] = { "acknowledgment", "确认号" },
+	[M_F_OFF] = { "data offset", "数据偏移" },
+	[M_F_FLAGS] = { "flags", "标志" },
+	[M_F_WIN] = { "window", "窗口" },
+	[M_F_CKSUM] = { "checksum", "校验和" },
+	[M_F_URP] = { "urgent pointer", "紧急指针" },
+	[M_F_OPTIONS] = { "options", "选项" },
+	[M_F_PAYLOAD] = { "data", "数据" },
+	[M_F_BYTES] = { "bytes", "字节" },
+	[M_D_SPORT] = { "which socket sent it, and to which",
+	    "哪个套接字发出，发往哪个" },
+	[M_D_SEQ] = { "number of its first data octet",
+	    "第一个数据字节的序号" },
+	[M_D_SEQ_SYN] = { "the sender's ISN; SYN takes one number",
+	    "发送方的 ISN；SYN 占用一个序号" },
+	[M_D_ACK] = { "the next octet the sender expects",
+	    "发送方期待的下一个字节" },
+	[M_D_NOACK] = { "not valid: ACK is not set", "无效：没有 ACK 标志" },
+	[M_D_OFF] = { "header length in 32-bit words",
+	    "首部长度，以 32 位字为单位" },
+	[M_D_WIN] = { "octets the sender can still take in",
+	    "发送方还能接收的字节数" },
+	[M_D_CKSUM_OK] = { "verified over pseudo-header, header and data",
+	    "已校验：伪首部、首部和数据" },
+	[M_D_CKSUM_BAD] = { "does NOT verify: the receiver drops it",
+	    "校验失败：接收方会丢弃它" },
+	[M_D_URP] = { "unused unless URG is set", "只有 URG 置位时才有意义" },
+	[M_D_OPTIONS] = { "agreed in the handshake", "在握手时协商" },
+	[M_D_NOOPTIONS] = { "none", "无" },
+	[M_D_PAYLOAD] = { "application data carried", "携带的应用数据" },
+	[M_RELATIVE] = { "relative", "相对" },
+	[M_SENT_AT] = { "sent at", "发出于" },
+	[M_ARRIVED_AT] = { "arrived at", "到达于" },
+	[M_LOST_AT] = { "lost at", "丢失于" },
+	[M_IN_FLIGHT] = { "in flight", "在途" },
+	[M_RESTARTED] = { "From the beginning.", "从头开始。" },
+	[M_SPEED] = { "speed", "速度" },
+	[M_LANGUAGE] = { "English", "中文" },
+	[M_TAG_DROP] = { "[to drop]", "[将丢弃]" },
+	[M_TAG_DELAY] = { "[to delay]", "[将延迟]" },
+	[M_TAG_DUP] = { "[to copy]", "[将复制]" },
+	[M_FLAG_FIN] = { "FIN: the sender has no more data",
+	    "FIN：发送方没有更多数据了" },
+	[M_FLAG_SYN] = { "SYN: synchronize sequence numbers",
+	    "SYN：同步序号" },
+	[M_FLAG_RST] = { "RST: reset the connection", "RST：重置连接" },
+	[M_FLAG_PSH] = { "PSH: hand the data to the application now",
+	    "PSH：立即把数据交给应用" },
+	[M_FLAG_ACK] = { "ACK: the acknowledgment field is valid",
+	    "ACK：确认号字段有效" },
+	[M_FLAG_URG] = { "URG: the urgent pointer is valid",
+	    "URG：紧急指针有效" },
+};
+
+const char *
+msg_text(enum msg m, enum lang lang)
+{
+	const char	*s = strings[m][lang];
+
+	return s != NULL ? s : strings[m][LANG_EN];
+}
+
+/*
+ * The table's strings are formats.  The compiler cannot check arguments
+ * against a format it does not see, so msg_check (run by the tests) makes
+ * sure each language's conversions are the same, in the same order.
+ */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+int
+msg_vformat(char *buf, size_t len, enum msg m, enum lang lang, va_list ap)
+{
+	return vsnprintf(buf, len, msg_text(m, lang), ap);
+}
+
+int
+msg_format(char *buf, size_t len, enum msg m, enum lang lang, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, lang);
+	n = msg_vformat(buf, len, m, lang, ap);
+	va_end(ap);
+	return n;
+}
+
+/* The conversions of a format, "%d%s", in order. */
+static void
+conversions(const char *f, char *out, size_t len)
+{
+	size_t	 n = 0;
+
+	for (; *f != '\0' && n + 3 < len; f++) {
+		if (*f != '%')
+			continue;
+		f++;
+		if (*f == '%')
+			continue;
+		while (*f != '\0' && strchr("0123456789.-+ #lzh", *f) != NULL)
+			f++;
+		out[n++] = '%';
+		out[n++] = *f;
+		if (*f == '\0')
+			break;
+	}
+	out[n] = '\0';
+}
+
+/* Every string in both languages, with the same conversions: 0, or -1. */
+int
+msg_check(void)
+{
+	for (int m = 0; m < M_NSTRINGS; m++) {
+		char	 a[64], b[64];
+
+		if (strings[m][LANG_EN] == NULL || strings[m][LANG_ZH] == NULL)
+			return -1;
+		conversions(strings[m][LANG_EN], a, sizeof a);
+		conversions(strings[m][LANG_ZH], b, sizeof b);
+		if (strcmp(a, b) != 0)
+			return -1;
+	}
+	return 0;
+}

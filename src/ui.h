@@ -1,0 +1,119 @@
+/*
+ * The interactive view: what the learner sees and what each key does.
+ *
+ * This holds no terminal: it draws on a canvas and takes keys and the
+ * passing of time from whoever drives it, the curses loop (loop.c) or the
+ * headless frame dumper used by the screen tests.
+ */
+#ifndef SYNFIN_UI_H
+#define SYNFIN_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "canvas.h"
+#include "session.h"
+
+/* Keys beyond ASCII, as the drivers pass them. */
+enum {
+	UIK_RIGHT = 0x101,
+	UIK_LEFT,
+	UIK_UP,
+	UIK_DOWN,
+	UIK_TAB,
+	UIK_BTAB,
+	UIK_ENTER,
+	UIK_ESC,
+	UIK_HOME,
+	UIK_END,
+	UIK_PGUP,
+	UIK_PGDN,
+};
+
+/* What a key handler asks of the loop. */
+enum ui_result {
+	UI_NOTHING,
+	UI_REDRAW,
+	UI_QUIT,
+};
+
+enum ui_panel {
+	PANEL_LADDER,
+	PANEL_DIAGRAM,
+	PANEL_DETAIL,
+};
+
+/* The figure the ladder is drawn from, rebuilt as the position moves. */
+struct lrow {
+	int		 seg;		/* an arrow: journal segment, or -1 */
+	bool		 copy;		/* the second copy of a duplicate */
+	size_t		 step;		/* the step that made the row */
+	int		 state[2];	/* a state each side entered, or -1 */
+	enum side	 note_side;
+	const char	*note;		/* a call, an error, a timer */
+	int		 note_style;
+	char		 notebuf[48];
+};
+
+struct ui {
+	struct session	*s;
+	enum lang	 lang;
+	bool		 ascii;		/* no UTF-8 locale: ASCII and English */
+	bool		 mono;		/* no colours (the canvas does not care) */
+
+	double		 pos;		/* steps shown, fraction: on the way */
+	size_t		 target;	/* the step being animated to */
+	bool		 playing;
+	bool		 stepping;	/* a single step animating (n) */
+	int		 speed;		/* index into the speed table */
+	double		*cum;		/* display seconds up to each step */
+	size_t		 ncum;
+
+	int		 sel;		/* selected segment, -1: the latest */
+	enum ui_panel	 panel;
+	bool		 help;
+	enum side	 act_side;	/* sandbox: a side chosen, or SIDE_NONE */
+	char		 msg[768];
+	uint8_t		 msg_style;
+
+	int		*answers;	/* per step: choice + 1, 0 unanswered */
+	size_t		 nanswers;
+	int		 right;
+	int		 asked;
+
+	struct lrow	*rows;		/* the ladder at the current position */
+	size_t		 nrows;
+	size_t		 rowcap;
+	size_t		 rows_for;	/* the step count the rows are for */
+	int		*hit;		/* screen row -> segment, for the mouse */
+	int		 nhit;
+};
+
+void		 ui_init(struct ui *, struct session *, enum lang, bool);
+void		 ui_free(struct ui *);
+enum ui_result	 ui_key(struct ui *, int);
+enum ui_result	 ui_click(struct ui *, int, int);
+bool		 ui_animating(const struct ui *);
+void		 ui_advance(struct ui *, double);
+void		 ui_finish(struct ui *);
+void		 ui_draw(struct ui *, struct canvas *);
+
+/* Inside the view: shared by ui*.c. */
+enum msg;
+const char	*ui_str(const struct ui *, enum msg);
+size_t		 ui_shown(const struct ui *);
+vtime_t		 ui_vtime(const struct ui *);
+double		 ui_progress(const struct ui *, int, bool);
+int		 ui_selected(const struct ui *);
+void		 ui_build_rows(struct ui *);
+int		 ui_ladder_draw(struct ui *, struct canvas *, int, int, int,
+		     int);
+void		 ui_detail_draw(struct ui *, struct canvas *, int, int, int,
+		     int);
+void		 ui_diagram_draw(struct ui *, struct canvas *, int, int, int,
+		     int);
+int		 ui_diagram_width(void);
+int		 ui_diagram_height(void);
+int		 ui_diagram_check(void);
+
+#endif
