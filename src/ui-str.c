@@ -15,21 +15,6 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_IGNORED] = { "ignored", "丢弃的数据报" },
 	[M_FAST] = { "fast", "快进" },
 	[M_SANDBOX] = { "sandbox", "沙盒" },
-	[M_KEYS] = {
-	    "space play  n/> step  b/< back  d drop  D delay  c copy  "
-	    "s diagram  i segment  l 中文  ? help  q quit",
-	    "空格 播放  n/> 下一步  b/< 上一步  d 丢弃  D 延迟  c 复制  "
-	    "s 状态图  i 报文段  l English  ? 帮助  q 退出" },
-	[M_KEYS_SANDBOX] = {
-	    "1 client acts  2 server acts  space play  n/> step  b/< back  "
-	    "d drop  D delay  c copy  s diagram  i segment  ? help  q quit",
-	    "1 客户端操作  2 服务器操作  空格 播放  n/> 下一步  b/< 上一步  "
-	    "d 丢弃  D 延迟  c 复制  s 状态图  i 报文段  ? 帮助  q 退出" },
-	[M_ACT_MENU] = {
-	    "%s: l listen  a accept  c connect  s send 100  r read  "
-	    "h shutdown  x close  k abort  Esc cancel",
-	    "%s：l listen  a accept  c connect  s send 100  r read  "
-	    "h shutdown  x close  k abort  Esc 取消" },
 	[M_TOO_SMALL] = {
 	    "Terminal too small: synfin needs %dx%d, this one is %dx%d.",
 	    "终端太小：synfin 至少需要 %dx%d，现在是 %dx%d。" },
@@ -40,9 +25,6 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	    "还没有报文段。发出之后，可以用 Tab 或方向键选择。" },
 	[M_DIAGRAM] = { "state diagram (RFC 9293, figure 5)",
 	    "状态图（RFC 9293 图 5）" },
-	[M_DIAGRAM_KEYS] = { "s back to the ladder", "s 返回时序图" },
-	[M_DETAIL_KEYS] = { "i back to the ladder  Tab/up/down another segment",
-	    "i 返回时序图  Tab/上/下 换一个报文段" },
 	[M_HELP_TITLE] = { "synfin keys", "synfin 按键" },
 	[M_HELP] = {
 	    "space      play or pause\n"
@@ -174,6 +156,23 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_TAG_DROP] = { "[to drop]", "[将丢弃]" },
 	[M_TAG_DELAY] = { "[to delay]", "[将延迟]" },
 	[M_TAG_DUP] = { "[to copy]", "[将复制]" },
+	[M_K_PLAY] = { "play", "播放" },
+	[M_K_NEXT] = { "next", "下一步" },
+	[M_K_BACK] = { "back", "上一步" },
+	[M_K_DROP] = { "drop", "丢弃" },
+	[M_K_DELAY] = { "delay", "延迟" },
+	[M_K_COPY] = { "copy", "复制" },
+	[M_K_DIAGRAM] = { "diagram", "状态图" },
+	[M_K_HEADER] = { "header", "首部" },
+	[M_K_LANG] = { "中文", "English" },
+	[M_K_HELP] = { "help", "帮助" },
+	[M_K_QUIT] = { "quit", "退出" },
+	[M_K_SPEED] = { "speed", "速度" },
+	[M_K_CLIENT] = { "client", "客户端" },
+	[M_K_SERVER] = { "server", "服务器" },
+	[M_K_CANCEL] = { "cancel", "取消" },
+	[M_K_LADDER] = { "ladder", "时序图" },
+	[M_K_OTHER] = { "another", "换一个" },
 	[M_FLAG_FIN] = { "FIN: the sender has no more data",
 	    "FIN：发送方没有更多数据了" },
 	[M_FLAG_SYN] = { "SYN: synchronize sequence numbers",

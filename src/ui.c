@@ -706,29 +706,112 @@ draw_status(struct ui *ui, struct canvas *cv)
 	canvas_text(cv, 0, cv->w - rw - 1, rw, ST_STATUS, right);
 }
 
+/* A key and what it does, for the footer. */
+struct keyhint {
+	const char	*key;
+	enum msg	 what;
+	int		 rank;		/* lower stays longer when space is short */
+};
+
+/* Hints in their order, dropping the least needed until they fit. */
+static void
+hints(struct ui *ui, struct canvas *cv, int y, const char *lead,
+    const struct keyhint *h, size_t n)
+{
+	bool	 keep[24];
+	int	 width, x = 1, limit = 99;
+
+	for (;;) {
+		width = lead ? text_width(lead) + 2 : 0;
+		for (size_t i = 0; i < n; i++) {
+			keep[i] = h[i].rank <= limit;
+			if (keep[i])
+				width += (int)strlen(h[i].key) + 1 +
+				    text_width(ui_str(ui, h[i].what)) + 2;
+		}
+		if (width <= cv->w - 1 || limit == 0)
+			break;
+		limit--;
+	}
+	if (lead != NULL) {
+		x += canvas_text(cv, y, x, cv->w - x, ST_KEY | ST_SELECTED, lead);
+		x += 2;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!keep[i])
+			continue;
+		x += canvas_text(cv, y, x, cv->w - x, ST_KEY | ST_SELECTED,
+		    h[i].key);
+		x += 1;
+		x += canvas_text(cv, y, x, cv->w - x, ST_KEY, ui_str(ui,
+		    h[i].what));
+		x += 2;
+	}
+}
+
 static void
 draw_footer(struct ui *ui, struct canvas *cv)
 {
-	int	 y = cv->h - 1;
-	char	 buf[512];
+	static const struct keyhint view[] = {
+		{ "1", M_K_CLIENT, 0 }, { "2", M_K_SERVER, 0 },
+		{ "space", M_K_PLAY, 2 }, { "n", M_K_NEXT, 1 },
+		{ "b", M_K_BACK, 1 }, { "+-", M_K_SPEED, 9 },
+		{ "d", M_K_DROP, 3 }, { "D", M_K_DELAY, 7 },
+		{ "c", M_K_COPY, 7 }, { "s", M_K_DIAGRAM, 4 },
+		{ "i", M_K_HEADER, 5 }, { "l", M_K_LANG, 3 },
+		{ "?", M_K_HELP, 0 }, { "q", M_K_QUIT, 0 },
+	}, act[] = {
+		{ "l", M_K_LADDER, 0 }, { "a", M_K_LADDER, 0 },
+		{ "c", M_K_LADDER, 0 }, { "s", M_K_LADDER, 0 },
+		{ "r", M_K_LADDER, 0 }, { "h", M_K_LADDER, 0 },
+		{ "x", M_K_LADDER, 0 }, { "k", M_K_LADDER, 0 },
+		{ "Esc", M_K_CANCEL, 1 },
+	}, panel[] = {
+		{ "s", M_K_LADDER, 0 }, { "Tab", M_K_OTHER, 1 },
+		{ "n", M_K_NEXT, 1 }, { "b", M_K_BACK, 1 },
+		{ "?", M_K_HELP, 0 }, { "q", M_K_QUIT, 0 },
+	};
+	static const char *const calls[] = {
+		"listen", "accept", "connect", "send", "read", "shutdown",
+		"close", "abort",
+	};
+	int		 y = cv->h - 1, x = 1, gap = 2, need;
+	struct keyhint	 p[sizeof panel / sizeof panel[0]];
 
 	canvas_fill(cv, y, 0, cv->w, ' ', ST_KEY);
 	if (ui->act_side != SIDE_NONE) {
-		msg_format(buf, sizeof buf, M_ACT_MENU, ui->lang,
-		    ui_str(ui, ui->act_side == SIDE_CLIENT ? M_CLIENT :
-		    M_SERVER));
-		canvas_text(cv, y, 1, cv->w - 1, ST_KEY, buf);
+		/* The calls are the socket API's own names. */
+		x += canvas_text(cv, y, x, cv->w - x, ST_KEY | ST_SELECTED,
+		    ui_str(ui, ui->act_side == SIDE_CLIENT ? M_K_CLIENT :
+		    M_K_SERVER));
+		x += 2;
+		need = x + 3 + 1 + text_width(ui_str(ui, M_K_CANCEL));
+		for (size_t i = 0; i < 8; i++)
+			need += 2 + (int)strlen(calls[i]) + 2;
+		if (need > cv->w)
+			gap = 1;
+		for (size_t i = 0; i < 8; i++) {
+			x += canvas_text(cv, y, x, cv->w - x,
+			    ST_KEY | ST_SELECTED, act[i].key);
+			x += 1 + canvas_text(cv, y, x + 1, cv->w - x - 1,
+			    ST_KEY, calls[i]);
+			x += gap;
+		}
+		x += canvas_text(cv, y, x, cv->w - x, ST_KEY | ST_SELECTED,
+		    "Esc");
+		canvas_text(cv, y, x + 1, cv->w - x - 1, ST_KEY,
+		    ui_str(ui, M_K_CANCEL));
 		return;
 	}
-	if (ui->panel == PANEL_DIAGRAM)
-		canvas_text(cv, y, 1, cv->w - 1, ST_KEY,
-		    ui_str(ui, M_DIAGRAM_KEYS));
-	else if (ui->panel == PANEL_DETAIL)
-		canvas_text(cv, y, 1, cv->w - 1, ST_KEY,
-		    ui_str(ui, M_DETAIL_KEYS));
-	else
-		canvas_text(cv, y, 1, cv->w - 1, ST_KEY, ui_str(ui,
-		    ui->s->sandbox ? M_KEYS_SANDBOX : M_KEYS));
+	if (ui->panel != PANEL_LADDER) {
+		memcpy(p, panel, sizeof p);
+		p[0].key = ui->panel == PANEL_DIAGRAM ? "s" : "i";
+		hints(ui, cv, y, NULL, p, sizeof p / sizeof p[0]);
+		return;
+	}
+	hints(ui, cv, y, NULL, ui->s->sandbox ? view : view + 2,
+	    ui->s->sandbox ? sizeof view / sizeof view[0] :
+	    sizeof view / sizeof view[0] - 2);
 }
 
 /* A heading rule across the panel: "-- narration ------". */
