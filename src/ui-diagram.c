@@ -145,12 +145,14 @@ ui_diagram_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 		return;
 	}
 	msg_format(buf, sizeof buf, M_LAST_TRANSITION, ui->lang,
-	    side_name(last->side), tcp_state_names[last->u.state.from],
+	    ui_str(ui, last->side == SIDE_CLIENT ? M_K_CLIENT : M_K_SERVER),
+	    tcp_state_names[last->u.state.from],
 	    tcp_state_names[last->u.state.to],
 	    last->u.state.rfc ? last->u.state.rfc : "-");
 	canvas_text(cv, y + 1 + rows, x + 1, w - 2, ST_HILITE, buf);
 	if (last->text != NULL)
-		canvas_text(cv, y + 2 + rows, x + 3, w - 4, ST_DIM, last->text);
+		canvas_text(cv, y + 2 + rows, x + 3, w - 4, ST_DIM,
+		    ui_cause(ui, last->text));
 }
 
 /* Every drawn transition's label is where the table says (tests). */

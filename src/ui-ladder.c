@@ -439,21 +439,31 @@ draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
 	}
 	if (last == NULL || midw < 10)
 		return;
-	snprintf(buf, sizeof buf, "%s %s -> %s", side_name(last->side),
+	snprintf(buf, sizeof buf, "%s %s -> %s", ui_str(ui,
+	    last->side == SIDE_CLIENT ? M_K_CLIENT : M_K_SERVER),
 	    tcp_state_names[last->u.state.from],
 	    tcp_state_names[last->u.state.to]);
 	canvas_text(cv, y + 1, mid + (midw - text_width(buf)) / 2 > mid ?
 	    mid + (midw - text_width(buf)) / 2 : mid, midw, ST_BOLD, buf);
-	if (last->text != NULL) {
-		int	 tw = text_width(last->text);
+	/* Why, and where RFC 9293 says so: two centred lines. */
+	snprintf(buf, sizeof buf, "%s (RFC 9293 %s)", last->text ?
+	    ui_cause(ui, last->text) : "", last->u.state.rfc ?
+	    last->u.state.rfc : "-");
+	{
+		const char	*p = buf;
+		size_t		 n, skip;
 
-		canvas_text(cv, y + 2, tw < midw ? mid + (midw - tw) / 2 : mid,
-		    midw, ST_DIM, last->text);
-	}
-	if (last->u.state.rfc != NULL) {
-		snprintf(buf, sizeof buf, "RFC 9293 %s", last->u.state.rfc);
-		canvas_text(cv, y + 3, mid + (midw - text_width(buf)) / 2, midw,
-		    ST_DIM, buf);
+		for (int row = 0; row < 2 && *p != '\0'; row++) {
+			char	 line[128];
+			int	 lw;
+
+			n = text_wrap(p, midw, &skip);
+			snprintf(line, sizeof line, "%.*s", (int)n, p);
+			lw = text_width(line);
+			canvas_text(cv, y + 2 + row, mid + (midw - lw) / 2, midw,
+			    ST_DIM, line);
+			p += skip;
+		}
 	}
 }
 

@@ -256,3 +256,99 @@ msg_check(void)
 	}
 	return 0;
 }
+
+/*
+ * Why each state changed, as the state machine says it (tcp.c), and the
+ * same in Chinese.  The tests run every scenario and lesson and check that
+ * each cause met has its line here.
+ */
+static const char *const causes[][NLANGS] = {
+	{ "2MSL passed: no old duplicate can still be about",
+	  "2MSL 已过：不会再有旧的重复报文段在网络中" },
+	{ "RST answered our SYN: connection refused",
+	  "对方用 RST 回应我们的 SYN：连接被拒绝" },
+	{ "RST in SYN_RECEIVED: connection refused",
+	  "在 SYN_RECEIVED 收到 RST：连接被拒绝" },
+	{ "RST in SYN_RECEIVED: the half-open connection goes, the listener "
+	  "stays",
+	  "在 SYN_RECEIVED 收到 RST：半开连接被删除，监听套接字仍在" },
+	{ "RST in TIME_WAIT ends it early (TIME-WAIT assassination, RFC 1337)",
+	  "TIME_WAIT 中收到 RST 而提前结束（TIME-WAIT 暗杀，RFC 1337）" },
+	{ "SYN in a synchronized state: reset",
+	  "已同步的状态下收到 SYN：重置" },
+	{ "SYN+ACK retries exhausted: the half-open connection is dropped "
+	  "silently",
+	  "SYN+ACK 重传次数用尽：半开连接被悄悄删除" },
+	{ "a SYN in FIN_WAIT_2 after close(): reset",
+	  "close() 之后在 FIN_WAIT_2 收到 SYN：重置" },
+	{ "a new SYN ends TIME_WAIT", "新的 SYN 结束了 TIME_WAIT" },
+	{ "a new SYN, and the listening socket is still open",
+	  "新的 SYN 到来，监听套接字仍然开着" },
+	{ "abort before the connection existed", "连接建立之前就中止了" },
+	{ "abort: RST, and the connection is gone",
+	  "中止：发出 RST，连接随即消失" },
+	{ "abort: the connection is deleted", "中止：连接被删除" },
+	{ "close() before the handshake completed", "握手完成之前调用了 close()" },
+	{ "close() of the listening socket", "关闭监听套接字" },
+	{ "close() of the listening socket drops the half-open connection",
+	  "关闭监听套接字，半开连接随之删除" },
+	{ "close() of the listening socket resets the connection nobody "
+	  "accepted",
+	  "关闭监听套接字，重置还没有被 accept 的连接" },
+	{ "close() with unread data: RST tells the peer data was lost",
+	  "还有未读数据时 close()：用 RST 告诉对方数据丢失了" },
+	{ "close(): send FIN", "close()：发送 FIN" },
+	{ "connect() reuses the ports: TIME_WAIT ends (tcp_tw_reuse)",
+	  "connect() 重用这对端口：TIME_WAIT 结束（tcp_tw_reuse）" },
+	{ "connect(): send SYN", "connect()：发送 SYN" },
+	{ "data arrived after close(): nobody can read it, so reset",
+	  "close() 之后又来了数据：没人能读，于是重置" },
+	{ "keepalive probes unanswered: the peer is taken to be dead",
+	  "保活探测没有回应：认为对方已经失效" },
+	{ "listen(): wait for a SYN", "listen()：等待 SYN" },
+	{ "our FIN is acknowledged", "我们的 FIN 已被确认" },
+	{ "our FIN is acknowledged: the connection is closed",
+	  "我们的 FIN 已被确认：连接关闭" },
+	{ "received ACK of our SYN+ACK: handshake complete",
+	  "收到对我们 SYN+ACK 的确认：握手完成" },
+	{ "received ACK of our SYN: handshake complete",
+	  "收到对我们 SYN 的确认：握手完成" },
+	{ "received FIN", "收到 FIN" },
+	{ "received FIN while ours is unacknowledged: simultaneous close",
+	  "我们的 FIN 尚未被确认时收到 FIN：同时关闭" },
+	{ "received FIN+ACK: the peer acknowledged our FIN and sent its own",
+	  "收到 FIN+ACK：对方确认了我们的 FIN，并发出它自己的 FIN" },
+	{ "received FIN: the peer has no more to send",
+	  "收到 FIN：对方没有更多数据要发送" },
+	{ "received RST", "收到 RST" },
+	{ "received RST: the connection is reset", "收到 RST：连接被重置" },
+	{ "received SYN while our SYN is unanswered: simultaneous open",
+	  "我们的 SYN 还没有回应时收到 SYN：同时打开" },
+	{ "received SYN+ACK: our SYN is acknowledged",
+	  "收到 SYN+ACK：我们的 SYN 已被确认" },
+	{ "received SYN+ACK: simultaneous open complete",
+	  "收到 SYN+ACK：同时打开完成" },
+	{ "received SYN: answer with SYN+ACK", "收到 SYN：回复 SYN+ACK" },
+	{ "shutdown() before the handshake: the connection attempt is dropped",
+	  "握手之前 shutdown()：放弃这次连接尝试" },
+	{ "shutdown(): send FIN after the data", "shutdown()：数据之后发送 FIN" },
+	{ "tcp_fin_timeout passed in FIN_WAIT_2 with nobody to read: the "
+	  "connection is dropped",
+	  "无人读取的 FIN_WAIT_2 超过了 tcp_fin_timeout：连接被删除" },
+	{ "the host crashed: the connection is forgotten without a word",
+	  "主机崩溃：连接被悄无声息地遗忘" },
+	{ "the host restarted and knows no connection",
+	  "主机重启，不再记得任何连接" },
+	{ "the listening socket takes the new SYN", "监听套接字接收新的 SYN" },
+};
+
+/* A state change's cause in the learner's language, or NULL if unknown. */
+const char *
+msg_cause(const char *cause, enum lang lang)
+{
+	for (size_t i = 0; i < sizeof causes / sizeof causes[0]; i++) {
+		if (strcmp(causes[i][LANG_EN], cause) == 0)
+			return causes[i][lang];
+	}
+	return NULL;
+}

@@ -38,6 +38,15 @@ say(struct ui *ui, uint8_t style, const char *text)
 	ui->msg_style = style;
 }
 
+/* Why a state changed, in the learner's language where we have it. */
+const char *
+ui_cause(const struct ui *ui, const char *cause)
+{
+	const char	*t = msg_cause(cause, ui->lang);
+
+	return t != NULL ? t : cause;
+}
+
 static void
 say_msg(struct ui *ui, uint8_t style, enum msg m, ...)
 {
@@ -831,9 +840,12 @@ static const struct cmd *
 question(const struct ui *ui, size_t k)
 {
 	const struct journal	*j = session_journal(ui->s);
-	const struct step	*st = &ui->s->steps[k - 1];
+	const struct step	*st;
 	const struct cmd	*best = NULL;
 
+	if (k == 0 || k > ui->s->nsteps)
+		return NULL;
+	st = &ui->s->steps[k - 1];
 	for (size_t i = st->first; i < st->end; i++) {
 		const struct cmd *c;
 
@@ -1056,6 +1068,17 @@ ui_draw(struct ui *ui, struct canvas *cv)
 		ui_detail_draw(ui, cv, 1, 0, lw, body);
 	} else {
 		narr = body >= 30 ? 8 : 5;
+		/* An open question takes the room it needs. */
+		if (ui->pos == floor(ui->pos) && question(ui, ui_shown(ui)) !=
+		    NULL) {
+			const struct cmd *c = question(ui, ui_shown(ui));
+			int	 need = text_lines(c->u.ask.text, lw - 2) +
+			    c->u.ask.nchoices + 2 + (c->u.ask.why ?
+			    text_lines(c->u.ask.why, lw - 2) : 0);
+
+			if (need > narr)
+				narr = need < body / 2 ? need : body / 2;
+		}
 		if (body >= 44)
 			detail = 17;
 		ui_ladder_draw(ui, cv, 1, 0, lw, body - narr - detail);

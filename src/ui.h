@@ -101,6 +101,7 @@ void		 ui_draw(struct ui *, struct canvas *);
 /* Inside the view: shared by ui*.c. */
 enum msg;
 const char	*ui_str(const struct ui *, enum msg);
+const char	*ui_cause(const struct ui *, const char *);
 size_t		 ui_shown(const struct ui *);
 vtime_t		 ui_vtime(const struct ui *);
 double		 ui_progress(const struct ui *, int, bool);
