@@ -13,6 +13,7 @@ canvas_init(struct canvas *c, int w, int h)
 {
 	c->w = w > 0 ? w : 1;
 	c->h = h > 0 ? h : 1;
+	c->ascii = false;
 	c->cells = xreallocarray(NULL, (size_t)c->w * (size_t)c->h,
 	    sizeof *c->cells);
 	canvas_clear(c);

@@ -182,6 +182,15 @@ seg_style(const struct jseg *g)
 	return ST_ACK;
 }
 
+/* Whether the segment has arrived, or been lost, by the position. */
+static bool
+seg_over(const struct ui *ui, int seg)
+{
+	size_t	 end = session_arrival_event(ui->s, seg, false);
+
+	return end != SIZE_MAX && session_step_of(ui->s, end) <= ui_shown(ui);
+}
+
 static void
 seg_text(const struct ui *ui, const struct lrow *r, char *buf, size_t len)
 {
@@ -208,8 +217,7 @@ seg_text(const struct ui *ui, const struct lrow *r, char *buf, size_t len)
 	if (r->copy)
 		snprintf(buf + n, len - (size_t)n, " (%s)",
 		    ui_str(ui, M_COPY));
-	else if (session_fate(ui->s, r->seg, &kind) &&
-	    session_arrival_event(ui->s, r->seg, false) == SIZE_MAX)
+	else if (session_fate(ui->s, r->seg, &kind) && !seg_over(ui, r->seg))
 		snprintf(buf + n, len - (size_t)n, " %s", ui_str(ui,
 		    kind == RULE_DROP ? M_TAG_DROP : kind == RULE_DELAY ?
 		    M_TAG_DELAY : M_TAG_DUP));

@@ -346,6 +346,18 @@ static const char *const causes[][NLANGS] = {
 const char *
 msg_cause(const char *cause, enum lang lang)
 {
+	static char	 buf[128];
+	char		 what[16];
+	int		 n;
+
+	/* The one cause with numbers in it (tcp.c, giving up). */
+	if (sscanf(cause, "%15s retransmitted %d times: the connection is "
+	    "given up", what, &n) == 2 && strstr(cause, "given up") != NULL) {
+		if (lang == LANG_EN)
+			return cause;
+		snprintf(buf, sizeof buf, "%s 重传了 %d 次：放弃连接", what, n);
+		return buf;
+	}
 	for (size_t i = 0; i < sizeof causes / sizeof causes[0]; i++) {
 		if (strcmp(causes[i][LANG_EN], cause) == 0)
 			return causes[i][lang];

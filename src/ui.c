@@ -560,10 +560,12 @@ ui_key(struct ui *ui, int key)
 		break;
 	case UIK_HOME:
 		ui->playing = ui->stepping = false;
+		ui->msg[0] = '\0';
 		ui->pos = 0;
 		break;
 	case UIK_END:
 		ui->playing = ui->stepping = false;
+		ui->msg[0] = '\0';
 		ui->pos = (double)ui->s->nsteps;
 		break;
 	case '+':
