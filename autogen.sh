@@ -9,7 +9,8 @@ cd "$(dirname "$0")"
 
 # What the build needs, as Debian packages; the command each one provides,
 # so that nothing is installed when it is already there.
-deps="autoconf:autoconf automake:automake pkg-config:pkg-config"
+# tmux runs the end-to-end test of the screen (make check).
+deps="autoconf:autoconf automake:automake pkg-config:pkg-config tmux:tmux"
 libs="libevent-dev:libevent_core libncurses-dev:ncursesw"
 
 install_deps() {

@@ -356,11 +356,14 @@ step_forward(struct ui *ui)
 	ui->stepping = true;
 }
 
+/* To the step before the one shown (or, paused between two, the first). */
 static void
 step_back(struct ui *ui)
 {
 	double	 k = floor(ui->pos);
 
+	if (ui->stepping && k > 0)
+		k -= 1;
 	ui->playing = ui->stepping = false;
 	ui->msg[0] = '\0';
 	if (ui->pos <= 0) {

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Screen tests: the view drawn without a terminal.  Each
+# tests/screens/NAME.frames holds the arguments of one 'synfin frames'
+# run (keys pressed, 'dump' where a frame is printed); the frames must be
+# exactly those saved in NAME.screen.  After a deliberate change to the
+# screen, regenerate them with
+#	GENERATE=1 make check TESTS=tests/screens.sh
+# and read the diff before committing it.
+srcdir=${SRCDIR:-.}
+synfin=${SYNFIN:-$(pwd)/src/synfin}
+dir="$srcdir/tests/screens"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+
+# Chinese is laid out by display width, which needs a UTF-8 locale.
+if ! locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then
+	echo "1..0 # SKIP no C.UTF-8 locale"
+	exit 0
+fi
+for f in "$dir"/*.frames; do
+	name=$(basename "$f" .frames)
+	eval "set -- $(cat "$f")"
+	(cd "$srcdir" && LC_ALL=C.UTF-8 "$synfin" frames "$@") \
+	    >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	n=$((n + 1))
+	if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ]; then
+		echo "ok $n - $name: drawn"
+	else
+		echo "not ok $n - $name: exit status $status"
+		sed 's/^/# /' "$tmp/err"
+	fi
+	n=$((n + 1))
+	if [ -n "$GENERATE" ]; then
+		cp "$tmp/out" "$dir/$name.screen"
+		echo "ok $n - $name: frames saved # SKIP regenerated"
+	elif [ ! -f "$dir/$name.screen" ]; then
+		echo "not ok $n - $name: no saved frames (run with GENERATE=1)"
+	elif diff -u "$dir/$name.screen" "$tmp/out" >"$tmp/diff"; then
+		echo "ok $n - $name: frames as saved"
+	else
+		echo "not ok $n - $name: frames differ from $name.screen"
+		head -80 "$tmp/diff" | sed 's/^/# /'
+	fi
+done
+echo "1..$n"

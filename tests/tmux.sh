@@ -1,0 +1,178 @@
+#!/bin/sh
+# The interactive view end to end, as a person uses it: synfin runs in a
+# tmux window, keys are sent, and the screen is read with capture-pane.
+# It steps through a handshake and a close, steps back, drops a segment,
+# is resized down to a tiny window and back, switches language, runs
+# without colours, sits paused for five seconds using no CPU, and quits
+# (q, and SIGTERM) with the terminal given back.  Skipped without tmux.
+synfin=${SYNFIN:-$(pwd)/src/synfin}
+n=0
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux is not installed"
+	exit 0
+fi
+tmp=$(mktemp -d) || exit 1
+# Each run gets its own server: a server being killed cannot take the
+# next run with it.
+runs=0
+t() { tmux -S "$tmp/s$runs" -f /dev/null "$@"; }
+trap 't kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+
+check() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		sed 's/^/# /' "$tmp/screen"
+	fi
+}
+screen() { t capture-pane -p -t w >"$tmp/screen"; }
+# Wait (up to 5 s) until the screen shows a pattern.
+shows() {
+	i=0
+	while [ $i -lt 50 ]; do
+		screen
+		grep -q -e "$1" "$tmp/screen" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# Send keys and let a step's animation (at most 0.35 s) end.
+keys() { t send-keys -t w "$@"; sleep 0.5; }
+step() { sed -n 's/.*step \([0-9]*\)\/.*/\1/p' "$tmp/screen" | head -1; }
+# Start synfin in a fresh window; what follows it reports how it ended.
+# The shell around it ignores SIGINT, so that it lives to say how synfin
+# ended; synfin sets its own handler.
+start() {
+	t kill-server 2>/dev/null
+	runs=$((runs + 1))
+	t new-session -d -s w -x 80 -y 24 "trap '' INT; env $1 '$synfin' $2 \
+	    '$tmp/lesson.syn'; echo EXIT=\$?; sleep 30"
+	shows CLIENT
+}
+
+# A scenario written here, so no saved screen knows it.
+cat >"$tmp/lesson.syn" <<'SYN'
+title en "Data, then the server closes first"
+title zh "先传数据，再由服务器先关闭"
+set latency 10ms
+server listen
+client connect
+wait 10ms
+say en "The server answers the SYN."
+say zh "服务器回应 SYN。"
+wait 20ms
+server accept
+client send 300
+wait 50ms
+server close
+wait 50ms
+client close
+wait 50ms
+SYN
+
+start "TERM=tmux-256color" ""
+check $? "it starts and shows the client"
+grep -q SERVER "$tmp/screen" && grep -q "step 0/" "$tmp/screen"
+check $? "both sides, paused at the beginning"
+
+for i in 1 2 3 4 5 6 7 8; do
+	keys n
+	screen
+	[ "$(grep -c '| ESTABLISHED  |' "$tmp/screen")" -eq 1 ] &&
+	    grep -q '| ESTABLISHED  |.*| ESTABLISHED  |' "$tmp/screen" && break
+done
+grep -q '| ESTABLISHED  |.*| ESTABLISHED  |' "$tmp/screen"
+check $? "stepping reaches ESTABLISHED on both sides"
+at=$(step)
+keys b
+screen
+[ "$(step)" -eq $((at - 1)) ] &&
+    ! grep -q '| ESTABLISHED  |.*| ESTABLISHED  |' "$tmp/screen"
+check $? "b steps back to step $((at - 1)), before the handshake ended"
+
+keys n n n n
+keys d
+shows "will be dropped"
+check $? "d drops the segment in flight and says so"
+keys n n n
+shows "X dropped"
+check $? "the next steps show it lost"
+
+t resize-window -t w -x 30 -y 8
+shows "too small"
+check $? "a tiny window says the terminal is too small"
+t resize-window -t w -x 132 -y 40
+shows "-- narration" && grep -q "CLIENT.*SERVER" "$tmp/screen"
+check $? "back to a large window, the view is whole again"
+t resize-window -t w -x 80 -y 24
+shows "step" && [ "$(wc -L <"$tmp/screen")" -le 80 ]
+check $? "and at 80x24 it fits"
+
+keys l
+shows "客户端" && grep -q "服务器" "$tmp/screen"
+check $? "l switches to Chinese"
+keys l
+
+# Paused and idle: no timer may wake it.
+pid=$(pgrep -f "$tmp/lesson.syn" | while read -r p; do
+	[ "$(cat /proc/$p/comm 2>/dev/null)" = synfin ] && echo "$p"; done |
+	head -1)
+if [ -n "$pid" ] && [ -r "/proc/$pid/stat" ]; then
+	a=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	sleep 5
+	b=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	[ $((b - a)) -le 2 ]
+	check $? "paused for 5 s it used $((b - a)) clock ticks of CPU"
+else
+	n=$((n + 1))
+	echo "ok $n - CPU while paused # SKIP no /proc for the process"
+fi
+
+keys space
+sleep 1
+keys space
+t capture-pane -e -p -t w >"$tmp/colour"
+grep -q "$(printf '\033')\[[0-9;]*3[1-6]m" "$tmp/colour" ||
+    grep -q "$(printf '\033')\[[0-9;]*38;5;[1-6]m" "$tmp/colour"
+check $? "with colours, colours are used"
+keys q
+shows "EXIT=0"
+check $? "q quits with status 0"
+[ "$(t display -p -t w '#{alternate_on}#{cursor_flag}')" = 01 ]
+check $? "the terminal is given back: main screen, cursor shown"
+
+start "NO_COLOR=1 TERM=tmux-256color" ""
+keys n n n
+t capture-pane -e -p -t w >"$tmp/screen"
+! grep -q "$(printf '\033')\[[0-9;]*3[0-7]m" "$tmp/screen" &&
+    ! grep -q "$(printf '\033')\[[0-9;]*38;" "$tmp/screen"
+check $? "NO_COLOR=1: no colour at all"
+grep -q "$(printf '\033')\[[0-9;]*7m" "$tmp/screen"
+check $? "and the selection and keys still stand out (reverse video)"
+keys q
+
+start "TERM=tmux-256color" "--lang zh"
+shows "客户端" && keys n n n n && shows "服务器回应 SYN"
+check $? "--lang zh: Chinese interface and narration"
+pid=$(pgrep -f "$tmp/lesson.syn" | while read -r p; do
+	[ "$(cat /proc/$p/comm 2>/dev/null)" = synfin ] && echo "$p"; done |
+	head -1)
+kill -TERM "$pid" 2>/dev/null
+shows "EXIT=143"
+check $? "SIGTERM ends it with status 143"
+[ "$(t display -p -t w '#{alternate_on}#{cursor_flag}')" = 01 ]
+check $? "and the terminal is given back"
+
+start "TERM=tmux-256color" ""
+keys C-c
+shows "EXIT=130"
+check $? "Ctrl-C ends it with status 130, terminal given back"
+
+out=$(timeout 5 "$synfin" "$tmp/lesson.syn" </dev/null 2>&1)
+[ $? -eq 2 ] && echo "$out" | grep -q "needs a terminal"
+check $? "stdin not a terminal: a clear message, status 2, no hang"
+
+echo "1..$n"
