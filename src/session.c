@@ -347,6 +347,18 @@ first_event_of(const struct session *s, size_t n)
 	return NONE;
 }
 
+/* Sandbox: the step of the last call made, or 0. */
+size_t
+session_last_act(const struct session *s)
+{
+	size_t	 first;
+
+	if (s->script == NULL || s->script->ncmds == 0)
+		return 0;
+	first = first_event_of(s, s->script->ncmds - 1);
+	return first == NONE ? 0 : session_step_of(s, first);
+}
+
 /*
  * Sandbox: side makes a call at time t, with k steps shown.  What was to
  * come after step k (later actions, fates of segments not yet sent) is

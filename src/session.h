@@ -75,6 +75,7 @@ bool		 session_fate(const struct session *, int, enum rule_kind *);
 int		 session_toggle(struct session *, int, enum rule_kind, char *,
 		     size_t);
 void		 session_set_pending(struct session *, enum rule_kind);
+size_t		 session_last_act(const struct session *);
 int		 session_act(struct session *, size_t, vtime_t, enum side,
 		     enum tcp_call, uint32_t, size_t *, char *, size_t);
 

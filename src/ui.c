@@ -497,6 +497,10 @@ act(struct ui *ui, int key)
 			continue;
 		if (ui->stepping)
 			ui->pos = (double)ui->target;
+		/* Acting while the last call still plays out: that call has
+		 * happened, the new one comes after it. */
+		if (ui_animating(ui) && ui->pos < (double)session_last_act(ui->s))
+			ui->pos = (double)session_last_act(ui->s);
 		ui->stepping = ui->playing = false;
 		if (session_act(ui->s, ui_shown(ui), ui_vtime(ui), side,
 		    keys[i].call, 100, &step, err, sizeof err) == -1) {

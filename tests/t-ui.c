@@ -366,6 +366,32 @@ test_drop(void)
 	session_close(&s);
 }
 
+/* Sandbox keys pressed faster than the animation: no call is lost. */
+static void
+test_sandbox_keys(void)
+{
+	struct session	 s;
+	struct ui	 ui;
+	char		 err[512];
+	const int	 k[] = { '2', 'l', '1', 'c' };
+
+	if (session_open_sandbox(&s, err, sizeof err) == -1) {
+		ok(0, "sandbox: %s", err);
+		return;
+	}
+	ui_init(&ui, &s, LANG_EN, false);
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+		ui_key(&ui, k[i]);
+	ok(strstr(s.actions, "server listen") != NULL &&
+	    strstr(s.actions, "client connect") != NULL,
+	    "listen then connect, typed while listen still plays: both kept");
+	ui_finish(&ui);
+	ok(s.run.sim.ep[SIDE_SERVER].state == TCPS_ESTABLISHED,
+	    "and the server is ESTABLISHED");
+	ui_free(&ui);
+	session_close(&s);
+}
+
 int
 main(void)
 {
@@ -380,6 +406,7 @@ main(void)
 	test_canvas();
 	test_session();
 	test_sandbox();
+	test_sandbox_keys();
 	test_view();
 	test_drop();
 	printf("1..%d\n", tap_count);
