@@ -113,6 +113,25 @@ text_width(const char *s)
 }
 
 /*
+ * Put one character in a cell.  Half of a wide character cannot stand
+ * alone: one being overwritten leaves a blank in its other half.
+ */
+static void
+put(struct canvas *c, int y, int x, uint32_t ch, uint8_t style)
+{
+	struct cell	*cl = canvas_at(c, y, x), *nb;
+
+	if (cl == NULL)
+		return;
+	if (cl->ch == 0 && (nb = canvas_at(c, y, x - 1)) != NULL)
+		nb->ch = ' ';
+	else if ((nb = canvas_at(c, y, x + 1)) != NULL && nb->ch == 0)
+		nb->ch = ' ';
+	cl->ch = ch;
+	cl->style = style;
+}
+
+/*
  * Write at most n octets of text from column x, no further than maxw
  * columns.  Returns the columns written.
  */
@@ -138,13 +157,11 @@ canvas_textn(struct canvas *c, int y, int x, int maxw, uint8_t style,
 		}
 		if (used + w > maxw || x + used + w > c->w)
 			break;
-		if ((cl = canvas_at(c, y, x + used)) != NULL) {
-			cl->ch = cp;
-			cl->style = style;
-		}
-		if (w == 2 && (cl = canvas_at(c, y, x + used + 1)) != NULL) {
-			cl->ch = 0;
-			cl->style = style;
+		put(c, y, x + used, cp, style);
+		if (w == 2) {
+			put(c, y, x + used + 1, ' ', style);
+			if ((cl = canvas_at(c, y, x + used + 1)) != NULL)
+				cl->ch = 0;
 		}
 		used += w;
 	}
@@ -161,14 +178,8 @@ canvas_text(struct canvas *c, int y, int x, int maxw, uint8_t style,
 void
 canvas_fill(struct canvas *c, int y, int x, int w, uint32_t ch, uint8_t style)
 {
-	for (int i = 0; i < w; i++) {
-		struct cell	*cl = canvas_at(c, y, x + i);
-
-		if (cl != NULL) {
-			cl->ch = ch;
-			cl->style = style;
-		}
-	}
+	for (int i = 0; i < w; i++)
+		put(c, y, x + i, ch, style);
 }
 
 void

@@ -112,6 +112,14 @@ test_canvas(void)
 	    "mixed text: 20 columns, then 18");
 	is_int(text_lines("服务器回复 SYN+ACK。它的确认号是多少？", 12), 4,
 	    "and four lines of 12 columns");
+	canvas_clear(&cv);
+	canvas_text(&cv, 0, 0, 10, ST_NORMAL, "中文");
+	canvas_fill(&cv, 0, 1, 1, '+', ST_NORMAL);
+	canvas_fill(&cv, 0, 2, 1, '|', ST_NORMAL);
+	text = canvas_dump(&cv);
+	ok(strcmp(text, " +|\n\n") == 0, "overwriting half a wide character "
+	    "blanks the other half ('%s')", text);
+	free(text);
 	cv.ascii = true;
 	canvas_clear(&cv);
 	canvas_text(&cv, 1, 0, 10, ST_NORMAL, "a中b");
@@ -214,8 +222,9 @@ test_sandbox(void)
 	    "and the handshake completes");
 	ok(session_act(&s, s.nsteps, 0, SIDE_CLIENT, CALL_CLOSE, 0, &step,
 	    err, sizeof err) == 0, "client close");
-	ok(strstr(s.actions, "client close") != NULL, "the actions are a "
-	    "script: %s", s.actions);
+	ok(strncmp(s.actions, "@0.000000 server listen\n", 24) == 0 &&
+	    strstr(s.actions, "\n@0.000000 client close\n") != NULL,
+	    "the actions are kept as a script with @ times");
 	/* Back at step 1, connect differently: the later calls go. */
 	ok(session_act(&s, 1, 0, SIDE_CLIENT, CALL_ABORT, 0, &step, err,
 	    sizeof err) == 0 && strstr(s.actions, "close") == NULL &&
