@@ -334,7 +334,6 @@ loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
 		start_color();
 		use_default_colors();
 	}
-	ui->mono = !colour;
 	set_scheme(&lp, colour);
 	canvas_init(&lp.cv, COLS, LINES);
 	lp.cv.ascii = ui->ascii;

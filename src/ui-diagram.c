@@ -100,19 +100,12 @@ mark_state(struct canvas *cv, int y, int x, enum tcp_state st, enum side side)
 void
 ui_diagram_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 {
-	const struct journal	*j = session_journal(ui->s);
-	size_t			 end = session_applied(ui->s, ui_shown(ui));
-	const struct jevent	*last = NULL;
-	int			 state[2] = { TCPS_CLOSED, TCPS_CLOSED };
+	const struct jevent	*last;
+	int			 state[2];
 	int			 aw = ui_diagram_width(), ax, rows;
 	char			 buf[256];
 
-	for (size_t i = 0; i < end; i++) {
-		if (j->ev[i].type == JE_STATE) {
-			state[j->ev[i].side] = j->ev[i].u.state.to;
-			last = &j->ev[i];
-		}
-	}
+	ui_states(ui, state, &last);
 	canvas_fill(cv, y, x, w, '-', ST_DIM);
 	snprintf(buf, sizeof buf, " %s   C=%s S=%s ", ui_str(ui, M_DIAGRAM),
 	    ui_str(ui, M_CLIENT), ui_str(ui, M_SERVER));

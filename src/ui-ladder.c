@@ -291,23 +291,6 @@ draw_arrow(struct ui *ui, struct canvas *cv, int y, int mx, int mw,
 	}
 }
 
-/* Which state each side is in, once the steps shown have happened. */
-static void
-states_now(const struct ui *ui, int state[2], const struct jevent **last)
-{
-	const struct journal	*j = session_journal(ui->s);
-	size_t			 end = session_applied(ui->s, ui_shown(ui));
-
-	state[0] = state[1] = TCPS_CLOSED;
-	*last = NULL;
-	for (size_t i = 0; i < end; i++) {
-		if (j->ev[i].type == JE_STATE) {
-			state[j->ev[i].side] = j->ev[i].u.state.to;
-			*last = &j->ev[i];
-		}
-	}
-}
-
 struct ltimer {
 	bool		 on;
 	vtime_t		 since;
@@ -427,7 +410,7 @@ draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
 	int			 rx = x + w - 1 - BOX_W, mid = x + BOX_W + 2;
 	int			 midw = rx - 1 - mid;
 
-	states_now(ui, state, &last);
+	ui_states(ui, state, &last);
 	address(addr, sizeof addr, s->ip[0], s->port[0]);
 	snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_CLIENT), addr);
 	canvas_text(cv, y, x + 1, w / 2 - 1, ST_CLIENT, buf);

@@ -196,6 +196,26 @@ ui_progress(const struct ui *ui, int seg, bool copy)
 	return now < 0 ? 0 : now > 1 ? 1 : now;
 }
 
+/*
+ * Which state each side is in once the steps shown have happened, and the
+ * last change (NULL if none): the boxes and the diagram both show them.
+ */
+void
+ui_states(const struct ui *ui, int state[2], const struct jevent **last)
+{
+	const struct journal	*j = session_journal(ui->s);
+	size_t			 end = session_applied(ui->s, ui_shown(ui));
+
+	state[0] = state[1] = TCPS_CLOSED;
+	*last = NULL;
+	for (size_t i = 0; i < end; i++) {
+		if (j->ev[i].type == JE_STATE) {
+			state[j->ev[i].side] = j->ev[i].u.state.to;
+			*last = &j->ev[i];
+		}
+	}
+}
+
 /* The step a segment first shows in (raw datagrams: when refused). */
 static size_t
 seg_step(const struct ui *ui, int seg)
@@ -1050,12 +1070,15 @@ draw_too_small(struct ui *ui, struct canvas *cv)
 void
 ui_draw(struct ui *ui, struct canvas *cv)
 {
-	int	 body = cv->h - 2, lw = cv->w, narr, detail = 0, dw;
+	const struct cmd *c;
+	int		 body = cv->h - 2, lw = cv->w, narr, detail = 0, dw;
 
 	canvas_clear(cv);
-	free(ui->hit);
-	ui->nhit = cv->h;
-	ui->hit = xreallocarray(NULL, (size_t)cv->h, sizeof *ui->hit);
+	if (ui->nhit != cv->h) {
+		ui->nhit = cv->h;
+		ui->hit = xreallocarray(ui->hit, (size_t)cv->h,
+		    sizeof *ui->hit);
+	}
 	for (int i = 0; i < cv->h; i++)
 		ui->hit[i] = -1;
 	if (cv->w < MIN_W || cv->h < MIN_H) {
@@ -1078,9 +1101,8 @@ ui_draw(struct ui *ui, struct canvas *cv)
 	} else {
 		narr = body >= 30 ? 8 : 5;
 		/* An open question takes the room it needs. */
-		if (ui->pos == floor(ui->pos) && question(ui, ui_shown(ui)) !=
-		    NULL) {
-			const struct cmd *c = question(ui, ui_shown(ui));
+		if (ui->pos == floor(ui->pos) &&
+		    (c = question(ui, ui_shown(ui))) != NULL) {
 			int	 need = text_lines(c->u.ask.text, lw - 2) +
 			    c->u.ask.nchoices + 2 + (c->u.ask.why ?
 			    text_lines(c->u.ask.why, lw - 2) : 0);

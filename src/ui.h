@@ -59,7 +59,6 @@ struct ui {
 	struct session	*s;
 	enum lang	 lang;
 	bool		 ascii;		/* no UTF-8 locale: ASCII and English */
-	bool		 mono;		/* no colours (the canvas does not care) */
 
 	double		 pos;		/* steps shown, fraction: on the way */
 	size_t		 target;	/* the step being animated to */
@@ -106,6 +105,7 @@ size_t		 ui_shown(const struct ui *);
 vtime_t		 ui_vtime(const struct ui *);
 double		 ui_progress(const struct ui *, int, bool);
 int		 ui_selected(const struct ui *);
+void		 ui_states(const struct ui *, int [2], const struct jevent **);
 void		 ui_build_rows(struct ui *);
 int		 ui_ladder_draw(struct ui *, struct canvas *, int, int, int,
 		     int);
