@@ -11,6 +11,7 @@ dir="$srcdir/tests/scenarios"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 n=0
+. "$srcdir/tests/golden.sh"
 
 for f in "$dir"/*.syn; do
 	name=$(basename "$f" .syn)
@@ -23,17 +24,6 @@ for f in "$dir"/*.syn; do
 		echo "not ok $n - $name: exit status $status"
 		sed 's/^/# /' "$tmp/err"
 	fi
-	n=$((n + 1))
-	if [ -n "$GENERATE" ]; then
-		cp "$tmp/out" "$dir/$name.trace"
-		echo "ok $n - $name: trace saved # SKIP regenerated"
-	elif [ ! -f "$dir/$name.trace" ]; then
-		echo "not ok $n - $name: no saved trace (run with GENERATE=1)"
-	elif diff -u "$dir/$name.trace" "$tmp/out" >"$tmp/diff"; then
-		echo "ok $n - $name: trace as saved"
-	else
-		echo "not ok $n - $name: trace differs from $name.trace"
-		head -60 "$tmp/diff" | sed 's/^/# /'
-	fi
+	golden "$name" "$dir/$name.trace" "$tmp/out" trace
 done
 echo "1..$n"

@@ -12,6 +12,7 @@ dir="$srcdir/tests/screens"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 n=0
+. "$srcdir/tests/golden.sh"
 
 # Chinese is laid out by display width, which needs a UTF-8 locale.
 if ! locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then
@@ -31,17 +32,6 @@ for f in "$dir"/*.frames; do
 		echo "not ok $n - $name: exit status $status"
 		sed 's/^/# /' "$tmp/err"
 	fi
-	n=$((n + 1))
-	if [ -n "$GENERATE" ]; then
-		cp "$tmp/out" "$dir/$name.screen"
-		echo "ok $n - $name: frames saved # SKIP regenerated"
-	elif [ ! -f "$dir/$name.screen" ]; then
-		echo "not ok $n - $name: no saved frames (run with GENERATE=1)"
-	elif diff -u "$dir/$name.screen" "$tmp/out" >"$tmp/diff"; then
-		echo "ok $n - $name: frames as saved"
-	else
-		echo "not ok $n - $name: frames differ from $name.screen"
-		head -80 "$tmp/diff" | sed 's/^/# /'
-	fi
+	golden "$name" "$dir/$name.screen" "$tmp/out" frames
 done
 echo "1..$n"
