@@ -333,6 +333,7 @@ run_command(struct run *r)
 	}
 	switch (c->type) {
 	case CMD_TITLE:
+	case CMD_GROUP:
 		break;
 	case CMD_PROFILE:
 		if (s->started) {

@@ -48,6 +48,15 @@ struct parser {
 };
 
 static const char *const lang_names[NLANGS] = { "en", "zh" };
+static const char *const group_names[NGROUPS] = {
+	"opening", "closing", "failures", "details",
+};
+
+const char *
+group_name(enum lesson_group g)
+{
+	return group_names[g];
+}
 
 const char *
 lang_name(enum lang l)
@@ -770,6 +779,29 @@ parse_inject(struct parser *p, struct cmd *c)
 	seg_fields(p, c, FIELD_SEQ | FIELD_ACK | FIELD_LEN | FIELD_WIN);
 }
 
+/* group opening|closing|failures|details [ORDER]: the lesson menu. */
+static void
+parse_group(struct parser *p, struct cmd *c)
+{
+	const char	*w = peek_word(p);
+	uint64_t	 n = 0;
+
+	c->type = CMD_GROUP;
+	c->u.group.group = -1;
+	for (int i = 0; w != NULL && i < NGROUPS; i++) {
+		if (strcmp(w, group_names[i]) == 0)
+			c->u.group.group = i;
+	}
+	if (c->u.group.group == -1) {
+		expected(p, "a group: opening, closing, failures or details");
+		return;
+	}
+	p->pos++;
+	if (!at_end(p) && !number(p, 0, 999, &n))
+		return;
+	c->u.group.order = (int)n;
+}
+
 static void
 parse_command(struct parser *p, struct cmd *c)
 {
@@ -782,6 +814,8 @@ parse_command(struct parser *p, struct cmd *c)
 		c->type = *kw == 't' ? CMD_TITLE : CMD_SAY;
 		if (lang(p, &c->u.text.lang))
 			c->u.text.text = string(p, "text in double quotes");
+	} else if (strcmp(kw, "group") == 0) {
+		parse_group(p, c);
 	} else if (strcmp(kw, "profile") == 0) {
 		c->type = CMD_PROFILE;
 		const char *name = peek_word(p);
@@ -820,7 +854,8 @@ parse_command(struct parser *p, struct cmd *c)
 		parse_inject(p, c);
 	} else {
 		p->pos--;
-		expected(p, "a command (title, profile, set, client, server, "
+		expected(p, "a command (title, group, profile, set, client, "
+		    "server, "
 		    "drop, dup, delay, reorder, hold, release, wait, say, "
 		    "pause, ask, expect, inject)");
 	}
@@ -1062,6 +1097,14 @@ parse_line(struct parser *p)
 		}
 		p->s->title[c.u.text.lang] = xstrdup(c.u.text.text);
 	}
+	if (c.type == CMD_GROUP) {
+		if (p->s->group != -1) {
+			error_at(p, c.col, "a second group: expected one");
+			return;
+		}
+		p->s->group = c.u.group.group;
+		p->s->order = c.u.group.order;
+	}
 	p->s->cmds = xreallocarray(p->s->cmds, p->s->ncmds + 1,
 	    sizeof *p->s->cmds);
 	p->s->cmds[p->s->ncmds++] = c;
@@ -1084,6 +1127,7 @@ script_parse(const char *path, const char *buf, size_t n, char *err,
 	p.errlen = errlen;
 	p.s = xcalloc(1, sizeof *p.s);
 	p.s->path = xstrdup(path);
+	p.s->group = -1;
 
 	/* A byte order mark at the very start is allowed and skipped. */
 	if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)

@@ -16,6 +16,15 @@
 #include "link.h"
 #include "tcp.h"
 
+/* The lesson menu's groups, in the order it shows them. */
+enum lesson_group {
+	GROUP_OPENING,
+	GROUP_CLOSING,
+	GROUP_FAILURES,
+	GROUP_DETAILS,
+};
+#define NGROUPS 4
+
 enum lang {
 	LANG_EN,
 	LANG_ZH,
@@ -24,6 +33,7 @@ enum lang {
 
 enum cmd_type {
 	CMD_TITLE,
+	CMD_GROUP,		/* the lesson menu's group and place */
 	CMD_PROFILE,
 	CMD_SET,
 	CMD_CALL,		/* a side's application acts */
@@ -89,6 +99,10 @@ struct cmd {
 		} text;			/* title, say */
 		int		 profile;	/* enum profile_id */
 		struct {
+			int		 group;
+			int		 order;
+		} group;
+		struct {
 			enum set_key	 key;
 			uint64_t	 n;
 			vtime_t		 d[2];
@@ -141,6 +155,8 @@ struct script {
 	struct cmd	*cmds;
 	size_t		 ncmds;
 	char		*title[NLANGS];
+	int		 group;		/* enum lesson_group, or -1 */
+	int		 order;		/* place in the group */
 };
 
 struct script	*script_parse(const char *, const char *, size_t, char *,
@@ -148,6 +164,7 @@ struct script	*script_parse(const char *, const char *, size_t, char *,
 struct script	*script_load(const char *, char *, size_t);
 void		 script_free(struct script *);
 const char	*lang_name(enum lang);
+const char	*group_name(enum lesson_group);
 int		 lang_parse(const char *, enum lang *);
 
 #endif

@@ -621,6 +621,7 @@ run_script(struct kr *k)
 			pass_until(k, c->at / 1e6);
 		switch (c->type) {
 		case CMD_TITLE:
+		case CMD_GROUP:
 		case CMD_SAY:
 		case CMD_PAUSE:
 		case CMD_ASK:
