@@ -58,7 +58,7 @@ const struct profile profiles[NPROFILES] = {
 		/* tcp_send_active_reset sends RST+ACK; RFC 9293's ABORT
 		 * sends a bare RST. */
 		.rst_ack_on_abort = true,
-		/* RFC 1122 4.2.2.13 (and RFC 9293 3.6, SHLD-2): data lost
+		/* RFC 1122 4.2.2.13 (and RFC 9293 3.6.1, SHLD-3): data lost
 		 * to a closed socket is reported with a RST.  Linux does;
 		 * the textbook state machine does not show it. */
 		.rst_on_unread_close = true,

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "catalog.h"
 #include "loop.h"
 #include "run.h"
 #include "script.h"
@@ -26,15 +28,19 @@ static void
 usage(FILE *f)
 {
 	fputs(
-"usage: synfin [--lang zh|en] FILE\n"
+"usage: synfin [--lang zh|en]\n"
+"       synfin [--lang zh|en] NAME|FILE\n"
 "       synfin [--lang zh|en] --sandbox\n"
 "       synfin run [--lang zh|en] FILE...\n"
-"       synfin frames [--lang zh|en] [--size WxH] FILE|--sandbox [KEY...]\n"
+"       synfin frames [--lang zh|en] [--size WxH] NAME|FILE|--sandbox|--menu\n"
+"                     [KEY...]\n"
 "       synfin --help | --version\n"
 "\n"
 "synfin shows how a TCP connection opens and closes: a client, a server,\n"
 "their states, and every segment between them.\n"
 "\n"
+"  (nothing)       the lesson menu\n"
+"  NAME            open a lesson by its name (synfin handshake)\n"
 "  FILE            open a lesson or script, paused at its beginning\n"
 "  --sandbox       no script: keys make each side act\n"
 "  run FILE...     run scripts without a screen and print the trace;\n"
@@ -43,7 +49,7 @@ usage(FILE *f)
 "  frames ...      press KEYs without a terminal and print the screen\n"
 "                  at each 'dump' (screen tests, screenshots)\n"
 "  --lang zh|en    the language of narration and messages\n"
-"  --help          this text\n"
+"  --help          this text (more in the manual: man synfin)\n"
 "  --version       the version\n", f);
 }
 
@@ -141,38 +147,78 @@ screen_locale(void)
 	return true;
 }
 
-/* A lesson or script, or the sandbox, ready to be shown. */
+static const char	*argv0;
+
+/* The lesson library and the learner's progress in it. */
+static void
+load_catalog(struct catalog *cat)
+{
+	char	 buf[4096];
+	char	*state = catalog_state_path();
+
+	catalog_load(cat, catalog_find_dir(argv0, buf, sizeof buf), state);
+	free(state);
+}
+
+/*
+ * What to show: a script file; else a lesson by name; NULL, the sandbox.
+ * The lesson, if it is one, is given to keep the learner's progress.
+ */
 static int
-open_session(struct session *s, const char *path, char *err, size_t errlen)
+open_session(struct session *s, const char *arg, struct catalog *cat,
+    struct lesson **lesson, char *err, size_t errlen)
 {
 	struct script	*sc;
+	const char	*path = arg;
 
-	if (path == NULL)
+	*lesson = NULL;
+	if (arg == NULL)
 		return session_open_sandbox(s, err, errlen);
+	if (access(arg, F_OK) == 0)
+		*lesson = catalog_by_path(cat, arg);
+	else if ((*lesson = catalog_lookup(cat, arg)) != NULL)
+		path = (*lesson)->path;
+	else if (strchr(arg, '/') == NULL) {
+		snprintf(err, errlen, "no lesson or file named '%s' (lessons "
+		    "are in %s; synfin alone lists them)", arg,
+		    cat->dir != NULL ? cat->dir : "no directory found");
+		return -1;
+	}
 	if ((sc = script_load(path, err, errlen)) == NULL)
 		return -1;
 	return session_open(s, sc, err, errlen);
 }
 
-/* The interactive view: synfin FILE, synfin --sandbox. */
+/* The interactive view: synfin, synfin NAME|FILE, synfin --sandbox. */
 static int
-cmd_view(const char *path, enum lang lang)
+cmd_view(const char *arg, bool sandbox, enum lang lang)
 {
+	struct catalog	 cat;
 	struct session	 s;
+	struct lesson	*lesson = NULL;
 	struct ui	 ui;
 	const char	*nc = getenv("NO_COLOR");
 	char		 err[1024];
 	bool		 ascii = screen_locale();
 	int		 status;
 
-	if (open_session(&s, path, err, sizeof err) == -1) {
+	load_catalog(&cat);
+	if (arg == NULL && !sandbox)
+		ui_init_menu(&ui, &cat, lang, ascii);
+	else if (open_session(&s, arg, &cat, &lesson, err, sizeof err) == -1) {
 		fprintf(stderr, "synfin: %s\n", err);
+		catalog_free(&cat);
 		return 2;
+	} else {
+		ui_init(&ui, &s, lang, ascii);
+		ui.cat = &cat;
+		ui.lesson = lesson;
 	}
-	ui_init(&ui, &s, lang, ascii);
 	status = loop_run(&ui, nc == NULL || *nc == '\0', err, sizeof err);
 	ui_free(&ui);
-	session_close(&s);
+	if (arg != NULL || sandbox)
+		session_close(&s);
+	catalog_free(&cat);
 	if (status == -1) {
 		fprintf(stderr, "synfin: %s\n", err);
 		return 2;
@@ -187,7 +233,8 @@ static const struct {
 	{ "space", ' ' }, { "right", UIK_RIGHT }, { "left", UIK_LEFT },
 	{ "up", UIK_UP }, { "down", UIK_DOWN }, { "tab", UIK_TAB },
 	{ "btab", UIK_BTAB }, { "enter", UIK_ENTER }, { "esc", UIK_ESC },
-	{ "home", UIK_HOME }, { "end", UIK_END },
+	{ "home", UIK_HOME }, { "end", UIK_END }, { "pgup", UIK_PGUP },
+	{ "pgdn", UIK_PGDN },
 };
 
 /*
@@ -198,17 +245,21 @@ static const struct {
 static int
 cmd_frames(int argc, char **argv, enum lang lang)
 {
+	struct catalog	 cat;
 	struct session	 s;
+	struct lesson	*lesson = NULL;
 	struct ui	 ui;
 	struct canvas	 cv;
 	const char	*path = NULL;
 	char		 err[1024];
 	int		 w = 80, h = 24, i = 0, frame = 0;
-	bool		 sandbox = false;
+	bool		 sandbox = false, menu = false;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--sandbox") == 0)
 			sandbox = true;
+		else if (strcmp(argv[i], "--menu") == 0)
+			menu = true;
 		else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc &&
 		    sscanf(argv[i + 1], "%dx%d", &w, &h) == 2 && w > 0 &&
 		    h > 0 && w <= 1000 && h <= 1000)
@@ -218,24 +269,31 @@ cmd_frames(int argc, char **argv, enum lang lang)
 			i++;
 		else {
 			fprintf(stderr, "synfin frames: expected --sandbox, "
-			    "--size WxH or --lang zh|en, found '%s'\n",
+			    "--menu, --size WxH or --lang zh|en, found '%s'\n",
 			    argv[i]);
 			return 2;
 		}
 	}
-	if (!sandbox) {
+	if (!sandbox && !menu) {
 		if (i >= argc) {
-			fputs("synfin frames: expected a script file or "
-			    "--sandbox\n", stderr);
+			fputs("synfin frames: expected a lesson, a script "
+			    "file, --sandbox or --menu\n", stderr);
 			return 2;
 		}
 		path = argv[i++];
 	}
-	if (open_session(&s, path, err, sizeof err) == -1) {
+	load_catalog(&cat);
+	if (menu)
+		ui_init_menu(&ui, &cat, lang, screen_locale());
+	else if (open_session(&s, path, &cat, &lesson, err, sizeof err) == -1) {
 		fprintf(stderr, "synfin: %s\n", err);
+		catalog_free(&cat);
 		return 2;
+	} else {
+		ui_init(&ui, &s, lang, screen_locale());
+		ui.cat = &cat;
+		ui.lesson = lesson;
 	}
-	ui_init(&ui, &s, lang, screen_locale());
 	canvas_init(&cv, w, h);
 	cv.ascii = ui.ascii;
 	for (; i < argc; i++) {
@@ -281,7 +339,9 @@ cmd_frames(int argc, char **argv, enum lang lang)
 	}
 	canvas_free(&cv);
 	ui_free(&ui);
-	session_close(&s);
+	if (!menu)
+		session_close(&s);
+	catalog_free(&cat);
 	fflush(stdout);
 	return i < argc && strcmp(argv[i], "q") != 0 ? 2 : 0;
 }
@@ -300,6 +360,7 @@ main(int argc, char **argv)
 	bool		 sandbox = false;
 	int		 ch;
 
+	argv0 = argv[0];
 	/* A reader that goes away (synfin run | head) is not an error. */
 	signal(SIGPIPE, SIG_IGN);
 	while ((ch = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
@@ -341,10 +402,8 @@ main(int argc, char **argv)
 	}
 	if (argc > 0 && strcmp(argv[0], "frames") == 0)
 		return cmd_frames(argc - 1, argv + 1, lang);
-	if (sandbox && argc == 0)
-		return cmd_view(NULL, lang);
-	if (!sandbox && argc == 1)
-		return cmd_view(argv[0], lang);
-	usage(argc == 0 && !sandbox ? stdout : stderr);
-	return argc == 0 && !sandbox ? 0 : 2;
+	if (argc <= 1 && !(sandbox && argc == 1))
+		return cmd_view(argc == 1 ? argv[0] : NULL, sandbox, lang);
+	usage(stderr);
+	return 2;
 }

@@ -40,7 +40,7 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	    "s          the state diagram\n"
 	    "1-9        answer a question\n"
 	    "l          English / 中文\n"
-	    "q          quit",
+	    "q          quit, or back to the lesson menu",
 	    "空格       播放或暂停\n"
 	    "n  右方向键 下一步\n"
 	    "b  左方向键 上一步（精确：重新运行到那一步）\n"
@@ -54,7 +54,7 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	    "s          状态图\n"
 	    "1-9        回答问题\n"
 	    "l          English / 中文\n"
-	    "q          退出" },
+	    "q          退出，或回到课程列表" },
 	[M_HELP_SANDBOX] = {
 	    "sandbox: 1 then a key makes the client act, 2 the server:\n"
 	    "l listen  a accept  c connect  s send 100  r read\n"
@@ -173,6 +173,33 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_K_CANCEL] = { "cancel", "取消" },
 	[M_K_LADDER] = { "ladder", "时序图" },
 	[M_K_OTHER] = { "another", "换一个" },
+	[M_K_MENU] = { "lessons", "课程列表" },
+	[M_K_CHOOSE] = { "choose", "选择" },
+	[M_K_OPEN] = { "open", "打开" },
+	[M_MENU] = { "Lessons", "课程" },
+	[M_MENU_DONE] = { "%d of %d finished", "已完成 %d/%d" },
+	[M_MENU_BEST] = { "best %d/%d", "最好成绩 %d/%d" },
+	[M_MENU_QUESTIONS] = { "best -/%d", "最好成绩 -/%d" },
+	[M_GROUP_OPENING] = { "Opening a connection", "建立连接" },
+	[M_GROUP_CLOSING] = { "Closing a connection", "关闭连接" },
+	[M_GROUP_FAILURES] = { "When things go wrong", "异常与故障" },
+	[M_GROUP_DETAILS] = { "A closer look", "细节" },
+	[M_GROUP_OTHER] = { "Other scripts", "其他脚本" },
+	[M_NO_LESSONS] = {
+	    "No lessons found in %s. Set LESSONS_DIR to a directory of "
+	    "lessons, or open a script: synfin FILE.",
+	    "在 %s 中没有找到课程。请把 LESSONS_DIR 设为课程所在的目录，"
+	    "或直接打开脚本：synfin 文件名。" },
+	[M_NO_LESSON_DIR] = {
+	    "No lesson directory found. Set LESSONS_DIR to a directory of "
+	    "lessons, or open a script: synfin FILE.",
+	    "没有找到课程目录。请把 LESSONS_DIR 设为课程所在的目录，"
+	    "或直接打开脚本：synfin 文件名。" },
+	[M_BAD_LESSONS] = { "%zu file(s) could not be read; the first: %s",
+	    "有 %zu 个文件无法读取；第一个：%s" },
+	[M_OPEN_FAILED] = { "Cannot open the lesson: %s",
+	    "无法打开课程：%s" },
+	[M_SAVE_FAILED] = { "Progress not saved: %s", "进度未能保存：%s" },
 	[M_FLAG_FIN] = { "FIN: the sender has no more data",
 	    "FIN：发送方没有更多数据了" },
 	[M_FLAG_SYN] = { "SYN: synchronize sequence numbers",

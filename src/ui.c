@@ -31,8 +31,8 @@ ui_str(const struct ui *ui, enum msg m)
 }
 
 /* A line for the learner under the narration. */
-static void
-say(struct ui *ui, uint8_t style, const char *text)
+void
+ui_say(struct ui *ui, uint8_t style, const char *text)
 {
 	snprintf(ui->msg, sizeof ui->msg, "%s", text);
 	ui->msg_style = style;
@@ -117,16 +117,23 @@ timeline_changed(struct ui *ui)
 	ui->rows_for = SIZE_MAX;
 }
 
-void
-ui_init(struct ui *ui, struct session *s, enum lang lang, bool ascii)
+/* Show a session from its beginning, forgetting the last one's view. */
+static void
+view_open(struct ui *ui, struct session *s)
 {
-	memset(ui, 0, sizeof *ui);
 	ui->s = s;
-	ui->ascii = ascii;
-	ui->lang = ascii ? LANG_EN : lang;
+	ui->pos = 0;
+	ui->target = 0;
+	ui->playing = ui->stepping = false;
 	ui->speed = SPEED_1X;
 	ui->sel = -1;
+	ui->panel = PANEL_LADDER;
+	ui->help = false;
 	ui->act_side = SIDE_NONE;
+	ui->msg[0] = '\0';
+	ui->nanswers = 0;
+	ui->right = ui->asked = 0;
+	ui->nrows = 0;
 	ui->rows_for = SIZE_MAX;
 	timeline_changed(ui);
 	if (s->sandbox)
@@ -134,13 +141,94 @@ ui_init(struct ui *ui, struct session *s, enum lang lang, bool ascii)
 }
 
 void
+ui_init(struct ui *ui, struct session *s, enum lang lang, bool ascii)
+{
+	memset(ui, 0, sizeof *ui);
+	ui->ascii = ascii;
+	ui->lang = ascii ? LANG_EN : lang;
+	view_open(ui, s);
+}
+
+/* The lesson menu first; a lesson chosen there is opened by the view. */
+void
+ui_init_menu(struct ui *ui, struct catalog *cat, enum lang lang, bool ascii)
+{
+	memset(ui, 0, sizeof *ui);
+	ui->ascii = ascii;
+	ui->lang = ascii ? LANG_EN : lang;
+	ui->cat = cat;
+	ui->menu = true;
+	ui->speed = SPEED_1X;
+}
+
+/* Open a lesson from the menu: 0, or -1 with the reason said. */
+int
+ui_open_lesson(struct ui *ui, struct lesson *l)
+{
+	struct script	*sc;
+	char		 err[1024];
+
+	if ((sc = script_load(l->path, err, sizeof err)) == NULL ||
+	    session_open(&ui->own, sc, err, sizeof err) == -1) {
+		say_msg(ui, ST_BAD, M_OPEN_FAILED, err);
+		return -1;
+	}
+	ui->owns = true;
+	ui->lesson = l;
+	view_open(ui, &ui->own);
+	return 0;
+}
+
+/* Back from a lesson to the menu. */
+static void
+close_lesson(struct ui *ui)
+{
+	if (ui->owns)
+		session_close(&ui->own);
+	ui->owns = false;
+	ui->s = NULL;
+	ui->lesson = NULL;
+	ui->msg[0] = '\0';
+}
+
+void
 ui_free(struct ui *ui)
 {
+	if (ui->owns)
+		session_close(&ui->own);
 	free(ui->cum);
 	free(ui->answers);
 	free(ui->rows);
 	free(ui->hit);
 	memset(ui, 0, sizeof *ui);
+}
+
+/*
+ * Keep the learner's progress in the lesson shown: finished once its
+ * last step is reached, and the most questions answered right.
+ */
+static void
+note_progress(struct ui *ui)
+{
+	struct lesson	*l = ui->lesson;
+	bool		 changed = false;
+	char		 err[512];
+	int		 right;
+
+	if (l == NULL || ui->cat == NULL || ui->s == NULL || ui->s->sandbox)
+		return;
+	if (!l->finished && ui->s->nsteps > 0 &&
+	    ui_shown(ui) >= ui->s->nsteps) {
+		l->finished = true;
+		changed = true;
+	}
+	right = ui->right < l->questions ? ui->right : l->questions;
+	if (ui->asked > 0 && right > l->best) {
+		l->best = right;
+		changed = true;
+	}
+	if (changed && catalog_save(ui->cat, err, sizeof err) == -1)
+		say_msg(ui, ST_BAD, M_SAVE_FAILED, err);
 }
 
 /* The steps whose events are all shown. */
@@ -286,7 +374,7 @@ select_move(struct ui *ui, int dir, bool wrap)
 bool
 ui_animating(const struct ui *ui)
 {
-	return ui->playing || ui->stepping;
+	return ui->s != NULL && (ui->playing || ui->stepping);
 }
 
 /* A question at step k not yet answered. */
@@ -346,6 +434,7 @@ ui_advance(struct ui *ui, double dt)
 		ui->pos = (double)(k + 1);
 		arrived(ui, k + 1);
 	}
+	note_progress(ui);
 }
 
 /* Jump to where the animation is going (the headless frames). */
@@ -424,7 +513,7 @@ restart(struct ui *ui)
 	ui->right = ui->asked = 0;
 	ui->nanswers = 0;
 	if (session_rebuild(ui->s, err, sizeof err) == -1)
-		say(ui, ST_BAD, err);
+		ui_say(ui, ST_BAD, err);
 	else
 		say_msg(ui, ST_DIM, M_RESTARTED);
 	timeline_changed(ui);
@@ -487,7 +576,7 @@ set_fate(struct ui *ui, enum rule_kind kind)
 	set = session_toggle(ui->s, seg, kind, err, sizeof err);
 	timeline_changed(ui);
 	if (set == -1) {
-		say(ui, ST_BAD, err);
+		ui_say(ui, ST_BAD, err);
 		return;
 	}
 	seg_label(ui, seg, label, sizeof label);
@@ -525,7 +614,7 @@ act(struct ui *ui, int key)
 		if (session_act(ui->s, ui_shown(ui), ui_vtime(ui), side,
 		    keys[i].call, 100, &step, err, sizeof err) == -1) {
 			timeline_changed(ui);
-			say(ui, ST_BAD, err);
+			ui_say(ui, ST_BAD, err);
 			return;
 		}
 		ui->pos = floor(ui->pos);
@@ -556,8 +645,8 @@ answer(struct ui *ui, int choice)
 		ui->right++;
 }
 
-enum ui_result
-ui_key(struct ui *ui, int key)
+static enum ui_result
+view_key(struct ui *ui, int key)
 {
 	if (ui->help) {
 		ui->help = false;
@@ -573,7 +662,10 @@ ui_key(struct ui *ui, int key)
 	switch (key) {
 	case 'q':
 	case 'Q':
-		return UI_QUIT;
+		if (!ui->menu)
+			return UI_QUIT;
+		close_lesson(ui);
+		break;
 	case ' ':
 		play_pause(ui);
 		break;
@@ -668,11 +760,25 @@ ui_key(struct ui *ui, int key)
 	return UI_REDRAW;
 }
 
-/* A click: on a segment's row, choose it. */
+enum ui_result
+ui_key(struct ui *ui, int key)
+{
+	enum ui_result	 r;
+
+	if (ui->s == NULL)
+		return ui_menu_key(ui, key);
+	r = view_key(ui, key);
+	note_progress(ui);
+	return r;
+}
+
+/* A click: on a segment's row, choose it; in the menu, a lesson. */
 enum ui_result
 ui_click(struct ui *ui, int y, int x)
 {
 	(void)x;
+	if (ui->s == NULL)
+		return ui_menu_click(ui, y);
 	if (y < 0 || y >= ui->nhit || ui->hit[y] < 0)
 		return UI_NOTHING;
 	ui->sel = ui->hit[y];
@@ -744,16 +850,9 @@ draw_status(struct ui *ui, struct canvas *cv)
 	canvas_text(cv, 0, cv->w - rw - 1, rw, ST_STATUS, right);
 }
 
-/* A key and what it does, for the footer. */
-struct keyhint {
-	const char	*key;
-	enum msg	 what;
-	int		 rank;		/* lower stays longer when space is short */
-};
-
 /* Hints in their order, dropping the least needed until they fit. */
-static void
-hints(struct ui *ui, struct canvas *cv, int y, const char *lead,
+void
+ui_hints(struct ui *ui, struct canvas *cv, int y, const char *lead,
     const struct keyhint *h, size_t n)
 {
 	bool	 keep[24];
@@ -815,6 +914,7 @@ draw_footer(struct ui *ui, struct canvas *cv)
 	};
 	int		 y = cv->h - 1, x = 1, gap = 2, need;
 	struct keyhint	 p[sizeof panel / sizeof panel[0]];
+	struct keyhint	 v[sizeof view / sizeof view[0]];
 
 	canvas_fill(cv, y, 0, cv->w, ' ', ST_KEY);
 	if (ui->act_side != SIDE_NONE) {
@@ -844,12 +944,16 @@ draw_footer(struct ui *ui, struct canvas *cv)
 	if (ui->panel != PANEL_LADDER) {
 		memcpy(p, panel, sizeof p);
 		p[0].key = ui->panel == PANEL_DIAGRAM ? "s" : "i";
-		hints(ui, cv, y, NULL, p, sizeof p / sizeof p[0]);
+		if (ui->menu)
+			p[nitems(p) - 1].what = M_K_MENU;
+		ui_hints(ui, cv, y, NULL, p, sizeof p / sizeof p[0]);
 		return;
 	}
-	hints(ui, cv, y, NULL, ui->s->sandbox ? view : view + 2,
-	    ui->s->sandbox ? sizeof view / sizeof view[0] :
-	    sizeof view / sizeof view[0] - 2);
+	memcpy(v, view, sizeof v);
+	if (ui->menu)
+		v[nitems(v) - 1].what = M_K_MENU;
+	ui_hints(ui, cv, y, NULL, ui->s->sandbox ? v : v + 2,
+	    ui->s->sandbox ? nitems(v) : nitems(v) - 2);
 }
 
 /* A heading rule across the panel: "-- narration ------". */
@@ -1083,6 +1187,10 @@ ui_draw(struct ui *ui, struct canvas *cv)
 		ui->hit[i] = -1;
 	if (cv->w < MIN_W || cv->h < MIN_H) {
 		draw_too_small(ui, cv);
+		return;
+	}
+	if (ui->s == NULL) {
+		ui_menu_draw(ui, cv);
 		return;
 	}
 	ui_build_rows(ui);

@@ -12,7 +12,9 @@
 #include <stddef.h>
 
 #include "canvas.h"
+#include "catalog.h"
 #include "session.h"
+#include "ui-str.h"
 
 /* Keys beyond ASCII, as the drivers pass them. */
 enum {
@@ -56,9 +58,17 @@ struct lrow {
 };
 
 struct ui {
-	struct session	*s;
+	struct session	*s;		/* the lesson shown, NULL in the menu */
 	enum lang	 lang;
 	bool		 ascii;		/* no UTF-8 locale: ASCII and English */
+
+	struct catalog	*cat;		/* the lessons, for progress, or NULL */
+	struct lesson	*lesson;	/* the one shown, if it is one */
+	bool		 menu;		/* q goes back to the menu */
+	size_t		 menu_sel;	/* the lesson chosen in the menu */
+	int		 menu_top;	/* the first menu line on screen */
+	struct session	 own;		/* a lesson opened from the menu */
+	bool		 owns;
 
 	double		 pos;		/* steps shown, fraction: on the way */
 	size_t		 target;	/* the step being animated to */
@@ -89,6 +99,7 @@ struct ui {
 };
 
 void		 ui_init(struct ui *, struct session *, enum lang, bool);
+void		 ui_init_menu(struct ui *, struct catalog *, enum lang, bool);
 void		 ui_free(struct ui *);
 enum ui_result	 ui_key(struct ui *, int);
 enum ui_result	 ui_click(struct ui *, int, int);
@@ -98,7 +109,20 @@ void		 ui_finish(struct ui *);
 void		 ui_draw(struct ui *, struct canvas *);
 
 /* Inside the view: shared by ui*.c. */
-enum msg;
+
+/* A key and what it does, for the footer. */
+struct keyhint {
+	const char	*key;
+	enum msg	 what;
+	int		 rank;		/* lower stays longer when space is short */
+};
+void		 ui_hints(struct ui *, struct canvas *, int, const char *,
+		     const struct keyhint *, size_t);
+void		 ui_say(struct ui *, uint8_t, const char *);
+int		 ui_open_lesson(struct ui *, struct lesson *);
+enum ui_result	 ui_menu_key(struct ui *, int);
+enum ui_result	 ui_menu_click(struct ui *, int);
+void		 ui_menu_draw(struct ui *, struct canvas *);
 const char	*ui_str(const struct ui *, enum msg);
 const char	*ui_cause(const struct ui *, const char *);
 size_t		 ui_shown(const struct ui *);

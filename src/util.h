@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);

@@ -22,7 +22,9 @@ fi
 for f in "$dir"/*.frames; do
 	name=$(basename "$f" .frames)
 	eval "set -- $(cat "$f")"
-	(cd "$srcdir" && LC_ALL=C.UTF-8 "$synfin" frames "$@") \
+	# Progress goes to a place of its own: the menu starts fresh.
+	(cd "$srcdir" && XDG_STATE_HOME="$tmp/state" LC_ALL=C.UTF-8 \
+	    "$synfin" frames "$@") \
 	    >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	n=$((n + 1))

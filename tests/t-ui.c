@@ -7,11 +7,14 @@
 
 #include <dirent.h>
 #include <locale.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "canvas.h"
+#include "catalog.h"
 #include "session.h"
 #include "tap.h"
 #include "ui.h"
@@ -401,6 +404,169 @@ test_sandbox_keys(void)
 	session_close(&s);
 }
 
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char	 path[1024];
+	FILE	*f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static char *
+read_file(const char *path)
+{
+	static char	 buf[4096];
+	FILE		*f = fopen(path, "r");
+	size_t		 n = 0;
+
+	buf[0] = '\0';
+	if (f != NULL) {
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * The lesson library in a directory of its own: groups and order, a bad
+ * file, progress kept and written back whole, and the menu's keys.
+ */
+static void
+test_menu(void)
+{
+	char		 dir[] = "/tmp/synfin-t-ui.XXXXXX", state[1100];
+	char		 kept[1200], err[512];
+	struct catalog	 cat;
+	struct ui	 ui;
+	char		*t;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "a temporary directory");
+		return;
+	}
+	write_file(dir, "zeta.syn", "title en \"Zeta opens\"\n"
+	    "title zh \"泽塔\"\ngroup opening 2\nserver listen\n"
+	    "client connect\nwait idle\n");
+	write_file(dir, "alpha.syn", "title en \"Alpha closes\"\n"
+	    "title zh \"阿尔法\"\ngroup closing 1\nserver listen\n"
+	    "client connect\nwait idle\n"
+	    "ask en \"Q?\" choices A B answer B\n"
+	    "ask zh \"问？\" choices A B answer B\nclient close\n");
+	write_file(dir, "beta.syn", "title en \"Beta opens first\"\n"
+	    "group opening 1\nserver listen\n");
+	write_file(dir, "loose.syn", "server listen\n");
+	write_file(dir, "broken.syn", "title en \"Broken\"\ngroup nowhere\n");
+	write_file(dir, "notes.txt", "not a lesson\n");
+	snprintf(state, sizeof state, "%s/state/synfin/progress", dir);
+	catalog_load(&cat, dir, state);
+	ok(cat.n == 4 && cat.nbad == 1, "four lessons and one bad file "
+	    "(%zu, %zu)", cat.n, cat.nbad);
+	ok(cat.bad != NULL && strstr(cat.bad, "broken.syn:2:7: expected a "
+	    "group") != NULL, "the bad one is named with line and column: %s",
+	    cat.bad ? cat.bad : "(none)");
+	ok(cat.n == 4 && strcmp(cat.l[0].name, "beta") == 0 &&
+	    strcmp(cat.l[1].name, "zeta") == 0 &&
+	    strcmp(cat.l[2].name, "alpha") == 0 &&
+	    strcmp(cat.l[3].name, "loose") == 0,
+	    "sorted by group, then place; no group comes last");
+	ok(cat.n == 4 && strcmp(cat.l[0].title[LANG_ZH], "Beta opens first")
+	    == 0 && strcmp(cat.l[3].title[LANG_EN], "loose") == 0,
+	    "a missing title borrows the other language, or the name");
+	ok(catalog_lookup(&cat, "alpha") == &cat.l[2] &&
+	    catalog_lookup(&cat, "alpha.syn") == &cat.l[2] &&
+	    catalog_lookup(&cat, "alph") == NULL, "lessons are found by name");
+	ok(cat.l[2].questions == 1 && cat.l[2].best == -1 &&
+	    !cat.l[2].finished, "a question counted once, not yet tried");
+	catalog_free(&cat);
+
+	/* Progress: read back, other lines kept as they were. */
+	snprintf(kept, sizeof kept, "%s/state", dir);
+	mkdir(kept, 0700);
+	snprintf(kept, sizeof kept, "%s/state/synfin", dir);
+	mkdir(kept, 0700);
+	write_file(kept, "progress", "# old\nzeta 1 -1\nretired 1 3\n"
+	    "some words from elsewhere\n");
+	catalog_load(&cat, dir, state);
+	ok(cat.l[1].finished && !cat.l[0].finished, "progress is read back");
+
+	ui_init_menu(&ui, &cat, LANG_EN, false);
+	t = screen(&ui, 160, 60);
+	ok(strstr(t, "Opening a connection") && strstr(t, "Beta opens first")
+	    && strstr(t, "Alpha closes") && strstr(t, "Other scripts") &&
+	    strstr(t, "1 of 4 finished") && strstr(t, "✓ Zeta opens") &&
+	    strstr(t, "best -/1"), "the menu lists titles by group, "
+	    "finished and score");
+	ok(strstr(t, "broken.syn:2:7") != NULL, "and names the bad file");
+	free(t);
+	keys(&ui, "l");
+	t = screen(&ui, 160, 60);
+	ok(strstr(t, "建立连接") && strstr(t, "泽塔") && strstr(t, "阿尔法"),
+	    "l: the titles and groups in Chinese");
+	free(t);
+	keys(&ui, "l");
+	ui_key(&ui, UIK_DOWN);
+	ui_key(&ui, UIK_DOWN);
+	ui_key(&ui, UIK_ENTER);
+	ok(ui.s != NULL && ui.lesson == &cat.l[2], "Enter opens the lesson "
+	    "chosen");
+	t = screen(&ui, 80, 24);
+	ok(strstr(t, "Alpha closes") && strstr(t, "q lessons"),
+	    "its title shows, and q goes back to the lessons");
+	free(t);
+	/* Step on, answering B wherever a question waits. */
+	for (int i = 0; i < 50 && ui.s != NULL && ui.asked == 0; i++)
+		keys(&ui, "n2");
+	ui_key(&ui, UIK_END);
+	ok(ui.right == 1 && cat.l[2].best == 1 && cat.l[2].finished,
+	    "a right answer and the end are noted (best %d)", cat.l[2].best);
+	t = read_file(state);
+	ok(strstr(t, "alpha 1 1\n") && strstr(t, "zeta 1 -1\n") &&
+	    strstr(t, "retired 1 3\n") &&
+	    strstr(t, "some words from elsewhere\n"),
+	    "the progress file has it, and keeps lines about other lessons");
+	keys(&ui, "q");
+	ok(ui.s == NULL && ui.menu_sel == 2, "q goes back to the menu, at "
+	    "the same lesson");
+	t = screen(&ui, 80, 24);
+	ok(strstr(t, "2 of 4 finished") && strstr(t, "best 1/1"),
+	    "the menu shows it finished, with its score");
+	free(t);
+	ui_key(&ui, UIK_END);
+	ui_key(&ui, UIK_DOWN);
+	ok(ui.menu_sel == 3, "the choice stops at the last lesson");
+	ok(ui_key(&ui, 'q') == UI_QUIT, "q in the menu quits");
+	ui_free(&ui);
+
+	/* A state path that cannot be made: said, not fatal. */
+	free(cat.state);
+	snprintf(state, sizeof state, "%s/notes.txt/synfin/progress", dir);
+	cat.state = strdup(state);
+	ok(catalog_save(&cat, err, sizeof err) == -1 &&
+	    strstr(err, "notes.txt") != NULL, "a progress file that cannot "
+	    "be written is an error: %s", err);
+	catalog_free(&cat);
+
+	catalog_load(&cat, NULL, NULL);
+	ui_init_menu(&ui, &cat, LANG_ZH, false);
+	t = screen(&ui, 80, 24);
+	ok(strstr(t, "没有找到课程目录") != NULL, "no lessons: the menu says "
+	    "how to find some");
+	free(t);
+	keys(&ui, "jk ");
+	ok(ui.s == NULL && ui.menu_sel == 0, "and its keys do nothing wrong");
+	ui_free(&ui);
+	catalog_free(&cat);
+	snprintf(kept, sizeof kept, "rm -rf '%s'", dir);
+	if (system(kept) != 0)
+		printf("# could not remove %s\n", dir);
+}
+
 int
 main(void)
 {
@@ -418,6 +584,7 @@ main(void)
 	test_sandbox_keys();
 	test_view();
 	test_drop();
+	test_menu();
 	printf("1..%d\n", tap_count);
 	return tap_failures ? 1 : 0;
 }

@@ -1,0 +1,240 @@
+/*
+ * The lesson menu: every lesson by title in the learner's language,
+ * grouped, with what the learner finished and the best score.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui.h"
+#include "ui-str.h"
+#include "util.h"
+
+/* A line of the menu: a group's heading, a lesson, or a blank. */
+struct mline {
+	int	 group;		/* a heading, or -1 */
+	int	 lesson;	/* a lesson, or -1 */
+};
+
+static const enum msg group_msgs[NGROUPS + 1] = {
+	M_GROUP_OPENING, M_GROUP_CLOSING, M_GROUP_FAILURES, M_GROUP_DETAILS,
+	M_GROUP_OTHER,
+};
+
+/*
+ * The menu's lines into out (room for n + 2 * (NGROUPS + 1)); returns
+ * how many.  The lessons are sorted by group already.
+ */
+static size_t
+menu_lines(const struct catalog *cat, struct mline *out)
+{
+	size_t	 n = 0;
+	int	 group = -1;
+
+	for (size_t i = 0; i < cat->n; i++) {
+		if (cat->l[i].group != group) {
+			if (group != -1)
+				out[n++] = (struct mline){ -1, -1 };
+			group = cat->l[i].group;
+			out[n++] = (struct mline){ group, -1 };
+		}
+		out[n++] = (struct mline){ -1, (int)i };
+	}
+	return n;
+}
+
+enum ui_result
+ui_menu_key(struct ui *ui, int key)
+{
+	size_t	 n = ui->cat->n, sel = ui->menu_sel;
+
+	ui->msg[0] = '\0';
+	switch (key) {
+	case 'q':
+	case 'Q':
+		return UI_QUIT;
+	case UIK_UP:
+	case 'k':
+		sel = sel > 0 ? sel - 1 : 0;
+		break;
+	case UIK_DOWN:
+	case 'j':
+	case UIK_TAB:
+		sel++;
+		break;
+	case UIK_BTAB:
+		sel = sel > 0 ? sel - 1 : n - 1;
+		break;
+	case UIK_PGUP:
+		sel = sel > 10 ? sel - 10 : 0;
+		break;
+	case UIK_PGDN:
+		sel += 10;
+		break;
+	case UIK_HOME:
+		sel = 0;
+		break;
+	case UIK_END:
+		sel = n - 1;
+		break;
+	case UIK_ENTER:
+	case UIK_RIGHT:
+	case ' ':
+	case 'o':
+		if (n > 0)
+			ui_open_lesson(ui, &ui->cat->l[sel]);
+		return UI_REDRAW;
+	case 'l':
+		if (!ui->ascii)
+			ui->lang = ui->lang == LANG_EN ? LANG_ZH : LANG_EN;
+		break;
+	default:
+		return UI_NOTHING;
+	}
+	if (n == 0)
+		sel = 0;
+	else if (sel >= n)
+		sel = key == UIK_TAB ? 0 : n - 1;
+	ui->menu_sel = sel;
+	return UI_REDRAW;
+}
+
+/* A click on a lesson opens it. */
+enum ui_result
+ui_menu_click(struct ui *ui, int y)
+{
+	if (y < 0 || y >= ui->nhit || ui->hit[y] < 0)
+		return UI_NOTHING;
+	ui->menu_sel = (size_t)ui->hit[y];
+	ui_open_lesson(ui, &ui->cat->l[ui->menu_sel]);
+	return UI_REDRAW;
+}
+
+/* One lesson's line: number, finished mark, title; the score on the right. */
+static void
+draw_lesson(struct ui *ui, struct canvas *cv, int y, size_t i)
+{
+	const struct lesson	*l = &ui->cat->l[i];
+	uint8_t			 sel = i == ui->menu_sel ? ST_SELECTED : 0;
+	char			 num[16], score[64] = "";
+	int			 sw = 0, namew = 0, x = 2;
+
+	canvas_fill(cv, y, 1, cv->w - 2, ' ', ST_NORMAL | sel);
+	snprintf(num, sizeof num, "%2zu", i + 1);
+	x += canvas_text(cv, y, x, 3, ST_DIM | sel, num) + 1;
+	if (l->finished)
+		canvas_text(cv, y, x, 1, ST_GOOD | sel, ui->ascii ? "*" : "✓");
+	x += 2;
+	if (l->questions > 0 && l->best >= 0)
+		msg_format(score, sizeof score, M_MENU_BEST, ui->lang, l->best,
+		    l->questions);
+	else if (l->questions > 0)
+		msg_format(score, sizeof score, M_MENU_QUESTIONS, ui->lang,
+		    l->questions);
+	sw = text_width(score);
+	canvas_text(cv, y, cv->w - 2 - sw, sw, (l->best >= 0 ? ST_GOOD :
+	    ST_DIM) | sel, score);
+	/* Wide screens also show the name that opens it: synfin NAME. */
+	if (cv->w >= 100) {
+		namew = 26;
+		canvas_text(cv, y, cv->w - 2 - 14 - namew, namew, ST_DIM | sel,
+		    l->name);
+	}
+	canvas_text(cv, y, x, cv->w - x - 2 - (namew ? namew + 14 : sw + 2),
+	    ST_NORMAL | sel, l->title[ui->lang]);
+}
+
+/* The line above the keys: a message, a bad lesson, or how to open it. */
+static void
+draw_note(struct ui *ui, struct canvas *cv, int y)
+{
+	const struct catalog	*cat = ui->cat;
+	char			 buf[1280];
+
+	if (ui->msg[0] != '\0') {
+		canvas_text(cv, y, 1, cv->w - 2, ui->msg_style, ui->msg);
+		return;
+	}
+	if (cat->nbad > 0) {
+		msg_format(buf, sizeof buf, M_BAD_LESSONS, ui->lang, cat->nbad,
+		    cat->bad);
+		canvas_text(cv, y, 1, cv->w - 2, ST_BAD, buf);
+		return;
+	}
+	if (cat->n > 0) {
+		snprintf(buf, sizeof buf, "synfin %s  ·  %s",
+		    cat->l[ui->menu_sel].name, cat->l[ui->menu_sel].path);
+		canvas_text(cv, y, 1, cv->w - 2, ST_DIM, buf);
+	}
+}
+
+void
+ui_menu_draw(struct ui *ui, struct canvas *cv)
+{
+	static const struct keyhint keys[] = {
+		{ "up/dn", M_K_CHOOSE, 1 }, { "Enter", M_K_OPEN, 0 },
+		{ "l", M_K_LANG, 2 }, { "q", M_K_QUIT, 0 },
+	};
+	const struct catalog	*cat = ui->cat;
+	struct mline		*lines;
+	size_t			 n, done = 0, at = 0;
+	int			 top = 2, rows = cv->h - 5, first;
+	char			 buf[256], right[128];
+
+	for (size_t i = 0; i < cat->n; i++)
+		done += cat->l[i].finished;
+	canvas_fill(cv, 0, 0, cv->w, ' ', ST_STATUS);
+	snprintf(buf, sizeof buf, " synfin · %s", ui_str(ui, M_MENU));
+	msg_format(right, sizeof right, M_MENU_DONE, ui->lang, (int)done,
+	    (int)cat->n);
+	canvas_text(cv, 0, 0, cv->w, ST_STATUS, buf);
+	canvas_text(cv, 0, cv->w - text_width(right) - 1, text_width(right),
+	    ST_STATUS, right);
+
+	canvas_fill(cv, cv->h - 1, 0, cv->w, ' ', ST_KEY);
+	ui_hints(ui, cv, cv->h - 1, NULL, keys, nitems(keys));
+	draw_note(ui, cv, cv->h - 2);
+
+	if (cat->n == 0) {
+		if (cat->dir != NULL)
+			msg_format(buf, sizeof buf, M_NO_LESSONS, ui->lang,
+			    cat->dir);
+		else
+			snprintf(buf, sizeof buf, "%s",
+			    ui_str(ui, M_NO_LESSON_DIR));
+		canvas_wrap(cv, top, 2, cv->w - 4, rows, ST_NORMAL, buf);
+		return;
+	}
+	lines = xreallocarray(NULL, cat->n + 2 * (NGROUPS + 1), sizeof *lines);
+	n = menu_lines(cat, lines);
+	for (size_t i = 0; i < n; i++) {
+		if (lines[i].lesson == (int)ui->menu_sel)
+			at = i;
+	}
+	/* Scroll just enough to show the choice, and its heading if it can. */
+	first = ui->menu_top;
+	if ((int)at - 1 < first)
+		first = at > 0 ? (int)at - 1 : 0;
+	if ((int)at >= first + rows)
+		first = (int)at - rows + 1;
+	if (first > (int)n - rows)
+		first = (int)n - rows;
+	if (first < 0)
+		first = 0;
+	ui->menu_top = first;
+	for (int r = 0; r < rows && first + r < (int)n; r++) {
+		const struct mline	*m = &lines[first + r];
+		int			 y = top + r;
+
+		if (m->group >= 0)
+			canvas_text(cv, y, 2, cv->w - 4, ST_HEADING,
+			    ui_str(ui, group_msgs[m->group]));
+		else if (m->lesson >= 0) {
+			draw_lesson(ui, cv, y, (size_t)m->lesson);
+			ui->hit[y] = m->lesson;
+		}
+	}
+	free(lines);
+}
