@@ -131,6 +131,7 @@ ui_detail_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 	enum seg_error		 err;
 	char			 v[160], flags[16];
 	size_t			 sent, end;
+	uint32_t		 rseq, rack;
 
 	canvas_fill(cv, y, x, w, '-', ST_DIM);
 	if (id < 0) {
@@ -176,15 +177,19 @@ ui_detail_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 		hex_lines(&d, g->bytes, g->nbytes);
 		return;
 	}
+	/* Relative as the ladder and the trace show it: to the base in
+	 * force when it was sent (a later SYN may start a new one). */
+	rseq = g->valid ? g->rel_seq : journal_rel(j, g->dir, seg.seq);
+	rack = g->valid ? g->rel_ack : journal_rel(j, !g->dir, seg.ack);
 	snprintf(v, sizeof v, "%u -> %u", seg.sport, seg.dport);
 	field(&d, ui_str(ui, M_F_SPORT), v, ui_str(ui, M_D_SPORT));
 	snprintf(v, sizeof v, "%" PRIu32 "  (%s %" PRIu32 ")", seg.seq,
-	    ui_str(ui, M_RELATIVE), journal_rel(j, g->dir, seg.seq));
+	    ui_str(ui, M_RELATIVE), rseq);
 	field(&d, ui_str(ui, M_F_SEQ), v, ui_str(ui, seg.flags & TH_SYN ?
 	    M_D_SEQ_SYN : M_D_SEQ));
 	if (seg.flags & TH_ACK)
 		snprintf(v, sizeof v, "%" PRIu32 "  (%s %" PRIu32 ")", seg.ack,
-		    ui_str(ui, M_RELATIVE), journal_rel(j, !g->dir, seg.ack));
+		    ui_str(ui, M_RELATIVE), rack);
 	else
 		snprintf(v, sizeof v, "%" PRIu32, seg.ack);
 	field(&d, ui_str(ui, M_F_ACK), v, ui_str(ui, seg.flags & TH_ACK ?

@@ -404,6 +404,49 @@ test_sandbox_keys(void)
 	session_close(&s);
 }
 
+/*
+ * The detail panel's relative numbers are those the ladder and trace
+ * show: to the base in force when the segment was sent, though a later
+ * SYN (here an old duplicate's, then the real one) starts a new base.
+ */
+static void
+test_detail_relative(void)
+{
+	struct session	 s;
+	struct ui	*ui = view(&s, "tests/scenarios/old-duplicate-syn.syn",
+	    LANG_EN);
+	const struct journal *j;
+	int		 wrong = 0, n = 0;
+
+	if (ui == NULL) {
+		ok(0, "open old-duplicate-syn");
+		return;
+	}
+	j = session_journal(&s);
+	ui_key(ui, UIK_END);
+	ui->panel = PANEL_DETAIL;
+	for (size_t i = 0; i < j->nsegs; i++) {
+		char	 want[64], *t;
+
+		if (!j->segs[i].valid)
+			continue;
+		ui->sel = (int)i;
+		t = screen(ui, 100, 40);
+		snprintf(want, sizeof want, "(relative %u)",
+		    j->segs[i].rel_seq);
+		if (strstr(t, want) == NULL) {
+			printf("# segment #%zu: no '%s'\n", i + 1, want);
+			wrong++;
+		}
+		n++;
+		free(t);
+	}
+	ok(n > 3 && wrong == 0, "the header panel numbers %d segments "
+	    "relative as the ladder does (%d differ)", n, wrong);
+	ui_free(ui);
+	session_close(&s);
+}
+
 static void
 write_file(const char *dir, const char *name, const char *text)
 {
@@ -584,6 +627,7 @@ main(void)
 	test_sandbox_keys();
 	test_view();
 	test_drop();
+	test_detail_relative();
 	test_menu();
 	printf("1..%d\n", tap_count);
 	return tap_failures ? 1 : 0;
