@@ -171,6 +171,49 @@ keys C-c
 shows "EXIT=130"
 check $? "Ctrl-C ends it with status 130, terminal given back"
 
+# The menu, 160x60, with the lessons of the source tree and no progress.
+lessons=${LESSONS_DIR:-${SRCDIR:-.}/lessons}
+menu() {
+	t kill-server 2>/dev/null
+	runs=$((runs + 1))
+	t new-session -d -s w -x 160 -y 60 "trap '' INT; env \
+	    TERM=tmux-256color XDG_STATE_HOME='$tmp/state' \
+	    LESSONS_DIR='$lessons' '$synfin' $1; echo EXIT=\$?; sleep 30"
+	shows "synfin"
+}
+# Every lesson's title in a language is on the screen.
+titles() {
+	missing=0
+	for f in "$lessons"/*.syn; do
+		want=$(sed -n "s/^title $1 \"\(.*\)\"\$/\1/p" "$f" |
+		    sed 's/\\"/"/g')
+		if ! grep -qF -- "$want" "$tmp/screen"; then
+			echo "# $1 title not shown: $want ($f)"
+			missing=$((missing + 1))
+		fi
+	done
+	return $missing
+}
+menu "--lang en"
+shows "Opening a connection" && titles en
+check $? "the menu at 160x60 shows every lesson's English title"
+menu "--lang zh"
+shows "建立连接" && titles zh
+check $? "with --lang zh, every Chinese title"
+keys l
+shows "Opening a connection" && titles en
+check $? "l switches the menu to English"
+keys Enter
+shows "CLIENT" && grep -q "q lessons" "$tmp/screen"
+check $? "Enter opens the first lesson, and q will go back"
+keys End
+keys q
+shows "1 of [0-9]* finished" && grep -q "✓" "$tmp/screen"
+check $? "back in the menu, the lesson is marked finished"
+keys q
+shows "EXIT=0" && grep -q "^handshake 1 " "$tmp/state/synfin/progress"
+check $? "q quits; the progress file says it was finished"
+
 out=$(timeout 5 "$synfin" "$tmp/lesson.syn" </dev/null 2>&1)
 [ $? -eq 2 ] && echo "$out" | grep -q "needs a terminal"
 check $? "stdin not a terminal: a clear message, status 2, no hang"
