@@ -23,7 +23,8 @@ for f in "$dir"/*.frames; do
 	name=$(basename "$f" .frames)
 	eval "set -- $(cat "$f")"
 	# Progress goes to a place of its own: the menu starts fresh.
-	(cd "$srcdir" && XDG_STATE_HOME="$tmp/state" LC_ALL=C.UTF-8 \
+	(cd "$srcdir" && XDG_STATE_HOME="$tmp/$name.state" LESSONS_DIR=lessons \
+	    LC_ALL=C.UTF-8 \
 	    "$synfin" frames "$@") \
 	    >"$tmp/out" 2>"$tmp/err"
 	status=$?
