@@ -249,10 +249,38 @@ canvas_dump(const struct canvas *c)
 }
 
 /*
+ * Chinese punctuation that may not begin a line (closing marks, commas,
+ * stops) or end one (opening marks), as Chinese typesetting has it.
+ */
+static bool
+no_line_start(uint32_t cp)
+{
+	static const uint32_t marks[] = {
+		0xff0c, 0x3002, 0x3001, 0xff1b, 0xff1a, 0xff1f, 0xff01,
+		0xff09, 0x300d, 0x300f, 0x3011, 0x300b, 0x3009, 0x201d,
+		0x2019, 0x2026, 0xff0e,
+	};
+
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		if (cp == marks[i])
+			return true;
+	return false;
+}
+
+static bool
+no_line_end(uint32_t cp)
+{
+	return cp == 0xff08 || cp == 0x300c || cp == 0x300e ||
+	    cp == 0x3010 || cp == 0x300a || cp == 0x3008 || cp == 0x201c ||
+	    cp == 0x2018;
+}
+
+/*
  * Where the next line of text breaks to fit width columns: returns the
  * octets on the line and, through skip, the octets to move past (the line
  * and the blanks after it).  Latin text breaks at spaces; Chinese may break
- * between any two characters; a word longer than the line is cut.
+ * between two characters, but not before a comma or a closing mark nor
+ * after an opening one; a word longer than the line is cut.
  */
 size_t
 text_wrap(const char *s, int width, size_t *skip)
@@ -260,6 +288,7 @@ text_wrap(const char *s, int width, size_t *skip)
 	size_t	 n = strlen(s), len, i, brk = 0;
 	int	 w = 0;
 	bool	 have_brk = false;
+	uint32_t prev = 0;	/* the character before */
 
 	for (i = 0; i < n; i += len) {
 		uint32_t	 cp = utf8_next(s + i, n - i, &len);
@@ -270,11 +299,13 @@ text_wrap(const char *s, int width, size_t *skip)
 		if (cp == ' ') {
 			brk = i;
 			have_brk = true;
-		} else if (cw == 2 && i > 0) {
+		} else if (cw == 2 && i > 0 && !no_line_start(cp) &&
+		    !no_line_end(prev)) {
 			/* A wide character may start a new line. */
 			brk = i;
 			have_brk = true;
 		}
+		prev = cp;
 		if (w + cw > width) {
 			if (!have_brk || brk == 0)
 				brk = i;

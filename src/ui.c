@@ -1114,6 +1114,39 @@ draw_narration(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 	}
 }
 
+/*
+ * The rows the narration of the step shown needs at width w: its lines
+ * in the learner's language, failed expectations, the message, and the
+ * heading.  Older narration only fills what is left.
+ */
+static int
+narration_need(const struct ui *ui, int w)
+{
+	const struct journal	*j = session_journal(ui->s);
+	size_t			 k = ui_shown(ui);
+	int			 need = 1;
+	char			 buf[512];
+
+	if (ui->msg[0] != '\0')
+		need += text_lines(ui->msg, w);
+	if (k == 0)
+		return need;
+	for (size_t i = session_applied(ui->s, k - 1);
+	    i < session_applied(ui->s, k); i++) {
+		const struct jevent	*e = &j->ev[i];
+
+		if (e->type == JE_SAY &&
+		    strcmp(e->u.say.lang, lang_name(ui->lang)) == 0)
+			need += text_lines(e->text, w);
+		else if (e->type == JE_EXPECT && !e->u.expect.ok) {
+			msg_format(buf, sizeof buf, M_EXPECT_FAILED, ui->lang,
+			    e->text);
+			need += text_lines(buf, w);
+		}
+	}
+	return need;
+}
+
 static void
 draw_help(struct ui *ui, struct canvas *cv)
 {
@@ -1207,17 +1240,20 @@ ui_draw(struct ui *ui, struct canvas *cv)
 	} else if (ui->panel == PANEL_DETAIL) {
 		ui_detail_draw(ui, cv, 1, 0, lw, body);
 	} else {
+		int	 need;
+
 		narr = body >= 30 ? 8 : 5;
-		/* An open question takes the room it needs. */
+		/* An open question, or a long step's narration, takes the
+		 * room it needs, up to half the screen. */
 		if (ui->pos == floor(ui->pos) &&
-		    (c = question(ui, ui_shown(ui))) != NULL) {
-			int	 need = text_lines(c->u.ask.text, lw - 2) +
+		    (c = question(ui, ui_shown(ui))) != NULL)
+			need = text_lines(c->u.ask.text, lw - 2) +
 			    c->u.ask.nchoices + 2 + (c->u.ask.why ?
 			    text_lines(c->u.ask.why, lw - 2) : 0);
-
-			if (need > narr)
-				narr = need < body / 2 ? need : body / 2;
-		}
+		else
+			need = narration_need(ui, lw - 2);
+		if (need > narr)
+			narr = need < body / 2 ? need : body / 2;
 		if (body >= 44)
 			detail = 17;
 		ui_ladder_draw(ui, cv, 1, 0, lw, body - narr - detail);

@@ -111,6 +111,13 @@ test_canvas(void)
 	n = text_wrap("客户端调用connect", 7, &skip);
 	ok(n == 9 && skip == 9, "Chinese wraps between characters (%zu "
 	    "octets: three characters)", n);
+	/* 8 columns: "一二三四" fits, but a comma may not begin a line and
+	 * an opening bracket may not end one. */
+	n = text_wrap("一二三四，五六", 8, &skip);
+	ok(n == 9 && skip == 9, "a Chinese comma is not put first on a line: "
+	    "its character goes with it (%zu octets)", n);
+	n = text_wrap("一二三（四）", 8, &skip);
+	ok(n == 9, "an opening bracket is not left last on a line (%zu)", n);
 	is_int(text_lines("服务器回复 SYN+ACK。它的确认号是多少？", 20), 2,
 	    "mixed text: 20 columns, then 18");
 	is_int(text_lines("服务器回复 SYN+ACK。它的确认号是多少？", 12), 4,
@@ -447,6 +454,41 @@ test_detail_relative(void)
 	session_close(&s);
 }
 
+/* A step with more narration than the panel's usual rows shows it all. */
+static void
+test_long_narration(void)
+{
+	static const char text[] =
+	    "title en \"Long\"\nserver listen\nclient connect\nwait idle\n"
+	    "say en \"First: aaaa aaaa aaaa aaaa aaaa aaaa aaaa aaaa aaaa aaaa "
+	    "aaaa aaaa aaaa aaaa aaaa aaaa aaaa aaaa aaaa aaaa aaaa aaaa "
+	    "aaaa aaaa aaaa aaaa aaaa aaaa aaaa end-of-first.\"\n"
+	    "say en \"Second: bbbb bbbb bbbb bbbb bbbb bbbb bbbb bbbb bbbb "
+	    "bbbb bbbb bbbb bbbb bbbb bbbb bbbb bbbb bbbb bbbb bbbb bbbb "
+	    "bbbb bbbb bbbb end-of-second.\"\n";
+	struct script	*sc;
+	struct session	 s;
+	struct ui	 ui;
+	char		 err[512], *t;
+
+	sc = script_parse("long.syn", text, sizeof text - 1, err, sizeof err);
+	if (sc == NULL || session_open(&s, sc, err, sizeof err) == -1) {
+		ok(0, "a script with long narration: %s", err);
+		return;
+	}
+	ui_init(&ui, &s, LANG_EN, false);
+	ui_key(&ui, UIK_END);
+	t = screen(&ui, 80, 24);
+	ok(strstr(t, "First:") && strstr(t, "end-of-first.") &&
+	    strstr(t, "Second:") && strstr(t, "end-of-second."),
+	    "at 80x24 a step's two long lines of narration both show whole");
+	if (strstr(t, "First:") == NULL)
+		printf("%s", t);
+	free(t);
+	ui_free(&ui);
+	session_close(&s);
+}
+
 static void
 write_file(const char *dir, const char *name, const char *text)
 {
@@ -628,6 +670,7 @@ main(void)
 	test_view();
 	test_drop();
 	test_detail_relative();
+	test_long_narration();
 	test_menu();
 	printf("1..%d\n", tap_count);
 	return tap_failures ? 1 : 0;
