@@ -829,19 +829,35 @@ draw_status(struct ui *ui, struct canvas *cv)
 	    session_time(s, shown) > VT_SEC(1) && ui_animating(ui);
 	/* Compressed: the clock runs faster than the speed says. */
 	snprintf(t, sizeof t, "%.3f", ui_vtime(ui) / 1e6);
-	n = snprintf(right, sizeof right, "%s · %s · %gx%s%s · t=%ss · %s %zu/%zu",
-	    profiles[s->run.sim.prof.id].name,
-	    ui_str(ui, ui->playing ? M_PLAYING : M_PAUSED), speeds[ui->speed],
-	    fast ? " " : "", fast ? ui_str(ui, M_FAST) : "", t, ui_str(ui, M_STEP), shown,
-	    s->nsteps);
-	if (ui->asked > 0 && n > 0 && (size_t)n < sizeof right)
-		n += snprintf(right + n, sizeof right - (size_t)n,
-		    " · %s %d/%d", ui_str(ui, M_SCORE), ui->right, ui->asked);
-	if (ignored > 0 && n > 0 && (size_t)n < sizeof right)
-		snprintf(right + n, sizeof right - (size_t)n, " · %s %lu",
-		    ui_str(ui, M_IGNORED), ignored);
 	snprintf(left, sizeof left, " synfin · %s", title(ui, name,
 	    sizeof name));
+	/* Where the title would be cut, the profile and then a plain 1x
+	 * speed give way to it first. */
+	for (int terse = 0; terse < 3; terse++) {
+		char	 speed[32] = "";
+
+		if (terse < 2 || speeds[ui->speed] != 1)
+			snprintf(speed, sizeof speed, " · %gx%s%s",
+			    speeds[ui->speed], fast ? " " : "",
+			    fast ? ui_str(ui, M_FAST) : "");
+		else if (fast)
+			snprintf(speed, sizeof speed, " · %s",
+			    ui_str(ui, M_FAST));
+		n = snprintf(right, sizeof right, "%s%s%s%s · t=%ss · %s %zu/%zu",
+		    terse == 0 ? profiles[s->run.sim.prof.id].name : "",
+		    terse == 0 ? " · " : "",
+		    ui_str(ui, ui->playing ? M_PLAYING : M_PAUSED), speed, t,
+		    ui_str(ui, M_STEP), shown, s->nsteps);
+		if (ui->asked > 0 && n > 0 && (size_t)n < sizeof right)
+			n += snprintf(right + n, sizeof right - (size_t)n,
+			    " · %s %d/%d", ui_str(ui, M_SCORE), ui->right,
+			    ui->asked);
+		if (ignored > 0 && n > 0 && (size_t)n < sizeof right)
+			snprintf(right + n, sizeof right - (size_t)n,
+			    " · %s %lu", ui_str(ui, M_IGNORED), ignored);
+		if (text_width(left) + text_width(right) + 3 <= cv->w)
+			break;
+	}
 	canvas_fill(cv, 0, 0, cv->w, ' ', ST_STATUS);
 	rw = text_width(right);
 	if (rw + 2 > cv->w)
