@@ -6,17 +6,8 @@ srcdir=${SRCDIR:-.}
 synfin=${SYNFIN:-$(pwd)/src/synfin}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-
-check() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$tmp/err" 2>/dev/null
-	fi
-}
+. "$srcdir/tests/tap.sh"
+show="$tmp/err"
 
 # The README's example lesson is the block fenced as ```synfin.
 sed -n '/^```synfin$/,/^```$/p' "$srcdir/README.md" | sed '1d;$d' \

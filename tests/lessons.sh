@@ -3,20 +3,12 @@
 # languages, with a title, a menu group, and each say and ask in zh and
 # in en.  Then the course as a whole: what the lesson library promises.
 srcdir=${SRCDIR:-.}
+. "$srcdir/tests/tap.sh"
 synfin=${SYNFIN:-$(pwd)/src/synfin}
-n=0
 lessons=0
 asking=0
 dropping=0
 
-check() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-	fi
-}
 
 for f in "$srcdir"/lessons/*.syn; do
 	name=$(basename "$f" .syn)

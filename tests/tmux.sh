@@ -6,7 +6,6 @@
 # without colours, sits paused for five seconds using no CPU, and quits
 # (q, and SIGTERM) with the terminal given back.  Skipped without tmux.
 synfin=${SYNFIN:-$(pwd)/src/synfin}
-n=0
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "1..0 # SKIP tmux is not installed"
 	exit 0
@@ -17,16 +16,9 @@ tmp=$(mktemp -d) || exit 1
 runs=0
 t() { tmux -S "$tmp/s$runs" -f /dev/null "$@"; }
 trap 't kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+. "${SRCDIR:-.}/tests/tap.sh"
+show="$tmp/screen"
 
-check() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$tmp/screen"
-	fi
-}
 screen() { t capture-pane -p -t w >"$tmp/screen"; }
 # Wait (up to 5 s) until the screen shows a pattern.
 shows() {
