@@ -189,36 +189,59 @@ open_session(struct session *s, const char *arg, struct catalog *cat,
 	return session_open(s, sc, err, errlen);
 }
 
+/*
+ * The view on the menu, or on a lesson, file or (arg NULL) the sandbox
+ * with the catalog kept for progress: 0, or -1 with the error said.
+ */
+static int
+setup_view(struct ui *ui, struct session *s, struct catalog *cat,
+    const char *arg, bool menu, enum lang lang)
+{
+	struct lesson	*lesson;
+	char		 err[1024];
+
+	load_catalog(cat);
+	if (menu) {
+		ui_init_menu(ui, cat, lang, screen_locale());
+		return 0;
+	}
+	if (open_session(s, arg, cat, &lesson, err, sizeof err) == -1) {
+		fprintf(stderr, "synfin: %s\n", err);
+		catalog_free(cat);
+		return -1;
+	}
+	ui_init(ui, s, lang, screen_locale());
+	ui->cat = cat;
+	ui->lesson = lesson;
+	return 0;
+}
+
+static void
+teardown_view(struct ui *ui, struct session *s, struct catalog *cat)
+{
+	bool	 menu = ui->menu;	/* else the session is ours to close */
+
+	ui_free(ui);
+	if (!menu)
+		session_close(s);
+	catalog_free(cat);
+}
+
 /* The interactive view: synfin, synfin NAME|FILE, synfin --sandbox. */
 static int
 cmd_view(const char *arg, bool sandbox, enum lang lang)
 {
 	struct catalog	 cat;
 	struct session	 s;
-	struct lesson	*lesson = NULL;
 	struct ui	 ui;
 	const char	*nc = getenv("NO_COLOR");
 	char		 err[1024];
-	bool		 ascii = screen_locale();
 	int		 status;
 
-	load_catalog(&cat);
-	if (arg == NULL && !sandbox)
-		ui_init_menu(&ui, &cat, lang, ascii);
-	else if (open_session(&s, arg, &cat, &lesson, err, sizeof err) == -1) {
-		fprintf(stderr, "synfin: %s\n", err);
-		catalog_free(&cat);
+	if (setup_view(&ui, &s, &cat, arg, arg == NULL && !sandbox, lang) == -1)
 		return 2;
-	} else {
-		ui_init(&ui, &s, lang, ascii);
-		ui.cat = &cat;
-		ui.lesson = lesson;
-	}
 	status = loop_run(&ui, nc == NULL || *nc == '\0', err, sizeof err);
-	ui_free(&ui);
-	if (arg != NULL || sandbox)
-		session_close(&s);
-	catalog_free(&cat);
+	teardown_view(&ui, &s, &cat);
 	if (status == -1) {
 		fprintf(stderr, "synfin: %s\n", err);
 		return 2;
@@ -247,11 +270,9 @@ cmd_frames(int argc, char **argv, enum lang lang)
 {
 	struct catalog	 cat;
 	struct session	 s;
-	struct lesson	*lesson = NULL;
 	struct ui	 ui;
 	struct canvas	 cv;
 	const char	*path = NULL;
-	char		 err[1024];
 	int		 w = 80, h = 24, i = 0, frame = 0;
 	bool		 sandbox = false, menu = false;
 
@@ -282,18 +303,8 @@ cmd_frames(int argc, char **argv, enum lang lang)
 		}
 		path = argv[i++];
 	}
-	load_catalog(&cat);
-	if (menu)
-		ui_init_menu(&ui, &cat, lang, screen_locale());
-	else if (open_session(&s, path, &cat, &lesson, err, sizeof err) == -1) {
-		fprintf(stderr, "synfin: %s\n", err);
-		catalog_free(&cat);
+	if (setup_view(&ui, &s, &cat, path, menu, lang) == -1)
 		return 2;
-	} else {
-		ui_init(&ui, &s, lang, screen_locale());
-		ui.cat = &cat;
-		ui.lesson = lesson;
-	}
 	canvas_init(&cv, w, h);
 	cv.ascii = ui.ascii;
 	for (; i < argc; i++) {
@@ -338,10 +349,7 @@ cmd_frames(int argc, char **argv, enum lang lang)
 		ui_finish(&ui);
 	}
 	canvas_free(&cv);
-	ui_free(&ui);
-	if (!menu)
-		session_close(&s);
-	catalog_free(&cat);
+	teardown_view(&ui, &s, &cat);
 	fflush(stdout);
 	return i < argc && strcmp(argv[i], "q") != 0 ? 2 : 0;
 }
