@@ -31,8 +31,8 @@ ui_str(const struct ui *ui, enum msg m)
 }
 
 /* A line for the learner under the narration. */
-void
-ui_say(struct ui *ui, uint8_t style, const char *text)
+static void
+say(struct ui *ui, uint8_t style, const char *text)
 {
 	snprintf(ui->msg, sizeof ui->msg, "%s", text);
 	ui->msg_style = style;
@@ -158,7 +158,6 @@ ui_init_menu(struct ui *ui, struct catalog *cat, enum lang lang, bool ascii)
 	ui->lang = ascii ? LANG_EN : lang;
 	ui->cat = cat;
 	ui->menu = true;
-	ui->speed = SPEED_1X;
 }
 
 /* Open a lesson from the menu: 0, or -1 with the reason said. */
@@ -173,7 +172,6 @@ ui_open_lesson(struct ui *ui, struct lesson *l)
 		say_msg(ui, ST_BAD, M_OPEN_FAILED, err);
 		return -1;
 	}
-	ui->owns = true;
 	ui->lesson = l;
 	view_open(ui, &ui->own);
 	return 0;
@@ -183,9 +181,8 @@ ui_open_lesson(struct ui *ui, struct lesson *l)
 static void
 close_lesson(struct ui *ui)
 {
-	if (ui->owns)
+	if (ui->s == &ui->own)
 		session_close(&ui->own);
-	ui->owns = false;
 	ui->s = NULL;
 	ui->lesson = NULL;
 	ui->msg[0] = '\0';
@@ -194,7 +191,7 @@ close_lesson(struct ui *ui)
 void
 ui_free(struct ui *ui)
 {
-	if (ui->owns)
+	if (ui->s == &ui->own)
 		session_close(&ui->own);
 	free(ui->cum);
 	free(ui->answers);
@@ -513,7 +510,7 @@ restart(struct ui *ui)
 	ui->right = ui->asked = 0;
 	ui->nanswers = 0;
 	if (session_rebuild(ui->s, err, sizeof err) == -1)
-		ui_say(ui, ST_BAD, err);
+		say(ui, ST_BAD, err);
 	else
 		say_msg(ui, ST_DIM, M_RESTARTED);
 	timeline_changed(ui);
@@ -576,7 +573,7 @@ set_fate(struct ui *ui, enum rule_kind kind)
 	set = session_toggle(ui->s, seg, kind, err, sizeof err);
 	timeline_changed(ui);
 	if (set == -1) {
-		ui_say(ui, ST_BAD, err);
+		say(ui, ST_BAD, err);
 		return;
 	}
 	seg_label(ui, seg, label, sizeof label);
@@ -614,7 +611,7 @@ act(struct ui *ui, int key)
 		if (session_act(ui->s, ui_shown(ui), ui_vtime(ui), side,
 		    keys[i].call, 100, &step, err, sizeof err) == -1) {
 			timeline_changed(ui);
-			ui_say(ui, ST_BAD, err);
+			say(ui, ST_BAD, err);
 			return;
 		}
 		ui->pos = floor(ui->pos);
@@ -1059,13 +1056,29 @@ draw_question(struct ui *ui, struct canvas *cv, int y, int x, int w, int h,
  * latest lines in the learner's language, newest at the bottom, and any
  * expectation that failed.
  */
+/*
+ * What an event says in the narration, in the learner's language: a
+ * line of the script's, or an expectation that failed; else NULL.
+ */
+static const char *
+narration_text(const struct ui *ui, const struct jevent *e, char *buf,
+    size_t len)
+{
+	if (e->type == JE_SAY && strcmp(e->u.say.lang, lang_name(ui->lang)) == 0)
+		return e->text;
+	if (e->type == JE_EXPECT && !e->u.expect.ok) {
+		msg_format(buf, len, M_EXPECT_FAILED, ui->lang, e->text);
+		return buf;
+	}
+	return NULL;
+}
+
 static void
 draw_narration(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 {
 	const struct journal	*j = session_journal(ui->s);
 	size_t			 k = ui_shown(ui), end, from;
-	const char		*text[8];
-	uint8_t			 style[8];
+	const struct jevent	*ev[8];
 	int			 n = 0, lines = 0, used;
 	char			 buf[512];
 
@@ -1097,36 +1110,22 @@ draw_narration(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 	while (from > 0 && n < 8) {
 		const struct jevent	*e = &j->ev[--from];
 
-		if (e->type == JE_EXPECT && !e->u.expect.ok) {
-			text[n] = e->text;
-			style[n++] = ST_BAD;
-		} else if (e->type == JE_SAY &&
-		    strcmp(e->u.say.lang, lang_name(ui->lang)) == 0) {
-			text[n] = e->text;
-			style[n] = n == 0 ? ST_NORMAL : ST_DIM;
-			n++;
-		}
+		if (narration_text(ui, e, buf, sizeof buf) != NULL)
+			ev[n++] = e;
 	}
 	for (int i = 0; i < n; i++) {
-		int	 need = text_lines(text[i], w - 2);
+		const char	*t = narration_text(ui, ev[i], buf, sizeof buf);
+		int		 need = text_lines(t, w - 2);
 
-		if (style[i] == ST_BAD) {
-			msg_format(buf, sizeof buf, M_EXPECT_FAILED, ui->lang,
-			    text[i]);
-			need = text_lines(buf, w - 2);
-		}
 		if (lines + need > h) {
 			if (i > 0)
 				break;
 			need = h - lines;
 		}
 		lines += need;
-		if (style[i] == ST_BAD)
-			canvas_wrap(cv, y + h - lines, x + 1, w - 2, need,
-			    ST_BAD, buf);
-		else
-			canvas_wrap(cv, y + h - lines, x + 1, w - 2, need,
-			    style[i], text[i]);
+		canvas_wrap(cv, y + h - lines, x + 1, w - 2, need,
+		    ev[i]->type == JE_EXPECT ? ST_BAD : i == 0 ? ST_NORMAL :
+		    ST_DIM, t);
 	}
 }
 
@@ -1149,16 +1148,11 @@ narration_need(const struct ui *ui, int w)
 		return need;
 	for (size_t i = session_applied(ui->s, k - 1);
 	    i < session_applied(ui->s, k); i++) {
-		const struct jevent	*e = &j->ev[i];
+		const char	*t = narration_text(ui, &j->ev[i], buf,
+		    sizeof buf);
 
-		if (e->type == JE_SAY &&
-		    strcmp(e->u.say.lang, lang_name(ui->lang)) == 0)
-			need += text_lines(e->text, w);
-		else if (e->type == JE_EXPECT && !e->u.expect.ok) {
-			msg_format(buf, sizeof buf, M_EXPECT_FAILED, ui->lang,
-			    e->text);
-			need += text_lines(buf, w);
-		}
+		if (t != NULL)
+			need += text_lines(t, w);
 	}
 	return need;
 }

@@ -68,7 +68,6 @@ struct ui {
 	size_t		 menu_sel;	/* the lesson chosen in the menu */
 	int		 menu_top;	/* the first menu line on screen */
 	struct session	 own;		/* a lesson opened from the menu */
-	bool		 owns;
 
 	double		 pos;		/* steps shown, fraction: on the way */
 	size_t		 target;	/* the step being animated to */
@@ -118,7 +117,6 @@ struct keyhint {
 };
 void		 ui_hints(struct ui *, struct canvas *, int, const char *,
 		     const struct keyhint *, size_t);
-void		 ui_say(struct ui *, uint8_t, const char *);
 int		 ui_open_lesson(struct ui *, struct lesson *);
 enum ui_result	 ui_menu_key(struct ui *, int);
 enum ui_result	 ui_menu_click(struct ui *, int);
