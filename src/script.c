@@ -53,12 +53,6 @@ static const char *const group_names[NGROUPS] = {
 };
 
 const char *
-group_name(enum lesson_group g)
-{
-	return group_names[g];
-}
-
-const char *
 lang_name(enum lang l)
 {
 	return lang_names[l];

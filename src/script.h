@@ -164,7 +164,6 @@ struct script	*script_parse(const char *, const char *, size_t, char *,
 struct script	*script_load(const char *, char *, size_t);
 void		 script_free(struct script *);
 const char	*lang_name(enum lang);
-const char	*group_name(enum lesson_group);
 int		 lang_parse(const char *, enum lang *);
 
 #endif
