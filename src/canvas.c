@@ -249,30 +249,24 @@ canvas_dump(const struct canvas *c)
 }
 
 /*
- * Chinese punctuation that may not begin a line (closing marks, commas,
- * stops) or end one (opening marks), as Chinese typesetting has it.
+ * Chinese punctuation that may not begin a line (commas, stops, closing
+ * marks) or end one (opening marks), as Chinese typesetting has it.
  */
-static bool
-no_line_start(uint32_t cp)
-{
-	static const uint32_t marks[] = {
-		0xff0c, 0x3002, 0x3001, 0xff1b, 0xff1a, 0xff1f, 0xff01,
-		0xff09, 0x300d, 0x300f, 0x3011, 0x300b, 0x3009, 0x201d,
-		0x2019, 0x2026, 0xff0e,
-	};
+static const uint32_t no_start[] = {
+	0xff0c, 0x3002, 0x3001, 0xff1b, 0xff1a, 0xff1f, 0xff01, 0xff09,
+	0x300d, 0x300f, 0x3011, 0x300b, 0x3009, 0x201d, 0x2019, 0x2026,
+	0xff0e,
+}, no_end[] = {
+	0xff08, 0x300c, 0x300e, 0x3010, 0x300a, 0x3008, 0x201c, 0x2018,
+};
 
-	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-		if (cp == marks[i])
+static bool
+in_set(uint32_t cp, const uint32_t *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cp == set[i])
 			return true;
 	return false;
-}
-
-static bool
-no_line_end(uint32_t cp)
-{
-	return cp == 0xff08 || cp == 0x300c || cp == 0x300e ||
-	    cp == 0x3010 || cp == 0x300a || cp == 0x3008 || cp == 0x201c ||
-	    cp == 0x2018;
 }
 
 /*
@@ -299,8 +293,9 @@ text_wrap(const char *s, int width, size_t *skip)
 		if (cp == ' ') {
 			brk = i;
 			have_brk = true;
-		} else if (cw == 2 && i > 0 && !no_line_start(cp) &&
-		    !no_line_end(prev)) {
+		} else if (cw == 2 && i > 0 &&
+		    !in_set(cp, no_start, nitems(no_start)) &&
+		    !in_set(prev, no_end, nitems(no_end))) {
 			/* A wide character may start a new line. */
 			brk = i;
 			have_brk = true;

@@ -112,6 +112,9 @@ ui_menu_click(struct ui *ui, int y)
 	return UI_REDRAW;
 }
 
+#define NAME_W		26	/* the name column, from 100 columns */
+#define SCORE_W		14	/* "最好成绩 9/9" and a gap */
+
 /* One lesson's line: number, finished mark, title; the score on the right. */
 static void
 draw_lesson(struct ui *ui, struct canvas *cv, int y, size_t i)
@@ -138,11 +141,12 @@ draw_lesson(struct ui *ui, struct canvas *cv, int y, size_t i)
 	    ST_DIM) | sel, score);
 	/* Wide screens also show the name that opens it: synfin NAME. */
 	if (cv->w >= 100) {
-		namew = 26;
-		canvas_text(cv, y, cv->w - 2 - 14 - namew, namew, ST_DIM | sel,
-		    l->name);
+		namew = NAME_W;
+		canvas_text(cv, y, cv->w - 2 - SCORE_W - namew, namew,
+		    ST_DIM | sel, l->name);
 	}
-	canvas_text(cv, y, x, cv->w - x - 2 - (namew ? namew + 14 : sw + 2),
+	canvas_text(cv, y, x, cv->w - x - 2 - (namew ? namew + SCORE_W :
+	    sw + 2),
 	    ST_NORMAL | sel, l->title[ui->lang]);
 }
 
