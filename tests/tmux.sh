@@ -40,10 +40,14 @@ step() { sed -n 's/.*step \([0-9]*\)\/.*/\1/p' "$tmp/screen" | head -1; }
 start() {
 	t kill-server 2>/dev/null
 	runs=$((runs + 1))
-	t new-session -d -s w -x 80 -y 24 "trap '' INT; env $1 '$synfin' $2 \
-	    '$tmp/lesson.syn'; echo EXIT=\$?; sleep 30"
+	rm -f "$tmp/pid"
+	t new-session -d -s w -x 80 -y 24 "trap '' INT; sh -c 'echo \$\$ \
+	    >\"$tmp/pid\"; exec env $1 \"$synfin\" $2 \"$tmp/lesson.syn\"'; \
+	    echo EXIT=\$?; sleep 30"
 	shows CLIENT
 }
+# The pid of the synfin that start() ran.
+synfin_pid() { cat "$tmp/pid" 2>/dev/null; }
 
 # A scenario written here, so no saved screen knows it.
 cat >"$tmp/lesson.syn" <<'SYN'
@@ -109,9 +113,7 @@ check $? "l switches to Chinese"
 keys l
 
 # Paused and idle: no timer may wake it.
-pid=$(pgrep -f "$tmp/lesson.syn" | while read -r p; do
-	[ "$(cat /proc/$p/comm 2>/dev/null)" = synfin ] && echo "$p"; done |
-	head -1)
+pid=$(synfin_pid)
 if [ -n "$pid" ] && [ -r "/proc/$pid/stat" ]; then
 	a=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
 	sleep 5
@@ -149,9 +151,7 @@ keys q
 start "TERM=tmux-256color" "--lang zh"
 shows "客户端" && keys n n n n && shows "服务器回应 SYN"
 check $? "--lang zh: Chinese interface and narration"
-pid=$(pgrep -f "$tmp/lesson.syn" | while read -r p; do
-	[ "$(cat /proc/$p/comm 2>/dev/null)" = synfin ] && echo "$p"; done |
-	head -1)
+pid=$(synfin_pid)
 kill -TERM "$pid" 2>/dev/null
 shows "EXIT=143"
 check $? "SIGTERM ends it with status 143"

@@ -1,0 +1,73 @@
+#!/bin/sh
+# synfin against the live kernel of this machine: each tests/linux/*.syn
+# without a "# slow" or "# racy" line is replayed by tests/kreplay on the
+# kernel's own sockets on 127.0.0.1, and what the kernel sends must be
+# what synfin run sends.
+#
+# The kernel's timing is not synfin's to control (a busy machine, a timer
+# tick), so this is not part of make check: make check-live runs it.  A
+# script whose replay differs is replayed twice more; it fails only when
+# every replay differs, and a difference that does not repeat is
+# reported (the diff as comments), not failed.  Needs root, nft (Debian's nftables) and tests/kreplay; without
+# them every test is skipped.  SLOW=1 replays the slow ones too.
+srcdir=${SRCDIR:-.}
+synfin=${SYNFIN:-$(pwd)/src/synfin}
+kreplay=${KREPLAY:-$(pwd)/tests/kreplay}
+dir="$srcdir/tests/linux"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+. "$srcdir/tests/segs.sh"
+
+why=""
+if [ "$(id -u)" != 0 ]; then
+	why="needs root"
+elif [ ! -x "$kreplay" ]; then
+	why="no $kreplay (make check builds it on Linux)"
+elif ! command -v nft >/dev/null 2>&1; then
+	why="needs nft (Debian's nftables)"
+fi
+
+# Replay once; 0 if the kernel sent what synfin sends, else the diff is
+# in $tmp/diff.
+replay() {
+	"$kreplay" "$1" >"$tmp/live.trace" 2>"$tmp/err" || {
+		sed 's/^/kreplay: /' "$tmp/err" >"$tmp/diff"
+		return 1
+	}
+	segs <"$tmp/live.trace" >"$tmp/live"
+	diff -u "$tmp/live" "$tmp/model" >"$tmp/diff"
+}
+
+for f in "$dir"/*.syn; do
+	name=$(basename "$f" .syn)
+	n=$((n + 1))
+	if [ -n "$why" ]; then
+		echo "ok $n - $name: live # SKIP $why"
+		continue
+	elif grep -q '^# slow' "$f" && [ -z "$SLOW" ]; then
+		echo "ok $n - $name: live # SKIP slow (SLOW=1 replays it)"
+		continue
+	elif grep -q '^# racy' "$f"; then
+		echo "ok $n - $name: live # SKIP the kernel's tick decides"
+		continue
+	fi
+	"$synfin" run "$f" 2>/dev/null | segs >"$tmp/model"
+	if replay "$f"; then
+		echo "ok $n - $name: the kernel here sends the same"
+		continue
+	fi
+	cp "$tmp/diff" "$tmp/first"
+	again=0
+	for i in 2 3; do
+		replay "$f" || again=$((again + 1))
+	done
+	if [ $again -eq 2 ]; then
+		echo "not ok $n - $name: this kernel differs from synfin, every time"
+		sed 's/^/# /' "$tmp/first"
+	else
+		echo "ok $n - $name: differed in $((again + 1)) of 3 replays, not every time: reported, not failed"
+		sed 's/^/# /' "$tmp/first"
+	fi
+done
+echo "1..$n"
