@@ -18,7 +18,7 @@
 #include "session.h"
 #include "tap.h"
 #include "ui.h"
-#include "ui-str.h"
+#include "str.h"
 
 static const char *srcdir = ".";
 

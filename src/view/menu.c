@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "ui.h"
-#include "ui-str.h"
+#include "str.h"
 #include "util.h"
 
 /* A line of the menu: a group's heading, a lesson, or a blank. */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "ui.h"
-#include "ui-str.h"
+#include "str.h"
 
 #define NAME_W	17
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "ui.h"
-#include "ui-str.h"
+#include "str.h"
 #include "util.h"
 
 #define STATE_W		12	/* "SYN_RECEIVED" */

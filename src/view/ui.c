@@ -13,7 +13,7 @@
 
 #include "trace.h"
 #include "ui.h"
-#include "ui-str.h"
+#include "str.h"
 #include "util.h"
 
 #define MIN_W		60

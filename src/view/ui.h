@@ -14,7 +14,7 @@
 #include "canvas.h"
 #include "catalog.h"
 #include "session.h"
-#include "ui-str.h"
+#include "str.h"
 
 /* Keys beyond ASCII, as the drivers pass them. */
 enum {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "ui.h"
-#include "ui-str.h"
+#include "str.h"
 
 static const char *const art[] = {
 #include "diagram-art.h"

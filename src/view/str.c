@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui-str.h"
+#include "str.h"
 
 static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_CLIENT] = { "CLIENT", "客户端" },
