@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "script.h"
 #include "util.h"
 
 #ifndef PKGDATADIR

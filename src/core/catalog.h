@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "script.h"
+#include "types.h"
 
 struct lesson {
 	char		*name;		/* file name without .syn */

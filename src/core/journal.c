@@ -142,18 +142,6 @@ journal_rel(const struct journal *j, enum dir dir, uint32_t v)
 }
 
 const char *
-side_name(enum side s)
-{
-	return s == SIDE_CLIENT ? "client" : s == SIDE_SERVER ? "server" : "-";
-}
-
-const char *
-dir_name(enum dir d)
-{
-	return d == DIR_C2S ? "C>S" : "S>C";
-}
-
-const char *
 fate_name(enum fate f)
 {
 	static const char *const names[] = {

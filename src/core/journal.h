@@ -14,19 +14,7 @@
 
 #include "clock.h"
 #include "segment.h"
-
-enum side {
-	SIDE_CLIENT,
-	SIDE_SERVER,
-	SIDE_NONE = -1
-};
-#define NSIDES 2
-
-/* The direction a segment travels: from the side of the same number. */
-enum dir {
-	DIR_C2S = SIDE_CLIENT,
-	DIR_S2C = SIDE_SERVER
-};
+#include "types.h"
 
 enum fate {
 	FATE_SENT,
@@ -130,8 +118,6 @@ int		 journal_add_raw(struct journal *, enum dir, const uint8_t *,
 void		 journal_seg_event(struct journal *, vtime_t, int, enum fate);
 uint32_t	 journal_rel(const struct journal *, enum dir, uint32_t);
 
-const char	*side_name(enum side);
-const char	*dir_name(enum dir);
 const char	*fate_name(enum fate);
 
 #endif

@@ -47,28 +47,9 @@ struct parser {
 	struct script	*s;
 };
 
-static const char *const lang_names[NLANGS] = { "en", "zh" };
 static const char *const group_names[NGROUPS] = {
 	"opening", "closing", "failures", "details",
 };
-
-const char *
-lang_name(enum lang l)
-{
-	return lang_names[l];
-}
-
-int
-lang_parse(const char *s, enum lang *out)
-{
-	for (int i = 0; i < NLANGS; i++) {
-		if (strcmp(s, lang_names[i]) == 0) {
-			*out = (enum lang)i;
-			return 0;
-		}
-	}
-	return -1;
-}
 
 /* Record the first error, at a column of the current line. */
 static void __attribute__((format(printf, 3, 4)))

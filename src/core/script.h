@@ -15,6 +15,8 @@
 #include "journal.h"
 #include "link.h"
 #include "tcp.h"
+#include "types.h"
+#include "wire.h"
 
 /* The lesson menu's groups, in the order it shows them. */
 enum lesson_group {
@@ -24,12 +26,6 @@ enum lesson_group {
 	GROUP_DETAILS,
 };
 #define NGROUPS 4
-
-enum lang {
-	LANG_EN,
-	LANG_ZH,
-};
-#define NLANGS 2
 
 enum cmd_type {
 	CMD_TITLE,
@@ -69,14 +65,6 @@ enum set_key {
 	SET_RETRIES,
 	SET_KEEPALIVE,
 	SET_DELACK,
-};
-
-enum bad_kind {
-	BAD_GARBAGE,		/* random octets */
-	BAD_SHORT,		/* shorter than a header */
-	BAD_CHECKSUM,		/* a good segment with its checksum spoiled */
-	BAD_PORT,		/* a good segment for other ports */
-	BAD_STRANGER,		/* a good segment from another address */
 };
 
 /* Which sequence-number fields an expect or inject names. */
@@ -163,7 +151,5 @@ struct script	*script_parse(const char *, const char *, size_t, char *,
 		     size_t);
 struct script	*script_load(const char *, char *, size_t);
 void		 script_free(struct script *);
-const char	*lang_name(enum lang);
-int		 lang_parse(const char *, enum lang *);
 
 #endif

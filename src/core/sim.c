@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "script.h"
 #include "sim.h"
 #include "util.h"
 

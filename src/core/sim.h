@@ -20,8 +20,6 @@
 #include "tcp.h"
 #include "wire.h"
 
-enum bad_kind;
-
 struct sim {
 	struct profile	 prof;		/* a copy: scripts may set timers */
 	struct clock	 clock;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "journal.h"
-#include "script.h"
+#include "types.h"
 
 struct sim;
 

@@ -13,9 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "journal.h"
+#include "types.h"
 
 #define WIRE_STRANGER	NSIDES		/* index of the third socket */
+
+/* Datagrams that are not valid segments of the connection. */
+enum bad_kind {
+	BAD_GARBAGE,		/* random octets */
+	BAD_SHORT,		/* shorter than a header */
+	BAD_CHECKSUM,		/* a good segment with its checksum spoiled */
+	BAD_PORT,		/* a good segment for other ports */
+	BAD_STRANGER,		/* a good segment from another address */
+};
 #define WIRE_DGRAM_MAX	65507		/* largest UDP payload over IPv4 */
 
 struct wire {

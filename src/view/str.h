@@ -9,7 +9,7 @@
 #ifndef SYNFIN_UI_STR_H
 #define SYNFIN_UI_STR_H
 
-#include "script.h"
+#include "types.h"
 
 enum msg {
 	M_CLIENT,
