@@ -75,10 +75,13 @@ report_failures(const struct run *r)
 	for (size_t i = 0; i < r->sim.journal.nev; i++) {
 		const struct jevent	*e = &r->sim.journal.ev[i];
 
-		if (e->type == JE_EXPECT && !e->u.expect.ok)
-			fprintf(stderr, "%s:%d:%d: expectation failed: %s\n",
-			    r->script->path, e->u.expect.line, e->u.expect.col,
-			    e->text);
+		char			 what[512];
+
+		if (e->type != JE_EXPECT || e->u.expect.ok)
+			continue;
+		trace_expect_text(what, sizeof what, &r->sim.journal, e);
+		fprintf(stderr, "%s:%d:%d: expectation failed: %s\n",
+		    r->script->path, e->u.expect.line, e->u.expect.col, what);
 	}
 }
 
@@ -119,7 +122,6 @@ cmd_run(int argc, char **argv, enum lang lang)
 		else {
 			trace_print(stdout, &r.sim.journal, 0,
 			    r.sim.journal.nev, lang);
-			trace_pending(stdout, &r.sim);
 		}
 		if (st > (enum run_status)status)
 			status = (int)st;
@@ -168,7 +170,6 @@ static int
 open_session(struct session *s, const char *arg, struct catalog *cat,
     struct lesson **lesson, char *err, size_t errlen)
 {
-	struct script	*sc;
 	const char	*path = arg;
 
 	*lesson = NULL;
@@ -184,9 +185,7 @@ open_session(struct session *s, const char *arg, struct catalog *cat,
 		    cat->dir != NULL ? cat->dir : "no directory found");
 		return -1;
 	}
-	if ((sc = script_load(path, err, errlen)) == NULL)
-		return -1;
-	return session_open(s, sc, err, errlen);
+	return session_open_file(s, path, err, errlen);
 }
 
 /*

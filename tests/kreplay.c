@@ -382,10 +382,10 @@ observe(struct kr *k)
 
 		if (st[s] == k->state[s])
 			continue;
-		e = journal_add(&k->j, JE_STATE, now_vt(k), (enum side)s,
-		    "seen in the kernel");
+		e = journal_add(&k->j, JE_STATE, now_vt(k), (enum side)s);
 		e->u.state.from = (uint8_t)k->state[s];
 		e->u.state.to = (uint8_t)st[s];
+		e->u.state.cause = CAUSE_KERNEL;
 		k->state[s] = st[s];
 	}
 }
@@ -465,15 +465,23 @@ sock_of(struct kr *k, enum side s, bool implicit_accept)
 	return k->fd[s];
 }
 
-static const char *
+/* The error a call failed with, as synfin names it. */
+static struct tcp_result
+failed(int e)
+{
+	struct tcp_result	 r = { tcp_error_from_errno(e), OUT_NONE, 0 };
+
+	return r;
+}
+
+static struct tcp_result
 do_call(struct kr *k, const struct cmd *c)
 {
-	static char	 res[96];
+	struct tcp_result res = { TE_NONE, OUT_NONE, 0 };
 	enum side	 s = c->side;
 	int		 fd;
 	ssize_t		 n;
 
-	res[0] = '\0';
 	switch (c->u.call.call) {
 	case CALL_LISTEN:
 		k->listener = new_socket(k, s);
@@ -494,7 +502,7 @@ do_call(struct kr *k, const struct cmd *c)
 		sin.sin_port = htons(k->port[!s]);
 		if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1 &&
 		    errno != EINPROGRESS)
-			snprintf(res, sizeof res, "%s", strerror(errno));
+			res = failed(errno);
 		k->fd[s] = fd;
 		break;
 	}
@@ -509,7 +517,7 @@ do_call(struct kr *k, const struct cmd *c)
 			n = send(fd, data + done, c->u.call.n - done,
 			    MSG_DONTWAIT | MSG_NOSIGNAL);
 			if (n < 0) {
-				snprintf(res, sizeof res, "%s", strerror(errno));
+				res = failed(errno);
 				break;
 			}
 			done += (uint32_t)n;
@@ -527,18 +535,19 @@ do_call(struct kr *k, const struct cmd *c)
 			    want - got, MSG_DONTWAIT);
 			if (n < 0) {
 				if (errno != EAGAIN)
-					snprintf(res, sizeof res, "%s",
-					    strerror(errno));
+					res = failed(errno);
 				break;
 			}
 			if (n == 0) {
-				snprintf(res, sizeof res, "end of stream");
+				res.what = OUT_EOF;
 				break;
 			}
 			got += (uint32_t)n;
 		}
-		if (got > 0)
-			snprintf(res, sizeof res, "%u bytes", got);
+		if (got > 0) {
+			res.what = OUT_BYTES;
+			res.n = got;
+		}
 		break;
 	}
 	case CALL_SHUTDOWN:
@@ -614,8 +623,9 @@ run_script(struct kr *k)
 	for (size_t i = 0; i < k->script->ncmds; i++) {
 		const struct cmd	*c = &k->script->cmds[i];
 		struct jevent		*e;
-		const char		*res;
+		struct tcp_result	 res;
 		double			 until;
+		size_t			 at;
 
 		if (c->at >= 0)
 			pass_until(k, c->at / 1e6);
@@ -662,14 +672,14 @@ run_script(struct kr *k)
 			}
 			break;
 		case CMD_CALL:
-			e = journal_add(&k->j, JE_CALL, now_vt(k), c->side, "%s",
-			    tcp_call_names[c->u.call.call]);
+			at = k->j.nev;
+			journal_add(&k->j, JE_CALL, now_vt(k), c->side);
 			res = do_call(k, c);
-			if (*res != '\0') {
-				free(e->text);
-				e->text = xasprintf("%s -> %s",
-				    tcp_call_names[c->u.call.call], res);
-			}
+			e = &k->j.ev[at];
+			e->u.call.call = c->u.call.call;
+			e->u.call.arg = c->u.call.n;
+			e->u.call.has_arg = c->u.call.has_n;
+			e->u.call.res = res;
 			break;
 		case CMD_RULE:
 			if (c->u.rule.kind != RULE_DROP)

@@ -202,7 +202,8 @@ run_checked(struct script *s, char *why, size_t whylen)
 	for (size_t i = 0; i < r.sim.journal.nsegs; i++) {
 		const struct jseg	*g = &r.sim.journal.segs[i];
 		struct segment		 seg;
-		struct seg_addrs	 a = { r.sim.ip[g->dir], r.sim.ip[!g->dir] };
+		struct seg_addrs	 a = { r.sim.journal.conn.ip[g->dir],
+		    r.sim.journal.conn.ip[!g->dir] };
 
 		if (g->valid && !g->why && segment_decode(g->bytes, g->nbytes,
 		    &a, &seg, NULL) != SEG_OK) {

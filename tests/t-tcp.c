@@ -24,8 +24,9 @@ struct harness {
 	int		 nout;
 	int		 seen;		/* out[] read up to here */
 	enum tcp_error	 err;
-	char		 cause[160];
-	char		 rfc[16];
+	enum tcp_cause	 cause;		/* of the last state change */
+	int		 cause_n;
+	struct tcp_result res;		/* of the last call */
 };
 
 static void
@@ -41,15 +42,15 @@ h_output(void *ctx, struct tcp *tp, struct segment *seg, const uint8_t *p)
 
 static void
 h_state(void *ctx, struct tcp *tp, enum tcp_state from, enum tcp_state to,
-    const char *cause, const char *rfc)
+    enum tcp_cause cause, int n)
 {
 	struct harness	*h = ctx;
 
 	(void)tp;
 	(void)from;
 	(void)to;
-	snprintf(h->cause, sizeof h->cause, "%s", cause);
-	snprintf(h->rfc, sizeof h->rfc, "%s", rfc);
+	h->cause = cause;
+	h->cause_n = n;
 }
 
 static void
@@ -64,12 +65,11 @@ h_timer(void *ctx, struct tcp *tp, enum tcp_timer k, enum timer_action a,
 }
 
 static void
-h_notify(void *ctx, struct tcp *tp, enum tcp_error err, const char *what)
+h_notify(void *ctx, struct tcp *tp, enum tcp_error err)
 {
 	struct harness	*h = ctx;
 
 	(void)tp;
-	(void)what;
 	h->err = err;
 }
 
@@ -149,9 +149,8 @@ h_run(struct harness *h, vtime_t t)
 static enum tcp_error
 h_call(struct harness *h, enum tcp_call c, uint32_t arg)
 {
-	char	 res[128];
-
-	return tcp_call(&h->tp, c, arg, res, sizeof res);
+	h->res = tcp_call(&h->tp, c, arg);
+	return h->res.err;
 }
 
 static bool
@@ -209,7 +208,8 @@ test_listen(void)
 	    sent_is(h_last(&h), TH_SYN | TH_ACK, 1000, PEER_ISS + 1),
 	    "LISTEN, SYN: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>");
 	is_int(h.tp.state, TCPS_SYN_RECEIVED, "and SYN_RECEIVED");
-	is_str(h.rfc, "3.10.7.2", "the transition cites 3.10.7.2");
+	ok(h.cause == CAUSE_RCV_SYN && strcmp(tcp_causes[h.cause].rfc,
+	    "3.10.7.2") == 0, "the transition cites 3.10.7.2");
 	ok(h_last(&h)->mss == 65495 && h_last(&h)->wscale == 10 &&
 	    h_last(&h)->sack_ok, "the SYN+ACK answers the options offered");
 	is_int(h_last(&h)->win, 65483, "linux: SYN+ACK window 65483");
@@ -478,8 +478,10 @@ test_calls(void)
 	h_in(&h, TH_ACK | TH_PSH, PEER_ISS + 1, 1001, 20);
 	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 21, 1001, 0);
 	is_int(h_call(&h, CALL_READ, 0), TE_NONE, "read() takes the data");
-	is_int(h.tp.read_total, 20, "all 20 octets");
-	is_int(h_call(&h, CALL_READ, 0), TE_NONE, "then end of stream");
+	ok(h.tp.read_total == 20 && h.res.what == OUT_BYTES &&
+	    h.res.n == 20, "all 20 octets, and says so");
+	ok(h_call(&h, CALL_READ, 0) == TE_NONE && h.res.what == OUT_EOF,
+	    "then end of stream");
 	h_call(&h, CALL_SHUTDOWN, 0);
 	is_int(h.tp.state, TCPS_LAST_ACK, "shutdown() in CLOSE_WAIT: LAST_ACK");
 	is_int(h_call(&h, CALL_SEND, 5), TE_PIPE, "send() after it: EPIPE");
@@ -550,6 +552,8 @@ test_timers(void)
 	h_run(&h, VT_SEC(131));
 	ok(h.tp.state == TCPS_CLOSED && h.err == TE_TIMEDOUT,
 	    "given up at 131 s: ETIMEDOUT");
+	ok(h.cause == CAUSE_GIVE_UP_SYN && h.cause_n == 10,
+	    "the cause: the SYN, retransmitted 10 times (%d)", h.cause_n);
 	h_free(&h);
 
 	h_init(&h, PROFILE_RFC9293);
@@ -584,9 +588,35 @@ test_timers(void)
 	h_free(&h);
 }
 
+/* The words of causes and call results, in both languages. */
+static void
+test_texts(void)
+{
+	struct tcp_result	 r = { TE_PIPE, OUT_GONE, 0 };
+	char			 buf[160];
+
+	ok(tcp_text_check() == 0, "every cause and call result in en and zh, "
+	    "converting alike; every cause cites RFC 9293");
+	tcp_result_text(buf, sizeof buf, &r, LANG_EN);
+	is_str(buf, "EPIPE: the connection is gone", "an error and its words");
+	r = (struct tcp_result){ TE_NONE, OUT_BYTES, 20 };
+	tcp_result_text(buf, sizeof buf, &r, LANG_ZH);
+	is_str(buf, "20 字节", "octets read, in Chinese");
+	r = (struct tcp_result){ TE_ADDRNOTAVAIL, OUT_IN_USE, TCPS_LAST_ACK };
+	tcp_result_text(buf, sizeof buf, &r, LANG_EN);
+	is_str(buf, "EADDRNOTAVAIL: these four ports are still in use "
+	    "(LAST_ACK)", "a state named in a result");
+	r = (struct tcp_result){ TE_CONNRESET, OUT_NONE, 0 };
+	tcp_result_text(buf, sizeof buf, &r, LANG_ZH);
+	is_str(buf, "ECONNRESET", "an error alone");
+	tcp_cause_text(buf, sizeof buf, CAUSE_GIVE_UP_SYN, 6, LANG_ZH);
+	is_str(buf, "SYN 重传了 6 次：放弃连接", "a cause that counts");
+}
+
 int
 main(void)
 {
+	test_texts();
 	test_closed();
 	test_listen();
 	test_syn_sent();

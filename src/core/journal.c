@@ -1,7 +1,7 @@
+/* The journal (journal.h): events and segments, appended in order. */
 #include "config.h"
 
 #include <assert.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +16,26 @@ journal_init(struct journal *j)
 	j->cur_cmd = -1;
 }
 
+static void
+free_ask(struct jask *q)
+{
+	if (q == NULL)
+		return;
+	for (int i = 0; i < q->nchoices; i++)
+		free(q->choices[i]);
+	free(q->choices);
+	free(q->why);
+	free(q);
+}
+
 void
 journal_clear(struct journal *j)
 {
-	for (size_t i = 0; i < j->nev; i++)
+	for (size_t i = 0; i < j->nev; i++) {
 		free(j->ev[i].text);
+		if (j->ev[i].type == JE_ASK)
+			free_ask(j->ev[i].u.say.ask);
+	}
 	for (size_t i = 0; i < j->nsegs; i++)
 		free(j->segs[i].bytes);
 	j->nev = 0;
@@ -37,13 +52,11 @@ journal_free(struct journal *j)
 	journal_init(j);
 }
 
-/* Append an event; text (printf-style, may be NULL) is copied. */
+/* Append an event; the caller fills in its fields. */
 struct jevent *
-journal_add(struct journal *j, enum jev_type type, vtime_t t, enum side side,
-    const char *fmt, ...)
+journal_add(struct journal *j, enum jev_type type, vtime_t t, enum side side)
 {
 	struct jevent	*e;
-	va_list		 ap;
 
 	if (j->nev == j->evcap) {
 		j->evcap = j->evcap ? j->evcap * 2 : 256;
@@ -55,12 +68,36 @@ journal_add(struct journal *j, enum jev_type type, vtime_t t, enum side side,
 	e->t = t;
 	e->side = side;
 	e->cmd = j->cur_cmd;
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		e->text = xvasprintf(fmt, ap);
-		va_end(ap);
-	}
 	return e;
+}
+
+/* A line of narration in one language. */
+void
+journal_say(struct journal *j, vtime_t t, enum lang lang, const char *text)
+{
+	struct jevent	*e = journal_add(j, JE_SAY, t, SIDE_NONE);
+
+	e->u.say.lang = lang;
+	e->text = xstrdup(text);
+}
+
+/* A question in one language: its choices, the right one, and why. */
+void
+journal_ask(struct journal *j, vtime_t t, enum lang lang, const char *text,
+    char *const *choices, int nchoices, int answer, const char *why)
+{
+	struct jevent	*e = journal_add(j, JE_ASK, t, SIDE_NONE);
+	struct jask	*q = xcalloc(1, sizeof *q);
+
+	q->choices = xreallocarray(NULL, (size_t)nchoices, sizeof *q->choices);
+	for (int i = 0; i < nchoices; i++)
+		q->choices[i] = xstrdup(choices[i]);
+	q->nchoices = nchoices;
+	q->answer = answer;
+	q->why = why != NULL ? xstrdup(why) : NULL;
+	e->u.say.lang = lang;
+	e->u.say.ask = q;
+	e->text = xstrdup(text);
 }
 
 static struct jseg *
@@ -129,7 +166,7 @@ journal_seg_event(struct journal *j, vtime_t t, int idx, enum fate fate)
 	struct jevent	*e;
 
 	assert(idx >= 0 && (size_t)idx < j->nsegs);
-	e = journal_add(j, JE_SEG, t, (enum side)j->segs[idx].dir, NULL);
+	e = journal_add(j, JE_SEG, t, (enum side)j->segs[idx].dir);
 	e->u.seg.id = idx;
 	e->u.seg.fate = fate;
 }

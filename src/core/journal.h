@@ -2,8 +2,14 @@
  * The journal: every event of a run, in order, with its virtual time.
  *
  * Both engines write it; the trace, the view, the recorder and the
- * exporters only read it.  Segments are kept once, with their wire bytes,
- * and events refer to them by number.
+ * exporters only read it, and it is the only thing they read.  Its events
+ * carry enums and fields, never text a reader would parse back: a state
+ * change names its cause, a call its call, argument and result.  The
+ * words for a person come from tables (tcp.h's causes and outcomes, the
+ * view's strings) in both languages.  The only text is the script's own:
+ * narration and questions, in the language they were written in.
+ * Segments are kept once, with their wire bytes, and events refer to them
+ * by number.
  */
 #ifndef SYNFIN_JOURNAL_H
 #define SYNFIN_JOURNAL_H
@@ -13,7 +19,9 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "profile.h"
 #include "segment.h"
+#include "tcp.h"
 #include "types.h"
 
 enum fate {
@@ -27,21 +35,36 @@ enum fate {
 enum jev_type {
 	JE_SEG,		/* a segment (or datagram) and what became of it */
 	JE_STATE,	/* a side changed state */
-	JE_TIMER,	/* a timer was armed, cancelled or fired */
-	JE_CALL,	/* the application made a call */
+	JE_TIMER,	/* a timer was armed, cancelled, fired, or is pending */
+	JE_CALL,	/* the application made a call, and what came of it */
 	JE_ERROR,	/* the application was told of an error */
 	JE_SAY,		/* narration */
 	JE_PAUSE,	/* a pause point */
 	JE_ASK,		/* a question */
 	JE_EXPECT,	/* an expectation checked */
-	JE_NOTE,	/* anything else worth showing (script notes, warnings) */
+	JE_NOTE,	/* something the engine itself noticed */
 };
 
-enum timer_action {
-	TA_ARMED,
-	TA_CANCELLED,
-	TA_FIRED,
+/* What an engine noticed about itself. */
+enum jnote {
+	NOTE_WIRE_LOST,		/* the socket pair lost a segment's datagram */
 };
+
+/* What an expectation looked at. */
+enum jexpect_kind {
+	EXPECT_STATE,		/* a side's state now */
+	EXPECT_REACH,		/* wait until: the state never came */
+	EXPECT_SEGMENT,		/* the last segment sent one way */
+	EXPECT_ERROR,		/* the last error a side was told */
+	EXPECT_READ,		/* the octets a side has read */
+	EXPECT_IGNORED,		/* datagrams refused */
+};
+
+/* Which fields of a segment an expectation (or an inject) names. */
+#define FIELD_SEQ	0x01
+#define FIELD_ACK	0x02
+#define FIELD_LEN	0x04
+#define FIELD_WIN	0x08
 
 /* A segment as it was put on the link, or a datagram the wire refused. */
 struct jseg {
@@ -54,7 +77,32 @@ struct jseg {
 	size_t		 nbytes;
 	uint32_t	 rel_seq;	/* relative to the direction's first seq */
 	uint32_t	 rel_ack;
-	const char	*why;		/* why it was ignored (static text) */
+	const char	*why;		/* why it was ignored: a reason's name */
+};
+
+/* A question, as the script asked it. */
+struct jask {
+	char		**choices;
+	int		  nchoices;
+	int		  answer;	/* index into choices */
+	char		 *why;		/* the explanation, or NULL */
+};
+
+/* An expectation: what was wanted and what was found. */
+struct jexpect {
+	bool		 ok;
+	int		 line;		/* where the script says it */
+	int		 col;
+	enum jexpect_kind kind;
+	enum dir	 dir;		/* EXPECT_SEGMENT */
+	uint64_t	 want;		/* a state, an error, a count */
+	uint64_t	 got;
+	uint8_t		 flags;		/* EXPECT_SEGMENT: the flags wanted, */
+	uint8_t		 fields;	/* which of these it names, */
+	uint32_t	 seq;
+	uint32_t	 ack;
+	uint32_t	 len;
+	int		 found;		/* and the segment found, or -1 */
 };
 
 struct jevent {
@@ -68,25 +116,43 @@ struct jevent {
 			enum fate	 fate;
 		} seg;
 		struct {
-			uint8_t		 from;
+			uint8_t		 from;	/* enum tcp_state */
 			uint8_t		 to;
-			const char	*rfc;	/* static: "3.10.7.4" */
+			enum tcp_cause	 cause;
+			int		 n;	/* the count a cause names */
 		} state;
 		struct {
 			uint8_t		 kind;	/* enum tcp_timer */
-			uint8_t		 action;
+			uint8_t		 action;	/* enum timer_action */
 			vtime_t		 due;
 		} timer;
 		struct {
-			bool		 ok;
-			int		 line;
-			int		 col;
-		} expect;
+			enum tcp_call	 call;
+			uint32_t	 arg;	/* octets for send and read */
+			bool		 has_arg;	/* shown: send N, read N */
+			struct tcp_result res;
+		} call;
 		struct {
-			char		 lang[4];
+			enum tcp_error	 err;
+		} error;
+		struct {
+			enum lang	 lang;
+			struct jask	*ask;	/* JE_ASK: owned */
 		} say;
+		struct jexpect	 expect;
+		struct {
+			enum jnote	 what;
+			int		 seg;
+		} note;
 	} u;
-	char		*text;		/* owned; cause, call, error, narration */
+	char		*text;		/* owned: JE_SAY's words, JE_ASK's question */
+};
+
+/* The connection the journal is about. */
+struct jconn {
+	uint32_t	 ip[NSIDES];	/* host order */
+	uint16_t	 port[NSIDES];
+	enum profile_id	 profile;
 };
 
 struct journal {
@@ -96,6 +162,7 @@ struct journal {
 	struct jseg	*segs;
 	size_t		 nsegs;
 	size_t		 segcap;
+	struct jconn	 conn;
 
 	/* Relative numbering: each direction's first sequence number. */
 	uint32_t	 base[NSIDES];
@@ -108,8 +175,11 @@ void		 journal_init(struct journal *);
 void		 journal_free(struct journal *);
 void		 journal_clear(struct journal *);
 struct jevent	*journal_add(struct journal *, enum jev_type, vtime_t,
-		     enum side, const char *, ...)
-		     __attribute__((format(printf, 5, 6)));
+		     enum side);
+void		 journal_say(struct journal *, vtime_t, enum lang,
+		     const char *);
+void		 journal_ask(struct journal *, vtime_t, enum lang,
+		     const char *, char *const *, int, int, const char *);
 int		 journal_add_seg(struct journal *, enum dir,
 		     const struct segment *, const uint8_t *, size_t,
 		     bool, vtime_t);

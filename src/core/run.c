@@ -1,13 +1,11 @@
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "run.h"
-#include "trace.h"
 #include "util.h"
 
 int
@@ -107,88 +105,62 @@ is_quiet(const struct run *r, const struct cmd *c)
 	return sim_quiet(&r->sim);
 }
 
-static void __attribute__((format(printf, 4, 5)))
-expect_result(struct run *r, const struct cmd *c, bool ok, const char *fmt,
-    ...)
+/* Journal an expectation: what was wanted, what was found. */
+static struct jexpect *
+expectation(struct run *r, const struct cmd *c, enum jexpect_kind kind,
+    bool ok, uint64_t want, uint64_t got)
 {
 	struct sim	*s = &r->sim;
 	struct jevent	*e;
-	va_list		 ap;
-	char		 what[256];
 
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	e = journal_add(&s->journal, JE_EXPECT, s->clock.now, c->side,
-	    "%s", what);
+	e = journal_add(&s->journal, JE_EXPECT, s->clock.now, c->side);
 	e->u.expect.ok = ok;
 	e->u.expect.line = c->line;
 	e->u.expect.col = c->col;
+	e->u.expect.kind = kind;
+	e->u.expect.dir = c->dir;
+	e->u.expect.want = want;
+	e->u.expect.got = got;
+	e->u.expect.found = -1;
 	if (!ok)
 		r->failures++;
+	return &e->u.expect;
 }
 
-/* "client FIN_WAIT_2 ok", or "client FIN_WAIT_2 FAIL (found ...)". */
-static void
-expect_equal(struct run *r, const struct cmd *c, const char *what,
-    const char *want, const char *got)
-{
-	if (strcmp(want, got) == 0)
-		expect_result(r, c, true, "%s %s ok", what, want);
-	else
-		expect_result(r, c, false, "%s %s FAIL (found %s)", what, want,
-		    got);
-}
-
-/* The last segment an endpoint sent that way. */
-static const struct jseg *
+/* The last segment an endpoint sent that way, or -1. */
+static int
 last_segment(const struct sim *s, enum dir dir)
 {
 	for (size_t i = s->journal.nsegs; i-- > 0; ) {
 		const struct jseg *g = &s->journal.segs[i];
 
 		if (g->dir == dir && g->valid && !g->injected)
-			return g;
+			return (int)i;
 	}
-	return NULL;
+	return -1;
 }
 
 static void
 expect_segment(struct run *r, const struct cmd *c)
 {
-	const struct jseg	*g = last_segment(&r->sim, c->dir);
-	char			 want[128], found[128], flags[16];
-	int			 n;
+	int			 found = last_segment(&r->sim, c->dir);
+	const struct jseg	*g = found >= 0 ? &r->sim.journal.segs[found] :
+				     NULL;
+	struct jexpect		*x;
 	bool			 ok;
 
-	n = snprintf(want, sizeof want, "segment %s %s",
-	    c->dir == DIR_C2S ? "c2s" : "s2c",
-	    segment_flags(c->u.seg.flags, flags));
-	if (c->u.seg.fields & FIELD_SEQ)
-		n += snprintf(want + n, sizeof want - n, " seq=%" PRIu32,
-		    c->u.seg.seq);
-	if (c->u.seg.fields & FIELD_ACK)
-		n += snprintf(want + n, sizeof want - n, " ack=%" PRIu32,
-		    c->u.seg.ack);
-	if (c->u.seg.fields & FIELD_LEN)
-		snprintf(want + n, sizeof want - n, " len=%" PRIu32,
-		    c->u.seg.len);
-	if (g == NULL) {
-		expect_result(r, c, false, "%s FAIL (no segment sent that "
-		    "way)", want);
-		return;
-	}
-	ok = g->seg.flags == c->u.seg.flags &&
+	ok = g != NULL && g->seg.flags == c->u.seg.flags &&
 	    (!(c->u.seg.fields & FIELD_SEQ) || g->rel_seq == c->u.seg.seq) &&
 	    (!(c->u.seg.fields & FIELD_ACK) || ((g->seg.flags & TH_ACK) &&
 	    g->rel_ack == c->u.seg.ack)) &&
 	    (!(c->u.seg.fields & FIELD_LEN) || g->seg.len == c->u.seg.len);
-	trace_seg_text(found, sizeof found, g);
-	if (ok)
-		expect_result(r, c, true, "%s ok", want);
-	else
-		expect_result(r, c, false, "%s FAIL (found #%d %s)", want,
-		    g->id, found);
+	x = expectation(r, c, EXPECT_SEGMENT, ok, 0, 0);
+	x->flags = c->u.seg.flags;
+	x->fields = c->u.seg.fields;
+	x->seq = c->u.seg.seq;
+	x->ack = c->u.seg.ack;
+	x->len = c->u.seg.len;
+	x->found = found;
 }
 
 static void
@@ -280,31 +252,6 @@ run_inject(struct run *r, const struct cmd *c)
 	sim_inject(s, d, &seg);
 }
 
-/* "Which state? [CLOSE_WAIT / LAST_ACK] answer CLOSE_WAIT" */
-static void
-run_ask(struct run *r, const struct cmd *c)
-{
-	struct sim	*s = &r->sim;
-	struct jevent	*e;
-	size_t		 len = 0;
-	char		*choices;
-
-	for (int i = 0; i < c->u.ask.nchoices; i++)
-		len += strlen(c->u.ask.choices[i]) + 3;
-	choices = xcalloc(1, len + 1);
-	for (int i = 0; i < c->u.ask.nchoices; i++) {
-		if (i > 0)
-			strcat(choices, " / ");
-		strcat(choices, c->u.ask.choices[i]);
-	}
-	e = journal_add(&s->journal, JE_ASK, s->clock.now, SIDE_NONE,
-	    "%s [%s] answer %s", c->u.ask.text, choices,
-	    c->u.ask.choices[c->u.ask.answer]);
-	snprintf(e->u.say.lang, sizeof e->u.say.lang, "%s",
-	    lang_name(c->u.ask.lang));
-	free(choices);
-}
-
 /*
  * Run the next command.  Returns false when there is none left or the
  * script has gone wrong (r->bad).
@@ -314,8 +261,6 @@ run_command(struct run *r)
 {
 	struct sim		*s = &r->sim;
 	const struct cmd	*c;
-	struct jevent		*e;
-	bool			 ok;
 
 	if (r->bad || r->pc >= r->script->ncmds)
 		return false;
@@ -367,56 +312,44 @@ run_command(struct run *r)
 	case CMD_WAIT_UNTIL:
 		if (!run_while(r, c, reached_state, s->clock.now +
 		    RUN_WAIT_MAX) && !r->bad)
-			expect_result(r, c, false, "%s reaches %s FAIL (still "
-			    "%s, nothing more happens)", side_name(c->side),
-			    tcp_state_names[c->u.state],
-			    tcp_state_names[s->ep[c->side].state]);
+			expectation(r, c, EXPECT_REACH, false, c->u.state,
+			    s->ep[c->side].state);
 		break;
 	case CMD_WAIT_IDLE:
 		run_while(r, c, is_idle, VT_NEVER);
 		break;
 	case CMD_SAY:
-		e = journal_add(&s->journal, JE_SAY, s->clock.now, SIDE_NONE,
-		    "%s", c->u.text.text);
-		snprintf(e->u.say.lang, sizeof e->u.say.lang, "%s",
-		    lang_name(c->u.text.lang));
+		journal_say(&s->journal, s->clock.now, c->u.text.lang,
+		    c->u.text.text);
 		break;
 	case CMD_PAUSE:
-		journal_add(&s->journal, JE_PAUSE, s->clock.now, SIDE_NONE,
-		    NULL);
+		journal_add(&s->journal, JE_PAUSE, s->clock.now, SIDE_NONE);
 		break;
 	case CMD_ASK:
-		run_ask(r, c);
+		journal_ask(&s->journal, s->clock.now, c->u.ask.lang,
+		    c->u.ask.text, c->u.ask.choices, c->u.ask.nchoices,
+		    c->u.ask.answer, c->u.ask.why);
 		break;
 	case CMD_EXPECT_STATE:
-		expect_equal(r, c, side_name(c->side),
-		    tcp_state_names[c->u.state],
-		    tcp_state_names[s->ep[c->side].state]);
+		expectation(r, c, EXPECT_STATE, s->ep[c->side].state ==
+		    c->u.state, c->u.state, s->ep[c->side].state);
 		break;
 	case CMD_EXPECT_SEGMENT:
 		expect_segment(r, c);
 		break;
-	case CMD_EXPECT_ERROR: {
-		char	 what[32];
-
-		snprintf(what, sizeof what, "%s error", side_name(c->side));
-		expect_equal(r, c, what, c->u.err,
-		    s->last_error[c->side] == TE_NONE ? "none" :
-		    tcp_error_names[s->last_error[c->side]]);
+	case CMD_EXPECT_ERROR:
+		expectation(r, c, EXPECT_ERROR, s->last_error[c->side] ==
+		    c->u.err, c->u.err, s->last_error[c->side]);
 		break;
-	}
 	case CMD_EXPECT_READ:
-		ok = s->read_total[c->side] == c->u.count;
-		expect_result(r, c, ok, "%s read %" PRIu64 " %s (%" PRIu64 ")",
-		    side_name(c->side), c->u.count, ok ? "ok" : "FAIL",
-		    s->read_total[c->side]);
+		expectation(r, c, EXPECT_READ, s->read_total[c->side] ==
+		    c->u.count, c->u.count, s->read_total[c->side]);
 		break;
 	case CMD_EXPECT_IGNORED: {
 		uint64_t	 n = s->ignored[0] + s->ignored[1];
 
-		ok = n == c->u.count;
-		expect_result(r, c, ok, "ignored %" PRIu64 " %s (%" PRIu64 ")",
-		    c->u.count, ok ? "ok" : "FAIL", n);
+		expectation(r, c, EXPECT_IGNORED, n == c->u.count, c->u.count,
+		    n);
 		break;
 	}
 	case CMD_INJECT:
@@ -456,6 +389,10 @@ run_finish(struct run *r)
 	run_while(r, &end, is_quiet, VT_NEVER);
 }
 
+/*
+ * The whole script, headless: its commands, then on until the connection
+ * is quiet; the timers still set are journaled as pending.
+ */
 enum run_status
 run_all(struct run *r)
 {
@@ -464,5 +401,6 @@ run_all(struct run *r)
 	run_finish(r);
 	if (r->bad)
 		return RUN_BAD;
+	sim_journal_pending(&r->sim);
 	return r->failures > 0 ? RUN_FAILED : RUN_OK;
 }

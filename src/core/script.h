@@ -67,12 +67,6 @@ enum set_key {
 	SET_DELACK,
 };
 
-/* Which sequence-number fields an expect or inject names. */
-#define FIELD_SEQ	0x01
-#define FIELD_ACK	0x02
-#define FIELD_LEN	0x04
-#define FIELD_WIN	0x08
-
 struct cmd {
 	enum cmd_type	 type;
 	int		 line;
@@ -133,7 +127,7 @@ struct cmd {
 			enum bad_kind	 kind;
 			uint32_t	 count;
 		} bad;
-		char		*err;		/* expect error: "ECONNRESET" */
+		enum tcp_error	 err;		/* expect error; TE_NONE: none */
 		uint64_t	 count;		/* expect read, expect ignored */
 	} u;
 };
@@ -147,8 +141,12 @@ struct script {
 	int		 order;		/* place in the group */
 };
 
+struct script	*script_new(const char *);
 struct script	*script_parse(const char *, const char *, size_t, char *,
 		     size_t);
+void		 script_add_call(struct script *, vtime_t, enum side,
+		     enum tcp_call, uint32_t);
+void		 script_truncate(struct script *, size_t);
 struct script	*script_load(const char *, char *, size_t);
 void		 script_free(struct script *);
 

@@ -1,3 +1,4 @@
+/* The session (session.h): the timeline the view steps through. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -26,22 +27,43 @@ free_run(struct session *s)
 	s->nsteps = 0;
 }
 
+/*
+ * Show a script, which the session owns from now on: 0, or -1 with the
+ * reason in err and everything freed.
+ */
 int
 session_open(struct session *s, struct script *script, char *err,
     size_t errlen)
 {
 	memset(s, 0, sizeof *s);
 	s->script = script;
-	return session_rebuild(s, err, errlen);
+	if (session_rebuild(s, err, errlen) == -1) {
+		session_close(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* A lesson or script file: 0, or -1 with the reason in err. */
+int
+session_open_file(struct session *s, const char *path, char *err,
+    size_t errlen)
+{
+	struct script	*sc;
+
+	memset(s, 0, sizeof *s);
+	if ((sc = script_load(path, err, errlen)) == NULL)
+		return -1;
+	return session_open(s, sc, err, errlen);
 }
 
 int
 session_open_sandbox(struct session *s, char *err, size_t errlen)
 {
-	memset(s, 0, sizeof *s);
+	if (session_open(s, script_new("sandbox"), err, errlen) == -1)
+		return -1;
 	s->sandbox = true;
-	s->actions = xstrdup("");
-	return session_rebuild(s, err, errlen);
+	return 0;
 }
 
 void
@@ -50,7 +72,6 @@ session_close(struct session *s)
 	free_run(s);
 	if (s->script != NULL)
 		script_free(s->script);
-	free(s->actions);
 	free(s->iv);
 	memset(s, 0, sizeof *s);
 }
@@ -174,17 +195,6 @@ session_rebuild(struct session *s, char *err, size_t errlen)
 {
 	free_run(s);
 	s->error = NULL;
-	if (s->sandbox) {
-		struct script	*sc;
-
-		sc = script_parse("sandbox", s->actions, strlen(s->actions),
-		    err, errlen);
-		if (sc == NULL)
-			return -1;
-		if (s->script != NULL)
-			script_free(s->script);
-		s->script = sc;
-	}
 	if (run_init(&s->run, s->script, err, errlen) == -1)
 		return -1;
 	s->have_run = true;
@@ -198,6 +208,37 @@ session_rebuild(struct session *s, char *err, size_t errlen)
 	cut_steps(s);
 	index_segments(s);
 	return 0;
+}
+
+/* From the beginning, without the learner's changes (or calls). */
+int
+session_restart(struct session *s, char *err, size_t errlen)
+{
+	s->niv = 0;
+	s->pending = false;
+	if (s->sandbox)
+		script_truncate(s->script, 0);
+	return session_rebuild(s, err, errlen);
+}
+
+/*
+ * The title in a language, else in the other, else the file's name
+ * without its extension (in buf).
+ */
+const char *
+session_title(const struct session *s, enum lang lang, char *buf,
+    size_t len)
+{
+	const struct script	*sc = s->script;
+	const char		*base;
+
+	if (sc->title[lang] != NULL)
+		return sc->title[lang];
+	if (sc->title[!lang] != NULL)
+		return sc->title[!lang];
+	base = strrchr(sc->path, '/') ? strrchr(sc->path, '/') + 1 : sc->path;
+	snprintf(buf, len, "%.*s", (int)strcspn(base, "."), base);
+	return buf;
 }
 
 /* Events shown once k steps are: [0, session_applied(k)). */
@@ -369,34 +410,22 @@ int
 session_act(struct session *s, size_t k, vtime_t t, enum side side,
     enum tcp_call call, uint32_t n, size_t *step, char *err, size_t errlen)
 {
-	size_t	 keep = 0, len = 0, first;
-	char	*line;
+	size_t	 keep = 0, first;
 
-	/* Keep the actions already seen; the text has one a line. */
+	/* Keep the calls already seen. */
 	for (; keep < s->script->ncmds; keep++) {
 		first = first_event_of(s, keep);
 		if (first == NONE || session_step_of(s, first) > k)
 			break;
 	}
-	for (size_t i = 0; i < keep; i++)
-		len += strcspn(s->actions + len, "\n") + 1;
-	s->actions[len] = '\0';
+	script_truncate(s->script, keep);
 	for (size_t i = s->niv; i-- > 0; ) {
 		size_t	 sent = session_sent_event(s, s->iv[i].seg);
 
 		if (sent == NONE || session_step_of(s, sent) > k)
 			remove_iv(s, i);
 	}
-	if (call == CALL_SEND)
-		line = xasprintf("%s@%" PRId64 ".%06" PRId64 " %s %s %" PRIu32
-		    "\n", s->actions, t / 1000000, t % 1000000, side_name(side),
-		    tcp_call_names[call], n);
-	else
-		line = xasprintf("%s@%" PRId64 ".%06" PRId64 " %s %s\n",
-		    s->actions, t / 1000000, t % 1000000, side_name(side),
-		    tcp_call_names[call]);
-	free(s->actions);
-	s->actions = line;
+	script_add_call(s->script, t, side, call, call == CALL_SEND ? n : 0);
 	if (session_rebuild(s, err, errlen) == -1)
 		return -1;
 	first = first_event_of(s, keep);

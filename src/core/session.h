@@ -39,9 +39,8 @@ struct intervention {
 };
 
 struct session {
-	struct script		*script;	/* owned */
+	struct script		*script;	/* owned; the sandbox's calls */
 	bool			 sandbox;
-	char			*actions;	/* sandbox: the script text */
 	struct intervention	*iv;
 	size_t			 niv;
 	bool			 pending;	/* sandbox: a fate for the next */
@@ -59,9 +58,14 @@ struct session {
 
 int		 session_open(struct session *, struct script *, char *,
 		     size_t);
+int		 session_open_file(struct session *, const char *, char *,
+		     size_t);
 int		 session_open_sandbox(struct session *, char *, size_t);
 void		 session_close(struct session *);
 int		 session_rebuild(struct session *, char *, size_t);
+int		 session_restart(struct session *, char *, size_t);
+const char	*session_title(const struct session *, enum lang, char *,
+		     size_t);
 
 const struct journal *session_journal(const struct session *);
 size_t		 session_applied(const struct session *, size_t);

@@ -14,11 +14,10 @@
 static void	sim_output(void *, struct tcp *, struct segment *,
 		    const uint8_t *);
 static void	sim_state(void *, struct tcp *, enum tcp_state,
-		    enum tcp_state, const char *, const char *);
+		    enum tcp_state, enum tcp_cause, int);
 static void	sim_timer(void *, struct tcp *, enum tcp_timer,
 		    enum timer_action, vtime_t);
-static void	sim_notify(void *, struct tcp *, enum tcp_error,
-		    const char *);
+static void	sim_notify(void *, struct tcp *, enum tcp_error);
 static void	sim_arrive(void *, struct flight *);
 static void	sim_lost(void *, struct flight *);
 
@@ -64,8 +63,8 @@ init_endpoints(struct sim *s)
 	for (int i = 0; i < NSIDES; i++) {
 		tcp_init(&s->ep[i], (enum side)i, &s->prof, &s->clock,
 		    &sim_tcp_hooks, s);
-		s->ep[i].lport = s->port[i];
-		s->ep[i].rport = s->port[!i];
+		s->ep[i].lport = s->journal.conn.port[i];
+		s->ep[i].rport = s->journal.conn.port[!i];
 	}
 }
 
@@ -81,9 +80,11 @@ sim_init(struct sim *s, enum profile_id prof, char *err, size_t errlen)
 	journal_init(&s->journal);
 	link_init(&s->link, &s->clock, &sim_link_ops, s);
 	s->link.latency = s->prof.latency;
-	s->ip[SIDE_CLIENT] = s->ip[SIDE_SERVER] = LOOPBACK;
-	s->port[SIDE_CLIENT] = 40312;
-	s->port[SIDE_SERVER] = 80;
+	s->journal.conn.ip[SIDE_CLIENT] = LOOPBACK;
+	s->journal.conn.ip[SIDE_SERVER] = LOOPBACK;
+	s->journal.conn.port[SIDE_CLIENT] = 40312;
+	s->journal.conn.port[SIDE_SERVER] = 80;
+	s->journal.conn.profile = prof;
 	s->rxbuf = xmalloc(WIRE_DGRAM_MAX + 1);
 	init_endpoints(s);
 	sim_seed(s, 1);
@@ -114,6 +115,7 @@ sim_set_profile(struct sim *s, enum profile_id prof)
 		tcp_free(&s->ep[i]);
 	}
 	s->prof = profiles[prof];
+	s->journal.conn.profile = prof;
 	s->link.latency = s->prof.latency;
 	init_endpoints(s);
 	for (int i = 0; i < NSIDES; i++) {
@@ -131,8 +133,8 @@ sim_set_isn(struct sim *s, enum side side, uint32_t isn)
 void
 sim_set_addr(struct sim *s, enum side side, uint32_t ip, uint16_t port)
 {
-	s->ip[side] = ip;
-	s->port[side] = port;
+	s->journal.conn.ip[side] = ip;
+	s->journal.conn.port[side] = port;
 	s->ep[side].lport = port;
 	s->ep[!side].rport = port;
 }
@@ -140,7 +142,8 @@ sim_set_addr(struct sim *s, enum side side, uint32_t ip, uint16_t port)
 static struct seg_addrs
 addrs_from(const struct sim *s, enum side from)
 {
-	struct seg_addrs	 a = { s->ip[from], s->ip[!from] };
+	const struct jconn	*c = &s->journal.conn;
+	struct seg_addrs	 a = { c->ip[from], c->ip[!from] };
 
 	return a;
 }
@@ -173,16 +176,16 @@ sim_output(void *ctx, struct tcp *tp, struct segment *seg,
 
 static void
 sim_state(void *ctx, struct tcp *tp, enum tcp_state from, enum tcp_state to,
-    const char *cause, const char *rfc)
+    enum tcp_cause cause, int n)
 {
 	struct sim	*s = ctx;
 	struct jevent	*e;
 
-	e = journal_add(&s->journal, JE_STATE, s->clock.now, tp->side, "%s",
-	    cause);
+	e = journal_add(&s->journal, JE_STATE, s->clock.now, tp->side);
 	e->u.state.from = (uint8_t)from;
 	e->u.state.to = (uint8_t)to;
-	e->u.state.rfc = rfc;
+	e->u.state.cause = cause;
+	e->u.state.n = n;
 }
 
 static void
@@ -192,20 +195,20 @@ sim_timer(void *ctx, struct tcp *tp, enum tcp_timer kind,
 	struct sim	*s = ctx;
 	struct jevent	*e;
 
-	e = journal_add(&s->journal, JE_TIMER, s->clock.now, tp->side, NULL);
+	e = journal_add(&s->journal, JE_TIMER, s->clock.now, tp->side);
 	e->u.timer.kind = (uint8_t)kind;
 	e->u.timer.action = (uint8_t)action;
 	e->u.timer.due = due;
 }
 
 static void
-sim_notify(void *ctx, struct tcp *tp, enum tcp_error err, const char *what)
+sim_notify(void *ctx, struct tcp *tp, enum tcp_error err)
 {
 	struct sim	*s = ctx;
 
 	s->last_error[tp->side] = err;
-	journal_add(&s->journal, JE_ERROR, s->clock.now, tp->side, "%s%s%s",
-	    tcp_error_names[err], what ? " " : "", what ? what : "");
+	journal_add(&s->journal, JE_ERROR, s->clock.now, tp->side)->
+	    u.error.err = err;
 }
 
 /* Which way a datagram for side to is travelling. */
@@ -242,7 +245,8 @@ validate(struct sim *s, enum side to, int sender, const uint8_t *buf,
 		return "stranger";
 	if ((e = segment_decode(buf, n, &a, seg, payload)) != SEG_OK)
 		return segment_strerror(e);
-	if (seg->sport != s->port[!to] || seg->dport != s->port[to])
+	if (seg->sport != s->journal.conn.port[!to] ||
+	    seg->dport != s->journal.conn.port[to])
 		return "ports";
 	return NULL;
 }
@@ -302,9 +306,11 @@ pump(struct sim *s, enum side to, const struct flight *f)
 		if (r == 0) {
 			if (f != NULL) {
 				/* The kernel lost our datagram: say so. */
-				journal_add(&s->journal, JE_NOTE, s->clock.now,
-				    to, "the loopback socket lost segment #%d",
-				    f->seg + 1);
+				struct jevent	*e = journal_add(&s->journal,
+				    JE_NOTE, s->clock.now, to);
+
+				e->u.note.what = NOTE_WIRE_LOST;
+				e->u.note.seg = f->seg;
 				journal_seg_event(&s->journal, s->clock.now,
 				    f->seg, FATE_DROPPED);
 			}
@@ -356,31 +362,50 @@ sim_lost(void *ctx, struct flight *f)
 enum tcp_error
 sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 {
-	char		 result[128] = "";
-	struct jevent	*e;
-	enum tcp_error	 err;
-	size_t		 at;
+	uint64_t		 before = s->ep[side].read_total;
+	struct jevent		*e;
+	struct tcp_result	 res;
+	size_t			 at;
 
 	s->started = true;
-	/* The call line goes first, though the call's segments are sent
-	 * inside it: the journal reads in cause-then-effect order. */
-	uint64_t	 before = s->ep[side].read_total;
-
-	e = journal_add(&s->journal, JE_CALL, s->clock.now, side, NULL);
+	/* The call goes first, though the call's segments are sent inside
+	 * it: the journal reads in cause-then-effect order. */
+	e = journal_add(&s->journal, JE_CALL, s->clock.now, side);
 	at = (size_t)(e - s->journal.ev);
-	err = tcp_call(&s->ep[side], call, arg, result, sizeof result);
+	res = tcp_call(&s->ep[side], call, arg);
 	e = &s->journal.ev[at];
+	e->u.call.call = call;
+	e->u.call.arg = arg;
+	e->u.call.has_arg = call == CALL_SEND || (call == CALL_READ && arg != 0);
+	e->u.call.res = res;
 	if (call == CALL_READ && s->ep[side].read_total > before)
 		s->read_total[side] += s->ep[side].read_total - before;
-	if (err != TE_NONE && err != TE_AGAIN)
-		s->last_error[side] = err;
-	if (call == CALL_SEND || (call == CALL_READ && arg != 0))
-		e->text = xasprintf("%s %u%s%s", tcp_call_names[call], arg,
-		    *result ? " -> " : "", result);
-	else
-		e->text = xasprintf("%s%s%s", tcp_call_names[call],
-		    *result ? " -> " : "", result);
-	return err;
+	if (res.err != TE_NONE && res.err != TE_AGAIN)
+		s->last_error[side] = res.err;
+	return res.err;
+}
+
+/*
+ * The run stops here: each timer still set goes into the journal as
+ * pending, with when it would fire, for the trace to list.
+ */
+void
+sim_journal_pending(struct sim *s)
+{
+	for (int i = 0; i < NSIDES; i++) {
+		for (int k = 0; k < TCP_NTIMERS; k++) {
+			const struct timer	*tm = &s->ep[i].timers[k];
+			struct jevent		*e;
+
+			if (!tm->armed)
+				continue;
+			e = journal_add(&s->journal, JE_TIMER, s->clock.now,
+			    (enum side)i);
+			e->u.timer.kind = (uint8_t)k;
+			e->u.timer.action = TA_PENDING;
+			e->u.timer.due = tm->when;
+		}
+	}
 }
 
 /* Fire the next event if it is due no later than limit. */
@@ -436,8 +461,8 @@ sim_inject(struct sim *s, enum dir dir, const struct segment *tmpl)
 	struct segment	 seg = *tmpl;
 	uint8_t		*payload = NULL;
 
-	seg.sport = s->port[dir];
-	seg.dport = s->port[!dir];
+	seg.sport = s->journal.conn.port[dir];
+	seg.dport = s->journal.conn.port[!dir];
 	if (seg.len > 0) {
 		payload = xmalloc(seg.len);
 		tcp_stream_bytes((enum side)dir, 0, payload, seg.len);
@@ -460,8 +485,8 @@ sim_inject_bad(struct sim *s, enum dir dir, enum bad_kind kind)
 	int			 from = (int)dir, n;
 
 	segment_init(&seg);
-	seg.sport = s->port[dir];
-	seg.dport = s->port[to];
+	seg.sport = s->journal.conn.port[dir];
+	seg.dport = s->journal.conn.port[to];
 	seg.seq = sim_random(s);
 	seg.ack = sim_random(s);
 	seg.flags = TH_ACK;
@@ -486,7 +511,7 @@ sim_inject_bad(struct sim *s, enum dir dir, enum bad_kind kind)
 		buf[16] ^= 0x5a;
 		break;
 	case BAD_PORT:
-		seg.dport = (uint16_t)(s->port[to] + 1);
+		seg.dport = (uint16_t)(s->journal.conn.port[to] + 1);
 		n = segment_encode(&seg, NULL, &a, buf, sizeof buf);
 		break;
 	case BAD_STRANGER:

@@ -5,7 +5,8 @@
  * A segment an endpoint sends is encoded, written to the journal and put
  * on the link.  When its time comes it crosses the kernel as a UDP
  * datagram; the receiving side reads it back, validates it and only then
- * hands it to its state machine.
+ * hands it to its state machine.  The connection's addresses and the
+ * profile are the journal's (journal.conn): what it records is what runs.
  */
 #ifndef SYNFIN_SIM_H
 #define SYNFIN_SIM_H
@@ -27,8 +28,6 @@ struct sim {
 	struct link	 link;
 	struct wire	 wire;
 	struct tcp	 ep[NSIDES];
-	uint32_t	 ip[NSIDES];	/* the connection's addresses */
-	uint16_t	 port[NSIDES];
 	uint64_t	 rng;
 	unsigned long	 ignored[NSIDES];	/* datagrams refused per side */
 	uint64_t	 read_total[NSIDES];	/* octets each application read */
@@ -49,6 +48,7 @@ void		 sim_set_addr(struct sim *, enum side, uint32_t, uint16_t);
 enum tcp_error	 sim_call(struct sim *, enum side, enum tcp_call, uint32_t);
 bool		 sim_step(struct sim *, vtime_t);
 void		 sim_run_until(struct sim *, vtime_t);
+void		 sim_journal_pending(struct sim *);
 bool		 sim_quiet(const struct sim *);
 bool		 sim_idle(const struct sim *);
 void		 sim_inject(struct sim *, enum dir, const struct segment *);

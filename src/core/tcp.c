@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -38,6 +39,191 @@ const char *const tcp_call_names[TCP_NCALLS] = {
 const char *const tcp_error_names[TCP_NERRORS] = {
 	"OK", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTCONN",
 	"EISCONN", "EADDRNOTAVAIL", "EAGAIN", "EINVAL", "EHOSTDOWN", "EBADF",
+};
+
+const struct tcp_cause_info tcp_causes[TCP_NCAUSES] = {
+	[CAUSE_NONE] = { NULL, { "", "" } },
+	[CAUSE_LISTEN] = { "3.10.1", {
+	    "listen(): wait for a SYN",
+	    "listen()：等待 SYN" } },
+	[CAUSE_CONNECT] = { "3.10.1", {
+	    "connect(): send SYN",
+	    "connect()：发送 SYN" } },
+	[CAUSE_TW_REUSE] = { "3.10.1", {
+	    "connect() reuses the ports: TIME_WAIT ends (tcp_tw_reuse)",
+	    "connect() 重用这对端口：TIME_WAIT 结束（tcp_tw_reuse）" } },
+	[CAUSE_CLOSE] = { "3.10.4", {
+	    "close(): send FIN",
+	    "close()：发送 FIN" } },
+	[CAUSE_SHUTDOWN] = { "3.10.4", {
+	    "shutdown(): send FIN after the data",
+	    "shutdown()：数据之后发送 FIN" } },
+	[CAUSE_SHUTDOWN_EARLY] = { "3.10.4", {
+	    "shutdown() before the handshake: the connection attempt is "
+	    "dropped",
+	    "握手之前 shutdown()：放弃这次连接尝试" } },
+	[CAUSE_CLOSE_EARLY] = { "3.10.4", {
+	    "close() before the handshake completed",
+	    "握手完成之前调用了 close()" } },
+	[CAUSE_CLOSE_LISTENER] = { "3.10.4", {
+	    "close() of the listening socket",
+	    "关闭监听套接字" } },
+	[CAUSE_CLOSE_LISTENER_HALF] = { "3.10.4", {
+	    "close() of the listening socket drops the half-open connection",
+	    "关闭监听套接字，半开连接随之删除" } },
+	[CAUSE_CLOSE_LISTENER_RESET] = { "3.10.4", {
+	    "close() of the listening socket resets the connection nobody "
+	    "accepted",
+	    "关闭监听套接字，重置还没有被 accept 的连接" } },
+	[CAUSE_CLOSE_UNREAD] = { "3.6", {
+	    "close() with unread data: RST tells the peer data was lost",
+	    "还有未读数据时 close()：用 RST 告诉对方数据丢失了" } },
+	[CAUSE_ABORT_EARLY] = { "3.10.5", {
+	    "abort before the connection existed",
+	    "连接建立之前就中止了" } },
+	[CAUSE_ABORT_RST] = { "3.10.5", {
+	    "abort: RST, and the connection is gone",
+	    "中止：发出 RST，连接随即消失" } },
+	[CAUSE_ABORT_DELETE] = { "3.10.5", {
+	    "abort: the connection is deleted",
+	    "中止：连接被删除" } },
+	[CAUSE_CRASH] = { "3.5.1", {
+	    "the host crashed: the connection is forgotten without a word",
+	    "主机崩溃：连接被悄无声息地遗忘" } },
+	[CAUSE_REBOOT] = { "3.5.1", {
+	    "the host restarted and knows no connection",
+	    "主机重启，不再记得任何连接" } },
+	[CAUSE_RCV_SYN] = { "3.10.7.2", {
+	    "received SYN: answer with SYN+ACK",
+	    "收到 SYN：回复 SYN+ACK" } },
+	[CAUSE_LISTENER_SYN] = { "3.10.7.2", {
+	    "a new SYN, and the listening socket is still open",
+	    "新的 SYN 到来，监听套接字仍然开着" } },
+	[CAUSE_LISTENER_TAKES_SYN] = { "3.10.7.2", {
+	    "the listening socket takes the new SYN",
+	    "监听套接字接收新的 SYN" } },
+	[CAUSE_RCV_SYNACK] = { "3.10.7.3", {
+	    "received SYN+ACK: our SYN is acknowledged",
+	    "收到 SYN+ACK：我们的 SYN 已被确认" } },
+	[CAUSE_REFUSED] = { "3.10.7.3", {
+	    "RST answered our SYN: connection refused",
+	    "对方用 RST 回应我们的 SYN：连接被拒绝" } },
+	[CAUSE_SIMOPEN] = { "3.10.7.3", {
+	    "received SYN while our SYN is unanswered: simultaneous open",
+	    "我们的 SYN 还没有回应时收到 SYN：同时打开" } },
+	[CAUSE_SIMOPEN_DONE] = { "3.10.7.4", {
+	    "received SYN+ACK: simultaneous open complete",
+	    "收到 SYN+ACK：同时打开完成" } },
+	[CAUSE_ACK_OF_SYNACK] = { "3.10.7.4", {
+	    "received ACK of our SYN+ACK: handshake complete",
+	    "收到对我们 SYN+ACK 的确认：握手完成" } },
+	[CAUSE_ACK_OF_SYN] = { "3.10.7.4", {
+	    "received ACK of our SYN: handshake complete",
+	    "收到对我们 SYN 的确认：握手完成" } },
+	[CAUSE_RST_HALF_OPEN] = { "3.10.7.4", {
+	    "RST in SYN_RECEIVED: the half-open connection goes, the listener "
+	    "stays",
+	    "在 SYN_RECEIVED 收到 RST：半开连接被删除，监听套接字仍在" } },
+	[CAUSE_RST_REFUSED] = { "3.10.7.4", {
+	    "RST in SYN_RECEIVED: connection refused",
+	    "在 SYN_RECEIVED 收到 RST：连接被拒绝" } },
+	[CAUSE_RST_RESET] = { "3.10.7.4", {
+	    "received RST: the connection is reset",
+	    "收到 RST：连接被重置" } },
+	[CAUSE_RST] = { "3.10.7.4", {
+	    "received RST",
+	    "收到 RST" } },
+	[CAUSE_RST_TIME_WAIT] = { "3.10.7.4", {
+	    "RST in TIME_WAIT ends it early (TIME-WAIT assassination, RFC "
+	    "1337)",
+	    "TIME_WAIT 中收到 RST 而提前结束（TIME-WAIT 暗杀，RFC 1337）" } },
+	[CAUSE_SYN_RESET] = { "3.10.7.4", {
+	    "SYN in a synchronized state: reset",
+	    "已同步的状态下收到 SYN：重置" } },
+	[CAUSE_SYN_TIME_WAIT] = { "3.10.7.4", {
+	    "a new SYN ends TIME_WAIT",
+	    "新的 SYN 结束了 TIME_WAIT" } },
+	[CAUSE_SYN_FIN_WAIT_2] = { "3.10.7.4", {
+	    "a SYN in FIN_WAIT_2 after close(): reset",
+	    "close() 之后在 FIN_WAIT_2 收到 SYN：重置" } },
+	[CAUSE_DATA_AFTER_CLOSE] = { "3.6", {
+	    "data arrived after close(): nobody can read it, so reset",
+	    "close() 之后又来了数据：没人能读，于是重置" } },
+	[CAUSE_FIN_ACKED] = { "3.10.7.4", {
+	    "our FIN is acknowledged",
+	    "我们的 FIN 已被确认" } },
+	[CAUSE_FIN_ACKED_CLOSED] = { "3.10.7.4", {
+	    "our FIN is acknowledged: the connection is closed",
+	    "我们的 FIN 已被确认：连接关闭" } },
+	[CAUSE_RCV_FIN] = { "3.10.7.4", {
+	    "received FIN",
+	    "收到 FIN" } },
+	[CAUSE_RCV_FIN_FIRST] = { "3.10.7.4", {
+	    "received FIN: the peer has no more to send",
+	    "收到 FIN：对方没有更多数据要发送" } },
+	[CAUSE_RCV_FIN_ACK] = { "3.10.7.4", {
+	    "received FIN+ACK: the peer acknowledged our FIN and sent its own",
+	    "收到 FIN+ACK：对方确认了我们的 FIN，并发出它自己的 FIN" } },
+	[CAUSE_SIMCLOSE] = { "3.10.7.4", {
+	    "received FIN while ours is unacknowledged: simultaneous close",
+	    "我们的 FIN 尚未被确认时收到 FIN：同时关闭" } },
+	[CAUSE_2MSL] = { "3.10.8", {
+	    "2MSL passed: no old duplicate can still be about",
+	    "2MSL 已过：不会再有旧的重复报文段在网络中" } },
+	[CAUSE_FIN_TIMEOUT] = { "3.10.8", {
+	    "tcp_fin_timeout passed in FIN_WAIT_2 with nobody to read: the "
+	    "connection is dropped",
+	    "无人读取的 FIN_WAIT_2 超过了 tcp_fin_timeout：连接被删除" } },
+	[CAUSE_SYNACK_GIVE_UP] = { "3.10.8", {
+	    "SYN+ACK retries exhausted: the half-open connection is dropped "
+	    "silently",
+	    "SYN+ACK 重传次数用尽：半开连接被悄悄删除" } },
+	[CAUSE_KEEPALIVE_DEAD] = { "3.8.4", {
+	    "keepalive probes unanswered: the peer is taken to be dead",
+	    "保活探测没有回应：认为对方已经失效" } },
+	[CAUSE_GIVE_UP_SYN] = { "3.8.3", {
+	    "SYN retransmitted %d times: the connection is given up",
+	    "SYN 重传了 %d 次：放弃连接" } },
+	[CAUSE_GIVE_UP_SYNACK] = { "3.8.3", {
+	    "SYN+ACK retransmitted %d times: the connection is given up",
+	    "SYN+ACK 重传了 %d 次：放弃连接" } },
+	[CAUSE_GIVE_UP_FIN] = { "3.8.3", {
+	    "FIN retransmitted %d times: the connection is given up",
+	    "FIN 重传了 %d 次：放弃连接" } },
+	[CAUSE_GIVE_UP_DATA] = { "3.8.3", {
+	    "data retransmitted %d times: the connection is given up",
+	    "数据重传了 %d 次：放弃连接" } },
+	[CAUSE_KERNEL] = { NULL, {
+	    "seen in the kernel",
+	    "在内核中观察到" } },
+};
+
+const char *const tcp_outcomes[TCP_NOUTCOMES][NLANGS] = {
+	[OUT_NONE] = { "", "" },
+	[OUT_BYTES] = { "%u bytes", "%u 字节" },
+	[OUT_EOF] = { "end of stream", "数据流结束" },
+	[OUT_NOTHING_YET] = { "nothing yet", "还没有数据" },
+	[OUT_WAITS] = { "waits for a connection", "等待连接到来" },
+	[OUT_UNREAD_RESET] = { "%u unread bytes: reset",
+	    "还有 %u 字节未读：重置" },
+	[OUT_LISTENER_RESET] = {
+	    "the listener: its unaccepted connection is reset",
+	    "关闭的是监听套接字：还没有被 accept 的连接被重置" },
+	[OUT_LISTENING] = { "a listening socket cannot connect",
+	    "监听套接字不能发起连接" },
+	[OUT_IN_TIME_WAIT] = { "these four ports are still in TIME_WAIT",
+	    "这个四元组仍处于 TIME_WAIT" },
+	[OUT_IN_USE] = { "these four ports are still in use (%s)",
+	    "这个四元组仍在使用中（%s）" },
+	[OUT_CONNECTED_ALREADY] = { "connection already exists",
+	    "连接已经存在" },
+	[OUT_CONNECTED] = { "the socket is connected", "套接字已经连接" },
+	[OUT_NOT_LISTENING] = { "not listening", "没有在监听" },
+	[OUT_GONE] = { "the connection is gone", "连接已经不存在" },
+	[OUT_NOT_CONNECTED] = { "not connected", "没有连接" },
+	[OUT_SHUT] = { "we have closed our side", "我们已经关闭了自己这一端" },
+	[OUT_HOST_DOWN] = { "the host is down", "主机已经宕机" },
+	[OUT_CLOSED_SOCKET] = { "the socket was closed", "套接字已经关闭" },
 };
 
 static void	timer_fired(struct timer *, void *);
@@ -90,6 +276,108 @@ tcp_error_parse(const char *s, enum tcp_error *out)
 	return -1;
 }
 
+/* What a real system call's errno is among ours (the kernel engine). */
+enum tcp_error
+tcp_error_from_errno(int e)
+{
+	static const int errnos[TCP_NERRORS] = {
+		[TE_NONE] = 0, [TE_CONNREFUSED] = ECONNREFUSED,
+		[TE_CONNRESET] = ECONNRESET, [TE_TIMEDOUT] = ETIMEDOUT,
+		[TE_PIPE] = EPIPE, [TE_NOTCONN] = ENOTCONN,
+		[TE_ISCONN] = EISCONN, [TE_ADDRNOTAVAIL] = EADDRNOTAVAIL,
+		[TE_AGAIN] = EAGAIN, [TE_INVAL] = EINVAL,
+		[TE_HOSTDOWN] = EHOSTDOWN, [TE_BADF] = EBADF,
+	};
+
+	for (int k = 0; k < TCP_NERRORS; k++) {
+		if (errnos[k] == e)
+			return (enum tcp_error)k;
+	}
+	return TE_INVAL;
+}
+
+/*
+ * The tables' texts are formats: the give-up causes count (%d), two
+ * outcomes count octets (%u), one names a state (%s).  tcp_text_check
+ * (run by the tests) makes sure both languages convert alike.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+/* Why a state changed, in a language: the cause's words, n filled in. */
+int
+tcp_cause_text(char *buf, size_t len, enum tcp_cause cause, int n,
+    enum lang lang)
+{
+	return snprintf(buf, len, tcp_causes[cause].text[lang], n);
+}
+
+/* What a call came to: "EPIPE: the connection is gone", "100 bytes". */
+int
+tcp_result_text(char *buf, size_t len, const struct tcp_result *r,
+    enum lang lang)
+{
+	const char	*what = tcp_outcomes[r->what][lang];
+	char		 text[160];
+
+	if (r->what == OUT_IN_USE)
+		snprintf(text, sizeof text, what, r->n < TCP_NSTATES ?
+		    tcp_state_names[r->n] : "?");
+	else
+		snprintf(text, sizeof text, what, r->n);
+	if (r->err == TE_NONE || r->err == TE_AGAIN)
+		return snprintf(buf, len, "%s", text);
+	return snprintf(buf, len, "%s%s%s", tcp_error_names[r->err],
+	    *text != '\0' ? ": " : "", text);
+}
+#pragma GCC diagnostic pop
+
+/* The conversions of a format, "%d%s", in order. */
+static void
+conversions(const char *f, char *out, size_t len)
+{
+	size_t	 n = 0;
+
+	for (; *f != '\0' && n + 3 < len; f++) {
+		if (*f != '%' || *++f == '%')
+			continue;
+		out[n++] = '%';
+		out[n++] = *f;
+		if (*f == '\0')
+			break;
+	}
+	out[n] = '\0';
+}
+
+/* Every cause and outcome in both languages, converting alike: 0 or -1. */
+int
+tcp_text_check(void)
+{
+	char	 a[16], b[16];
+
+	for (int c = 0; c < TCP_NCAUSES; c++) {
+		if (tcp_causes[c].text[LANG_EN] == NULL ||
+		    tcp_causes[c].text[LANG_ZH] == NULL ||
+		    (tcp_causes[c].rfc == NULL && c != CAUSE_NONE &&
+		    c != CAUSE_KERNEL))
+			return -1;
+		conversions(tcp_causes[c].text[LANG_EN], a, sizeof a);
+		conversions(tcp_causes[c].text[LANG_ZH], b, sizeof b);
+		if (strcmp(a, b) != 0)
+			return -1;
+	}
+	for (int o = 0; o < TCP_NOUTCOMES; o++) {
+		if (tcp_outcomes[o][LANG_EN] == NULL ||
+		    tcp_outcomes[o][LANG_ZH] == NULL)
+			return -1;
+		conversions(tcp_outcomes[o][LANG_EN], a, sizeof a);
+		conversions(tcp_outcomes[o][LANG_ZH], b, sizeof b);
+		if (strcmp(a, b) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * The application's byte stream: the client writes lowercase letters,
  * the server capitals, so a capture shows whose data is whose.
@@ -115,17 +403,25 @@ is_linux(const struct tcp *tp)
 	return tp->prof->id == PROFILE_LINUX;
 }
 
-/* The one place a state changes: old, new, why, and where the RFC says so. */
+/*
+ * The one place a state changes: old, new, and why (the cause table
+ * says where RFC 9293 calls for it); n is the count a cause may name.
+ */
 static void
-set_state(struct tcp *tp, enum tcp_state to, const char *cause,
-    const char *rfc)
+change_state(struct tcp *tp, enum tcp_state to, enum tcp_cause cause, int n)
 {
 	enum tcp_state	 from = tp->state;
 
 	if (from == to)
 		return;
 	tp->state = to;
-	tp->hooks->state(tp->ctx, tp, from, to, cause, rfc);
+	tp->hooks->state(tp->ctx, tp, from, to, cause, n);
+}
+
+static void
+set_state(struct tcp *tp, enum tcp_state to, enum tcp_cause cause)
+{
+	change_state(tp, to, cause, 0);
 }
 
 static void
@@ -160,10 +456,10 @@ timers_stop_all(struct tcp *tp)
 }
 
 static void
-notify(struct tcp *tp, enum tcp_error err, const char *what)
+notify(struct tcp *tp, enum tcp_error err)
 {
 	tp->error = err;
-	tp->hooks->notify(tp->ctx, tp, err, what);
+	tp->hooks->notify(tp->ctx, tp, err);
 }
 
 void
@@ -224,10 +520,10 @@ tcb_clear(struct tcp *tp)
 
 /* The connection is over: CLOSED, and the TCB deleted. */
 static void
-tcp_closed(struct tcp *tp, const char *cause, const char *rfc)
+tcp_closed(struct tcp *tp, enum tcp_cause cause)
 {
 	tcb_clear(tp);
-	set_state(tp, TCPS_CLOSED, cause, rfc);
+	set_state(tp, TCPS_CLOSED, cause);
 }
 
 /*
@@ -236,10 +532,10 @@ tcp_closed(struct tcp *tp, const char *cause, const char *rfc)
  * LISTEN state").
  */
 static void
-back_to_listen(struct tcp *tp, const char *cause, const char *rfc)
+back_to_listen(struct tcp *tp, enum tcp_cause cause)
 {
 	tcb_clear(tp);
-	set_state(tp, TCPS_LISTEN, cause, rfc);
+	set_state(tp, TCPS_LISTEN, cause);
 }
 
 /*
@@ -931,17 +1227,19 @@ retries_exhausted(const struct tcp *tp)
 	    syn ? p->rto_initial : p->rto_min);
 }
 
-static const char *
-rtx_what(const struct tcp *tp)
+/* Why a connection is given up: what went unacknowledged. */
+static enum tcp_cause
+give_up_cause(const struct tcp *tp)
 {
 	switch (tp->state) {
 	case TCPS_SYN_SENT:
-		return "SYN";
+		return CAUSE_GIVE_UP_SYN;
 	case TCPS_SYN_RECEIVED:
-		return "SYN+ACK";
+		return CAUSE_GIVE_UP_SYNACK;
 	default:
 		return tp->fin_sent && tp->snd_una == tp->fin_seq &&
-		    tp->sndbuf_end == tp->fin_seq ? "FIN" : "data";
+		    tp->sndbuf_end == tp->fin_seq ? CAUSE_GIVE_UP_FIN :
+		    CAUSE_GIVE_UP_DATA;
 	}
 }
 
@@ -954,8 +1252,7 @@ static void
 synack_timeout(struct tcp *tp)
 {
 	if (tp->synack_timeouts >= tp->prof->synack_retries) {
-		back_to_listen(tp, "SYN+ACK retries exhausted: the half-open "
-		    "connection is dropped silently", "3.10.8");
+		back_to_listen(tp, CAUSE_SYNACK_GIVE_UP);
 		return;
 	}
 	tp->synack_timeouts++;
@@ -974,13 +1271,13 @@ rtx_timeout(struct tcp *tp)
 		return;
 	}
 	if (retries_exhausted(tp)) {
-		char	 what[96];
+		enum tcp_cause	 why = give_up_cause(tp);
+		int		 tries = tp->retransmits;
 
-		snprintf(what, sizeof what, "%s retransmitted %d times: the "
-		    "connection is given up", rtx_what(tp), tp->retransmits);
-		notify(tp, TE_TIMEDOUT, NULL);
+		notify(tp, TE_TIMEDOUT);
 		/* Linux says nothing to the peer (tcp_write_err). */
-		tcp_closed(tp, what, "3.8.3");
+		tcb_clear(tp);
+		change_state(tp, TCPS_CLOSED, why, tries);
 		return;
 	}
 	if (tp->tlp_armed) {
@@ -1044,13 +1341,13 @@ time_wait_len(const struct tcp *tp)
 }
 
 static void
-enter_time_wait(struct tcp *tp, const char *cause)
+enter_time_wait(struct tcp *tp, enum tcp_cause cause)
 {
 	for (int k = 0; k < TCP_NTIMERS; k++) {
 		if (k != TT_DELACK)
 			timer_stop(tp, (enum tcp_timer)k);
 	}
-	set_state(tp, TCPS_TIME_WAIT, cause, "3.10.7.4");
+	set_state(tp, TCPS_TIME_WAIT, cause);
 	timer_set(tp, TT_TIMEWAIT, time_wait_len(tp));
 }
 
@@ -1081,9 +1378,8 @@ keepalive_timeout(struct tcp *tp)
 	if (tp->probes_out >= p->keepalive_probes) {
 		if (is_linux(tp))
 			send_active_reset(tp);
-		notify(tp, TE_TIMEDOUT, NULL);
-		tcp_closed(tp, "keepalive probes unanswered: the peer is "
-		    "taken to be dead", "3.8.4");
+		notify(tp, TE_TIMEDOUT);
+		tcp_closed(tp, CAUSE_KEEPALIVE_DEAD);
 		return;
 	}
 	fill(tp, &seg, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);
@@ -1107,14 +1403,12 @@ timer_fired(struct timer *t, void *arg)
 		delack_timeout(tp);
 		break;
 	case TT_TIMEWAIT:
-		tcp_closed(tp, "2MSL passed: no old duplicate can still be "
-		    "about", "3.10.8");
+		tcp_closed(tp, CAUSE_2MSL);
 		break;
 	case TT_FINWAIT2:
 		/* Linux drops an orphan that waited tcp_fin_timeout for
 		 * the peer's FIN, without telling the peer. */
-		tcp_closed(tp, "tcp_fin_timeout passed in FIN_WAIT_2 with "
-		    "nobody to read: the connection is dropped", "3.10.8");
+		tcp_closed(tp, CAUSE_FIN_TIMEOUT);
 		break;
 	case TT_KEEPALIVE:
 		keepalive_timeout(tp);
@@ -1185,8 +1479,7 @@ fin_acked(const struct tcp *tp)
 
 /* What happens once the handshake is complete on this side. */
 static void
-established(struct tcp *tp, const struct segment *seg, const char *cause,
-    const char *rfc)
+established(struct tcp *tp, const struct segment *seg, enum tcp_cause cause)
 {
 	tp->snd_wnd = seg->win;		/* a SYN's window is never scaled */
 	if (!(seg->flags & TH_SYN))
@@ -1198,7 +1491,7 @@ established(struct tcp *tp, const struct segment *seg, const char *cause,
 	tp->rcv_tstamp = now(tp);
 	tp->retransmits = 0;
 	tp->backoff = 0;
-	set_state(tp, TCPS_ESTABLISHED, cause, rfc);
+	set_state(tp, TCPS_ESTABLISHED, cause);
 	if (tp->passive && tp->accept_waiting) {
 		tp->accepted = true;
 		tp->accept_waiting = false;
@@ -1284,13 +1577,11 @@ reset_by_peer(struct tcp *tp)
 	switch (tp->state) {
 	case TCPS_SYN_RECEIVED:
 		if (tp->passive && tp->listening) {
-			back_to_listen(tp, "RST in SYN_RECEIVED: the half-open "
-			    "connection goes, the listener stays", "3.10.7.4");
+			back_to_listen(tp, CAUSE_RST_HALF_OPEN);
 			return;
 		}
-		notify(tp, TE_CONNREFUSED, NULL);
-		tcp_closed(tp, "RST in SYN_RECEIVED: connection refused",
-		    "3.10.7.4");
+		notify(tp, TE_CONNREFUSED);
+		tcp_closed(tp, CAUSE_RST_REFUSED);
 		return;
 	case TCPS_CLOSE_WAIT:
 		/* Linux tcp_reset reports EPIPE here: we had the EOF. */
@@ -1301,12 +1592,11 @@ reset_by_peer(struct tcp *tp)
 	case TCPS_FIN_WAIT_1:
 	case TCPS_FIN_WAIT_2:
 		if (!tp->orphan)
-			notify(tp, err, NULL);
-		tcp_closed(tp, "received RST: the connection is reset",
-		    "3.10.7.4");
+			notify(tp, err);
+		tcp_closed(tp, CAUSE_RST_RESET);
 		return;
 	default:
-		tcp_closed(tp, "received RST", "3.10.7.4");
+		tcp_closed(tp, CAUSE_RST);
 		return;
 	}
 }
@@ -1359,8 +1649,7 @@ fin_received(struct tcp *tp)
 	switch (tp->state) {
 	case TCPS_SYN_RECEIVED:
 	case TCPS_ESTABLISHED:
-		set_state(tp, TCPS_CLOSE_WAIT, "received FIN: the peer has no "
-		    "more to send", "3.10.7.4");
+		set_state(tp, TCPS_CLOSE_WAIT, CAUSE_RCV_FIN_FIRST);
 		/* Linux tcp_fin: treat the connection as interactive, so
 		 * the ACK waits in case our own FIN follows soon. */
 		if (is_linux(tp))
@@ -1369,16 +1658,13 @@ fin_received(struct tcp *tp)
 	case TCPS_FIN_WAIT_1:
 		tp->ack_now = true;
 		if (fin_acked(tp))
-			enter_time_wait(tp, "received FIN+ACK: the peer "
-			    "acknowledged our FIN and sent its own");
+			enter_time_wait(tp, CAUSE_RCV_FIN_ACK);
 		else
-			set_state(tp, TCPS_CLOSING, "received FIN while ours "
-			    "is unacknowledged: simultaneous close",
-			    "3.10.7.4");
+			set_state(tp, TCPS_CLOSING, CAUSE_SIMCLOSE);
 		break;
 	case TCPS_FIN_WAIT_2:
 		tp->ack_now = true;
-		enter_time_wait(tp, "received FIN");
+		enter_time_wait(tp, CAUSE_RCV_FIN);
 		break;
 	case TCPS_TIME_WAIT:
 		tp->ack_now = true;
@@ -1399,8 +1685,7 @@ data_after_close(struct tcp *tp, const struct segment *seg)
 	    seg->len == 0 || !seq_gt(end, tp->rcv_nxt))
 		return false;
 	send_reset_for(tp, seg);
-	tcp_closed(tp, "data arrived after close(): nobody can read it, so "
-	    "reset", "3.6");
+	tcp_closed(tp, CAUSE_DATA_AFTER_CLOSE);
 	return true;
 }
 
@@ -1505,8 +1790,7 @@ input_closed(struct tcp *tp, const struct segment *seg)
 {
 	if (tp->listening && tp->prof->listener_stays &&
 	    (seg->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN) {
-		set_state(tp, TCPS_LISTEN, "a new SYN, and the listening "
-		    "socket is still open", "3.10.7.2");
+		set_state(tp, TCPS_LISTEN, CAUSE_LISTENER_SYN);
 		input_listen(tp, seg);
 		return;
 	}
@@ -1530,8 +1814,7 @@ input_listen(struct tcp *tp, const struct segment *seg)
 	learn_syn(tp, seg);
 	new_tcb(tp, true);
 	tp->synack_timeouts = 0;
-	set_state(tp, TCPS_SYN_RECEIVED, "received SYN: answer with SYN+ACK",
-	    "3.10.7.2");
+	set_state(tp, TCPS_SYN_RECEIVED, CAUSE_RCV_SYN);
 	send_synack(tp);
 	timer_set(tp, TT_RTX, is_linux(tp) ? tp->prof->synack_timeout :
 	    tp->rto);
@@ -1556,9 +1839,8 @@ input_syn_sent(struct tcp *tp, const struct segment *seg)
 	}
 	if (seg->flags & TH_RST) {
 		if (ack_ok) {
-			notify(tp, TE_CONNREFUSED, NULL);
-			tcp_closed(tp, "RST answered our SYN: connection "
-			    "refused", "3.10.7.3");
+			notify(tp, TE_CONNREFUSED);
+			tcp_closed(tp, CAUSE_REFUSED);
 		}
 		return;
 	}
@@ -1568,8 +1850,7 @@ input_syn_sent(struct tcp *tp, const struct segment *seg)
 	if (ack_ok)
 		acked(tp, seg);
 	if (seq_gt(tp->snd_una, tp->iss)) {
-		established(tp, seg, "received SYN+ACK: our SYN is "
-		    "acknowledged", "3.10.7.3");
+		established(tp, seg, CAUSE_RCV_SYNACK);
 		tp->ack_pending = true;
 		tp->ack_now = true;
 		after_input(tp);	/* queued data carries the ACK */
@@ -1579,8 +1860,7 @@ input_syn_sent(struct tcp *tp, const struct segment *seg)
 	tp->snd_wnd = seg->win;
 	tp->snd_wl1 = seg->seq;
 	tp->snd_wl2 = seg->ack;
-	set_state(tp, TCPS_SYN_RECEIVED, "received SYN while our SYN is "
-	    "unanswered: simultaneous open", "3.10.7.3");
+	set_state(tp, TCPS_SYN_RECEIVED, CAUSE_SIMOPEN);
 	send_synack(tp);
 }
 
@@ -1632,8 +1912,7 @@ input_request(struct tcp *tp, const struct segment *seg)
 	if (!(fl & TH_ACK))
 		return;
 	acked(tp, seg);
-	established(tp, seg, "received ACK of our SYN+ACK: handshake "
-	    "complete", "3.10.7.4");
+	established(tp, seg, CAUSE_ACK_OF_SYNACK);
 	text_and_fin(tp, seg);
 	after_input(tp);
 }
@@ -1648,9 +1927,7 @@ input_time_wait_linux(struct tcp *tp, const struct segment *seg)
 	if (seg->seq == tp->rcv_nxt && (len == 0 || (fl & TH_RST))) {
 		if (fl & TH_RST) {
 			/* tcp_rfc1337 is 0: a RST ends TIME_WAIT early. */
-			tcp_closed(tp, "RST in TIME_WAIT ends it early "
-			    "(TIME-WAIT assassination, RFC 1337)",
-			    "3.10.7.4");
+			tcp_closed(tp, CAUSE_RST_TIME_WAIT);
 			return;
 		}
 		timer_set(tp, TT_TIMEWAIT, time_wait_len(tp));
@@ -1663,10 +1940,9 @@ input_time_wait_linux(struct tcp *tp, const struct segment *seg)
 		 * its ISS beyond anything the old one used. */
 		uint32_t	 isn = tp->snd_nxt + 65535 + 2;
 
-		tcp_closed(tp, "a new SYN ends TIME_WAIT", "3.10.7.4");
+		tcp_closed(tp, CAUSE_SYN_TIME_WAIT);
 		tp->isn_next = isn;
-		set_state(tp, TCPS_LISTEN, "the listening socket takes the "
-		    "new SYN", "3.10.7.2");
+		set_state(tp, TCPS_LISTEN, CAUSE_LISTENER_TAKES_SYN);
 		input_listen(tp, seg);
 		return;
 	}
@@ -1699,26 +1975,24 @@ input_fin_wait_2_orphan(struct tcp *tp, const struct segment *seg)
 		return;
 	}
 	if (fl & TH_RST) {
-		tcp_closed(tp, "received RST", "3.10.7.4");
+		tcp_closed(tp, CAUSE_RST);
 		return;
 	}
 	if ((fl & TH_SYN) && seq_geq(seg->seq, tp->rcv_nxt)) {
 		send_reset_for(tp, seg);
-		tcp_closed(tp, "a SYN in FIN_WAIT_2 after close(): reset",
-		    "3.10.7.4");
+		tcp_closed(tp, CAUSE_SYN_FIN_WAIT_2);
 		return;
 	}
 	if (!(fl & TH_ACK) || !seq_gt(end, tp->rcv_nxt) || end == seg->seq)
 		return;			/* a duplicate ACK */
 	if (!(fl & TH_FIN) || end != tp->rcv_nxt + 1) {
 		send_reset_for(tp, seg);
-		tcp_closed(tp, "data arrived after close(): nobody can read "
-		    "it, so reset", "3.6");
+		tcp_closed(tp, CAUSE_DATA_AFTER_CLOSE);
 		return;
 	}
 	tp->rcv_nxt = end;
 	tp->rcv_fin = true;
-	enter_time_wait(tp, "received FIN");
+	enter_time_wait(tp, CAUSE_RCV_FIN);
 	send_ack(tp);
 }
 
@@ -1744,8 +2018,7 @@ input_sync(struct tcp *tp, const struct segment *seg)
 	    (fl & (TH_SYN | TH_ACK | TH_RST)) == (TH_SYN | TH_ACK) &&
 	    seg->seq + 1 == tp->rcv_nxt && seg->ack == tp->snd_nxt) {
 		acked(tp, seg);
-		established(tp, seg, "received SYN+ACK: simultaneous open "
-		    "complete", "3.10.7.4");
+		established(tp, seg, CAUSE_SIMOPEN_DONE);
 		enter_quickack(tp);
 		ack_soon(tp);
 		after_input(tp);
@@ -1788,9 +2061,8 @@ input_sync(struct tcp *tp, const struct segment *seg)
 			return;
 		}
 		send_active_reset(tp);
-		notify(tp, TE_CONNRESET, NULL);
-		tcp_closed(tp, "SYN in a synchronized state: reset",
-		    "3.10.7.4");
+		notify(tp, TE_CONNRESET);
+		tcp_closed(tp, CAUSE_SYN_RESET);
 		return;
 	}
 
@@ -1804,8 +2076,7 @@ input_sync(struct tcp *tp, const struct segment *seg)
 			return;
 		}
 		acked(tp, seg);
-		established(tp, seg, "received ACK of our SYN: handshake "
-		    "complete", "3.10.7.4");
+		established(tp, seg, CAUSE_ACK_OF_SYN);
 	} else {
 		/* RFC 5961 section 5: acceptable only within
 		 * SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT. */
@@ -1837,8 +2108,7 @@ input_sync(struct tcp *tp, const struct segment *seg)
 		 * could ever see the FIN_WAIT_2 in between. */
 		if (!fin_acked(tp) || ((fl & TH_FIN) && seg->seq == tp->rcv_nxt))
 			break;
-		set_state(tp, TCPS_FIN_WAIT_2, "our FIN is acknowledged",
-		    "3.10.7.4");
+		set_state(tp, TCPS_FIN_WAIT_2, CAUSE_FIN_ACKED);
 		/* Linux: an orphan waits tcp_fin_timeout for the FIN. */
 		if (tp->orphan && tp->prof->fin_timeout > 0 &&
 		    !(fl & TH_FIN))
@@ -1846,12 +2116,11 @@ input_sync(struct tcp *tp, const struct segment *seg)
 		break;
 	case TCPS_CLOSING:
 		if (fin_acked(tp))
-			enter_time_wait(tp, "our FIN is acknowledged");
+			enter_time_wait(tp, CAUSE_FIN_ACKED);
 		return;
 	case TCPS_LAST_ACK:
 		if (fin_acked(tp))
-			tcp_closed(tp, "our FIN is acknowledged: the "
-			    "connection is closed", "3.10.7.4");
+			tcp_closed(tp, CAUSE_FIN_ACKED_CLOSED);
 		return;
 	default:
 		break;
@@ -1903,19 +2172,24 @@ tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
 	}
 }
 
+static struct tcp_result
+result(enum tcp_error err, enum tcp_outcome what, uint32_t n)
+{
+	struct tcp_result	 r = { err, what, n };
+
+	return r;
+}
+
 /* OPEN, active (3.10.1): connect(). */
-static enum tcp_error
-user_connect(struct tcp *tp, char *res, size_t reslen)
+static struct tcp_result
+user_connect(struct tcp *tp)
 {
 	switch (tp->state) {
 	case TCPS_CLOSED:
 		break;
 	case TCPS_LISTEN:
-		if (is_linux(tp)) {
-			snprintf(res, reslen, "EISCONN: a listening socket "
-			    "cannot connect");
-			return TE_ISCONN;
-		}
+		if (is_linux(tp))
+			return result(TE_ISCONN, OUT_LISTENING, 0);
 		break;		/* RFC: a passive open turns active */
 	case TCPS_TIME_WAIT:
 		if (is_linux(tp) && tp->ts_ok &&
@@ -1924,50 +2198,42 @@ user_connect(struct tcp *tp, char *res, size_t reslen)
 			 * old duplicates can be told apart after 1 s. */
 			uint32_t	 isn = tp->snd_nxt + 65535 + 2;
 
-			tcp_closed(tp, "connect() reuses the ports: TIME_WAIT "
-			    "ends (tcp_tw_reuse)", "3.10.1");
+			tcp_closed(tp, CAUSE_TW_REUSE);
 			tp->isn_next = isn;
 			break;
 		}
-		snprintf(res, reslen, "EADDRNOTAVAIL: these four ports are "
-		    "still in TIME_WAIT");
-		return TE_ADDRNOTAVAIL;
+		return result(TE_ADDRNOTAVAIL, OUT_IN_TIME_WAIT, 0);
 	default:
 		if (tp->orphan) {
 			/* A new socket, but the old connection on these four
 			 * ports lives on after close(). */
-			snprintf(res, reslen, "EADDRNOTAVAIL: these four ports "
-			    "are still in use (%s)", tcp_state_names[tp->state]);
-			return TE_ADDRNOTAVAIL;
+			return result(TE_ADDRNOTAVAIL, OUT_IN_USE, tp->state);
 		}
-		snprintf(res, reslen, "EISCONN: connection already exists");
-		return TE_ISCONN;
+		return result(TE_ISCONN, OUT_CONNECTED_ALREADY, 0);
 	}
 	tp->error = TE_NONE;
 	tp->orphan = false;
 	new_tcb(tp, false);
 	tp->retrans_start = now(tp);
-	set_state(tp, TCPS_SYN_SENT, "connect(): send SYN", "3.10.1");
+	set_state(tp, TCPS_SYN_SENT, CAUSE_CONNECT);
 	send_syn(tp);
 	timer_set(tp, TT_RTX, tp->rto);
-	return TE_NONE;
+	return result(TE_NONE, OUT_NONE, 0);
 }
 
 /* OPEN, passive (3.10.1): listen(). */
-static enum tcp_error
-user_listen(struct tcp *tp, char *res, size_t reslen)
+static struct tcp_result
+user_listen(struct tcp *tp)
 {
 	if (tp->state == TCPS_LISTEN)
-		return TE_NONE;
-	if (tp->state != TCPS_CLOSED) {
-		snprintf(res, reslen, "EINVAL: the socket is connected");
-		return TE_INVAL;
-	}
+		return result(TE_NONE, OUT_NONE, 0);
+	if (tp->state != TCPS_CLOSED)
+		return result(TE_INVAL, OUT_CONNECTED, 0);
 	tp->listening = true;
 	tp->error = TE_NONE;
 	tp->orphan = false;
-	set_state(tp, TCPS_LISTEN, "listen(): wait for a SYN", "3.10.1");
-	return TE_NONE;
+	set_state(tp, TCPS_LISTEN, CAUSE_LISTEN);
+	return result(TE_NONE, OUT_NONE, 0);
 }
 
 /*
@@ -1975,25 +2241,22 @@ user_listen(struct tcp *tp, char *res, size_t reslen)
  * complete.  Calls never block in a script, so an accept made early
  * simply waits for that moment.
  */
-static enum tcp_error
-user_accept(struct tcp *tp, char *res, size_t reslen)
+static struct tcp_result
+user_accept(struct tcp *tp)
 {
-	if (!tp->listening && !tp->passive) {
-		snprintf(res, reslen, "EINVAL: not listening");
-		return TE_INVAL;
-	}
+	if (!tp->listening && !tp->passive)
+		return result(TE_INVAL, OUT_NOT_LISTENING, 0);
 	if (tcp_synchronized(tp) && tp->passive) {
 		tp->accepted = true;
-		return TE_NONE;
+		return result(TE_NONE, OUT_NONE, 0);
 	}
 	tp->accept_waiting = true;
-	snprintf(res, reslen, "waits for a connection");
-	return TE_NONE;
+	return result(TE_NONE, OUT_WAITS, 0);
 }
 
 /* SEND (3.10.2). */
-static enum tcp_error
-user_send(struct tcp *tp, uint32_t n, char *res, size_t reslen)
+static struct tcp_result
+user_send(struct tcp *tp, uint32_t n)
 {
 	switch (tp->state) {
 	case TCPS_SYN_SENT:
@@ -2001,34 +2264,29 @@ user_send(struct tcp *tp, uint32_t n, char *res, size_t reslen)
 		/* Queued until the connection is established. */
 		tp->sndbuf_end += n;
 		tp->write_end = tp->sndbuf_end;
-		return TE_NONE;
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_ESTABLISHED:
 	case TCPS_CLOSE_WAIT:
 		if (tp->fin_queued)
 			break;
 		tp->sndbuf_end += n;
 		write_step(tp);
-		return TE_NONE;
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_CLOSED:
 	case TCPS_LISTEN:
 		if (tp->error != TE_NONE) {
 			enum tcp_error	 e = tp->error;
 
 			tp->error = TE_NONE;
-			snprintf(res, reslen, "%s", tcp_error_names[e]);
-			return e;
+			return result(e, OUT_NONE, 0);
 		}
-		if (tp->state == TCPS_CLOSED && tp->was_connected) {
-			snprintf(res, reslen, "EPIPE: the connection is gone");
-			return TE_PIPE;
-		}
-		snprintf(res, reslen, "ENOTCONN: not connected");
-		return TE_NOTCONN;
+		if (tp->state == TCPS_CLOSED && tp->was_connected)
+			return result(TE_PIPE, OUT_GONE, 0);
+		return result(TE_NOTCONN, OUT_NOT_CONNECTED, 0);
 	default:
 		break;
 	}
-	snprintf(res, reslen, "EPIPE: we have closed our side");
-	return TE_PIPE;
+	return result(TE_PIPE, OUT_SHUT, 0);
 }
 
 /*
@@ -2048,8 +2306,8 @@ read_ack_check(struct tcp *tp, uint32_t copied)
 }
 
 /* RECEIVE (3.10.3): read() everything waiting, or at most n octets. */
-static enum tcp_error
-user_read(struct tcp *tp, uint32_t n, char *res, size_t reslen)
+static struct tcp_result
+user_read(struct tcp *tp, uint32_t n)
 {
 	uint32_t	 k;
 
@@ -2057,34 +2315,25 @@ user_read(struct tcp *tp, uint32_t n, char *res, size_t reslen)
 		k = n == 0 || n > tp->rcvq ? tp->rcvq : n;
 		tp->rcvq -= k;
 		tp->read_total += k;
-		snprintf(res, reslen, "%u bytes", k);
 		read_ack_check(tp, k);
-		return TE_NONE;
+		return result(TE_NONE, OUT_BYTES, k);
 	}
 	/* Linux tcp_recvmsg: once the FIN came, read() says end of stream
 	 * even if a reset followed; else a pending error, once; after
 	 * that a dead connection reads as ended too. */
-	if (tp->rcv_fin) {
-		snprintf(res, reslen, "end of stream");
-		return TE_NONE;
-	}
+	if (tp->rcv_fin)
+		return result(TE_NONE, OUT_EOF, 0);
 	if (tp->error != TE_NONE) {
 		enum tcp_error	 e = tp->error;
 
 		tp->error = TE_NONE;
-		snprintf(res, reslen, "%s", tcp_error_names[e]);
-		return e;
+		return result(e, OUT_NONE, 0);
 	}
-	if (tp->state == TCPS_CLOSED && tp->was_connected) {
-		snprintf(res, reslen, "end of stream");
-		return TE_NONE;
-	}
-	if (tp->state == TCPS_CLOSED || tp->state == TCPS_LISTEN) {
-		snprintf(res, reslen, "ENOTCONN: not connected");
-		return TE_NOTCONN;
-	}
-	snprintf(res, reslen, "nothing yet");
-	return TE_AGAIN;
+	if (tp->state == TCPS_CLOSED && tp->was_connected)
+		return result(TE_NONE, OUT_EOF, 0);
+	if (tp->state == TCPS_CLOSED || tp->state == TCPS_LISTEN)
+		return result(TE_NOTCONN, OUT_NOT_CONNECTED, 0);
+	return result(TE_AGAIN, OUT_NOTHING_YET, 0);
 }
 
 /*
@@ -2126,44 +2375,40 @@ write_on(struct timer *t, void *arg)
 
 /* Queue our FIN behind the data (close or shutdown) and send it. */
 static void
-queue_fin(struct tcp *tp, enum tcp_state to, const char *cause)
+queue_fin(struct tcp *tp, enum tcp_state to, enum tcp_cause cause)
 {
 	tp->fin_queued = true;
-	set_state(tp, to, cause, "3.10.4");
+	set_state(tp, to, cause);
 	output(tp);
 }
 
 /* shutdown(SHUT_WR): no more data from us; we can still receive. */
-static enum tcp_error
-user_shutdown(struct tcp *tp, char *res, size_t reslen)
+static struct tcp_result
+user_shutdown(struct tcp *tp)
 {
 	switch (tp->state) {
 	case TCPS_CLOSED:
-		snprintf(res, reslen, "ENOTCONN: not connected");
-		return TE_NOTCONN;
+		return result(TE_NOTCONN, OUT_NOT_CONNECTED, 0);
 	case TCPS_LISTEN:
-		return TE_NONE;
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_SYN_SENT:
-		tcp_closed(tp, "shutdown() before the handshake: the connection "
-		    "attempt is dropped", "3.10.4");
-		return TE_NONE;
+		tcp_closed(tp, CAUSE_SHUTDOWN_EARLY);
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_SYN_RECEIVED:
 	case TCPS_ESTABLISHED:
-		queue_fin(tp, TCPS_FIN_WAIT_1, "shutdown(): send FIN after the "
-		    "data");
-		return TE_NONE;
+		queue_fin(tp, TCPS_FIN_WAIT_1, CAUSE_SHUTDOWN);
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_CLOSE_WAIT:
-		queue_fin(tp, TCPS_LAST_ACK, "shutdown(): send FIN after the "
-		    "data");
-		return TE_NONE;
+		queue_fin(tp, TCPS_LAST_ACK, CAUSE_SHUTDOWN);
+		return result(TE_NONE, OUT_NONE, 0);
 	default:
-		return TE_NONE;
+		return result(TE_NONE, OUT_NONE, 0);
 	}
 }
 
 /* The socket is given up; what does the connection do?  (3.10.4) */
-static enum tcp_error
-user_close(struct tcp *tp, char *res, size_t reslen)
+static struct tcp_result
+user_close(struct tcp *tp)
 {
 	const struct profile	*p = tp->prof;
 
@@ -2173,11 +2418,11 @@ user_close(struct tcp *tp, char *res, size_t reslen)
 		tp->orphan = true;
 	if (p->rst_on_unread_close && tp->rcvq > 0 &&
 	    tp->state >= TCPS_SYN_RECEIVED && tp->state != TCPS_TIME_WAIT) {
-		snprintf(res, reslen, "%u unread bytes: reset", tp->rcvq);
+		uint32_t	 unread = tp->rcvq;
+
 		send_active_reset(tp);
-		tcp_closed(tp, "close() with unread data: RST tells the peer "
-		    "data was lost", "3.6");
-		return TE_NONE;
+		tcp_closed(tp, CAUSE_CLOSE_UNREAD);
+		return result(TE_NONE, OUT_UNREAD_RESET, unread);
 	}
 	/*
 	 * Linux keeps the listening socket apart from its connections: a
@@ -2189,83 +2434,76 @@ user_close(struct tcp *tp, char *res, size_t reslen)
 	    tp->state >= TCPS_SYN_RECEIVED) {
 		tp->listening = false;
 		if (tp->state == TCPS_SYN_RECEIVED) {
-			tcp_closed(tp, "close() of the listening socket drops "
-			    "the half-open connection", "3.10.4");
-			return TE_NONE;
+			tcp_closed(tp, CAUSE_CLOSE_LISTENER_HALF);
+			return result(TE_NONE, OUT_NONE, 0);
 		}
-		snprintf(res, reslen, "the listener: its unaccepted "
-		    "connection is reset");
 		if (tp->state == TCPS_ESTABLISHED ||
 		    tp->state == TCPS_CLOSE_WAIT)
 			send_active_reset(tp);
-		tcp_closed(tp, "close() of the listening socket resets the "
-		    "connection nobody accepted", "3.10.4");
-		return TE_NONE;
+		tcp_closed(tp, CAUSE_CLOSE_LISTENER_RESET);
+		return result(TE_NONE, OUT_LISTENER_RESET, 0);
 	}
 	switch (tp->state) {
 	case TCPS_CLOSED:
 		tp->listening = false;
-		return TE_NONE;
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_LISTEN:
 		tp->listening = false;
-		tcp_closed(tp, "close() of the listening socket", "3.10.4");
-		return TE_NONE;
+		tcp_closed(tp, CAUSE_CLOSE_LISTENER);
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_SYN_SENT:
-		tcp_closed(tp, "close() before the handshake completed",
-		    "3.10.4");
-		return TE_NONE;
+		tcp_closed(tp, CAUSE_CLOSE_EARLY);
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_SYN_RECEIVED:
-		queue_fin(tp, TCPS_FIN_WAIT_1, "close(): send FIN");
-		return TE_NONE;
+		queue_fin(tp, TCPS_FIN_WAIT_1, CAUSE_CLOSE);
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_ESTABLISHED:
-		queue_fin(tp, TCPS_FIN_WAIT_1, "close(): send FIN");
-		return TE_NONE;
+		queue_fin(tp, TCPS_FIN_WAIT_1, CAUSE_CLOSE);
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_CLOSE_WAIT:
-		queue_fin(tp, TCPS_LAST_ACK, "close(): send FIN");
-		return TE_NONE;
+		queue_fin(tp, TCPS_LAST_ACK, CAUSE_CLOSE);
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_FIN_WAIT_2:
 		if (tp->orphan && p->fin_timeout > 0)
 			timer_set(tp, TT_FINWAIT2, p->fin_timeout);
-		return TE_NONE;
+		return result(TE_NONE, OUT_NONE, 0);
 	default:
-		return TE_NONE;
+		return result(TE_NONE, OUT_NONE, 0);
 	}
 }
 
 /* ABORT (3.10.5): SO_LINGER with a zero timeout, then close(). */
-static enum tcp_error
-user_abort(struct tcp *tp, char *res, size_t reslen)
+static struct tcp_result
+user_abort(struct tcp *tp)
 {
 	if (is_linux(tp))
 		tp->orphan = true;
 	switch (tp->state) {
 	case TCPS_CLOSED:
 		tp->listening = false;
-		return TE_NONE;
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_LISTEN:
 		tp->listening = false;
 		/* FALLTHROUGH */
 	case TCPS_SYN_SENT:
-		tcp_closed(tp, "abort before the connection existed",
-		    "3.10.5");
-		return TE_NONE;
+		tcp_closed(tp, CAUSE_ABORT_EARLY);
+		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_SYN_RECEIVED:
 	case TCPS_ESTABLISHED:
 	case TCPS_FIN_WAIT_1:
 	case TCPS_FIN_WAIT_2:
 	case TCPS_CLOSE_WAIT:
 		send_active_reset(tp);
-		tcp_closed(tp, "abort: RST, and the connection is gone",
-		    "3.10.5");
-		return TE_NONE;
+		tcp_closed(tp, CAUSE_ABORT_RST);
+		return result(TE_NONE, OUT_NONE, 0);
 	default:
 		/* CLOSING, LAST_ACK, TIME_WAIT: "ok", delete the TCB. */
-		tcp_closed(tp, "abort: the connection is deleted", "3.10.5");
-		return TE_NONE;
+		tcp_closed(tp, CAUSE_ABORT_DELETE);
+		return result(TE_NONE, OUT_NONE, 0);
 	}
 }
 
-static enum tcp_error
+static struct tcp_result
 user_keepalive(struct tcp *tp, bool on)
 {
 	tp->keepalive = on;
@@ -2273,54 +2511,46 @@ user_keepalive(struct tcp *tp, bool on)
 		timer_stop(tp, TT_KEEPALIVE);
 	else if (tcp_synchronized(tp) && tp->state != TCPS_TIME_WAIT)
 		timer_set(tp, TT_KEEPALIVE, tp->prof->keepalive_idle);
-	return TE_NONE;
+	return result(TE_NONE, OUT_NONE, 0);
 }
 
 /* The host stops: no segment out, none taken in, nothing remembered. */
-static enum tcp_error
+static struct tcp_result
 user_crash(struct tcp *tp)
 {
 	tp->down = true;
 	tp->listening = false;
 	tp->keepalive = false;
 	tp->error = TE_NONE;
-	tcp_closed(tp, "the host crashed: the connection is forgotten "
-	    "without a word", "3.5.1");
-	return TE_NONE;
+	tcp_closed(tp, CAUSE_CRASH);
+	return result(TE_NONE, OUT_NONE, 0);
 }
 
-static enum tcp_error
+static struct tcp_result
 user_reboot(struct tcp *tp)
 {
 	tp->down = false;
 	tp->listening = false;
 	tp->keepalive = false;
-	tcp_closed(tp, "the host restarted and knows no connection",
-	    "3.5.1");
-	return TE_NONE;
+	tcp_closed(tp, CAUSE_REBOOT);
+	return result(TE_NONE, OUT_NONE, 0);
 }
 
 /*
  * What the application does.  arg is the octet count for send and read
- * (0: read all), on/off for keepalive.  A short account of the outcome
- * goes into res ("100 bytes", "end of stream", "EPIPE: ...").
+ * (0: read all), on/off for keepalive.  The result is the error the
+ * call returns and what it came to (tcp_result_text says it in words).
  */
-enum tcp_error
-tcp_call(struct tcp *tp, enum tcp_call call, uint32_t arg, char *res,
-    size_t reslen)
+struct tcp_result
+tcp_call(struct tcp *tp, enum tcp_call call, uint32_t arg)
 {
-	*res = '\0';
-	if (tp->down && call != CALL_REBOOT) {
-		snprintf(res, reslen, "EHOSTDOWN: the host is down");
-		return TE_HOSTDOWN;
-	}
+	if (tp->down && call != CALL_REBOOT)
+		return result(TE_HOSTDOWN, OUT_HOST_DOWN, 0);
 	/* After close() the application has no connection socket to use
 	 * (accept acts on the listening socket, which may still be open). */
 	if (tp->orphan && (call == CALL_SEND || call == CALL_READ ||
-	    call == CALL_SHUTDOWN)) {
-		snprintf(res, reslen, "EBADF: the socket was closed");
-		return TE_BADF;
-	}
+	    call == CALL_SHUTDOWN))
+		return result(TE_BADF, OUT_CLOSED_SOCKET, 0);
 	/* Sending, reading or shutting down a connection means the
 	 * program accepted it first. */
 	if (tp->passive && (call == CALL_SEND || call == CALL_READ ||
@@ -2328,21 +2558,21 @@ tcp_call(struct tcp *tp, enum tcp_call call, uint32_t arg, char *res,
 		tp->accepted = true;
 	switch (call) {
 	case CALL_LISTEN:
-		return user_listen(tp, res, reslen);
+		return user_listen(tp);
 	case CALL_ACCEPT:
-		return user_accept(tp, res, reslen);
+		return user_accept(tp);
 	case CALL_CONNECT:
-		return user_connect(tp, res, reslen);
+		return user_connect(tp);
 	case CALL_SEND:
-		return user_send(tp, arg, res, reslen);
+		return user_send(tp, arg);
 	case CALL_READ:
-		return user_read(tp, arg, res, reslen);
+		return user_read(tp, arg);
 	case CALL_SHUTDOWN:
-		return user_shutdown(tp, res, reslen);
+		return user_shutdown(tp);
 	case CALL_CLOSE:
-		return user_close(tp, res, reslen);
+		return user_close(tp);
 	case CALL_ABORT:
-		return user_abort(tp, res, reslen);
+		return user_abort(tp);
 	case CALL_KEEPALIVE:
 		return user_keepalive(tp, arg != 0);
 	case CALL_CRASH:
@@ -2350,5 +2580,5 @@ tcp_call(struct tcp *tp, enum tcp_call call, uint32_t arg, char *res,
 	case CALL_REBOOT:
 		return user_reboot(tp);
 	}
-	return TE_INVAL;
+	return result(TE_INVAL, OUT_NONE, 0);
 }

@@ -15,10 +15,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <stddef.h>
+
 #include "clock.h"
-#include "journal.h"
 #include "profile.h"
 #include "segment.h"
+#include "types.h"
 
 enum tcp_state {
 	TCPS_CLOSED,
@@ -43,6 +45,13 @@ enum tcp_timer {
 	TT_KEEPALIVE,
 };
 #define TCP_NTIMERS 5
+
+enum timer_action {
+	TA_ARMED,
+	TA_CANCELLED,
+	TA_FIRED,
+	TA_PENDING,	/* still set when a run stops (the journal's end) */
+};
 
 /* What the application does: the socket calls a script can make. */
 enum tcp_call {
@@ -77,6 +86,102 @@ enum tcp_error {
 };
 #define TCP_NERRORS 12
 
+/*
+ * Why a state changed.  tcp_causes[] gives each the section of RFC 9293
+ * that calls for it and its words in English and Chinese; the words of
+ * the CAUSE_GIVE_UP ones count the retransmissions (%d).
+ */
+enum tcp_cause {
+	CAUSE_NONE,		/* never journaled: a cause forgotten */
+	CAUSE_LISTEN,
+	CAUSE_CONNECT,
+	CAUSE_TW_REUSE,
+	CAUSE_CLOSE,
+	CAUSE_SHUTDOWN,
+	CAUSE_SHUTDOWN_EARLY,
+	CAUSE_CLOSE_EARLY,
+	CAUSE_CLOSE_LISTENER,
+	CAUSE_CLOSE_LISTENER_HALF,
+	CAUSE_CLOSE_LISTENER_RESET,
+	CAUSE_CLOSE_UNREAD,
+	CAUSE_ABORT_EARLY,
+	CAUSE_ABORT_RST,
+	CAUSE_ABORT_DELETE,
+	CAUSE_CRASH,
+	CAUSE_REBOOT,
+	CAUSE_RCV_SYN,
+	CAUSE_LISTENER_SYN,
+	CAUSE_LISTENER_TAKES_SYN,
+	CAUSE_RCV_SYNACK,
+	CAUSE_REFUSED,
+	CAUSE_SIMOPEN,
+	CAUSE_SIMOPEN_DONE,
+	CAUSE_ACK_OF_SYNACK,
+	CAUSE_ACK_OF_SYN,
+	CAUSE_RST_HALF_OPEN,
+	CAUSE_RST_REFUSED,
+	CAUSE_RST_RESET,
+	CAUSE_RST,
+	CAUSE_RST_TIME_WAIT,
+	CAUSE_SYN_RESET,
+	CAUSE_SYN_TIME_WAIT,
+	CAUSE_SYN_FIN_WAIT_2,
+	CAUSE_DATA_AFTER_CLOSE,
+	CAUSE_FIN_ACKED,
+	CAUSE_FIN_ACKED_CLOSED,
+	CAUSE_RCV_FIN,
+	CAUSE_RCV_FIN_FIRST,
+	CAUSE_RCV_FIN_ACK,
+	CAUSE_SIMCLOSE,
+	CAUSE_2MSL,
+	CAUSE_FIN_TIMEOUT,
+	CAUSE_SYNACK_GIVE_UP,
+	CAUSE_KEEPALIVE_DEAD,
+	CAUSE_GIVE_UP_SYN,
+	CAUSE_GIVE_UP_SYNACK,
+	CAUSE_GIVE_UP_FIN,
+	CAUSE_GIVE_UP_DATA,
+	CAUSE_KERNEL,
+};
+#define TCP_NCAUSES (CAUSE_KERNEL + 1)
+
+struct tcp_cause_info {
+	const char	*rfc;		/* "3.10.7.4"; NULL: none */
+	const char	*text[NLANGS];
+};
+
+/*
+ * What a call came to, besides its error: "100 bytes", "end of stream",
+ * "EPIPE: the connection is gone".  tcp_outcomes[] gives the words.
+ */
+enum tcp_outcome {
+	OUT_NONE,
+	OUT_BYTES,		/* n octets read */
+	OUT_EOF,		/* read: the peer's FIN came */
+	OUT_NOTHING_YET,	/* read: EAGAIN */
+	OUT_WAITS,		/* accept before a connection */
+	OUT_UNREAD_RESET,	/* close with n octets unread: RST */
+	OUT_LISTENER_RESET,	/* close of a listener: its connection reset */
+	OUT_LISTENING,		/* connect on a listening socket */
+	OUT_IN_TIME_WAIT,	/* connect: the four-tuple is in TIME_WAIT */
+	OUT_IN_USE,		/* connect: ... still in state n */
+	OUT_CONNECTED_ALREADY,	/* connect twice */
+	OUT_CONNECTED,		/* listen on a connected socket */
+	OUT_NOT_LISTENING,	/* accept without listen */
+	OUT_GONE,		/* the connection is no more */
+	OUT_NOT_CONNECTED,
+	OUT_SHUT,		/* send after our FIN */
+	OUT_HOST_DOWN,		/* the host has crashed */
+	OUT_CLOSED_SOCKET,	/* the socket was closed */
+};
+#define TCP_NOUTCOMES (OUT_CLOSED_SOCKET + 1)
+
+struct tcp_result {
+	enum tcp_error	 err;
+	enum tcp_outcome what;
+	uint32_t	 n;		/* octets, or a state (OUT_IN_USE) */
+};
+
 #define TCP_OOO_MAX 16
 
 struct tcp;
@@ -86,11 +191,11 @@ struct tcp_hooks {
 	void	(*output)(void *, struct tcp *, struct segment *,
 		    const uint8_t *);
 	void	(*state)(void *, struct tcp *, enum tcp_state, enum tcp_state,
-		    const char *, const char *);
+		    enum tcp_cause, int);
 	void	(*timer)(void *, struct tcp *, enum tcp_timer,
 		    enum timer_action, vtime_t);
-	/* The application learns something ("error ECONNRESET"). */
-	void	(*notify)(void *, struct tcp *, enum tcp_error, const char *);
+	/* The application is told of an error (ECONNRESET). */
+	void	(*notify)(void *, struct tcp *, enum tcp_error);
 };
 
 struct tcp {
@@ -203,6 +308,8 @@ extern const char *const tcp_state_names[TCP_NSTATES];
 extern const char *const tcp_timer_names[TCP_NTIMERS];
 extern const char *const tcp_call_names[TCP_NCALLS];
 extern const char *const tcp_error_names[TCP_NERRORS];
+extern const struct tcp_cause_info tcp_causes[TCP_NCAUSES];
+extern const char *const tcp_outcomes[TCP_NOUTCOMES][NLANGS];
 
 void	 tcp_init(struct tcp *, enum side, const struct profile *,
 	     struct clock *, const struct tcp_hooks *, void *);
@@ -210,9 +317,13 @@ void	 tcp_free(struct tcp *);
 int	 tcp_state_parse(const char *, enum tcp_state *);
 int	 tcp_call_parse(const char *, enum tcp_call *);
 int	 tcp_error_parse(const char *, enum tcp_error *);
+enum tcp_error	 tcp_error_from_errno(int);
+int	 tcp_cause_text(char *, size_t, enum tcp_cause, int, enum lang);
+int	 tcp_result_text(char *, size_t, const struct tcp_result *,
+	     enum lang);
+int	 tcp_text_check(void);
 
-enum tcp_error	 tcp_call(struct tcp *, enum tcp_call, uint32_t, char *,
-		     size_t);
+struct tcp_result tcp_call(struct tcp *, enum tcp_call, uint32_t);
 void		 tcp_input(struct tcp *, const struct segment *,
 		     const uint8_t *);
 bool		 tcp_owes_ack(const struct tcp *);

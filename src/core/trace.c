@@ -1,10 +1,13 @@
+/*
+ * The trace (trace.h): each journal event as one line of text, in the
+ * form DESIGN section 6 fixes.
+ */
 #include "config.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "sim.h"
 #include "tcp.h"
 #include "trace.h"
 
@@ -40,23 +43,135 @@ trace_seg_text(char *buf, size_t len, const struct jseg *s)
 		    dir_name(s->dir), flags, s->rel_seq, s->seg.len);
 }
 
+/* A call and what it came to: "send 100", "read -> 20 bytes". */
+void
+trace_call_text(char *buf, size_t len, const struct jevent *e)
+{
+	char	 arg[16] = "", res[192];
+
+	if (e->u.call.has_arg)
+		snprintf(arg, sizeof arg, " %" PRIu32, e->u.call.arg);
+	tcp_result_text(res, sizeof res, &e->u.call.res, LANG_EN);
+	snprintf(buf, len, "%s%s%s%s", tcp_call_names[e->u.call.call], arg,
+	    *res != '\0' ? " -> " : "", res);
+}
+
+/* An error as expect error names it: "ECONNRESET", or "none". */
+static const char *
+error_word(uint64_t err)
+{
+	return err == TE_NONE ? "none" : err < TCP_NERRORS ?
+	    tcp_error_names[err] : "?";
+}
+
+static const char *
+state_word(uint64_t st)
+{
+	return st < TCP_NSTATES ? tcp_state_names[st] : "?";
+}
+
+/*
+ * An expectation, as the trace writes it: what was wanted, ok or FAIL,
+ * and what was found instead ("client FIN_WAIT_2 FAIL (found CLOSED)").
+ */
+void
+trace_expect_text(char *buf, size_t len, const struct journal *j,
+    const struct jevent *e)
+{
+	const struct jexpect	*x = &e->u.expect;
+	const char		*verdict = x->ok ? "ok" : "FAIL";
+	char			 flags[16], found[128];
+	int			 n;
+
+	switch (x->kind) {
+	case EXPECT_STATE:
+		if (x->ok)
+			snprintf(buf, len, "%s %s ok", side_name(e->side),
+			    state_word(x->want));
+		else
+			snprintf(buf, len, "%s %s FAIL (found %s)",
+			    side_name(e->side), state_word(x->want),
+			    state_word(x->got));
+		break;
+	case EXPECT_REACH:
+		snprintf(buf, len, "%s reaches %s FAIL (still %s, nothing more "
+		    "happens)", side_name(e->side), state_word(x->want),
+		    state_word(x->got));
+		break;
+	case EXPECT_ERROR:
+		if (x->ok)
+			snprintf(buf, len, "%s error %s ok", side_name(e->side),
+			    error_word(x->want));
+		else
+			snprintf(buf, len, "%s error %s FAIL (found %s)",
+			    side_name(e->side), error_word(x->want),
+			    error_word(x->got));
+		break;
+	case EXPECT_READ:
+		snprintf(buf, len, "%s read %" PRIu64 " %s (%" PRIu64 ")",
+		    side_name(e->side), x->want, verdict, x->got);
+		break;
+	case EXPECT_IGNORED:
+		snprintf(buf, len, "ignored %" PRIu64 " %s (%" PRIu64 ")",
+		    x->want, verdict, x->got);
+		break;
+	case EXPECT_SEGMENT:
+		n = snprintf(buf, len, "segment %s %s",
+		    x->dir == DIR_C2S ? "c2s" : "s2c",
+		    segment_flags(x->flags, flags));
+		if ((x->fields & FIELD_SEQ) && n >= 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - (size_t)n, " seq=%" PRIu32,
+			    x->seq);
+		if ((x->fields & FIELD_ACK) && n >= 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - (size_t)n, " ack=%" PRIu32,
+			    x->ack);
+		if ((x->fields & FIELD_LEN) && n >= 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - (size_t)n, " len=%" PRIu32,
+			    x->len);
+		if (n < 0 || (size_t)n >= len)
+			break;
+		if (x->ok)
+			snprintf(buf + n, len - (size_t)n, " ok");
+		else if (x->found < 0)
+			snprintf(buf + n, len - (size_t)n, " FAIL (no segment "
+			    "sent that way)");
+		else {
+			trace_seg_text(found, sizeof found, &j->segs[x->found]);
+			snprintf(buf + n, len - (size_t)n, " FAIL (found #%d %s)",
+			    j->segs[x->found].id, found);
+		}
+		break;
+	}
+}
+
+static void
+print_ask(FILE *f, const struct jevent *e)
+{
+	const struct jask	*q = e->u.say.ask;
+
+	fprintf(f, "%s [", e->text);
+	for (int i = 0; i < q->nchoices; i++)
+		fprintf(f, "%s%s", i > 0 ? " / " : "", q->choices[i]);
+	fprintf(f, "] answer %s\n", q->choices[q->answer]);
+}
+
 static void
 print_event(FILE *f, const struct journal *j, const struct jevent *e,
     enum lang lang)
 {
-	char		 t[32], seg[128];
+	char		 t[32], due[32], text[512];
 	const struct jseg *s;
 
 	trace_time(t, e->t);
 	switch (e->type) {
 	case JE_SEG:
 		s = &j->segs[e->u.seg.id];
-		trace_seg_text(seg, sizeof seg, s);
+		trace_seg_text(text, sizeof text, s);
 		if (e->u.seg.fate == FATE_IGNORED)
-			fprintf(f, "SEG %s %s ignored %s\n", t, seg,
+			fprintf(f, "SEG %s %s ignored %s\n", t, text,
 			    s->why ? s->why : "invalid");
 		else
-			fprintf(f, "SEG %s %s %s\n", t, seg,
+			fprintf(f, "SEG %s %s %s\n", t, text,
 			    fate_name(e->u.seg.fate));
 		break;
 	case JE_STATE:
@@ -69,29 +184,42 @@ print_event(FILE *f, const struct journal *j, const struct jevent *e,
 			fprintf(f, "TIMER %s %s %s fired\n", t,
 			    side_name(e->side),
 			    tcp_timer_names[e->u.timer.kind]);
+		else if (e->u.timer.action == TA_PENDING)
+			fprintf(f, "TIMER %s %s %s pending %s\n", t,
+			    side_name(e->side),
+			    tcp_timer_names[e->u.timer.kind],
+			    trace_time(due, e->u.timer.due));
 		break;
 	case JE_CALL:
-		fprintf(f, "CALL %s %s %s\n", t, side_name(e->side), e->text);
+		trace_call_text(text, sizeof text, e);
+		fprintf(f, "CALL %s %s %s\n", t, side_name(e->side), text);
 		break;
 	case JE_ERROR:
-		fprintf(f, "ERROR %s %s %s\n", t, side_name(e->side), e->text);
+		fprintf(f, "ERROR %s %s %s\n", t, side_name(e->side),
+		    tcp_error_names[e->u.error.err]);
 		break;
 	case JE_SAY:
-		if (strcmp(e->u.say.lang, lang_name(lang)) == 0)
-			fprintf(f, "SAY %s %s %s\n", t, e->u.say.lang, e->text);
+		if (e->u.say.lang == lang)
+			fprintf(f, "SAY %s %s %s\n", t, lang_name(lang),
+			    e->text);
 		break;
 	case JE_PAUSE:
 		fprintf(f, "PAUSE %s\n", t);
 		break;
 	case JE_ASK:
-		if (strcmp(e->u.say.lang, lang_name(lang)) == 0)
-			fprintf(f, "ASK %s %s %s\n", t, e->u.say.lang, e->text);
+		if (e->u.say.lang == lang) {
+			fprintf(f, "ASK %s %s ", t, lang_name(lang));
+			print_ask(f, e);
+		}
 		break;
 	case JE_EXPECT:
-		fprintf(f, "EXPECT %s %s\n", t, e->text);
+		trace_expect_text(text, sizeof text, j, e);
+		fprintf(f, "EXPECT %s %s\n", t, text);
 		break;
 	case JE_NOTE:
-		fprintf(f, "NOTE %s %s\n", t, e->text);
+		if (e->u.note.what == NOTE_WIRE_LOST)
+			fprintf(f, "NOTE %s the loopback socket lost segment "
+			    "#%d\n", t, e->u.note.seg + 1);
 		break;
 	}
 }
@@ -103,24 +231,4 @@ trace_print(FILE *f, const struct journal *j, size_t from, size_t to,
 {
 	for (size_t i = from; i < to && i < j->nev; i++)
 		print_event(f, j, &j->ev[i], lang);
-}
-
-/* The timers still running when a run stops: listed, not run. */
-void
-trace_pending(FILE *f, const struct sim *s)
-{
-	char	 t[32], due[32];
-
-	trace_time(t, s->clock.now);
-	for (int i = 0; i < NSIDES; i++) {
-		for (int k = 0; k < TCP_NTIMERS; k++) {
-			const struct timer *tm = &s->ep[i].timers[k];
-
-			if (!tm->armed)
-				continue;
-			fprintf(f, "TIMER %s %s %s pending %s\n", t,
-			    side_name((enum side)i), tcp_timer_names[k],
-			    trace_time(due, tm->when));
-		}
-	}
 }

@@ -1,4 +1,4 @@
-/* The names of the shared enums (types.h), as the trace and scripts write them. */
+/* The names of the shared enums (types.h), as scripts and traces write them. */
 #include "config.h"
 
 #include <string.h>

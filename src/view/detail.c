@@ -121,7 +121,6 @@ void
 ui_detail_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 {
 	const struct journal	*j = session_journal(ui->s);
-	const struct sim	*s = &ui->s->run.sim;
 	int			 id = ui_selected(ui), ws;
 	const struct jseg	*g;
 	struct dline		 d = { cv, y + 1, x, w, y + h };
@@ -166,8 +165,8 @@ ui_detail_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 		canvas_fill(cv, y, x + 2 + n, 1, ' ', ST_DIM);
 		canvas_text(cv, y, x + 3 + n, w - 5 - n, ST_DIM, when);
 	}
-	a.src = s->ip[g->dir];
-	a.dst = s->ip[!g->dir];
+	a.src = j->conn.ip[g->dir];
+	a.dst = j->conn.ip[!g->dir];
 	err = segment_decode(g->bytes, g->nbytes, &a, &seg, &payload);
 	if (!g->valid && err != SEG_OK && err != SEG_ECHECKSUM) {
 		snprintf(v, sizeof v, "%zu %s: %s", g->nbytes,

@@ -141,11 +141,10 @@ ui_diagram_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 	    ui_str(ui, last->side == SIDE_CLIENT ? M_K_CLIENT : M_K_SERVER),
 	    tcp_state_names[last->u.state.from],
 	    tcp_state_names[last->u.state.to],
-	    last->u.state.rfc ? last->u.state.rfc : "-");
+	    ui_rfc(last));
 	canvas_text(cv, y + 1 + rows, x + 1, w - 2, ST_HILITE, buf);
-	if (last->text != NULL)
-		canvas_text(cv, y + 2 + rows, x + 3, w - 4, ST_DIM,
-		    ui_cause(ui, last->text));
+	canvas_text(cv, y + 2 + rows, x + 3, w - 4, ST_DIM,
+	    ui_cause(ui, last, buf, sizeof buf));
 }
 
 /* Every drawn transition's label is where the table says (tests). */

@@ -64,17 +64,15 @@ static const enum msg fired_msg[TCP_NTIMERS] = {
 	[TT_KEEPALIVE] = M_FIRED_KEEPALIVE,
 };
 
-/* "send 100 -> 100" as a call: "send(100)". */
+/* A call as a program writes it: "send(100)", "close()". */
 static void
 call_note(struct ui *ui, size_t step, const struct jevent *e)
 {
-	char	 name[32];
-	int	 arg = -1;
+	const char	*name = tcp_call_names[e->u.call.call];
 
-	if (sscanf(e->text, "%31[a-z] %d", name, &arg) < 1)
-		snprintf(name, sizeof name, "?");
-	if (arg >= 0 && strncmp(e->text + strlen(name), " ->", 3) != 0)
-		note_row(ui, step, e->side, ST_DIM, "%s(%d)", name, arg);
+	if (e->u.call.has_arg)
+		note_row(ui, step, e->side, ST_DIM, "%s(%" PRIu32 ")", name,
+		    e->u.call.arg);
 	else
 		note_row(ui, step, e->side, ST_DIM, "%s()", name);
 }
@@ -126,8 +124,8 @@ ui_build_rows(struct ui *ui)
 				call_note(ui, k, e);
 				break;
 			case JE_ERROR:
-				note_row(ui, k, e->side, ST_BAD, "! %.30s",
-				    e->text);
+				note_row(ui, k, e->side, ST_BAD, "! %s",
+				    tcp_error_names[e->u.error.err]);
 				break;
 			case JE_TIMER:
 				if (e->u.timer.action == TA_FIRED)
@@ -403,18 +401,18 @@ address(char *buf, size_t len, uint32_t ip, uint16_t port)
 static void
 draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
 {
-	const struct sim	*s = &ui->s->run.sim;
+	const struct jconn	*c = &session_journal(ui->s)->conn;
 	const struct jevent	*last;
 	int			 state[2];
-	char			 buf[128], addr[64];
+	char			 buf[256], addr[64], cause[160];
 	int			 rx = x + w - 1 - BOX_W, mid = x + BOX_W + 2;
 	int			 midw = rx - 1 - mid;
 
 	ui_states(ui, state, &last);
-	address(addr, sizeof addr, s->ip[0], s->port[0]);
+	address(addr, sizeof addr, c->ip[0], c->port[0]);
 	snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_CLIENT), addr);
 	canvas_text(cv, y, x + 1, w / 2 - 1, ST_CLIENT, buf);
-	address(addr, sizeof addr, s->ip[1], s->port[1]);
+	address(addr, sizeof addr, c->ip[1], c->port[1]);
 	snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_SERVER), addr);
 	canvas_text(cv, y, x + w - 1 - text_width(buf), w / 2 - 1, ST_SERVER,
 	    buf);
@@ -437,9 +435,8 @@ draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
 	canvas_text(cv, y + 1, mid + (midw - text_width(buf)) / 2 > mid ?
 	    mid + (midw - text_width(buf)) / 2 : mid, midw, ST_BOLD, buf);
 	/* Why, and where RFC 9293 says so: two centred lines. */
-	snprintf(buf, sizeof buf, "%s (RFC 9293 %s)", last->text ?
-	    ui_cause(ui, last->text) : "", last->u.state.rfc ?
-	    last->u.state.rfc : "-");
+	ui_cause(ui, last, cause, sizeof cause);
+	snprintf(buf, sizeof buf, "%s (RFC 9293 %s)", cause, ui_rfc(last));
 	{
 		const char	*p = buf;
 		size_t		 n, skip;

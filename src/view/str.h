@@ -150,6 +150,5 @@ const char	*msg_text(enum msg, enum lang);
 int		 msg_format(char *, size_t, enum msg, enum lang, ...);
 int		 msg_vformat(char *, size_t, enum msg, enum lang, va_list);
 int		 msg_check(void);
-const char	*msg_cause(const char *, enum lang);
 
 #endif

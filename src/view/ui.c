@@ -38,13 +38,21 @@ say(struct ui *ui, uint8_t style, const char *text)
 	ui->msg_style = style;
 }
 
-/* Why a state changed, in the learner's language where we have it. */
+/* Why a state changed (a JE_STATE event), in the learner's language. */
 const char *
-ui_cause(const struct ui *ui, const char *cause)
+ui_cause(const struct ui *ui, const struct jevent *e, char *buf, size_t len)
 {
-	const char	*t = msg_cause(cause, ui->lang);
+	tcp_cause_text(buf, len, e->u.state.cause, e->u.state.n, ui->lang);
+	return buf;
+}
 
-	return t != NULL ? t : cause;
+/* Where RFC 9293 calls for a state change, or "-". */
+const char *
+ui_rfc(const struct jevent *e)
+{
+	const char	*rfc = tcp_causes[e->u.state.cause].rfc;
+
+	return rfc != NULL ? rfc : "-";
 }
 
 static void
@@ -164,11 +172,9 @@ ui_init_menu(struct ui *ui, struct catalog *cat, enum lang lang, bool ascii)
 int
 ui_open_lesson(struct ui *ui, struct lesson *l)
 {
-	struct script	*sc;
 	char		 err[1024];
 
-	if ((sc = script_load(l->path, err, sizeof err)) == NULL ||
-	    session_open(&ui->own, sc, err, sizeof err) == -1) {
+	if (session_open_file(&ui->own, l->path, err, sizeof err) == -1) {
 		say_msg(ui, ST_BAD, M_OPEN_FAILED, err);
 		return -1;
 	}
@@ -500,16 +506,12 @@ restart(struct ui *ui)
 {
 	char	 err[512];
 
-	ui->s->niv = 0;
-	ui->s->pending = false;
-	if (ui->s->sandbox)
-		ui->s->actions[0] = '\0';
 	ui->pos = 0;
 	ui->playing = ui->stepping = false;
 	ui->sel = -1;
 	ui->right = ui->asked = 0;
 	ui->nanswers = 0;
-	if (session_rebuild(ui->s, err, sizeof err) == -1)
+	if (session_restart(ui->s, err, sizeof err) == -1)
 		say(ui, ST_BAD, err);
 	else
 		say_msg(ui, ST_DIM, M_RESTARTED);
@@ -629,16 +631,14 @@ answer(struct ui *ui, int choice)
 {
 	size_t			 k = ui_shown(ui);
 	const struct jevent	*e;
-	const struct cmd	*c;
 
 	if (ui->pos != floor(ui->pos) || (e = open_question(ui, k)) == NULL)
 		return;
-	c = &ui->s->script->cmds[e->cmd];
-	if (choice >= c->u.ask.nchoices)
+	if (choice >= e->u.say.ask->nchoices)
 		return;
 	ui->answers[k] = choice + 1;
 	ui->asked++;
-	if (choice == c->u.ask.answer)
+	if (choice == e->u.say.ask->answer)
 		ui->right++;
 }
 
@@ -788,18 +788,9 @@ ui_click(struct ui *ui, int y, int x)
 static const char *
 title(const struct ui *ui, char *buf, size_t len)
 {
-	const struct script	*sc = ui->s->script;
-	const char		*base;
-
 	if (ui->s->sandbox)
 		return ui_str(ui, M_SANDBOX);
-	if (sc->title[ui->lang] != NULL)
-		return sc->title[ui->lang];
-	if (sc->title[!ui->lang] != NULL)
-		return sc->title[!ui->lang];
-	base = strrchr(sc->path, '/') ? strrchr(sc->path, '/') + 1 : sc->path;
-	snprintf(buf, len, "%.*s", (int)strcspn(base, "."), base);
-	return buf;
+	return session_title(ui->s, ui->lang, buf, len);
 }
 
 /*
@@ -841,7 +832,7 @@ draw_status(struct ui *ui, struct canvas *cv)
 			snprintf(speed, sizeof speed, " · %s",
 			    ui_str(ui, M_FAST));
 		n = snprintf(right, sizeof right, "%s%s%s%s · t=%ss · %s %zu/%zu",
-		    terse == 0 ? profiles[s->run.sim.prof.id].name : "",
+		    terse == 0 ? profiles[j->conn.profile].name : "",
 		    terse == 0 ? " · " : "",
 		    ui_str(ui, ui->playing ? M_PLAYING : M_PAUSED), speed, t,
 		    ui_str(ui, M_STEP), shown, s->nsteps);
@@ -981,25 +972,22 @@ heading(struct canvas *cv, int y, int x, int w, const char *text)
 	canvas_text(cv, y, x + 2 + n, w - 4 - n, ST_HEADING, " ");
 }
 
-/* The text of a question and its choices, in the learner's language. */
-static const struct cmd *
+/* The question at step k, in the learner's language where it has one. */
+static const struct jevent *
 question(const struct ui *ui, size_t k)
 {
 	const struct journal	*j = session_journal(ui->s);
 	const struct step	*st;
-	const struct cmd	*best = NULL;
+	const struct jevent	*best = NULL;
 
 	if (k == 0 || k > ui->s->nsteps)
 		return NULL;
 	st = &ui->s->steps[k - 1];
 	for (size_t i = st->first; i < st->end; i++) {
-		const struct cmd *c;
-
-		if (j->ev[i].type != JE_ASK || j->ev[i].cmd < 0)
+		if (j->ev[i].type != JE_ASK)
 			continue;
-		c = &ui->s->script->cmds[j->ev[i].cmd];
-		if (best == NULL || c->u.ask.lang == ui->lang)
-			best = c;
+		if (best == NULL || j->ev[i].u.say.lang == ui->lang)
+			best = &j->ev[i];
 	}
 	return best;
 }
@@ -1008,46 +996,46 @@ static int
 draw_question(struct ui *ui, struct canvas *cv, int y, int x, int w, int h,
     size_t k)
 {
-	const struct cmd	*c = question(ui, k);
+	const struct jevent	*e = question(ui, k);
+	const struct jask	*q;
 	int			 used, chosen = ui->answers[k] - 1;
 	char			 buf[512];
 
-	if (c == NULL)
+	if (e == NULL)
 		return 0;
-	used = canvas_wrap(cv, y, x, w, h, ST_HILITE, c->u.ask.text);
-	for (int i = 0; i < c->u.ask.nchoices && used < h; i++) {
+	q = e->u.say.ask;
+	used = canvas_wrap(cv, y, x, w, h, ST_HILITE, e->text);
+	for (int i = 0; i < q->nchoices && used < h; i++) {
 		uint8_t	 st = ST_NORMAL;
 
-		if (chosen >= 0 && i == c->u.ask.answer)
+		if (chosen >= 0 && i == q->answer)
 			st = ST_GOOD;
 		else if (i == chosen)
 			st = ST_BAD;
-		snprintf(buf, sizeof buf, "  %d) %s%s", i + 1,
-		    c->u.ask.choices[i], chosen >= 0 && i == c->u.ask.answer ?
-		    "  <=" : "");
+		snprintf(buf, sizeof buf, "  %d) %s%s", i + 1, q->choices[i],
+		    chosen >= 0 && i == q->answer ? "  <=" : "");
 		canvas_text(cv, y + used++, x, w, st, buf);
 	}
 	if (used >= h)
 		return used;
 	if (chosen < 0) {
 		msg_format(buf, sizeof buf, M_ASK_PROMPT, ui->lang,
-		    c->u.ask.nchoices);
+		    q->nchoices);
 		canvas_text(cv, y + used++, x, w, ST_KEY, buf);
 		return used;
 	}
-	if (chosen == c->u.ask.answer)
+	if (chosen == q->answer)
 		snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_RIGHT),
-		    c->u.ask.why ? c->u.ask.why : "");
+		    q->why ? q->why : "");
 	else {
 		int n = msg_format(buf, sizeof buf, M_WRONG, ui->lang,
-		    c->u.ask.choices[c->u.ask.answer]);
+		    q->choices[q->answer]);
 
-		if (c->u.ask.why != NULL && n > 0 && (size_t)n < sizeof buf)
-			snprintf(buf + n, sizeof buf - (size_t)n, " %s",
-			    c->u.ask.why);
+		if (q->why != NULL && n > 0 && (size_t)n < sizeof buf)
+			snprintf(buf + n, sizeof buf - (size_t)n, " %s", q->why);
 	}
 	used += canvas_wrap(cv, y + used, x, w, h - used,
-	    chosen == c->u.ask.answer ? ST_GOOD : ST_BAD, buf);
+	    chosen == q->answer ? ST_GOOD : ST_BAD, buf);
 	return used;
 }
 
@@ -1064,10 +1052,13 @@ static const char *
 narration_text(const struct ui *ui, const struct jevent *e, char *buf,
     size_t len)
 {
-	if (e->type == JE_SAY && strcmp(e->u.say.lang, lang_name(ui->lang)) == 0)
+	char	 what[256];
+
+	if (e->type == JE_SAY && e->u.say.lang == ui->lang)
 		return e->text;
 	if (e->type == JE_EXPECT && !e->u.expect.ok) {
-		msg_format(buf, len, M_EXPECT_FAILED, ui->lang, e->text);
+		trace_expect_text(what, sizeof what, session_journal(ui->s), e);
+		msg_format(buf, len, M_EXPECT_FAILED, ui->lang, what);
 		return buf;
 	}
 	return NULL;
@@ -1217,7 +1208,7 @@ draw_too_small(struct ui *ui, struct canvas *cv)
 void
 ui_draw(struct ui *ui, struct canvas *cv)
 {
-	const struct cmd *c;
+	const struct jevent *q;
 	int		 body = cv->h - 2, lw = cv->w, narr, detail = 0, dw;
 
 	canvas_clear(cv);
@@ -1256,10 +1247,10 @@ ui_draw(struct ui *ui, struct canvas *cv)
 		/* An open question, or a long step's narration, takes the
 		 * room it needs, up to half the screen. */
 		if (ui->pos == floor(ui->pos) &&
-		    (c = question(ui, ui_shown(ui))) != NULL)
-			need = text_lines(c->u.ask.text, lw - 2) +
-			    c->u.ask.nchoices + 2 + (c->u.ask.why ?
-			    text_lines(c->u.ask.why, lw - 2) : 0);
+		    (q = question(ui, ui_shown(ui))) != NULL)
+			need = text_lines(q->text, lw - 2) +
+			    q->u.say.ask->nchoices + 2 + (q->u.say.ask->why ?
+			    text_lines(q->u.say.ask->why, lw - 2) : 0);
 		else
 			need = narration_need(ui, lw - 2);
 		if (need > narr)

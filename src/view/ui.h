@@ -122,7 +122,9 @@ enum ui_result	 ui_menu_key(struct ui *, int);
 enum ui_result	 ui_menu_click(struct ui *, int);
 void		 ui_menu_draw(struct ui *, struct canvas *);
 const char	*ui_str(const struct ui *, enum msg);
-const char	*ui_cause(const struct ui *, const char *);
+const char	*ui_cause(const struct ui *, const struct jevent *, char *,
+		     size_t);
+const char	*ui_rfc(const struct jevent *);
 size_t		 ui_shown(const struct ui *);
 vtime_t		 ui_vtime(const struct ui *);
 double		 ui_progress(const struct ui *, int, bool);
