@@ -63,11 +63,73 @@ const struct profile profiles[NPROFILES] = {
 		 * the textbook state machine does not show it. */
 		.rst_on_unread_close = true,
 		.rst_on_data_after_close = true,
+		/* tcp_v4_send_reset/tcp_send_active_reset fill in the
+		 * window; the RFC's <SEQ=..><CTL=RST> has none. */
+		.rst_has_window = true,
 		.psh_on_data = true,
-		/* The listening socket lives on beside its connections. */
+		/* The listening socket lives on beside its connections;
+		 * a half-open one is a request socket that tcp_check_req
+		 * handles, with a SYN+ACK timer of its own. */
 		.listener_stays = true,
 		.challenge_ack_rst = true,
 		.challenge_ack_syn = true,
+		/* tcp_invalid_ratelimit: an ACK to a segment without data
+		 * that was not acceptable, at most one each 500 ms, so two
+		 * confused ends cannot ACK each other forever. */
+		.oow_ack_gap = VT_MS(500),
+		/* __tcp_select_window: half of the free buffer (unread
+		 * data costs about twice its size), at most rcv_ssthresh,
+		 * rounded to the scale unit. */
+		.half_free_window = true,
+		/* tcp_shrink_window 0: a window never takes back what was
+		 * offered (RFC 9293 3.8.6.2.2 says SHOULD NOT shrink). */
+		.never_shrink = true,
+		/* tcp_send_dupack: a duplicate segment is ACKed at once and
+		 * ends the interactive (pingpong) mode. */
+		.dupack_quickack = true,
+		/* tcp_fin: a FIN makes the connection look interactive, so
+		 * its ACK waits in case our FIN follows (three segments). */
+		.fin_delays_ack = true,
+		/* tcp_bound_to_half_wnd: no segment over half the largest
+		 * window offered: 32768 on loopback. */
+		.mss_half_window = true,
+		/* tcp_nagle_check: Minshall's variant, holding a small
+		 * segment back only while an earlier small one is out. */
+		.nagle_minshall = true,
+		/* tcp_sendmsg pushes each segment as it is copied; on
+		 * loopback the peer answers before the next is made. */
+		.write_per_segment = true,
+		/* tcp_set_rto: RTO = SRTT + max(4 * RTTVAR, rto_min), in
+		 * jiffies. */
+		.rto_var_floor = true,
+		.rto_in_ticks = true,
+		/* retransmits_timed_out: retries are a time budget
+		 * (tcp_model_timeout), not a count. */
+		.give_up_by_time = true,
+		/* tcp_rcv_synsent_state_process: a SYN+ACK with a bad ACK
+		 * is reset, and our SYN goes again in TCP_TIMEOUT_MIN. */
+		.syn_retry_on_bad_ack = true,
+		.drop_syn_fin = true,			/* tcp_rcv_state_process */
+		/* tcp_validate_incoming lets the peer's SYN+ACK of a
+		 * simultaneous open through; the RFC would challenge it. */
+		.simopen_synack = true,
+		/* inet_stream_connect on a listening socket: EISCONN.  The
+		 * RFC lets a passive OPEN turn active. */
+		.listen_cannot_connect = true,
+		/* close() ends the application's part: an orphan cannot
+		 * read.  The RFC's CLOSE only says "no more to send". */
+		.close_orphans = true,
+		.close_wait_rst_epipe = true,		/* tcp_reset */
+		/* tcp_reset_check: in CLOSE_WAIT, CLOSING and LAST_ACK a
+		 * RST one below RCV.NXT (the peer's FIN) is taken too. */
+		.rst_before_rcv_nxt = true,
+		.keepalive_rst = true,		/* tcp_keepalive_timer */
+		/* TIME_WAIT, and an orphaned FIN_WAIT_2, are kept as a
+		 * light timewait socket (tcp_timewait_state_process). */
+		.timewait_socks = true,
+		/* tcp_tw_reuse 2 (loopback): with timestamps, connect() may
+		 * take a TIME_WAIT's ports after 1 s. */
+		.tw_reuse = VT_SEC(1),
 		/* lo's MTU is 65536; tcp_rmem[2] of 32 MiB gives wscale 10. */
 		.mss = 65495,
 		.timestamps = true,
@@ -118,6 +180,9 @@ const struct profile profiles[NPROFILES] = {
 		.listener_stays = false,
 		.challenge_ack_rst = true,
 		.challenge_ack_syn = true,
+		/* RFC 6298 5.7: with a SYN lost and no RTT measured, the
+		 * RTO is 3 s once the connection is established. */
+		.rto_3s_after_syn_loss = true,
 		/* RFC 9293 3.7.1: an MSS option in every SYN; an Ethernet
 		 * path, so 1460.  No other options. */
 		.mss = 1460,

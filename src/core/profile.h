@@ -48,10 +48,42 @@ struct profile {
 	bool		 rst_ack_on_abort;	/* RST carries ACK */
 	bool		 rst_on_unread_close;	/* close() with unread data */
 	bool		 rst_on_data_after_close;
+	bool		 rst_has_window;	/* a RST advertises a window */
 	bool		 psh_on_data;
-	bool		 listener_stays;	/* listen socket apart from conn */
+	/* The listening socket lives apart from its connections, and a
+	 * half-open one is a request socket (its own SYN+ACK timer). */
+	bool		 listener_stays;
 	bool		 challenge_ack_rst;	/* RFC 5961 section 3 */
 	bool		 challenge_ack_syn;	/* RFC 5961 section 4 */
+	vtime_t		 oow_ack_gap;	/* ACKs to bad segments; 0: no limit */
+
+	/* How the receiver acknowledges and advertises. */
+	bool		 half_free_window;	/* offer half the free space */
+	bool		 never_shrink;		/* the right edge never moves back */
+	bool		 dupack_quickack;	/* a duplicate ends delayed ACKs */
+	bool		 fin_delays_ack;	/* the FIN's ACK waits for ours */
+
+	/* How the sender segments and times. */
+	bool		 mss_half_window;	/* segments of half the window */
+	bool		 nagle_minshall;	/* Minshall's Nagle */
+	bool		 write_per_segment;	/* a write goes a segment a time */
+	bool		 rto_var_floor;		/* rto_min floors 4*RTTVAR */
+	bool		 rto_in_ticks;		/* the RTO is whole ticks */
+	bool		 rto_3s_after_syn_loss;	/* RFC 6298 5.7 */
+	bool		 give_up_by_time;	/* retries count as time */
+	bool		 syn_retry_on_bad_ack;	/* a confused peer: SYN again */
+
+	/* Opening, closing and their corners. */
+	bool		 drop_syn_fin;		/* a SYN with FIN is dropped */
+	bool		 simopen_synack;	/* SYN+ACK ends a simultaneous open */
+	bool		 listen_cannot_connect;	/* EISCONN, not an active open */
+	bool		 close_orphans;		/* close() leaves nobody to read */
+	bool		 close_wait_rst_epipe;	/* RST in CLOSE_WAIT: EPIPE */
+	bool		 rst_before_rcv_nxt;	/* a RST at RCV.NXT-1 counts */
+	bool		 keepalive_rst;		/* a dead peer is sent a RST */
+	bool		 timewait_socks;	/* TIME_WAIT as a light socket */
+	vtime_t		 tw_reuse;	/* connect() takes TIME_WAIT's ports
+					 * after this; 0: never */
 
 	/* What goes into SYNs and windows. */
 	uint16_t	 mss;

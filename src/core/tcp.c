@@ -18,8 +18,6 @@
 #define MAX_QUICKACKS	16	/* Linux TCP_MAX_QUICKACKS */
 #define MSS_DEFAULT	536	/* RFC 9293 3.7.1, Linux TCP_MSS_DEFAULT */
 #define MIN_MSS		88	/* Linux TCP_MIN_MSS */
-#define OOW_RATELIMIT	VT_MS(500)	/* Linux tcp_invalid_ratelimit */
-#define TW_REUSE_AFTER	VT_SEC(1)	/* Linux tcp_tw_reuse on loopback */
 
 const char *const tcp_state_names[TCP_NSTATES] = {
 	"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED",
@@ -397,12 +395,6 @@ now(const struct tcp *tp)
 	return tp->clock->now;
 }
 
-static bool
-is_linux(const struct tcp *tp)
-{
-	return tp->prof->id == PROFILE_LINUX;
-}
-
 /*
  * The one place a state changes: old, new, and why (the cause table
  * says where RFC 9293 calls for it); n is the count a cause may name.
@@ -569,7 +561,7 @@ rcv_space(const struct tcp *tp)
 	uint32_t	 space, unit = 1u << tp->rcv_wscale;
 
 	space = tp->prof->rcv_buf > tp->rcvq ? tp->prof->rcv_buf - tp->rcvq : 0;
-	if (!is_linux(tp))
+	if (!tp->prof->half_free_window)
 		return space;
 	space /= 2;
 	if (space > tp->prof->syn_win)
@@ -605,7 +597,7 @@ window_field(struct tcp *tp, uint8_t flags)
 		tp->rcv_wnd = space;
 		return (uint16_t)(space > 65535 ? 65535 : space);
 	}
-	if (is_linux(tp) && space < recv_window(tp))
+	if (tp->prof->never_shrink && space < recv_window(tp))
 		space = (recv_window(tp) + unit - 1) / unit * unit;
 	tp->rcv_wnd = space;
 	space >>= tp->rcv_wscale;
@@ -713,9 +705,10 @@ send_ack(struct tcp *tp)
 static void
 send_oow_ack(struct tcp *tp, const struct segment *in)
 {
-	if (is_linux(tp) && (segment_seqlen(in) == 0 || (in->flags & TH_SYN))) {
+	if (tp->prof->oow_ack_gap > 0 &&
+	    (segment_seqlen(in) == 0 || (in->flags & TH_SYN))) {
 		if (tp->last_oow_ack != 0 &&
-		    now(tp) - tp->last_oow_ack < OOW_RATELIMIT)
+		    now(tp) - tp->last_oow_ack < tp->prof->oow_ack_gap)
 			return;
 		tp->last_oow_ack = now(tp) == 0 ? 1 : now(tp);
 	}
@@ -762,10 +755,8 @@ send_active_reset(struct tcp *tp)
 		flags |= TH_ACK;
 	fill(tp, &seg, tp->snd_nxt, tp->rcv_nxt, flags);
 	seg.win = 0;
-	if (is_linux(tp)) {
-		/* Linux's reset carries the window it would advertise. */
+	if (tp->prof->rst_has_window)
 		seg.win = window_field(tp, flags);
-	}
 	tp->hooks->output(tp->ctx, tp, &seg, NULL);
 }
 
@@ -787,7 +778,7 @@ send_mss(const struct tcp *tp)
 		mss = SEG_DGRAM_MAX - SEG_HDR_MIN - opts;
 	/* Linux (tcp_bound_to_half_wnd): no segment larger than half the
 	 * largest window the peer offered, 32768 on loopback. */
-	if (is_linux(tp) && tp->max_snd_wnd > MSS_DEFAULT &&
+	if (tp->prof->mss_half_window && tp->max_snd_wnd > MSS_DEFAULT &&
 	    mss > tp->max_snd_wnd / 2)
 		mss = tp->max_snd_wnd / 2;
 	return mss;
@@ -919,7 +910,7 @@ output(struct tcp *tp)
 		if (len == 0 && !fin)
 			return;
 		if (len > 0 && len < mss && !fin) {
-			bool	 small_out = is_linux(tp) ?
+			bool	 small_out = tp->prof->nagle_minshall ?
 			    seq_gt(tp->snd_sml, tp->snd_una) &&
 			    seq_leq(tp->snd_sml, tp->snd_nxt) :
 			    tp->snd_nxt != tp->snd_una;
@@ -1007,7 +998,7 @@ rtt_sample(struct tcp *tp, vtime_t m)
 			err = -err;
 		tp->rttvar += (err - tp->rttvar) / 4;
 	}
-	if (is_linux(tp)) {
+	if (p->rto_var_floor) {
 		vtime_t	 var = 4 * tp->rttvar;
 
 		tp->rto = tp->srtt + (var > p->rto_min ? var : p->rto_min);
@@ -1020,7 +1011,7 @@ rtt_sample(struct tcp *tp, vtime_t m)
 		tp->rto = p->rto_max;
 	/* Linux keeps the RTO in ticks, rounded up: 200 ms + RTT is
 	 * 204 ms at HZ=250. */
-	if (is_linux(tp) && p->tick > 0)
+	if (p->rto_in_ticks && p->tick > 0)
 		tp->rto = (tp->rto + p->tick - 1) / p->tick * p->tick;
 }
 
@@ -1216,7 +1207,7 @@ retries_exhausted(const struct tcp *tp)
 
 	limit = syn ? p->syn_retries : tp->orphan ? p->orphan_retries :
 	    p->retries2;
-	if (!is_linux(tp))
+	if (!p->give_up_by_time)
 		return tp->retransmits >= limit;
 	if (tp->state == TCPS_SYN_SENT &&
 	    tp->retransmits >= limit + p->syn_linear)
@@ -1376,7 +1367,7 @@ keepalive_timeout(struct tcp *tp)
 		return;
 	}
 	if (tp->probes_out >= p->keepalive_probes) {
-		if (is_linux(tp))
+		if (p->keepalive_rst)
 			send_active_reset(tp);
 		notify(tp, TE_TIMEDOUT);
 		tcp_closed(tp, CAUSE_KEEPALIVE_DEAD);
@@ -1520,7 +1511,8 @@ acked(struct tcp *tp, const struct segment *seg)
 		    tp->ts_offset) * 1000;
 
 		rtt_sample(tp, m < VT_MS(1) ? VT_MS(1) : m);
-	} else if (retransmitted && tp->srtt == 0 && !is_linux(tp) &&
+	} else if (retransmitted && tp->srtt == 0 &&
+	    tp->prof->rto_3s_after_syn_loss &&
 	    tp->state <= TCPS_SYN_RECEIVED) {
 		/* RFC 6298 5.7: a SYN was lost and nothing was measured. */
 		tp->rto = VT_SEC(3);
@@ -1585,7 +1577,7 @@ reset_by_peer(struct tcp *tp)
 		return;
 	case TCPS_CLOSE_WAIT:
 		/* Linux tcp_reset reports EPIPE here: we had the EOF. */
-		if (is_linux(tp))
+		if (tp->prof->close_wait_rst_epipe)
 			err = TE_PIPE;
 		/* FALLTHROUGH */
 	case TCPS_ESTABLISHED:
@@ -1652,7 +1644,7 @@ fin_received(struct tcp *tp)
 		set_state(tp, TCPS_CLOSE_WAIT, CAUSE_RCV_FIN_FIRST);
 		/* Linux tcp_fin: treat the connection as interactive, so
 		 * the ACK waits in case our own FIN follows soon. */
-		if (is_linux(tp))
+		if (tp->prof->fin_delays_ack)
 			tp->pingpong = 1;
 		break;
 	case TCPS_FIN_WAIT_1:
@@ -1734,7 +1726,7 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 		if (old >= len + fin) {
 			/* All seen before: a retransmission.  ACK at once
 			 * (Linux leaves pingpong mode for it). */
-			if (is_linux(tp))
+			if (tp->prof->dupack_quickack)
 				enter_quickack(tp);
 			ack_soon(tp);
 			return;
@@ -1809,15 +1801,15 @@ input_listen(struct tcp *tp, const struct segment *seg)
 	}
 	if (!(seg->flags & TH_SYN))
 		return;
-	if (is_linux(tp) && (seg->flags & TH_FIN))
-		return;			/* Linux drops SYN+FIN */
+	if (tp->prof->drop_syn_fin && (seg->flags & TH_FIN))
+		return;
 	learn_syn(tp, seg);
 	new_tcb(tp, true);
 	tp->synack_timeouts = 0;
 	set_state(tp, TCPS_SYN_RECEIVED, CAUSE_RCV_SYN);
 	send_synack(tp);
-	timer_set(tp, TT_RTX, is_linux(tp) ? tp->prof->synack_timeout :
-	    tp->rto);
+	timer_set(tp, TT_RTX, tp->prof->listener_stays ?
+	    tp->prof->synack_timeout : tp->rto);
 }
 
 /* 3.10.7.3 */
@@ -1831,7 +1823,8 @@ input_syn_sent(struct tcp *tp, const struct segment *seg)
 			send_reset_for(tp, seg);
 			/* Linux: the peer is confused, try our SYN again
 			 * soon (TCP_TIMEOUT_MIN), once. */
-			if (is_linux(tp) && tp->retransmits == 0)
+			if (tp->prof->syn_retry_on_bad_ack &&
+			    tp->retransmits == 0)
 				timer_set(tp, TT_RTX, 2 * tp->prof->tick);
 			return;
 		}
@@ -1879,7 +1872,7 @@ input_request(struct tcp *tp, const struct segment *seg)
 	 * and restart its timer. */
 	if (seg->seq == tp->irs && (fl & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN) {
 		if (tp->last_oow_ack == 0 ||
-		    now(tp) - tp->last_oow_ack >= OOW_RATELIMIT) {
+		    now(tp) - tp->last_oow_ack >= tp->prof->oow_ack_gap) {
 			tp->last_oow_ack = now(tp) ? now(tp) : 1;
 			tp->retransmits++;
 			tp->rtt_timing = false;
@@ -2014,7 +2007,8 @@ input_sync(struct tcp *tp, const struct segment *seg)
 
 	/* Linux lets the peer's SYN+ACK of a simultaneous open through
 	 * (tcp_validate_incoming); its SYN is then an old duplicate. */
-	if (is_linux(tp) && tp->state == TCPS_SYN_RECEIVED && !tp->passive &&
+	if (tp->prof->simopen_synack && tp->state == TCPS_SYN_RECEIVED &&
+	    !tp->passive &&
 	    (fl & (TH_SYN | TH_ACK | TH_RST)) == (TH_SYN | TH_ACK) &&
 	    seg->seq + 1 == tp->rcv_nxt && seg->ack == tp->snd_nxt) {
 		acked(tp, seg);
@@ -2029,7 +2023,7 @@ input_sync(struct tcp *tp, const struct segment *seg)
 	if (!acceptable(tp, seg)) {
 		if (fl & TH_RST)
 			return;
-		if (is_linux(tp) && seg->len > 0)
+		if (tp->prof->dupack_quickack && seg->len > 0)
 			enter_quickack(tp);
 		send_oow_ack(tp, seg);
 		return;
@@ -2041,7 +2035,7 @@ input_sync(struct tcp *tp, const struct segment *seg)
 	/* Second, the RST bit (with RFC 5961 section 3). */
 	if (fl & TH_RST) {
 		if (seg->seq == tp->rcv_nxt || !tp->prof->challenge_ack_rst ||
-		    (is_linux(tp) && seg->seq == tp->rcv_nxt - 1 &&
+		    (tp->prof->rst_before_rcv_nxt && seg->seq == tp->rcv_nxt - 1 &&
 		    (tp->state == TCPS_CLOSE_WAIT || tp->state == TCPS_LAST_ACK ||
 		    tp->state == TCPS_CLOSING)))
 			reset_by_peer(tp);
@@ -2154,13 +2148,13 @@ tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
 			input_sync(tp, seg);
 		break;
 	case TCPS_TIME_WAIT:
-		if (is_linux(tp))
+		if (tp->prof->timewait_socks)
 			input_time_wait_linux(tp, seg);
 		else
 			input_sync(tp, seg);
 		break;
 	case TCPS_FIN_WAIT_2:
-		if (is_linux(tp) && tp->orphan &&
+		if (tp->prof->timewait_socks && tp->orphan &&
 		    timer_armed(tp, TT_FINWAIT2))
 			input_fin_wait_2_orphan(tp, seg);
 		else
@@ -2188,12 +2182,12 @@ user_connect(struct tcp *tp)
 	case TCPS_CLOSED:
 		break;
 	case TCPS_LISTEN:
-		if (is_linux(tp))
+		if (tp->prof->listen_cannot_connect)
 			return result(TE_ISCONN, OUT_LISTENING, 0);
 		break;		/* RFC: a passive open turns active */
 	case TCPS_TIME_WAIT:
-		if (is_linux(tp) && tp->ts_ok &&
-		    now(tp) - tp->rcv_tstamp >= TW_REUSE_AFTER) {
+		if (tp->prof->tw_reuse > 0 && tp->ts_ok &&
+		    now(tp) - tp->rcv_tstamp >= tp->prof->tw_reuse) {
 			/* tcp_tw_reuse (2: loopback): with timestamps the
 			 * old duplicates can be told apart after 1 s. */
 			uint32_t	 isn = tp->snd_nxt + 65535 + 2;
@@ -2348,7 +2342,7 @@ write_step(struct tcp *tp)
 {
 	uint32_t	 next = tp->snd_nxt + send_mss(tp), sent = tp->snd_nxt;
 
-	if (!is_linux(tp) || !tcp_synchronized(tp) ||
+	if (!tp->prof->write_per_segment || !tcp_synchronized(tp) ||
 	    seq_geq(next, tp->sndbuf_end))
 		tp->write_end = tp->sndbuf_end;
 	else if (seq_gt(next, tp->write_end))
@@ -2412,9 +2406,7 @@ user_close(struct tcp *tp)
 {
 	const struct profile	*p = tp->prof;
 
-	/* Linux's close() ends the application's part: an orphan cannot
-	 * read.  The RFC's CLOSE only says "no more to send". */
-	if (is_linux(tp))
+	if (p->close_orphans)
 		tp->orphan = true;
 	if (p->rst_on_unread_close && tp->rcvq > 0 &&
 	    tp->state >= TCPS_SYN_RECEIVED && tp->state != TCPS_TIME_WAIT) {
@@ -2476,7 +2468,7 @@ user_close(struct tcp *tp)
 static struct tcp_result
 user_abort(struct tcp *tp)
 {
-	if (is_linux(tp))
+	if (tp->prof->close_orphans)
 		tp->orphan = true;
 	switch (tp->state) {
 	case TCPS_CLOSED:
