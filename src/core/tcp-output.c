@@ -1,0 +1,434 @@
+/*
+ * What the endpoint sends and when: the window it offers, the segments it
+ * makes (SYN, data, FIN, ACK, RST), how much goes at once (the MSS, the
+ * windows, Nagle), and a large write going out a segment at a time.
+ */
+#include "config.h"
+
+#include "seq.h"
+#include "tcp.h"
+#include "tcp-priv.h"
+
+/*
+ * The window the receive buffer allows now.  The textbook: the free
+ * space.  Linux (__tcp_select_window): half the free space (unread data
+ * costs about twice its size), at most the SYN's window (rcv_ssthresh),
+ * rounded up to the scale unit.
+ */
+uint32_t
+tcp_rcv_space(const struct tcp *tp)
+{
+	uint32_t	 space, unit = 1u << tp->rcv_wscale;
+
+	space = tp->prof->rcv_buf > tp->rcvq ? tp->prof->rcv_buf - tp->rcvq : 0;
+	if (!tp->prof->half_free_window)
+		return space;
+	space /= 2;
+	if (space > tp->prof->syn_win)
+		space = tp->prof->syn_win;
+	return (space + unit - 1) / unit * unit;
+}
+
+/* RCV.WND: what is left of the window last advertised (Linux's
+ * tcp_receive_window). */
+uint32_t
+tcp_recv_window(const struct tcp *tp)
+{
+	int32_t	 w = (int32_t)(tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt);
+
+	return w > 0 ? (uint32_t)w : 0;
+}
+
+/*
+ * The window field we advertise, scaled.  Linux never moves the right
+ * edge back (tcp_shrink_window 0): a smaller window is taken back up to
+ * what is left of the last one.
+ */
+static uint16_t
+window_field(struct tcp *tp, uint8_t flags)
+{
+	uint32_t	 space = tcp_rcv_space(tp), unit = 1u << tp->rcv_wscale;
+
+	if (flags & TH_SYN) {
+		/* RFC 7323 2.2: the window in a SYN is never scaled.  A
+		 * simultaneous open's SYN+ACK is our SYN again. */
+		space = (flags & TH_ACK) && tp->passive ?
+		    tp->prof->synack_win : tp->prof->syn_win;
+		tp->rcv_wnd = space;
+		return (uint16_t)(space > 65535 ? 65535 : space);
+	}
+	if (tp->prof->never_shrink && space < tcp_recv_window(tp))
+		space = (tcp_recv_window(tp) + unit - 1) / unit * unit;
+	tp->rcv_wnd = space;
+	space >>= tp->rcv_wscale;
+	return (uint16_t)(space > 65535 ? 65535 : space);
+}
+
+/* Fill in what every segment we send carries. */
+void
+tcp_fill(struct tcp *tp, struct segment *seg, uint32_t seq, uint32_t ack,
+    uint8_t flags)
+{
+	segment_init(seg);
+	seg->sport = tp->lport;
+	seg->dport = tp->rport;
+	seg->seq = seq;
+	seg->ack = flags & TH_ACK ? ack : 0;
+	seg->flags = flags;
+	seg->win = window_field(tp, flags);
+	if (tp->ts_ok || ((flags & TH_SYN) && !(flags & TH_ACK) &&
+	    tp->prof->timestamps)) {
+		seg->has_ts = true;
+		/* Linux's timestamp clock ticks in milliseconds. */
+		seg->ts_val = tp->ts_offset + (uint32_t)(tcp_now(tp) / 1000);
+		seg->ts_ecr = flags & TH_ACK ? tp->ts_recent : 0;
+	}
+}
+
+/*
+ * Bookkeeping after any segment carrying ACK has gone: the ACK owed is
+ * paid (Linux tcp_event_ack_sent), and the window edge is recorded.
+ */
+static void
+ack_sent(struct tcp *tp)
+{
+	if (tp->quick > 0 && tp->ack_pending) {
+		if (--tp->quick == 0)
+			tp->ato = tp->prof->ato_min;
+	}
+	tp->ack_pending = false;
+	tp->ack_now = false;
+	tp->pushed = tp->pushed2 = false;
+	tcp_timer_stop(tp, TT_DELACK);
+	tp->rcv_wup = tp->rcv_nxt;
+}
+
+void
+tcp_emit(struct tcp *tp, struct segment *seg, const uint8_t *payload)
+{
+	tp->hooks->output(tp->ctx, tp, seg, payload);
+	if (seg->flags & TH_ACK)
+		ack_sent(tp);
+}
+
+/* The options of a SYN or SYN+ACK. */
+static void
+syn_options(struct tcp *tp, struct segment *seg, bool synack)
+{
+	seg->mss = tp->prof->mss;
+	if (!synack) {
+		seg->sack_ok = tp->prof->sack_ok;
+		seg->wscale = (int8_t)tp->prof->wscale;
+		return;
+	}
+	/* A SYN+ACK carries only the options the SYN offered. */
+	seg->sack_ok = tp->sack_ok;
+	seg->wscale = tp->ws_ok ? (int8_t)tp->prof->wscale : -1;
+}
+
+void
+tcp_send_syn(struct tcp *tp)
+{
+	struct segment	 seg;
+
+	tcp_fill(tp, &seg, tp->iss, 0, TH_SYN);
+	syn_options(tp, &seg, false);
+	tcp_emit(tp, &seg, NULL);
+}
+
+void
+tcp_send_synack(struct tcp *tp)
+{
+	struct segment	 seg;
+
+	tcp_fill(tp, &seg, tp->iss, tp->rcv_nxt, TH_SYN | TH_ACK);
+	syn_options(tp, &seg, true);
+	tcp_emit(tp, &seg, NULL);
+}
+
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+void
+tcp_send_ack(struct tcp *tp)
+{
+	struct segment	 seg;
+
+	tcp_fill(tp, &seg, tp->snd_nxt, tp->rcv_nxt, TH_ACK);
+	tcp_emit(tp, &seg, NULL);
+}
+
+/*
+ * An ACK for a segment that was not acceptable.  Linux sends at most one
+ * every 500 ms for segments that carry no data (tcp_oow_rate_limited), so
+ * that two confused endpoints cannot ACK each other forever; data and
+ * FINs are always answered.
+ */
+void
+tcp_send_oow_ack(struct tcp *tp, const struct segment *in)
+{
+	if (tp->prof->oow_ack_gap > 0 &&
+	    (segment_seqlen(in) == 0 || (in->flags & TH_SYN))) {
+		if (tp->last_oow_ack != 0 &&
+		    tcp_now(tp) - tp->last_oow_ack < tp->prof->oow_ack_gap)
+			return;
+		tp->last_oow_ack = tcp_now(tp) == 0 ? 1 : tcp_now(tp);
+	}
+	tcp_send_ack(tp);
+}
+
+/*
+ * A reset answering a segment that has no connection to go to (RFC 9293
+ * 3.10.7.1, Linux tcp_v4_send_reset): if it carried an ACK,
+ * <SEQ=SEG.ACK><CTL=RST>, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+ */
+void
+tcp_send_reset_for(struct tcp *tp, const struct segment *in)
+{
+	struct segment	 seg;
+
+	if (in->flags & TH_RST)
+		return;
+	segment_init(&seg);
+	seg.sport = tp->lport;
+	seg.dport = tp->rport;
+	if (in->flags & TH_ACK) {
+		seg.seq = in->ack;
+		seg.flags = TH_RST;
+	} else {
+		seg.seq = 0;
+		seg.ack = in->seq + segment_seqlen(in);
+		seg.flags = TH_RST | TH_ACK;
+	}
+	tp->hooks->output(tp->ctx, tp, &seg, NULL);
+}
+
+/*
+ * Our own reset of a synchronized connection (ABORT, RFC 9293 3.10.5):
+ * <SEQ=SND.NXT><CTL=RST>.  Linux's tcp_send_active_reset also sets ACK.
+ */
+void
+tcp_send_active_reset(struct tcp *tp)
+{
+	struct segment	 seg;
+	uint8_t		 flags = TH_RST;
+
+	if (tp->prof->rst_ack_on_abort)
+		flags |= TH_ACK;
+	tcp_fill(tp, &seg, tp->snd_nxt, tp->rcv_nxt, flags);
+	seg.win = 0;
+	if (tp->prof->rst_has_window)
+		seg.win = window_field(tp, flags);
+	tp->hooks->output(tp->ctx, tp, &seg, NULL);
+}
+
+/*
+ * The most we put in one segment: the peer's MSS less our options, and
+ * never more than one UDP datagram holds.  That last limit is synfin's
+ * own: Linux's loopback segments may carry 65483 octets, ours 65475.
+ */
+uint32_t
+tcp_send_mss(const struct tcp *tp)
+{
+	uint32_t	 mss = tp->peer_mss ? tp->peer_mss : MSS_DEFAULT;
+	uint32_t	 opts = tp->ts_ok ? 12 : 0;
+
+	if (mss > tp->prof->mss)
+		mss = tp->prof->mss;
+	mss -= opts;
+	if (mss > SEG_DGRAM_MAX - SEG_HDR_MIN - opts)
+		mss = SEG_DGRAM_MAX - SEG_HDR_MIN - opts;
+	/* Linux (tcp_bound_to_half_wnd): no segment larger than half the
+	 * largest window the peer offered, 32768 on loopback. */
+	if (tp->prof->mss_half_window && tp->max_snd_wnd > MSS_DEFAULT &&
+	    mss > tp->max_snd_wnd / 2)
+		mss = tp->max_snd_wnd / 2;
+	return mss;
+}
+
+/* Octets written by the application and not yet sent, up to end. */
+static uint32_t
+unsent_to(const struct tcp *tp, uint32_t end)
+{
+	uint32_t	 data_nxt = tp->snd_nxt;
+
+	/* Past our FIN there is no data left. */
+	if (tp->fin_sent && seq_gt(data_nxt, tp->fin_seq))
+		data_nxt = tp->fin_seq;
+	return seq_gt(end, data_nxt) ? end - data_nxt : 0;
+}
+
+uint32_t
+tcp_unsent(const struct tcp *tp)
+{
+	return unsent_to(tp, tp->sndbuf_end);
+}
+
+static bool
+may_send_data(const struct tcp *tp)
+{
+	switch (tp->state) {
+	case TCPS_ESTABLISHED:
+	case TCPS_CLOSE_WAIT:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_CLOSING:
+	case TCPS_LAST_ACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The probe: the last segment sent, again as it was; snd_nxt untouched. */
+void
+tcp_send_tail_probe(struct tcp *tp)
+{
+	struct segment	 seg;
+	static uint8_t	 payload[SEG_PAYLOAD_MAX];
+
+	tcp_fill(tp, &seg, tp->last_seq, tp->rcv_nxt, tp->last_flags);
+	seg.len = tp->last_len;
+	tcp_stream_bytes(tp->side, (uint64_t)(tp->last_seq - tp->iss - 1),
+	    payload, tp->last_len);
+	tcp_emit(tp, &seg, payload);
+}
+
+/*
+ * Send what the window allows: data in segments of at most one MSS, and
+ * the FIN once all data has gone (on the last data segment if it fits).
+ * Nagle's algorithm holds back a small segment while an earlier small
+ * one is unacknowledged (RFC 9293 3.7.4; Linux uses Minshall's variant).
+ */
+void
+tcp_output(struct tcp *tp)
+{
+	if (!may_send_data(tp))
+		return;
+	for (;;) {
+		struct segment	 seg;
+		uint8_t		 payload_buf[1];
+		uint8_t		*payload = payload_buf;
+		uint32_t	 mss = tcp_send_mss(tp);
+		uint32_t	 len = unsent_to(tp, tp->write_end);
+		uint32_t	 inflight = tp->snd_nxt - tp->snd_una;
+		uint32_t	 wnd = tp->snd_wnd, cwnd = tp->cwnd * mss;
+		uint8_t		 flags = TH_ACK;
+		bool		 fin = false, retrans;
+
+		if (cwnd < wnd)
+			wnd = cwnd;
+		wnd = wnd > inflight ? wnd - inflight : 0;
+		if (len > mss)
+			len = mss;
+		if (len > wnd) {
+			/* Sender SWS avoidance (RFC 9293 3.8.6.2.1, MUST-38):
+			 * no sliver of a segment for a sliver of window,
+			 * unless that is half the largest window seen. */
+			if (wnd < tp->max_snd_wnd / 2)
+				return;
+			len = wnd;
+		}
+		if (tp->fin_queued && (!tp->fin_sent || seq_leq(tp->snd_nxt,
+		    tp->fin_seq)) && len == tcp_unsent(tp))
+			fin = true;		/* all of the data is in this one */
+		if (len == 0 && !fin)
+			return;
+		if (len > 0 && len < mss && !fin) {
+			bool	 small_out = tp->prof->nagle_minshall ?
+			    seq_gt(tp->snd_sml, tp->snd_una) &&
+			    seq_leq(tp->snd_sml, tp->snd_nxt) :
+			    tp->snd_nxt != tp->snd_una;
+
+			if (small_out && tp->snd_nxt == tp->snd_max)
+				return;		/* Nagle */
+		}
+		/* PSH on the end of what was written, and (Linux's
+		 * forced_push) once more than half a window has gone since
+		 * the last one. */
+		if (len > 0 && tp->prof->psh_on_data && (len == tcp_unsent(tp) ||
+		    seq_gt(tp->snd_nxt + len, tp->pushed_seq +
+		    tp->max_snd_wnd / 2))) {
+			flags |= TH_PSH;
+			tp->pushed_seq = tp->snd_nxt + len;
+		}
+		if (fin)
+			flags |= TH_FIN;
+		retrans = seq_lt(tp->snd_nxt, tp->snd_max);
+		tcp_fill(tp, &seg, tp->snd_nxt, tp->rcv_nxt, flags);
+		seg.len = len;
+		if (len > 0) {
+			static uint8_t	 big[SEG_PAYLOAD_MAX];
+
+			payload = big;
+			tcp_stream_bytes(tp->side,
+			    (uint64_t)(tp->snd_nxt - tp->iss - 1), payload, len);
+			if (len < mss)
+				tp->snd_sml = tp->snd_nxt + len;
+		}
+		if (fin) {
+			tp->fin_sent = true;
+			tp->fin_seq = tp->snd_nxt + len;
+		}
+		if (!retrans) {
+			tp->last_seq = tp->snd_nxt;
+			tp->last_len = len;
+			tp->last_flags = flags;
+		}
+		if (!retrans && !tp->rtt_timing) {
+			tp->rtt_timing = true;
+			tp->rtt_seq = tp->snd_nxt;
+			tp->rtt_sent = tcp_now(tp);
+		}
+		tp->snd_nxt += len + fin;
+		if (seq_gt(tp->snd_nxt, tp->snd_max))
+			tp->snd_max = tp->snd_nxt;
+		/* A reply soon after data came makes Linux treat the
+		 * connection as interactive (pingpong). */
+		if (len > 0 && tp->ato != 0 && tcp_now(tp) - tp->lrcvtime < tp->ato)
+			tp->pingpong++;
+		tcp_emit(tp, &seg, payload);
+		if (!retrans)
+			tcp_arm_tail_probe(tp);
+		if (tp->tlp_armed)
+			tcp_timer_set(tp, TT_RTX, tcp_probe_timeout(tp));
+		else
+			tcp_rtx_start(tp);
+		if (fin)
+			return;
+	}
+}
+
+/*
+ * Hand written data to tcp_output().  Linux's sendmsg pushes each segment as
+ * soon as it has copied it, and on loopback the peer answers before the
+ * next one is made: so a write larger than a segment goes out a segment
+ * at a time, each after what arrives at this instant.  The textbook
+ * writes all at once.
+ */
+void
+tcp_write_step(struct tcp *tp)
+{
+	uint32_t	 next = tp->snd_nxt + tcp_send_mss(tp), sent = tp->snd_nxt;
+
+	if (!tp->prof->write_per_segment || !tcp_synchronized(tp) ||
+	    seq_geq(next, tp->sndbuf_end))
+		tp->write_end = tp->sndbuf_end;
+	else if (seq_gt(next, tp->write_end))
+		tp->write_end = next;
+	tcp_output(tp);
+	/* With the window full the writer blocks; an ACK resumes it. */
+	if (tp->write_end != tp->sndbuf_end && tp->snd_nxt != sent &&
+	    !tp->write_timer.armed)
+		clock_arm(tp->clock, &tp->write_timer, tcp_now(tp));
+}
+
+void
+tcp_write_on(struct timer *t, void *arg)
+{
+	struct tcp	*tp = arg;
+
+	(void)t;
+	if (!may_send_data(tp)) {
+		tp->write_end = tp->sndbuf_end;
+		return;
+	}
+	tcp_write_step(tp);
+}

@@ -1,0 +1,75 @@
+/*
+ * Inside the TCP endpoint: what its files share and nothing else uses.
+ *
+ *	tcp.c		the control block's life, its state changes, the
+ *			tables of names, causes and call results
+ *	tcp-user.c	RFC 9293 3.10.1-6: the calls an application makes
+ *	tcp-input.c	3.10.7: SEGMENT ARRIVES, state by state
+ *	tcp-output.c	what to send and when: segments, windows, writes
+ *	tcp-timer.c	3.10.8: retransmission and its RTT, delayed ACKs,
+ *			2MSL, FIN_WAIT_2 and keepalive
+ */
+#ifndef SYNFIN_TCP_PRIV_H
+#define SYNFIN_TCP_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcp.h"
+
+#define MSS_DEFAULT	536	/* RFC 9293 3.7.1, Linux TCP_MSS_DEFAULT */
+
+static inline vtime_t
+tcp_now(const struct tcp *tp)
+{
+	return tp->clock->now;
+}
+
+/* tcp.c */
+void	 tcp_set_state(struct tcp *, enum tcp_state, enum tcp_cause);
+void	 tcp_change_state(struct tcp *, enum tcp_state, enum tcp_cause, int);
+void	 tcp_notify(struct tcp *, enum tcp_error);
+void	 tcp_tcb_clear(struct tcp *);
+void	 tcp_closed(struct tcp *, enum tcp_cause);
+void	 tcp_back_to_listen(struct tcp *, enum tcp_cause);
+void	 tcp_new_tcb(struct tcp *, bool);
+bool	 tcp_fin_acked(const struct tcp *);
+
+/* tcp-output.c */
+uint32_t tcp_rcv_space(const struct tcp *);
+uint32_t tcp_recv_window(const struct tcp *);
+uint32_t tcp_send_mss(const struct tcp *);
+uint32_t tcp_unsent(const struct tcp *);
+void	 tcp_fill(struct tcp *, struct segment *, uint32_t, uint32_t,
+	     uint8_t);
+void	 tcp_emit(struct tcp *, struct segment *, const uint8_t *);
+void	 tcp_send_syn(struct tcp *);
+void	 tcp_send_synack(struct tcp *);
+void	 tcp_send_ack(struct tcp *);
+void	 tcp_send_oow_ack(struct tcp *, const struct segment *);
+void	 tcp_send_reset_for(struct tcp *, const struct segment *);
+void	 tcp_send_active_reset(struct tcp *);
+void	 tcp_send_tail_probe(struct tcp *);
+void	 tcp_output(struct tcp *);
+void	 tcp_write_step(struct tcp *);
+void	 tcp_write_on(struct timer *, void *);
+
+/* tcp-timer.c */
+void	 tcp_timer_set(struct tcp *, enum tcp_timer, vtime_t);
+void	 tcp_timer_stop(struct tcp *, enum tcp_timer);
+bool	 tcp_timer_armed(const struct tcp *, enum tcp_timer);
+void	 tcp_timers_stop_all(struct tcp *);
+void	 tcp_timer_fired(struct timer *, void *);
+void	 tcp_rtx_start(struct tcp *);
+vtime_t	 tcp_probe_timeout(const struct tcp *);
+void	 tcp_arm_tail_probe(struct tcp *);
+void	 tcp_rtt_sample(struct tcp *, vtime_t);
+void	 tcp_enter_quickack(struct tcp *);
+bool	 tcp_in_pingpong(const struct tcp *);
+void	 tcp_data_received(struct tcp *, const struct segment *);
+void	 tcp_ack_check(struct tcp *);
+void	 tcp_ack_soon(struct tcp *);
+vtime_t	 tcp_time_wait_len(const struct tcp *);
+void	 tcp_enter_time_wait(struct tcp *, enum tcp_cause);
+
+#endif

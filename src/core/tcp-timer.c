@@ -1,0 +1,502 @@
+/*
+ * Timeouts (RFC 9293 3.10.8) and what drives them: retransmission with
+ * its RTT estimate, backoff and tail loss probe; delayed ACKs (Linux's
+ * quick-ACK and pingpong machinery); 2MSL; the orphan's FIN_WAIT_2
+ * timeout; keepalive.
+ */
+#include "config.h"
+
+#include "seq.h"
+#include "tcp.h"
+#include "tcp-priv.h"
+
+#define MAX_QUICKACKS	16	/* Linux TCP_MAX_QUICKACKS */
+
+void
+tcp_timer_set(struct tcp *tp, enum tcp_timer k, vtime_t delay)
+{
+	vtime_t	 due = tcp_now(tp) + delay;
+
+	clock_arm(tp->clock, &tp->timers[k], due);
+	tp->hooks->timer(tp->ctx, tp, k, TA_ARMED, due);
+}
+
+void
+tcp_timer_stop(struct tcp *tp, enum tcp_timer k)
+{
+	if (!tp->timers[k].armed)
+		return;
+	clock_cancel(tp->clock, &tp->timers[k]);
+	tp->hooks->timer(tp->ctx, tp, k, TA_CANCELLED, VT_NEVER);
+}
+
+bool
+tcp_timer_armed(const struct tcp *tp, enum tcp_timer k)
+{
+	return tp->timers[k].armed;
+}
+
+void
+tcp_timers_stop_all(struct tcp *tp)
+{
+	for (int k = 0; k < TCP_NTIMERS; k++)
+		tcp_timer_stop(tp, (enum tcp_timer)k);
+}
+
+void
+tcp_rtx_start(struct tcp *tp)
+{
+	if (!tcp_timer_armed(tp, TT_RTX))
+		tcp_timer_set(tp, TT_RTX, tp->rto);
+}
+
+/*
+ * When a tail loss probe would go (tcp_schedule_loss_probe): two RTTs
+ * and TCP_RTO_MIN for a lone segment, two ticks when more are out; never
+ * later than the RTO.
+ */
+vtime_t
+tcp_probe_timeout(const struct tcp *tp)
+{
+	vtime_t	 pto;
+	uint32_t out = tp->snd_max - tp->snd_una, mss = tcp_send_mss(tp);
+
+	if (tp->srtt == 0)
+		return tp->rto;
+	pto = 2 * tp->srtt + (out > mss ? 2 * tp->prof->tick :
+	    tp->prof->rto_min);
+	pto = (pto + tp->prof->tick - 1) / tp->prof->tick * tp->prof->tick;
+	return pto < tp->rto ? pto : tp->rto;
+}
+
+/*
+ * Linux (RFC 8985) makes the first expiry after new data a tail loss
+ * probe, once per flight, while the connection is not recovering.
+ */
+void
+tcp_arm_tail_probe(struct tcp *tp)
+{
+	if (tp->prof->tail_loss_probe && tp->sack_ok && tp->tlp_high == 0 &&
+	    tp->retransmits == 0)
+		tp->tlp_armed = true;
+}
+
+/*
+ * A round-trip sample m.  Linux (tcp_rtt_estimator, __tcp_set_rto): the
+ * variance term never falls below tcp_rto_min, so RTO = SRTT + max(...,
+ * 200 ms).  RFC 6298 section 2: RTO = SRTT + max(G, 4 * RTTVAR), at
+ * least 1 s.
+ */
+void
+tcp_rtt_sample(struct tcp *tp, vtime_t m)
+{
+	const struct profile	*p = tp->prof;
+
+	if (m < 1)
+		m = 1;
+	if (tp->srtt == 0) {
+		tp->srtt = m;
+		tp->rttvar = m / 2;
+	} else {
+		vtime_t	 err = m - tp->srtt;
+
+		tp->srtt += err / 8;
+		if (err < 0)
+			err = -err;
+		tp->rttvar += (err - tp->rttvar) / 4;
+	}
+	if (p->rto_var_floor) {
+		vtime_t	 var = 4 * tp->rttvar;
+
+		tp->rto = tp->srtt + (var > p->rto_min ? var : p->rto_min);
+	} else {
+		tp->rto = tp->srtt + 4 * tp->rttvar;
+		if (tp->rto < p->rto_min)
+			tp->rto = p->rto_min;
+	}
+	if (tp->rto > p->rto_max)
+		tp->rto = p->rto_max;
+	/* Linux keeps the RTO in ticks, rounded up: 200 ms + RTT is
+	 * 204 ms at HZ=250. */
+	if (p->rto_in_ticks && p->tick > 0)
+		tp->rto = (tp->rto + p->tick - 1) / p->tick * p->tick;
+}
+
+/* Linux tcp_incr_quickack: how many ACKs to send at once from now. */
+static void
+incr_quickack(struct tcp *tp)
+{
+	uint32_t	 q = tp->rcv_mss ? tp->rcv_wnd / (2 * tp->rcv_mss) : 0;
+
+	if (q == 0)
+		q = 2;
+	if (q > MAX_QUICKACKS)
+		q = MAX_QUICKACKS;
+	if ((int)q > tp->quick)
+		tp->quick = (int)q;
+}
+
+/* Linux tcp_enter_quickack_mode: ACK at once, the connection is not
+ * interactive after all. */
+void
+tcp_enter_quickack(struct tcp *tp)
+{
+	incr_quickack(tp);
+	tp->pingpong = 0;
+	tp->ato = tp->prof->ato_min;
+}
+
+bool
+tcp_in_pingpong(const struct tcp *tp)
+{
+	return tp->pingpong >= 1;	/* tcp_pingpong_thresh */
+}
+
+/*
+ * In-order data arrived (Linux tcp_event_data_recv and
+ * tcp_measure_rcv_mss): learn the sender's segment size and the gap
+ * between arrivals, which set how long an ACK may wait.
+ */
+void
+tcp_data_received(struct tcp *tp, const struct segment *seg)
+{
+	vtime_t		 m;
+	uint32_t	 len = seg->len;
+
+	tp->ack_pending = true;
+	if (len >= tp->rcv_mss) {
+		tp->rcv_mss = len < tp->prof->mss ? len : tp->prof->mss;
+		if (len == tp->rcv_mss && (seg->flags & TH_PSH))
+			tp->pushed = true;
+	} else {
+		/* A short segment: the sender pushed (end of a write). */
+		if (tp->pushed)
+			tp->pushed2 = true;
+		tp->pushed = true;
+	}
+	if (tp->ato == 0) {
+		/* The first data: ACK the next ones at once. */
+		incr_quickack(tp);
+		tp->ato = tp->prof->ato_min;
+	} else {
+		m = tcp_now(tp) - tp->lrcvtime;
+		if (m <= tp->prof->ato_min / 2) {
+			tp->ato = tp->ato / 2 + tp->prof->ato_min / 2;
+		} else if (m < tp->ato) {
+			tp->ato = tp->ato / 2 + m;
+			if (tp->ato > tp->rto)
+				tp->ato = tp->rto;
+		} else if (m > tp->rto) {
+			incr_quickack(tp);
+		}
+	}
+	tp->lrcvtime = tcp_now(tp);
+}
+
+/*
+ * Arm the delayed-ACK timer (Linux tcp_send_delayed_ack): wait ato, at
+ * most the round-trip time when that is above 40 ms, and never past a
+ * timer already running.
+ */
+static void
+delay_ack(struct tcp *tp)
+{
+	const struct profile	*p = tp->prof;
+	vtime_t			 ato = tp->ato, due;
+
+	if (ato > p->delack_min) {
+		vtime_t	 max_ato = VT_MS(500);
+
+		if (tcp_in_pingpong(tp) || tp->pushed)
+			max_ato = p->delack_max;
+		if (tp->srtt != 0) {
+			vtime_t	 rtt = tp->srtt > p->delack_min ? tp->srtt :
+			    p->delack_min;
+
+			if (rtt < max_ato)
+				max_ato = rtt;
+		}
+		if (ato > max_ato)
+			ato = max_ato;
+	}
+	if (ato > p->delack_max)
+		ato = p->delack_max;
+	if (ato < p->tick)
+		ato = p->tick;
+	due = tcp_now(tp) + ato;
+	if (tcp_timer_armed(tp, TT_DELACK)) {
+		/* About to go anyway: send it now. */
+		if (tp->timers[TT_DELACK].when <= tcp_now(tp) + ato / 4) {
+			tcp_send_ack(tp);
+			return;
+		}
+		if (due >= tp->timers[TT_DELACK].when)
+			return;
+	}
+	tcp_timer_set(tp, TT_DELACK, due - tcp_now(tp));
+}
+
+/*
+ * After a segment has been processed: send the ACK it earned, now or
+ * later.  The textbook ACKs at once.  Linux (__tcp_ack_snd_check) ACKs at
+ * once after more than one full segment, in quick-ACK mode, or when told
+ * to; otherwise it waits, hoping to ride on data or a FIN.
+ */
+void
+tcp_ack_check(struct tcp *tp)
+{
+	if (!tp->ack_pending)
+		return;
+	/* More than a full segment unacknowledged, and the window would
+	 * not shrink: an ACK now opens it for the sender. */
+	if (!tp->prof->delayed_ack || tp->ack_now ||
+	    (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss &&
+	    (tp->rcvq == 0 || tcp_rcv_space(tp) >= tp->rcv_wnd)) ||
+	    (tp->quick > 0 && !tcp_in_pingpong(tp))) {
+		tcp_send_ack(tp);
+		return;
+	}
+	delay_ack(tp);
+}
+
+/* An ACK is owed and must go at once (out of order, duplicate, FIN). */
+void
+tcp_ack_soon(struct tcp *tp)
+{
+	tp->ack_pending = true;
+	tp->ack_now = true;
+}
+
+/*
+ * Linux decides a connection is dead by time, not by count
+ * (retransmits_timed_out, tcp_model_timeout): the time boundary
+ * retransmissions would take from rto_base, doubling up to TCP_RTO_MAX.
+ */
+static vtime_t
+model_timeout(const struct tcp *tp, int boundary, vtime_t rto_base)
+{
+	vtime_t	 max = tp->prof->rto_max;
+	int	 thresh = 0;
+
+	while ((rto_base << (thresh + 1)) <= max)
+		thresh++;
+	if (boundary <= thresh)
+		return ((2LL << boundary) - 1) * rto_base;
+	return ((2LL << thresh) - 1) * rto_base + (vtime_t)(boundary - thresh) * max;
+}
+
+/*
+ * Has the retransmission timer run out of tries?  Linux counts SYNs
+ * (tcp_syn_retries plus the linear ones) and, for everything, time
+ * since the first transmission of a SYN or the first retransmission of
+ * data (retransmits_timed_out).
+ */
+static bool
+retries_exhausted(const struct tcp *tp)
+{
+	const struct profile	*p = tp->prof;
+	bool			 syn = tp->state == TCPS_SYN_SENT ||
+	    tp->state == TCPS_SYN_RECEIVED;
+	int			 limit;
+
+	limit = syn ? p->syn_retries : tp->orphan ? p->orphan_retries :
+	    p->retries2;
+	if (!p->give_up_by_time)
+		return tp->retransmits >= limit;
+	if (tp->state == TCPS_SYN_SENT &&
+	    tp->retransmits >= limit + p->syn_linear)
+		return true;
+	if (tp->retransmits == 0 && !syn)
+		return false;
+	return tcp_now(tp) - tp->retrans_start >= model_timeout(tp, limit,
+	    syn ? p->rto_initial : p->rto_min);
+}
+
+/* Why a connection is given up: what went unacknowledged. */
+static enum tcp_cause
+give_up_cause(const struct tcp *tp)
+{
+	switch (tp->state) {
+	case TCPS_SYN_SENT:
+		return CAUSE_GIVE_UP_SYN;
+	case TCPS_SYN_RECEIVED:
+		return CAUSE_GIVE_UP_SYNACK;
+	default:
+		return tp->fin_sent && tp->snd_una == tp->fin_seq &&
+		    tp->sndbuf_end == tp->fin_seq ? CAUSE_GIVE_UP_FIN :
+		    CAUSE_GIVE_UP_DATA;
+	}
+}
+
+/*
+ * The passive SYN_RECEIVED of the linux profile is a request socket: its
+ * SYN+ACK timer starts at 1 s and doubles, and after tcp_synack_retries
+ * the request is dropped without a word; the listener stays.
+ */
+static void
+synack_timeout(struct tcp *tp)
+{
+	if (tp->synack_timeouts >= tp->prof->synack_retries) {
+		tcp_back_to_listen(tp, CAUSE_SYNACK_GIVE_UP);
+		return;
+	}
+	tp->synack_timeouts++;
+	tp->retransmits++;
+	tp->rtt_timing = false;
+	tcp_send_synack(tp);
+	tcp_timer_set(tp, TT_RTX, tp->prof->synack_timeout << tp->synack_timeouts);
+}
+
+/* RETRANSMISSION TIMEOUT (RFC 9293 3.10.8, RFC 6298 5.4-5.6). */
+static void
+rtx_timeout(struct tcp *tp)
+{
+	if (tp->state == TCPS_SYN_RECEIVED && tp->passive) {
+		synack_timeout(tp);
+		return;
+	}
+	if (retries_exhausted(tp)) {
+		enum tcp_cause	 why = give_up_cause(tp);
+		int		 tries = tp->retransmits;
+
+		tcp_notify(tp, TE_TIMEDOUT);
+		/* Linux says nothing to the peer (tcp_write_err). */
+		tcp_tcb_clear(tp);
+		tcp_change_state(tp, TCPS_CLOSED, why, tries);
+		return;
+	}
+	if (tp->tlp_armed) {
+		/* The first expiry after new data is a tail loss probe:
+		 * the last segment again, no backoff, a full RTO more. */
+		tp->tlp_armed = false;
+		tp->tlp_high = tp->snd_max;
+		tcp_send_tail_probe(tp);
+		tcp_timer_set(tp, TT_RTX, tp->rto);
+		return;
+	}
+	if (tp->retransmits == 0 && tp->state != TCPS_SYN_SENT)
+		tp->retrans_start = tcp_now(tp);
+	tp->retransmits++;
+	tp->rtt_timing = false;		/* Karn: no sample from a retransmission */
+	if (!(tp->state == TCPS_SYN_SENT &&
+	    tp->retransmits <= tp->prof->syn_linear)) {
+		tp->backoff++;
+		tp->rto = tp->rto * 2 > tp->prof->rto_max ?
+		    tp->prof->rto_max : tp->rto * 2;
+	}
+	switch (tp->state) {
+	case TCPS_SYN_SENT:
+		tcp_send_syn(tp);
+		break;
+	case TCPS_SYN_RECEIVED:
+		tcp_send_synack(tp);
+		break;
+	default:
+		/* Go back to the oldest unacknowledged octet, with a
+		 * congestion window of one segment (RFC 5681 3.1). */
+		tp->snd_nxt = tp->snd_una;
+		tp->cwnd = 1;
+		tcp_output(tp);
+		break;
+	}
+	tcp_timer_set(tp, TT_RTX, tp->rto);
+}
+
+/* Linux tcp_delack_timer_handler. */
+static void
+delack_timeout(struct tcp *tp)
+{
+	if (!tp->ack_pending)
+		return;
+	if (!tcp_in_pingpong(tp)) {
+		/* The ACK was late: let it wait longer next time. */
+		tp->ato = tp->ato * 2 > tp->rto ? tp->rto : tp->ato * 2;
+	} else {
+		/* No reply came to ride on: not interactive after all. */
+		tp->pingpong = 0;
+		tp->ato = tp->prof->ato_min;
+	}
+	tcp_send_ack(tp);
+}
+
+vtime_t
+tcp_time_wait_len(const struct tcp *tp)
+{
+	return 2 * tp->prof->msl;
+}
+
+void
+tcp_enter_time_wait(struct tcp *tp, enum tcp_cause cause)
+{
+	for (int k = 0; k < TCP_NTIMERS; k++) {
+		if (k != TT_DELACK)
+			tcp_timer_stop(tp, (enum tcp_timer)k);
+	}
+	tcp_set_state(tp, TCPS_TIME_WAIT, cause);
+	tcp_timer_set(tp, TT_TIMEWAIT, tcp_time_wait_len(tp));
+}
+
+/*
+ * KEEPALIVE (RFC 9293 3.8.4, Linux tcp_keepalive_timer): after the idle
+ * time with nothing received, probe with <SEQ=SND.UNA-1><CTL=ACK> and no
+ * data; after the probes go unanswered, reset and give up.
+ */
+static void
+keepalive_timeout(struct tcp *tp)
+{
+	const struct profile	*p = tp->prof;
+	vtime_t			 idle = tcp_now(tp) - tp->rcv_tstamp;
+	struct segment		 seg;
+
+	if (!tp->keepalive || !tcp_synchronized(tp) ||
+	    tp->state == TCPS_TIME_WAIT)
+		return;
+	/* Data in flight: the retransmission timer watches the peer. */
+	if (tp->snd_una != tp->snd_max || tcp_unsent(tp) > 0) {
+		tcp_timer_set(tp, TT_KEEPALIVE, p->keepalive_idle);
+		return;
+	}
+	if (idle < p->keepalive_idle) {
+		tcp_timer_set(tp, TT_KEEPALIVE, p->keepalive_idle - idle);
+		return;
+	}
+	if (tp->probes_out >= p->keepalive_probes) {
+		if (p->keepalive_rst)
+			tcp_send_active_reset(tp);
+		tcp_notify(tp, TE_TIMEDOUT);
+		tcp_closed(tp, CAUSE_KEEPALIVE_DEAD);
+		return;
+	}
+	tcp_fill(tp, &seg, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);
+	tcp_emit(tp, &seg, NULL);
+	tp->probes_out++;
+	tcp_timer_set(tp, TT_KEEPALIVE, p->keepalive_intvl);
+}
+
+void
+tcp_timer_fired(struct timer *t, void *arg)
+{
+	struct tcp	*tp = arg;
+	enum tcp_timer	 k = (enum tcp_timer)(t - tp->timers);
+
+	tp->hooks->timer(tp->ctx, tp, k, TA_FIRED, tcp_now(tp));
+	switch (k) {
+	case TT_RTX:
+		rtx_timeout(tp);
+		break;
+	case TT_DELACK:
+		delack_timeout(tp);
+		break;
+	case TT_TIMEWAIT:
+		tcp_closed(tp, CAUSE_2MSL);
+		break;
+	case TT_FINWAIT2:
+		/* Linux drops an orphan that waited tcp_fin_timeout for
+		 * the peer's FIN, without telling the peer. */
+		tcp_closed(tp, CAUSE_FIN_TIMEOUT);
+		break;
+	case TT_KEEPALIVE:
+		keepalive_timeout(tp);
+		break;
+	}
+}
