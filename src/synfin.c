@@ -210,15 +210,14 @@ setup_view(struct ui *ui, struct session *s, struct catalog *cat,
 		return -1;
 	}
 	ui_init(ui, s, lang, screen_locale());
-	ui->cat = cat;
-	ui->lesson = lesson;
+	ui_set_lesson(ui, cat, lesson);
 	return 0;
 }
 
 static void
 teardown_view(struct ui *ui, struct session *s, struct catalog *cat)
 {
-	bool	 menu = ui->menu;	/* else the session is ours to close */
+	bool	 menu = ui->course.menu;	/* else the session is ours */
 
 	ui_free(ui);
 	if (!menu)
@@ -247,17 +246,6 @@ cmd_view(const char *arg, bool sandbox, enum lang lang)
 	}
 	return status;
 }
-
-static const struct {
-	const char	*name;
-	int		 key;
-} key_names[] = {
-	{ "space", ' ' }, { "right", UIK_RIGHT }, { "left", UIK_LEFT },
-	{ "up", UIK_UP }, { "down", UIK_DOWN }, { "tab", UIK_TAB },
-	{ "btab", UIK_BTAB }, { "enter", UIK_ENTER }, { "esc", UIK_ESC },
-	{ "home", UIK_HOME }, { "end", UIK_END }, { "pgup", UIK_PGUP },
-	{ "pgdn", UIK_PGDN },
-};
 
 /*
  * synfin frames: the view without a terminal.  Each KEY is pressed in
@@ -331,14 +319,7 @@ cmd_frames(int argc, char **argv, enum lang lang)
 			ui_click(&ui, y, 0);
 			continue;
 		}
-		for (size_t n = 0; n < sizeof key_names / sizeof key_names[0];
-		    n++) {
-			if (strcmp(k, key_names[n].name) == 0)
-				key = key_names[n].key;
-		}
-		if (key == -1 && strlen(k) == 1)
-			key = (unsigned char)k[0];
-		if (key == -1) {
+		if ((key = key_parse(k)) == -1) {
 			fprintf(stderr, "synfin frames: expected a key, dump, "
 			    "size=WxH or click=Y, found '%s'\n", k);
 			break;

@@ -18,6 +18,7 @@
 #include "session.h"
 #include "tap.h"
 #include "ui.h"
+#include "view.h"
 #include "str.h"
 
 static const char *srcdir = ".";
@@ -284,6 +285,15 @@ test_sandbox(void)
 }
 
 static struct ui *
+view_of(struct session *s)
+{
+	static struct ui	 ui;
+
+	ui_init(&ui, s, LANG_EN, false);
+	return &ui;
+}
+
+static struct ui *
 view(struct session *s, const char *rel, enum lang lang)
 {
 	static struct ui	 ui;
@@ -336,28 +346,28 @@ test_view(void)
 	    "it opens paused at the beginning, both sides shown");
 	free(t);
 	keys(ui, "nnn>");
-	ok(ui->pos == 4, "n and the right arrow step (at %g)", ui->pos);
+	ok(ui->play.pos == 4, "n and the right arrow step (at %g)", ui->play.pos);
 	keys(ui, "b<");
-	ok(ui->pos == 2, "b and the left arrow step back (at %g)", ui->pos);
+	ok(ui->play.pos == 2, "b and the left arrow step back (at %g)", ui->play.pos);
 	keys(ui, " ");
-	ok(!ui->playing && ui->pos == 4, "space plays to the next pause "
-	    "(at %g)", ui->pos);
+	ok(!ui->play.playing && ui->play.pos == 4, "space plays to the next pause "
+	    "(at %g)", ui->play.pos);
 	keys(ui, " ");
-	ok(!ui->playing && ui->pos == 5, "and then on to the question "
-	    "(at %g)", ui->pos);
-	pos = ui->pos;
+	ok(!ui->play.playing && ui->play.pos == 5, "and then on to the question "
+	    "(at %g)", ui->play.pos);
+	pos = ui->play.pos;
 	t = screen(ui, 80, 24);
 	ok(strstr(t, "Press 1-3") != NULL, "a question waits for an answer");
 	free(t);
 	keys(ui, "1");
-	ok(ui->asked == 1 && ui->right == 0, "a wrong answer is scored");
+	ok(ui->quiz.asked == 1 && ui->quiz.right == 0, "a wrong answer is scored");
 	t = screen(ui, 80, 24);
 	ok(strstr(t, "the answer is 1") != NULL && strstr(t, "score 0/1"),
 	    "and says what was right");
 	free(t);
 	keys(ui, "2");
-	ok(ui->asked == 1, "a question is answered once");
-	ui->pos = pos;
+	ok(ui->quiz.asked == 1, "a question is answered once");
+	ui->play.pos = pos;
 	keys(ui, "l");
 	t = screen(ui, 80, 24);
 	ok(strstr(t, "服务器") != NULL && strstr(t, "得分 0/1") != NULL,
@@ -379,6 +389,68 @@ test_view(void)
 	free(t);
 	keys(ui, "x");
 	ok(!ui->help, "any key closes them");
+	ui_free(ui);
+	session_close(&s);
+}
+
+/*
+ * The one key table: every row that the footer or the help shows has
+ * keys, every key acts in a keymap, and a handler says what must happen
+ * (nothing for a key bound to nothing: the loop then draws nothing).
+ */
+static void
+test_keys(void)
+{
+	struct session	 s;
+	struct ui	*ui = view(&s, "lessons/handshake.syn", LANG_EN);
+	size_t		 bad = 0;
+	int		 arg;
+	char		*t, err[512];
+
+	for (size_t i = 0; i < nbindings; i++) {
+		if (bindings[i].keys[0] == 0 || bindings[i].maps == 0) {
+			printf("# row %zu (%s) has no key or keymap\n", i,
+			    bindings[i].label);
+			bad++;
+		}
+	}
+	ok(bad == 0, "every row of the key table binds a key in a keymap");
+	ok(key_lookup(KEYMAP_VIEW, 'n', &arg) != NULL &&
+	    key_lookup(KEYMAP_VIEW, UIK_RIGHT, &arg)->action == A_NEXT &&
+	    key_lookup(KEYMAP_VIEW, '3', &arg)->action == A_ANSWER &&
+	    arg == 2 && key_lookup(KEYMAP_SANDBOX, '2', &arg)->action ==
+	    A_SIDE && arg == SIDE_SERVER, "keys are looked up by keymap, with "
+	    "their argument");
+	ok(key_parse("space") == ' ' && key_parse("pgdn") == UIK_PGDN &&
+	    key_parse("q") == 'q' && key_parse("nosuchkey") == -1,
+	    "frames names keys from the same place");
+	if (ui == NULL) {
+		ok(0, "open the handshake lesson");
+		return;
+	}
+	ok(ui_key(ui, 'Z') == UI_NOTHING && ui_key(ui, 'n') == UI_REDRAW &&
+	    ui_key(ui, 's') == UI_RELAYOUT && ui_key(ui, 's') == UI_RELAYOUT &&
+	    ui_key(ui, 'q') == UI_QUIT, "a key says what must happen: nothing, "
+	    "a redraw, a relayout, quit");
+	ui_free(ui);
+	session_close(&s);
+
+	if (session_open_sandbox(&s, err, sizeof err) == -1) {
+		ok(0, "the sandbox: %s", err);
+		return;
+	}
+	ui = view_of(&s);
+	keys(ui, "?");
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "space      play or pause") && strstr(t, "l listen") &&
+	    strstr(t, "k abort (RST)"), "the help has the view's keys, and "
+	    "in the sandbox its calls");
+	free(t);
+	keys(ui, "x2");
+	t = screen(ui, 100, 24);
+	ok(strstr(t, "server  l listen  a accept") && strstr(t, "Esc cancel"),
+	    "a side chosen, the footer shows its calls");
+	free(t);
 	ui_free(ui);
 	session_close(&s);
 }
@@ -416,7 +488,7 @@ test_drop(void)
 	    "expectations say what no longer holds");
 	free(t);
 	keys(ui, "r");
-	ok(s.niv == 0 && ui->pos == 0, "r starts again without the drop");
+	ok(s.niv == 0 && ui->play.pos == 0, "r starts again without the drop");
 	ui_free(ui);
 	session_close(&s);
 }
@@ -634,17 +706,17 @@ test_menu(void)
 	ui_key(&ui, UIK_DOWN);
 	ui_key(&ui, UIK_DOWN);
 	ui_key(&ui, UIK_ENTER);
-	ok(ui.s != NULL && ui.lesson == &cat.l[2], "Enter opens the lesson "
+	ok(ui.s != NULL && ui.course.lesson == &cat.l[2], "Enter opens the lesson "
 	    "chosen");
 	t = screen(&ui, 80, 24);
 	ok(strstr(t, "Alpha closes") && strstr(t, "q lessons"),
 	    "its title shows, and q goes back to the lessons");
 	free(t);
 	/* Step on, answering B wherever a question waits. */
-	for (int i = 0; i < 50 && ui.s != NULL && ui.asked == 0; i++)
+	for (int i = 0; i < 50 && ui.s != NULL && ui.quiz.asked == 0; i++)
 		keys(&ui, "n2");
 	ui_key(&ui, UIK_END);
-	ok(ui.right == 1 && cat.l[2].best == 1 && cat.l[2].finished,
+	ok(ui.quiz.right == 1 && cat.l[2].best == 1 && cat.l[2].finished,
 	    "a right answer and the end are noted (best %d)", cat.l[2].best);
 	t = read_file(state);
 	ok(strstr(t, "alpha 1 1\n") && strstr(t, "zeta 1 -1\n") &&
@@ -652,7 +724,7 @@ test_menu(void)
 	    strstr(t, "some words from elsewhere\n"),
 	    "the progress file has it, and keeps lines about other lessons");
 	keys(&ui, "q");
-	ok(ui.s == NULL && ui.menu_sel == 2, "q goes back to the menu, at "
+	ok(ui.s == NULL && ui.course.sel == 2, "q goes back to the menu, at "
 	    "the same lesson");
 	t = screen(&ui, 80, 24);
 	ok(strstr(t, "2 of 4 finished") && strstr(t, "best 1/1"),
@@ -660,7 +732,7 @@ test_menu(void)
 	free(t);
 	ui_key(&ui, UIK_END);
 	ui_key(&ui, UIK_DOWN);
-	ok(ui.menu_sel == 3, "the choice stops at the last lesson");
+	ok(ui.course.sel == 3, "the choice stops at the last lesson");
 	ok(ui_key(&ui, 'q') == UI_QUIT, "q in the menu quits");
 	ui_free(&ui);
 
@@ -680,7 +752,7 @@ test_menu(void)
 	    "how to find some");
 	free(t);
 	keys(&ui, "jk ");
-	ok(ui.s == NULL && ui.menu_sel == 0, "and its keys do nothing wrong");
+	ok(ui.s == NULL && ui.course.sel == 0, "and its keys do nothing wrong");
 	ui_free(&ui);
 	catalog_free(&cat);
 	snprintf(kept, sizeof kept, "rm -rf '%s'", dir);
@@ -704,6 +776,7 @@ main(void)
 	test_sandbox();
 	test_sandbox_keys();
 	test_view();
+	test_keys();
 	test_drop();
 	test_detail_relative();
 	test_long_narration();

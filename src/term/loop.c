@@ -33,6 +33,7 @@ struct loop {
 	struct event		*sig[4];
 	struct ui		*ui;
 	struct canvas		 cv;
+	bool			 repaint;	/* every cell, not what changed */
 	double			 last;		/* when the last frame was */
 	int			 status;
 	attr_t			 attr[ST_NSTYLES];
@@ -166,6 +167,11 @@ on_redraw(evutil_socket_t fd, short what, void *arg)
 		lp->cv.ascii = lp->ui->ascii;
 	}
 	ui_draw(lp->ui, &lp->cv);
+	if (lp->repaint) {
+		/* The parts moved: send every cell again. */
+		clearok(curscr, TRUE);
+		lp->repaint = false;
+	}
 	erase();
 	blit(lp);
 	wnoutrefresh(stdscr);
@@ -231,6 +237,26 @@ quit(struct loop *lp, int status)
 	event_base_loopbreak(lp->base);
 }
 
+/* What a key or a click asks for: nothing, a redraw, a repaint, or out. */
+static bool
+act_on(struct loop *lp, enum ui_result r)
+{
+	switch (r) {
+	case UI_NOTHING:
+		break;
+	case UI_RELAYOUT:
+		lp->repaint = true;
+		/* FALLTHROUGH */
+	case UI_REDRAW:
+		request_redraw(lp);
+		break;
+	case UI_QUIT:
+		quit(lp, 0);
+		return false;
+	}
+	return true;
+}
+
 static void
 on_input(evutil_socket_t fd, short what, void *arg)
 {
@@ -240,12 +266,12 @@ on_input(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	while ((ch = getch()) != ERR) {
-		keys++;
 		MEVENT		 m;
 		enum ui_result	 r;
 
+		keys++;
 		if (ch == KEY_RESIZE)
-			r = UI_REDRAW;
+			r = UI_RELAYOUT;
 		else if (ch == KEY_MOUSE) {
 			r = UI_NOTHING;
 			if (getmouse(&m) == OK && (m.bstate & (BUTTON1_PRESSED |
@@ -253,18 +279,13 @@ on_input(evutil_socket_t fd, short what, void *arg)
 				r = ui_click(lp->ui, m.y, m.x);
 		} else
 			r = ui_key(lp->ui, map_key(ch));
-		if (r == UI_QUIT) {
-			quit(lp, 0);
+		if (!act_on(lp, r))
 			return;
-		}
 	}
 	/* Readable with nothing to read: the terminal went away. */
 	if (keys == 0 && ioctl(STDIN_FILENO, FIONREAD, &avail) == 0 &&
-	    avail == 0) {
+	    avail == 0)
 		quit(lp, 1);
-		return;
-	}
-	request_redraw(lp);
 }
 
 static void

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui.h"
-#include "str.h"
+#include "view.h"
 
 #define NAME_W	17
+#define ROWS	17	/* the panel's rows under the ladder */
 
 struct dline {
 	struct canvas	*cv;
@@ -117,9 +117,10 @@ hex_lines(struct dline *d, const uint8_t *b, size_t n)
 	}
 }
 
-void
-ui_detail_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
+static void
+draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 {
+	int			 y = r->y, x = r->x, w = r->w, h = r->h;
 	const struct journal	*j = session_journal(ui->s);
 	int			 id = ui_selected(ui), ws;
 	const struct jseg	*g;
@@ -218,3 +219,14 @@ ui_detail_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 	field(&d, ui_str(ui, M_F_PAYLOAD), v, ui_str(ui, M_D_PAYLOAD));
 	hex_lines(&d, g->bytes, g->nbytes);
 }
+
+static void
+layout(const struct ui *ui, int w, int h, int *ww, int *wh)
+{
+	(void)ui;
+	(void)h;
+	*ww = w;
+	*wh = ROWS;
+}
+
+const struct panel panel_detail = { "detail", layout, draw, NULL };

@@ -9,8 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui.h"
-#include "str.h"
+#include "view.h"
 
 static const char *const art[] = {
 #include "diagram-art.h"
@@ -97,9 +96,10 @@ mark_state(struct canvas *cv, int y, int x, enum tcp_state st, enum side side)
 	}
 }
 
-void
-ui_diagram_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
+static void
+draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 {
+	int			 y = r->y, x = r->x, w = r->w, h = r->h;
 	const struct jevent	*last;
 	int			 state[2];
 	int			 aw = ui_diagram_width(), ax, rows;
@@ -157,3 +157,16 @@ ui_diagram_check(void)
 	}
 	return 0;
 }
+
+/* The art's width, and its height with the heading and the caption. */
+static void
+layout(const struct ui *ui, int w, int h, int *ww, int *wh)
+{
+	(void)ui;
+	(void)w;
+	(void)h;
+	*ww = ui_diagram_width();
+	*wh = ui_diagram_height();
+}
+
+const struct panel panel_diagram = { "diagram", layout, draw, NULL };

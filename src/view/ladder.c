@@ -12,9 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui.h"
-#include "str.h"
 #include "util.h"
+#include "view.h"
 
 #define STATE_W		12	/* "SYN_RECEIVED" */
 #define BOX_W		(STATE_W + 4)
@@ -24,11 +23,13 @@ new_row(struct ui *ui, size_t step)
 {
 	struct lrow	*r;
 
-	if (ui->nrows == ui->rowcap) {
-		ui->rowcap = ui->rowcap ? ui->rowcap * 2 : 64;
-		ui->rows = xreallocarray(ui->rows, ui->rowcap, sizeof *ui->rows);
+	struct ladder	*l = &ui->ladder;
+
+	if (l->nrows == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->rows = xreallocarray(l->rows, l->cap, sizeof *l->rows);
 	}
-	r = &ui->rows[ui->nrows++];
+	r = &l->rows[l->nrows++];
 	memset(r, 0, sizeof *r);
 	r->seg = -1;
 	r->step = step;
@@ -86,10 +87,13 @@ flush_states(struct ui *ui, size_t step, int pending[2], size_t first_row)
 	for (int side = 0; side < NSIDES; side++) {
 		if (pending[side] < 0)
 			continue;
-		for (size_t i = first_row; i < ui->nrows && r == NULL; i++) {
-			if (ui->rows[i].note_side == (enum side)side &&
-			    ui->rows[i].state[side] < 0)
-				r = &ui->rows[i];
+		for (size_t i = first_row; i < ui->ladder.nrows && r == NULL;
+		    i++) {
+			struct lrow	*ri = &ui->ladder.rows[i];
+
+			if (ri->note_side == (enum side)side &&
+			    ri->state[side] < 0)
+				r = ri;
 		}
 		if (r == NULL || r->state[side] >= 0)
 			r = new_row(ui, step);
@@ -105,14 +109,14 @@ ui_build_rows(struct ui *ui)
 	const struct journal	*j = session_journal(ui->s);
 	size_t			 shown = ui_shown(ui);
 
-	if (ui->rows_for == shown)
+	if (ui->ladder.built_for == shown)
 		return;
-	ui->nrows = 0;
-	ui->rows_for = shown;
+	ui->ladder.nrows = 0;
+	ui->ladder.built_for = shown;
 	for (size_t k = 1; k <= shown; k++) {
 		const struct step	*st = &ui->s->steps[k - 1];
 		int			 pending[2] = { -1, -1 };
-		size_t			 first_row = ui->nrows;
+		size_t			 first_row = ui->ladder.nrows;
 
 		for (size_t i = st->first; i < st->end; i++) {
 			const struct jevent	*e = &j->ev[i];
@@ -456,38 +460,47 @@ draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
 }
 
 /*
- * The ladder panel at (y, x), w by h.  Returns the rows it used.  The
- * newest rows are shown; the chosen segment is kept in view.
+ * The ladder panel: the sides, the timers, and the rows.  The newest rows
+ * are shown; the chosen segment is kept in view.
  */
-int
-ui_ladder_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
+static void
+draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 {
+	struct ladder	*l = &ui->ladder;
 	int		 sel = ui_selected(ui), top, lines, rx, mx, mw;
+	int		 y = rc->y, x = rc->x, w = rc->w, h = rc->h;
 	size_t		 first;
 	int		 timers;
 
+	ui_build_rows(ui);
+	if (l->nhit != h) {
+		l->nhit = h;
+		l->hit = xreallocarray(l->hit, (size_t)h, sizeof *l->hit);
+	}
+	for (int i = 0; i < h; i++)
+		l->hit[i] = -1;
 	draw_sides(ui, cv, y, x, w);
 	timers = draw_timers(ui, cv, y + 4, x, w, h >= 20 ? 2 : 1);
 	top = y + 4 + (timers > 0 ? timers : 1);
 	lines = y + h - top;
 	if (lines <= 0)
-		return h;
+		return;
 	rx = x + w - 1 - STATE_W;
 	mx = x + 1 + STATE_W + 2;
 	mw = rx - 2 - mx;
 	/* Keep the chosen segment's row in view, else show the newest. */
-	first = ui->nrows > (size_t)lines ? ui->nrows - (size_t)lines : 0;
+	first = l->nrows > (size_t)lines ? l->nrows - (size_t)lines : 0;
 	if (ui->sel >= 0) {
-		for (size_t i = 0; i < ui->nrows; i++) {
-			if (ui->rows[i].seg == sel && !ui->rows[i].copy) {
+		for (size_t i = 0; i < l->nrows; i++) {
+			if (l->rows[i].seg == sel && !l->rows[i].copy) {
 				if (i < first)
 					first = i;
 				break;
 			}
 		}
 	}
-	for (size_t i = first; i < ui->nrows && (int)(i - first) < lines; i++) {
-		const struct lrow	*r = &ui->rows[i];
+	for (size_t i = first; i < l->nrows && (int)(i - first) < lines; i++) {
+		const struct lrow	*r = &l->rows[i];
 		int			 ry = top + (int)(i - first);
 
 		if (r->state[0] >= 0)
@@ -509,9 +522,32 @@ ui_ladder_draw(struct ui *ui, struct canvas *cv, int y, int x, int w, int h)
 			if (r->seg == sel)
 				canvas_text(cv, ry, x, 1, ST_SELECTED | ST_BOLD,
 				    ">");
-			if (ry < ui->nhit)
-				ui->hit[ry] = r->seg;
+			l->hit[ry - y] = r->seg;
 		}
 	}
-	return h;
 }
+
+/* A click on a segment's row chooses it. */
+static enum ui_result
+click(struct ui *ui, const struct rect *r, int y, int x)
+{
+	(void)r;
+	(void)x;
+	if (y < 0 || y >= ui->ladder.nhit || ui->ladder.hit[y] < 0)
+		return UI_NOTHING;
+	ui->sel = ui->ladder.hit[y];
+	return UI_REDRAW;
+}
+
+/* The ladder takes what room the others leave. */
+static void
+layout(const struct ui *ui, int w, int h, int *ww, int *wh)
+{
+	(void)ui;
+	(void)w;
+	(void)h;
+	*ww = 0;
+	*wh = 0;
+}
+
+const struct panel panel_ladder = { "ladder", layout, draw, click };

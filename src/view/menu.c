@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui.h"
-#include "str.h"
 #include "util.h"
+#include "view.h"
+
+#define LIST_Y		2	/* the lines start on this row */
+#define LIST_SPARE	5	/* rows that are not lines: title, keys, ... */
 
 /* A line of the menu: a group's heading, a lesson, or a blank. */
 struct mline {
@@ -45,70 +47,44 @@ menu_lines(const struct catalog *cat, struct mline *out)
 	return n;
 }
 
+/* The menu's keys (keys.c). */
 enum ui_result
-ui_menu_key(struct ui *ui, int key)
+ui_menu_act(struct ui *ui, enum ui_action action, int arg)
 {
-	size_t	 n = ui->cat->n, sel = ui->menu_sel;
+	size_t	 n = ui->course.cat->n, sel = ui->course.sel;
 
 	ui->msg[0] = '\0';
-	switch (key) {
-	case 'q':
-	case 'Q':
+	switch (action) {
+	case A_QUIT:
 		return UI_QUIT;
-	case UIK_UP:
-	case 'k':
-		sel = sel > 0 ? sel - 1 : 0;
+	case A_MENU_MOVE:
+		if (arg < 0)
+			sel = sel > (size_t)-arg ? sel - (size_t)-arg : 0;
+		else
+			sel += (size_t)arg;
 		break;
-	case UIK_DOWN:
-	case 'j':
-	case UIK_TAB:
-		sel++;
+	case A_MENU_WRAP:
+		if (n > 0)
+			sel = (sel + n + (size_t)(arg < 0 ? n - 1 : 1)) % n;
 		break;
-	case UIK_BTAB:
-		sel = sel > 0 ? sel - 1 : n - 1;
-		break;
-	case UIK_PGUP:
-		sel = sel > 10 ? sel - 10 : 0;
-		break;
-	case UIK_PGDN:
-		sel += 10;
-		break;
-	case UIK_HOME:
+	case A_MENU_FIRST:
 		sel = 0;
 		break;
-	case UIK_END:
+	case A_MENU_LAST:
 		sel = n - 1;
 		break;
-	case UIK_ENTER:
-	case UIK_RIGHT:
-	case ' ':
-	case 'o':
+	case A_MENU_OPEN:
 		if (n > 0)
-			ui_open_lesson(ui, &ui->cat->l[sel]);
+			ui_open_lesson(ui, &ui->course.cat->l[sel]);
 		return UI_REDRAW;
-	case 'l':
+	case A_LANG:
 		if (!ui->ascii)
 			ui->lang = ui->lang == LANG_EN ? LANG_ZH : LANG_EN;
-		break;
+		return UI_RELAYOUT;
 	default:
 		return UI_NOTHING;
 	}
-	if (n == 0)
-		sel = 0;
-	else if (sel >= n)
-		sel = key == UIK_TAB ? 0 : n - 1;
-	ui->menu_sel = sel;
-	return UI_REDRAW;
-}
-
-/* A click on a lesson opens it. */
-enum ui_result
-ui_menu_click(struct ui *ui, int y)
-{
-	if (y < 0 || y >= ui->nhit || ui->hit[y] < 0)
-		return UI_NOTHING;
-	ui->menu_sel = (size_t)ui->hit[y];
-	ui_open_lesson(ui, &ui->cat->l[ui->menu_sel]);
+	ui->course.sel = n == 0 ? 0 : sel >= n ? n - 1 : sel;
 	return UI_REDRAW;
 }
 
@@ -119,8 +95,8 @@ ui_menu_click(struct ui *ui, int y)
 static void
 draw_lesson(struct ui *ui, struct canvas *cv, int y, size_t i)
 {
-	const struct lesson	*l = &ui->cat->l[i];
-	uint8_t			 sel = i == ui->menu_sel ? ST_SELECTED : 0;
+	const struct lesson	*l = &ui->course.cat->l[i];
+	uint8_t			 sel = i == ui->course.sel ? ST_SELECTED : 0;
 	char			 num[16], score[64] = "";
 	int			 sw = 0, namew = 0, x = 2;
 
@@ -154,7 +130,7 @@ draw_lesson(struct ui *ui, struct canvas *cv, int y, size_t i)
 static void
 draw_note(struct ui *ui, struct canvas *cv, int y)
 {
-	const struct catalog	*cat = ui->cat;
+	const struct catalog	*cat = ui->course.cat;
 	char			 buf[1280];
 
 	if (ui->msg[0] != '\0') {
@@ -169,22 +145,19 @@ draw_note(struct ui *ui, struct canvas *cv, int y)
 	}
 	if (cat->n > 0) {
 		snprintf(buf, sizeof buf, "synfin %s  ·  %s",
-		    cat->l[ui->menu_sel].name, cat->l[ui->menu_sel].path);
+		    cat->l[ui->course.sel].name, cat->l[ui->course.sel].path);
 		canvas_text(cv, y, 1, cv->w - 2, ST_DIM, buf);
 	}
 }
 
-void
-ui_menu_draw(struct ui *ui, struct canvas *cv)
+/* The whole screen: the lessons by group, the keys, a note. */
+static void
+draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 {
-	static const struct keyhint keys[] = {
-		{ "up/dn", M_K_CHOOSE, 1 }, { "Enter", M_K_OPEN, 0 },
-		{ "l", M_K_LANG, 2 }, { "q", M_K_QUIT, 0 },
-	};
-	const struct catalog	*cat = ui->cat;
+	const struct catalog	*cat = ui->course.cat;
 	struct mline		*lines;
 	size_t			 n, done = 0, at = 0;
-	int			 top = 2, rows = cv->h - 5, first;
+	int			 top = LIST_Y, rows = rc->h - LIST_SPARE, first;
 	char			 buf[256], right[128];
 
 	for (size_t i = 0; i < cat->n; i++)
@@ -198,7 +171,7 @@ ui_menu_draw(struct ui *ui, struct canvas *cv)
 	    ST_STATUS, right);
 
 	canvas_fill(cv, cv->h - 1, 0, cv->w, ' ', ST_KEY);
-	ui_hints(ui, cv, cv->h - 1, NULL, keys, nitems(keys));
+	ui_hints(ui, cv, cv->h - 1, KEYMAP_MENU);
 	draw_note(ui, cv, cv->h - 2);
 
 	if (cat->n == 0) {
@@ -214,11 +187,11 @@ ui_menu_draw(struct ui *ui, struct canvas *cv)
 	lines = xreallocarray(NULL, cat->n + 2 * (NGROUPS + 1), sizeof *lines);
 	n = menu_lines(cat, lines);
 	for (size_t i = 0; i < n; i++) {
-		if (lines[i].lesson == (int)ui->menu_sel)
+		if (lines[i].lesson == (int)ui->course.sel)
 			at = i;
 	}
 	/* Scroll just enough to show the choice, and its heading if it can. */
-	first = ui->menu_top;
+	first = ui->course.top;
 	if ((int)at - 1 < first)
 		first = at > 0 ? (int)at - 1 : 0;
 	if ((int)at >= first + rows)
@@ -227,7 +200,7 @@ ui_menu_draw(struct ui *ui, struct canvas *cv)
 		first = (int)n - rows;
 	if (first < 0)
 		first = 0;
-	ui->menu_top = first;
+	ui->course.top = first;
 	for (int r = 0; r < rows && first + r < (int)n; r++) {
 		const struct mline	*m = &lines[first + r];
 		int			 y = top + r;
@@ -235,10 +208,40 @@ ui_menu_draw(struct ui *ui, struct canvas *cv)
 		if (m->group >= 0)
 			canvas_text(cv, y, 2, cv->w - 4, ST_HEADING,
 			    ui_str(ui, group_msgs[m->group]));
-		else if (m->lesson >= 0) {
+		else if (m->lesson >= 0)
 			draw_lesson(ui, cv, y, (size_t)m->lesson);
-			ui->hit[y] = m->lesson;
-		}
 	}
 	free(lines);
 }
+
+/* A click on a lesson's line opens it. */
+static enum ui_result
+click(struct ui *ui, const struct rect *rc, int y, int x)
+{
+	const struct catalog	*cat = ui->course.cat;
+	struct mline		*lines;
+	int			 line = ui->course.top + y - LIST_Y, lesson = -1;
+
+	(void)x;
+	if (y < LIST_Y || y >= LIST_Y + rc->h - LIST_SPARE || cat->n == 0)
+		return UI_NOTHING;
+	lines = xreallocarray(NULL, cat->n + 2 * (NGROUPS + 1), sizeof *lines);
+	if (line < (int)menu_lines(cat, lines))
+		lesson = lines[line].lesson;
+	free(lines);
+	if (lesson < 0)
+		return UI_NOTHING;
+	ui->course.sel = (size_t)lesson;
+	ui_open_lesson(ui, &ui->course.cat->l[lesson]);
+	return UI_REDRAW;
+}
+
+static void
+layout(const struct ui *ui, int w, int h, int *ww, int *wh)
+{
+	(void)ui;
+	*ww = w;
+	*wh = h;
+}
+
+const struct panel panel_menu = { "menu", layout, draw, click };

@@ -26,42 +26,51 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_DIAGRAM] = { "state diagram (RFC 9293, figure 5)",
 	    "状态图（RFC 9293 图 5）" },
 	[M_HELP_TITLE] = { "synfin keys", "synfin 按键" },
-	[M_HELP] = {
-	    "space      play or pause\n"
-	    "n  right   the next step\n"
-	    "b  left    the step before (exact: the run is replayed)\n"
-	    "+  -       faster, slower\n"
-	    "r          start again from the beginning\n"
-	    "Tab up dn  choose a segment (Esc: follow the newest)\n"
-	    "d          drop the chosen segment in flight, else the next sent\n"
-	    "D          delay it 1.5 s       c  deliver it twice\n"
-	    "           (the same key again takes it back)\n"
-	    "i Enter    the segment's header, field by field\n"
-	    "s          the state diagram\n"
-	    "1-9        answer a question\n"
-	    "l          English / 中文\n"
-	    "q          quit, or back to the lesson menu",
-	    "空格       播放或暂停\n"
-	    "n  右方向键 下一步\n"
-	    "b  左方向键 上一步（精确：重新运行到那一步）\n"
-	    "+  -       加快、减慢\n"
-	    "r          从头开始\n"
-	    "Tab 上 下  选择报文段（Esc：跟随最新的）\n"
-	    "d          丢弃选中的在途报文段，否则丢弃下一个发出的\n"
-	    "D          延迟 1.5 秒          c  重复投递一次\n"
-	    "           （再按一次同一个键即撤销）\n"
-	    "i 回车     报文段首部，逐个字段\n"
-	    "s          状态图\n"
-	    "1-9        回答问题\n"
-	    "l          English / 中文\n"
-	    "q          退出，或回到课程列表" },
+	[M_NONE] = { "", "" },
 	[M_HELP_SANDBOX] = {
-	    "sandbox: 1 then a key makes the client act, 2 the server:\n"
-	    "l listen  a accept  c connect  s send 100  r read\n"
-	    "h shutdown  x close  k abort (RST)",
-	    "沙盒：先按 1 再按一个键让客户端操作，按 2 则是服务器：\n"
-	    "l listen  a accept  c connect  s send 100  r read\n"
-	    "h shutdown  x close  k abort（RST）" },
+	    "sandbox: 1 then a key makes the client act, 2 the server:",
+	    "沙盒：先按 1 再按一个键让客户端操作，按 2 则是服务器：" },
+	/* The help's lines, one a key binding (keys.c): the keys, then what
+	 * they do. */
+	[M_H_SELECT] = {
+	    "Tab up dn  choose a segment (Esc: follow the newest)",
+	    "Tab 上 下  选择报文段（Esc：跟随最新的）" },
+	[M_H_PLAY] = { "space      play or pause", "空格       播放或暂停" },
+	[M_H_NEXT] = { "n  right   the next step", "n  右方向键 下一步" },
+	[M_H_BACK] = {
+	    "b  left    the step before (exact: the run is replayed)",
+	    "b  左方向键 上一步（精确：重新运行到那一步）" },
+	[M_H_SPEED] = { "+  -       faster, slower",
+	    "+  -       加快、减慢" },
+	[M_H_RESTART] = { "r          start again from the beginning",
+	    "r          从头开始" },
+	[M_H_DROP] = {
+	    "d          drop the chosen segment in flight, else the next sent",
+	    "d          丢弃选中的在途报文段，否则丢弃下一个发出的" },
+	[M_H_DELAY] = { "D          delay it 1.5 s", "D          延迟 1.5 秒" },
+	[M_H_DUP] = { "c          deliver it twice\n"
+	    "           (the same key again takes it back)",
+	    "c          重复投递一次\n"
+	    "           （再按一次同一个键即撤销）" },
+	[M_H_DIAGRAM] = { "s          the state diagram", "s          状态图" },
+	[M_H_DETAIL] = { "i Enter    the segment's header, field by field",
+	    "i 回车     报文段首部，逐个字段" },
+	[M_H_ANSWER] = { "1-9        answer a question",
+	    "1-9        回答问题" },
+	[M_H_LANG] = { "l          English / 中文", "l          English / 中文" },
+	[M_H_QUIT] = { "q          quit, or back to the lesson menu",
+	    "q          退出，或回到课程列表" },
+	/* The sandbox's calls: the socket API's own names. */
+	[M_C_LISTEN] = { "listen", "listen" },
+	[M_C_ACCEPT] = { "accept", "accept" },
+	[M_C_CONNECT] = { "connect", "connect" },
+	[M_C_SEND] = { "send", "send" },
+	[M_C_SEND_100] = { "send 100", "send 100" },
+	[M_C_READ] = { "read", "read" },
+	[M_C_SHUTDOWN] = { "shutdown", "shutdown" },
+	[M_C_CLOSE] = { "close", "close" },
+	[M_C_ABORT] = { "abort", "abort" },
+	[M_C_ABORT_RST] = { "abort (RST)", "abort（RST）" },
 	[M_HELP_CLOSE] = { "any key closes this", "按任意键关闭" },
 	[M_TIMER_RTX] = { "RTO", "重传" },
 	[M_TIMER_DELACK] = { "delayed ACK", "延迟确认" },

@@ -1,0 +1,82 @@
+/*
+ * The status line: "synfin · title" on the left; the profile, playing or
+ * paused, the speed, the virtual time, the step, the score and the
+ * datagrams refused on the right.  Where the title would be cut, the
+ * profile and then a plain 1x speed give way to it.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "view.h"
+
+static const char *
+title(const struct ui *ui, char *buf, size_t len)
+{
+	if (ui->s->sandbox)
+		return ui_str(ui, M_SANDBOX);
+	return session_title(ui->s, ui->lang, buf, len);
+}
+
+static void
+layout(const struct ui *ui, int w, int h, int *ww, int *wh)
+{
+	(void)ui;
+	(void)h;
+	*ww = w;
+	*wh = 1;
+}
+
+static void
+draw(struct ui *ui, struct canvas *cv, const struct rect *r)
+{
+	const struct session	*s = ui->s;
+	const struct journal	*j = session_journal(s);
+	size_t			 shown = ui_shown(ui);
+	unsigned long		 ignored = 0;
+	char			 right[256], left[256], t[32], name[64];
+	int			 n, rw;
+	bool			 fast = ui_fast(ui);
+	double			 speed = ui_speed(ui);
+
+	for (size_t i = 0; i < session_applied(s, shown); i++) {
+		if (j->ev[i].type == JE_SEG &&
+		    j->ev[i].u.seg.fate == FATE_IGNORED)
+			ignored++;
+	}
+	/* Compressed: the clock runs faster than the speed says. */
+	snprintf(t, sizeof t, "%.3f", ui_vtime(ui) / 1e6);
+	snprintf(left, sizeof left, " synfin · %s", title(ui, name,
+	    sizeof name));
+	for (int terse = 0; terse < 3; terse++) {
+		char	 sp[32] = "";
+
+		if (terse < 2 || speed != 1)
+			snprintf(sp, sizeof sp, " · %gx%s%s", speed,
+			    fast ? " " : "", fast ? ui_str(ui, M_FAST) : "");
+		else if (fast)
+			snprintf(sp, sizeof sp, " · %s", ui_str(ui, M_FAST));
+		n = snprintf(right, sizeof right, "%s%s%s%s · t=%ss · %s %zu/%zu",
+		    terse == 0 ? profiles[j->conn.profile].name : "",
+		    terse == 0 ? " · " : "",
+		    ui_str(ui, ui->play.playing ? M_PLAYING : M_PAUSED), sp, t,
+		    ui_str(ui, M_STEP), shown, s->nsteps);
+		if (ui->quiz.asked > 0 && n > 0 && (size_t)n < sizeof right)
+			n += snprintf(right + n, sizeof right - (size_t)n,
+			    " · %s %d/%d", ui_str(ui, M_SCORE), ui->quiz.right,
+			    ui->quiz.asked);
+		if (ignored > 0 && n > 0 && (size_t)n < sizeof right)
+			snprintf(right + n, sizeof right - (size_t)n,
+			    " · %s %lu", ui_str(ui, M_IGNORED), ignored);
+		if (text_width(left) + text_width(right) + 3 <= r->w)
+			break;
+	}
+	canvas_fill(cv, r->y, r->x, r->w, ' ', ST_STATUS);
+	rw = text_width(right);
+	if (rw + 2 > r->w)
+		rw = r->w - 2;
+	canvas_text(cv, r->y, r->x, r->w - rw - 2, ST_STATUS, left);
+	canvas_text(cv, r->y, r->x + r->w - rw - 1, rw, ST_STATUS, right);
+}
+
+const struct panel panel_status = { "status", layout, draw, NULL };
