@@ -128,7 +128,7 @@ run_prog(const char *text, char *const argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static void
+static void __attribute__((format(printf, 1, 2)))
 nft(const char *fmt, ...)
 {
 	char		*text;

@@ -1,3 +1,4 @@
+/* Virtual time and the timer queue (clock.h): a list kept in firing order. */
 #include "config.h"
 
 #include <assert.h>

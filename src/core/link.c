@@ -1,3 +1,4 @@
+/* The link (link.h): segments in flight, and the rules deciding their fate. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -280,4 +281,3 @@ link_in_flight(const struct link *l)
 	}
 	return n;
 }
-

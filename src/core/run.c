@@ -1,3 +1,7 @@
+/*
+ * Running a script (run.h): each command against the simulation, the
+ * expectations checked and journaled, and the run's end.
+ */
 #include "config.h"
 
 #include <stdarg.h>

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,6 +77,7 @@ expected(struct parser *p, const char *what)
 	if (p->pos < p->ntok) {
 		struct token	*t = &p->tok[p->pos];
 
+		assert(p->tok != NULL);
 		if (t->kind == TOK_STRING && strlen(t->text) > 40)
 			error_at(p, t->col, "expected %s, found \"%.40s...\"",
 			    what, t->text);

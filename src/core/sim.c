@@ -1,3 +1,8 @@
+/*
+ * The simulation (sim.h): two endpoints, the link, the UDP socket pair
+ * under it and the journal; each segment encoded, carried through the
+ * kernel, read back and validated before a state machine sees it.
+ */
 #include "config.h"
 
 #include <assert.h>

@@ -1,3 +1,4 @@
+/* Allocation that cannot fail quietly, and small string helpers. */
 #include "config.h"
 
 #include <stdint.h>

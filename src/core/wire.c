@@ -1,3 +1,4 @@
+/* The wire (wire.h): the UDP socket pair on 127.0.0.1, and a stranger. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -89,6 +90,7 @@ wire_recv(struct wire *w, enum side to, uint8_t *buf, size_t cap,
 	ssize_t			 r;
 
 	for (;;) {
+		memset(&sin, 0, sizeof sin);
 		slen = sizeof sin;
 		r = recvfrom(w->fd[to], buf, cap, 0, (struct sockaddr *)&sin,
 		    &slen);

@@ -1,3 +1,7 @@
+/*
+ * The canvas (canvas.h): cells laid out by display width, Chinese text
+ * wrapped as Chinese typesetting has it, and the text dump.
+ */
 #include "config.h"
 
 #define _XOPEN_SOURCE 700

@@ -1,3 +1,4 @@
+/* Every piece of interface text, in English and in Chinese (str.h). */
 #include "config.h"
 
 #include <stdio.h>
