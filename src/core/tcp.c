@@ -17,6 +17,7 @@
 #include "seq.h"
 #include "tcp.h"
 #include "tcp-priv.h"
+#include "util.h"
 
 const char *const tcp_state_names[TCP_NSTATES] = {
 	"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED",
@@ -326,47 +327,23 @@ tcp_result_text(char *buf, size_t len, const struct tcp_result *r,
 
 #pragma GCC diagnostic pop
 
-/* The conversions of a format, "%d%s", in order. */
-static void
-conversions(const char *f, char *out, size_t len)
-{
-	size_t	 n = 0;
-
-	for (; *f != '\0' && n + 3 < len; f++) {
-		if (*f != '%' || *++f == '%')
-			continue;
-		out[n++] = '%';
-		out[n++] = *f;
-		if (*f == '\0')
-			break;
-	}
-	out[n] = '\0';
-}
-
 /* Every cause and outcome in both languages, converting alike: 0 or -1. */
 int
 tcp_text_check(void)
 {
-	char	 a[16], b[16];
-
 	for (int c = 0; c < TCP_NCAUSES; c++) {
-		if (tcp_causes[c].text[LANG_EN] == NULL ||
-		    tcp_causes[c].text[LANG_ZH] == NULL ||
-		    (tcp_causes[c].rfc == NULL && c != CAUSE_NONE &&
-		    c != CAUSE_KERNEL))
-			return -1;
-		conversions(tcp_causes[c].text[LANG_EN], a, sizeof a);
-		conversions(tcp_causes[c].text[LANG_ZH], b, sizeof b);
-		if (strcmp(a, b) != 0)
+		const struct tcp_cause_info *ci = &tcp_causes[c];
+
+		if (ci->text[LANG_EN] == NULL || ci->text[LANG_ZH] == NULL ||
+		    (ci->rfc == NULL && c != CAUSE_NONE && c != CAUSE_KERNEL) ||
+		    !formats_agree(ci->text[LANG_EN], ci->text[LANG_ZH]))
 			return -1;
 	}
 	for (int o = 0; o < TCP_NOUTCOMES; o++) {
 		if (tcp_outcomes[o][LANG_EN] == NULL ||
-		    tcp_outcomes[o][LANG_ZH] == NULL)
-			return -1;
-		conversions(tcp_outcomes[o][LANG_EN], a, sizeof a);
-		conversions(tcp_outcomes[o][LANG_ZH], b, sizeof b);
-		if (strcmp(a, b) != 0)
+		    tcp_outcomes[o][LANG_ZH] == NULL ||
+		    !formats_agree(tcp_outcomes[o][LANG_EN],
+		    tcp_outcomes[o][LANG_ZH]))
 			return -1;
 	}
 	return 0;

@@ -70,6 +70,17 @@ state_word(uint64_t st)
 	return st < TCP_NSTATES ? tcp_state_names[st] : "?";
 }
 
+/* "WHAT WANT ok", or "WHAT WANT FAIL (found GOT)". */
+static void
+equal_text(char *buf, size_t len, bool ok, const char *what,
+    const char *want, const char *got)
+{
+	if (ok)
+		snprintf(buf, len, "%s %s ok", what, want);
+	else
+		snprintf(buf, len, "%s %s FAIL (found %s)", what, want, got);
+}
+
 /*
  * An expectation, as the trace writes it: what was wanted, ok or FAIL,
  * and what was found instead ("client FIN_WAIT_2 FAIL (found CLOSED)").
@@ -80,18 +91,13 @@ trace_expect_text(char *buf, size_t len, const struct journal *j,
 {
 	const struct jexpect	*x = &e->u.expect;
 	const char		*verdict = x->ok ? "ok" : "FAIL";
-	char			 flags[16], found[128];
+	char			 flags[16], found[128], what[32];
 	int			 n;
 
 	switch (x->kind) {
 	case EXPECT_STATE:
-		if (x->ok)
-			snprintf(buf, len, "%s %s ok", side_name(e->side),
-			    state_word(x->want));
-		else
-			snprintf(buf, len, "%s %s FAIL (found %s)",
-			    side_name(e->side), state_word(x->want),
-			    state_word(x->got));
+		equal_text(buf, len, x->ok, side_name(e->side),
+		    state_word(x->want), state_word(x->got));
 		break;
 	case EXPECT_REACH:
 		snprintf(buf, len, "%s reaches %s FAIL (still %s, nothing more "
@@ -99,13 +105,9 @@ trace_expect_text(char *buf, size_t len, const struct journal *j,
 		    state_word(x->got));
 		break;
 	case EXPECT_ERROR:
-		if (x->ok)
-			snprintf(buf, len, "%s error %s ok", side_name(e->side),
-			    error_word(x->want));
-		else
-			snprintf(buf, len, "%s error %s FAIL (found %s)",
-			    side_name(e->side), error_word(x->want),
-			    error_word(x->got));
+		snprintf(what, sizeof what, "%s error", side_name(e->side));
+		equal_text(buf, len, x->ok, what, error_word(x->want),
+		    error_word(x->got));
 		break;
 	case EXPECT_READ:
 		snprintf(buf, len, "%s read %" PRIu64 " %s (%" PRIu64 ")",

@@ -86,3 +86,39 @@ xasprintf(const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+/* The conversions of a printf format, "%d%s", in order. */
+static void
+conversions(const char *f, char *out, size_t len)
+{
+	size_t	 n = 0;
+
+	for (; *f != '\0' && n + 3 < len; f++) {
+		if (*f != '%')
+			continue;
+		f++;
+		if (*f == '%')
+			continue;
+		while (*f != '\0' && strchr("0123456789.-+ #lzh", *f) != NULL)
+			f++;
+		out[n++] = '%';
+		out[n++] = *f;
+		if (*f == '\0')
+			break;
+	}
+	out[n] = '\0';
+}
+
+/*
+ * Whether two printf formats take the same arguments in the same order:
+ * the two languages of an entry in a table of texts.
+ */
+bool
+formats_agree(const char *a, const char *b)
+{
+	char	 ca[64], cb[64];
+
+	conversions(a, ca, sizeof ca);
+	conversions(b, cb, sizeof cb);
+	return strcmp(ca, cb) == 0;
+}

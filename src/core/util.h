@@ -3,6 +3,7 @@
 #define SYNFIN_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
@@ -15,5 +16,6 @@ char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 char	*xvasprintf(const char *, va_list)
 	    __attribute__((format(printf, 1, 0)));
+bool	 formats_agree(const char *, const char *);
 
 #endif

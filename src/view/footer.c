@@ -105,15 +105,6 @@ call_hints(struct ui *ui, struct canvas *cv, int y)
 }
 
 static void
-layout(const struct ui *ui, int w, int h, int *ww, int *wh)
-{
-	(void)ui;
-	(void)h;
-	*ww = w;
-	*wh = 1;
-}
-
-static void
 draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 {
 	canvas_fill(cv, r->y, r->x, r->w, ' ', ST_KEY);
@@ -124,4 +115,4 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 		    KEYMAP_VIEW);
 }
 
-const struct panel panel_footer = { "footer", layout, draw, NULL };
+const struct panel panel_footer = { "footer", NULL, draw, NULL };

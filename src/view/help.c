@@ -120,14 +120,6 @@ const struct panel panel_help = { "help", layout, draw, NULL };
 
 /* Below MIN_W x MIN_H: a message in place of the picture. */
 static void
-small_layout(const struct ui *ui, int w, int h, int *ww, int *wh)
-{
-	(void)ui;
-	*ww = w;
-	*wh = h;
-}
-
-static void
 small_draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 {
 	char	 buf[256];
@@ -140,5 +132,4 @@ small_draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 	    buf);
 }
 
-const struct panel panel_small = { "too small", small_layout, small_draw,
-    NULL };
+const struct panel panel_small = { "too small", NULL, small_draw, NULL };

@@ -539,15 +539,4 @@ click(struct ui *ui, const struct rect *r, int y, int x)
 	return UI_REDRAW;
 }
 
-/* The ladder takes what room the others leave. */
-static void
-layout(const struct ui *ui, int w, int h, int *ww, int *wh)
-{
-	(void)ui;
-	(void)w;
-	(void)h;
-	*ww = 0;
-	*wh = 0;
-}
-
-const struct panel panel_ladder = { "ladder", layout, draw, click };
+const struct panel panel_ladder = { "ladder", NULL, draw, click };

@@ -236,12 +236,4 @@ click(struct ui *ui, const struct rect *rc, int y, int x)
 	return UI_REDRAW;
 }
 
-static void
-layout(const struct ui *ui, int w, int h, int *ww, int *wh)
-{
-	(void)ui;
-	*ww = w;
-	*wh = h;
-}
-
-const struct panel panel_menu = { "menu", layout, draw, click };
+const struct panel panel_menu = { "menu", NULL, draw, click };

@@ -19,15 +19,6 @@ title(const struct ui *ui, char *buf, size_t len)
 }
 
 static void
-layout(const struct ui *ui, int w, int h, int *ww, int *wh)
-{
-	(void)ui;
-	(void)h;
-	*ww = w;
-	*wh = 1;
-}
-
-static void
 draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 {
 	const struct session	*s = ui->s;
@@ -79,4 +70,4 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 	canvas_text(cv, r->y, r->x + r->w - rw - 1, rw, ST_STATUS, right);
 }
 
-const struct panel panel_status = { "status", layout, draw, NULL };
+const struct panel panel_status = { "status", NULL, draw, NULL };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "str.h"
+#include "util.h"
 
 static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_CLIENT] = { "CLIENT", "客户端" },
@@ -255,40 +256,13 @@ msg_format(char *buf, size_t len, enum msg m, enum lang lang, ...)
 	return n;
 }
 
-/* The conversions of a format, "%d%s", in order. */
-static void
-conversions(const char *f, char *out, size_t len)
-{
-	size_t	 n = 0;
-
-	for (; *f != '\0' && n + 3 < len; f++) {
-		if (*f != '%')
-			continue;
-		f++;
-		if (*f == '%')
-			continue;
-		while (*f != '\0' && strchr("0123456789.-+ #lzh", *f) != NULL)
-			f++;
-		out[n++] = '%';
-		out[n++] = *f;
-		if (*f == '\0')
-			break;
-	}
-	out[n] = '\0';
-}
-
 /* Every string in both languages, with the same conversions: 0, or -1. */
 int
 msg_check(void)
 {
 	for (int m = 0; m < M_NSTRINGS; m++) {
-		char	 a[64], b[64];
-
-		if (strings[m][LANG_EN] == NULL || strings[m][LANG_ZH] == NULL)
-			return -1;
-		conversions(strings[m][LANG_EN], a, sizeof a);
-		conversions(strings[m][LANG_ZH], b, sizeof b);
-		if (strcmp(a, b) != 0)
+		if (strings[m][LANG_EN] == NULL || strings[m][LANG_ZH] == NULL ||
+		    !formats_agree(strings[m][LANG_EN], strings[m][LANG_ZH]))
 			return -1;
 	}
 	return 0;

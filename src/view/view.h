@@ -10,7 +10,7 @@
 
 /*
  * A part of the screen.  layout says how much room it wants within what
- * is offered (0 for either: whatever it is given); draw fills its rect;
+ * is offered (NULL: it takes whatever it is given); draw fills its rect;
  * click takes a click at a row and column of its rect (both counted
  * from the rect's corner).  Keys are bound
  * in keys.c rather than by panel: most act the same whichever panel is
