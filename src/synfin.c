@@ -72,14 +72,16 @@ lang_from_env(void)
 static void
 report_failures(const struct run *r)
 {
-	for (size_t i = 0; i < r->sim.journal.nev; i++) {
-		const struct jevent	*e = &r->sim.journal.ev[i];
+	const struct journal	*j = run_journal(r);
+
+	for (size_t i = 0; i < j->nev; i++) {
+		const struct jevent	*e = &j->ev[i];
 
 		char			 what[512];
 
 		if (e->type != JE_EXPECT || e->u.expect.ok)
 			continue;
-		trace_expect_text(what, sizeof what, &r->sim.journal, e);
+		trace_expect_text(what, sizeof what, j, e);
 		fprintf(stderr, "%s:%d:%d: expectation failed: %s\n",
 		    r->script->path, e->u.expect.line, e->u.expect.col, what);
 	}
@@ -120,8 +122,8 @@ cmd_run(int argc, char **argv, enum lang lang)
 		if (st == RUN_BAD)
 			fprintf(stderr, "%s\n", r.err);
 		else {
-			trace_print(stdout, &r.sim.journal, 0,
-			    r.sim.journal.nev, lang);
+			trace_print(stdout, run_journal(&r), 0,
+			    run_journal(&r)->nev, lang);
 		}
 		if (st > (enum run_status)status)
 			status = (int)st;

@@ -26,6 +26,13 @@ run_free(struct run *r)
 	sim_free(&r->sim);
 }
 
+/* What the run has written: all that a reader of it needs. */
+const struct journal *
+run_journal(const struct run *r)
+{
+	return &r->sim.journal;
+}
+
 /* The script cannot go on: say where and why. */
 static void __attribute__((format(printf, 3, 4)))
 run_error(struct run *r, const struct cmd *c, const char *fmt, ...)

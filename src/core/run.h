@@ -34,6 +34,7 @@ struct run {
 
 int		 run_init(struct run *, struct script *, char *, size_t);
 void		 run_free(struct run *);
+const struct journal *run_journal(const struct run *);
 bool		 run_command(struct run *);
 void		 run_finish(struct run *);
 enum run_status	 run_all(struct run *);

@@ -79,7 +79,7 @@ session_close(struct session *s)
 const struct journal *
 session_journal(const struct session *s)
 {
-	return &s->run.sim.journal;
+	return run_journal(&s->run);
 }
 
 /*
