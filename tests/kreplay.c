@@ -236,6 +236,7 @@ capture(struct kr *k)
 		size_t			 hl;
 		int			 dir;
 
+		memset(&sll, 0, sizeof sll);
 		n = recvfrom(k->pkt, k->buf, 65536, MSG_DONTWAIT,
 		    (struct sockaddr *)&sll, &sl);
 		if (n < 0)

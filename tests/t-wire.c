@@ -45,7 +45,7 @@ main(void)
 	struct script		*s;
 	struct run		 r;
 	char			 err[256];
-	uint8_t			*buf = malloc(70000);
+	static uint8_t		 buf[70000];
 	int			 pkt, datagrams = 0, good = 0, same = 0;
 	size_t			 delivered = 0, refused = 0;
 	uint16_t		 ports[NSIDES + 1];
@@ -86,8 +86,7 @@ main(void)
 	for (;;) {
 		struct sockaddr_ll	 from;
 		socklen_t		 fl = sizeof from;
-		ssize_t			 n = recvfrom(pkt, buf, 70000, MSG_DONTWAIT,
-		    (struct sockaddr *)&from, &fl);
+		ssize_t			 n;
 		struct iphdr		*ip = (struct iphdr *)buf;
 		struct udphdr		*udp;
 		struct seg_addrs	 a = { 0x7f000001, 0x7f000001 };
@@ -95,8 +94,13 @@ main(void)
 		const struct jseg	*g;
 		uint16_t		 sp, dp;
 
+		memset(&from, 0, sizeof from);
+		n = recvfrom(pkt, buf, sizeof buf, MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &fl);
 		if (n < 0)
 			break;
+		if ((size_t)n < sizeof *ip)
+			continue;
 		if (from.sll_pkttype == PACKET_OUTGOING ||
 		    from.sll_protocol != htons(ETH_P_IP) ||
 		    ip->protocol != IPPROTO_UDP)
@@ -131,6 +135,5 @@ main(void)
 	is_int(refused, 3, "the three garbage datagrams were refused");
 	run_free(&r);
 	script_free(s);
-	free(buf);
 	return tap_done();
 }
