@@ -3,13 +3,18 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -100,34 +105,157 @@ add_lesson(struct catalog *cat, const char *name, const struct script *sc)
 	}
 }
 
-static void
-load_progress(struct catalog *cat)
+/*
+ * The progress file.  A line "NAME FINISHED BEST" about a lesson of the
+ * catalog is synfin's; every other line (comments, lessons not here,
+ * words from elsewhere) is kept byte for byte, however long, whatever it
+ * holds.  Each save merges with what is on disk under a lock, keeping
+ * the best of both, so instances running side by side lose nothing.
+ */
+#define PROGRESS_MAX	(4 * 1024 * 1024)	/* read no more than this */
+#define PROGRESS_HEADER	"# synfin progress: lesson, finished (0 or 1), best score"
+
+/* The whole file, or NULL if there is none (or it cannot be read). */
+static char *
+read_all(const char *path, size_t *len)
 {
 	FILE	*f;
-	char	 line[1024], name[256];	/* sscanf below: 255 */
-	int	 fin, best;
+	char	*buf;
+	size_t	 n = 0, cap = 4096, r;
 
-	if (cat->state == NULL || (f = fopen(cat->state, "r")) == NULL)
-		return;
-	while (fgets(line, sizeof line, f) != NULL) {
-		struct lesson	*l;
-
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		/* "NAME FINISHED BEST" */
-		if (sscanf(line, "%255s %d %d", name, &fin, &best) == 3 &&
-		    (l = catalog_lookup(cat, name)) != NULL) {
-			l->finished = fin != 0;
-			l->best = best < -1 ? -1 : best;
-			continue;
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	buf = xmalloc(cap);
+	while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n == cap) {
+			if (cap >= PROGRESS_MAX)
+				break;
+			cap *= 2;
+			buf = xreallocarray(buf, cap, 1);
 		}
-		/* Not ours to judge: written back as it was. */
-		cat->kept = xreallocarray(cat->kept, cat->nkept + 1,
-		    sizeof *cat->kept);
-		cat->kept[cat->nkept++] = xstrdup(line);
 	}
 	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* A whole number in [lo, hi] spelt exactly, else false. */
+static bool
+parse_int(const char *s, size_t n, long lo, long hi, long *out)
+{
+	long	 v = 0;
+	size_t	 i = 0;
+	bool	 neg = false;
+
+	if (n > 0 && s[0] == '-') {
+		neg = true;
+		i++;
+	}
+	if (i == n || n - i > 9)
+		return false;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	v = neg ? -v : v;
+	if (v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+/*
+ * If the line [s, s + n) is about a lesson of the catalog (its name and
+ * two numbers), that lesson and what the line says of it; else NULL.
+ * Only FINISHED 1 is finished; BEST is taken within -1 (never tried) and
+ * the lesson's questions, whatever the line says.
+ */
+static struct lesson *
+progress_line(struct catalog *cat, const char *s, size_t n, bool *finished,
+    int *best)
+{
+	const char	*f[4];
+	size_t		 len[4];
+	int		 k = 0;
+	char		 name[256];
+	long		 fin, b;
+	struct lesson	*l;
+
+	for (size_t i = 0; i < n && k < 4; ) {
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i == n)
+			break;
+		f[k] = s + i;
+		while (i < n && s[i] != ' ')
+			i++;
+		len[k] = (size_t)(s + i - f[k]);
+		k++;
+	}
+	if (k != 3 || len[0] >= sizeof name || memchr(s, '\0', n) != NULL)
+		return NULL;
+	memcpy(name, f[0], len[0]);
+	name[len[0]] = '\0';
+	if ((l = catalog_lookup(cat, name)) == NULL ||
+	    !parse_int(f[1], len[1], -999999999, 999999999, &fin) ||
+	    !parse_int(f[2], len[2], -999999999, 999999999, &b))
+		return NULL;
+	*finished = fin == 1;
+	*best = b < -1 ? -1 : b > l->questions ? l->questions : (int)b;
+	return l;
+}
+
+/* Take the best of what the lesson shows and what a line says. */
+static void
+merge(struct lesson *l, bool finished, int best)
+{
+	l->finished = l->finished || finished;
+	if (best > l->best)
+		l->best = best;
+}
+
+/*
+ * Walk the file's lines: each about a lesson here is merged into it; the
+ * others, unless they are the header, are handed to keep (if not NULL),
+ * with their newline.
+ */
+static void
+read_progress(struct catalog *cat, const char *buf, size_t n, FILE *keep)
+{
+	size_t	 i = 0;
+
+	while (i < n) {
+		const char	*nl = memchr(buf + i, '\n', n - i);
+		size_t		 len = nl ? (size_t)(nl - (buf + i)) : n - i;
+		struct lesson	*l;
+		bool		 fin;
+		int		 best;
+
+		if ((l = progress_line(cat, buf + i, len, &fin, &best)) != NULL)
+			merge(l, fin, best);
+		else if (keep != NULL && !(len == strlen(PROGRESS_HEADER) &&
+		    memcmp(buf + i, PROGRESS_HEADER, len) == 0)) {
+			fwrite(buf + i, 1, len, keep);
+			fputc('\n', keep);
+		}
+		i += len + (nl != NULL);
+	}
+}
+
+/* What the file says now, merged into the lessons (another instance
+ * may have saved since). */
+void
+catalog_reload(struct catalog *cat)
+{
+	char	*buf;
+	size_t	 n;
+
+	if (cat->state == NULL || (buf = read_all(cat->state, &n)) == NULL)
+		return;
+	read_progress(cat, buf, n, NULL);
+	free(buf);
 }
 
 /*
@@ -173,7 +301,7 @@ catalog_load(struct catalog *cat, const char *dir, const char *state)
 	closedir(d);
 	if (cat->n > 0)
 		qsort(cat->l, cat->n, sizeof *cat->l, cmp_lesson);
-	load_progress(cat);
+	catalog_reload(cat);
 }
 
 void
@@ -185,9 +313,6 @@ catalog_free(struct catalog *cat)
 		for (int j = 0; j < NLANGS; j++)
 			free(cat->l[i].title[j]);
 	}
-	for (size_t i = 0; i < cat->nkept; i++)
-		free(cat->kept[i]);
-	free(cat->kept);
 	free(cat->l);
 	free(cat->dir);
 	free(cat->bad);
@@ -262,29 +387,56 @@ make_parents(const char *path)
 }
 
 /*
- * Write the progress file whole: a new file renamed over the old, so a
- * crash or a full disk leaves the old one as it was.
+ * Older synfins saved through "progress.PID"; one killed in the middle
+ * left it behind.  Remove those whose process is gone.
  */
-int
-catalog_save(const struct catalog *cat, char *err, size_t errlen)
+static void
+remove_stale(const char *state)
 {
-	char	*tmp;
+	char		*dir = xstrdup(state), *base;
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 blen;
+
+	if ((base = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		return;
+	}
+	*base++ = '\0';
+	blen = strlen(base);
+	if ((d = opendir(*dir != '\0' ? dir : "/")) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			const char	*p = de->d_name;
+			long		 pid;
+			char		*path;
+
+			if (strncmp(p, base, blen) != 0 || p[blen] != '.' ||
+			    !parse_int(p + blen + 1, strlen(p + blen + 1), 1,
+			    999999999, &pid))
+				continue;
+			/* Alive, or not ours to know: leave it. */
+			if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+				continue;
+			path = xasprintf("%s/%s", dir, p);
+			unlink(path);
+			free(path);
+		}
+		closedir(d);
+	}
+	free(dir);
+}
+
+/* Write the file, the lessons' lines and the kept ones, atomically. */
+static int
+write_progress(struct catalog *cat, const char *old, size_t n,
+    const char *tmp)
+{
 	FILE	*f;
 	int	 rc = 0;
 
-	if (cat->state == NULL)
-		return 0;
-	if (make_parents(cat->state) == -1) {
-		snprintf(err, errlen, "%s: %s", cat->state, strerror(errno));
+	if ((f = fopen(tmp, "wb")) == NULL)
 		return -1;
-	}
-	tmp = xasprintf("%s.%ld", cat->state, (long)getpid());
-	if ((f = fopen(tmp, "w")) == NULL) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	fputs("# synfin progress: lesson, finished (0 or 1), best score\n", f);
+	fputs(PROGRESS_HEADER "\n", f);
 	for (size_t i = 0; i < cat->n; i++) {
 		const struct lesson	*l = &cat->l[i];
 
@@ -293,18 +445,61 @@ catalog_save(const struct catalog *cat, char *err, size_t errlen)
 		    strpbrk(l->name, " \t") == NULL)
 			fprintf(f, "%s %d %d\n", l->name, l->finished, l->best);
 	}
-	for (size_t i = 0; i < cat->nkept; i++)
-		fprintf(f, "%s\n", cat->kept[i]);
+	if (old != NULL)
+		read_progress(cat, old, n, f);
 	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) == -1)
 		rc = -1;
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc == 0 && rename(tmp, cat->state) == -1)
 		rc = -1;
-	if (rc == -1) {
+	return rc;
+}
+
+/*
+ * Save the progress: under a lock (progress.lock, never renamed), read
+ * what is on disk, merge it (the best of both: another instance may have
+ * saved since we loaded), write it whole to progress.new and rename that
+ * over the file, so a crash or a full disk leaves the old one as it was.
+ * The lessons shown take what was merged in.
+ */
+int
+catalog_save(struct catalog *cat, char *err, size_t errlen)
+{
+	char	*lock, *tmp, *old;
+	size_t	 n = 0;
+	int	 fd, rc = 0, saved;
+
+	if (cat->state == NULL)
+		return 0;
+	if (make_parents(cat->state) == -1) {
 		snprintf(err, errlen, "%s: %s", cat->state, strerror(errno));
-		unlink(tmp);
+		return -1;
 	}
+	lock = xasprintf("%s.lock", cat->state);
+	tmp = xasprintf("%s.new", cat->state);
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    flock(fd, LOCK_EX) == -1) {
+		snprintf(err, errlen, "%s: %s", lock, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(lock);
+		free(tmp);
+		return -1;
+	}
+	old = read_all(cat->state, &n);
+	if (old != NULL)
+		read_progress(cat, old, n, NULL);
+	if (write_progress(cat, old, n, tmp) == -1) {
+		saved = errno;
+		snprintf(err, errlen, "%s: %s", cat->state, strerror(saved));
+		unlink(tmp);
+		rc = -1;
+	} else
+		remove_stale(cat->state);
+	free(old);
+	close(fd);		/* and with it the lock */
+	free(lock);
 	free(tmp);
 	return rc;
 }

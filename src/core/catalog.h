@@ -5,7 +5,8 @@
  * Lessons are the scripts in one directory: $LESSONS_DIR, else the
  * source tree's lessons/ beside an uninstalled synfin, else the installed
  * package data.  Progress (finished, best score) is a small text file in
- * the XDG state directory, rewritten whole and atomically.
+ * the XDG state directory, merged with what is on disk under a lock and
+ * rewritten whole and atomically at each save.
  */
 #ifndef SYNFIN_CATALOG_H
 #define SYNFIN_CATALOG_H
@@ -33,8 +34,6 @@ struct catalog {
 	char		*bad;		/* the first lesson that did not load */
 	size_t		 nbad;
 	char		*state;		/* the progress file, or NULL */
-	char		**kept;		/* its lines about other lessons */
-	size_t		 nkept;
 };
 
 const char	*catalog_find_dir(const char *, char *, size_t);
@@ -43,6 +42,7 @@ void		 catalog_free(struct catalog *);
 struct lesson	*catalog_lookup(struct catalog *, const char *);
 struct lesson	*catalog_by_path(struct catalog *, const char *);
 char		*catalog_state_path(void);
-int		 catalog_save(const struct catalog *, char *, size_t);
+int		 catalog_save(struct catalog *, char *, size_t);
+void		 catalog_reload(struct catalog *);
 
 #endif

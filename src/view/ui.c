@@ -205,6 +205,8 @@ close_lesson(struct ui *ui)
 	ui->s = NULL;
 	ui->course.lesson = NULL;
 	ui->msg[0] = '\0';
+	/* What other instances finished meanwhile shows too. */
+	catalog_reload(ui->course.cat);
 }
 
 void
