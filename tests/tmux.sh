@@ -6,48 +6,9 @@
 # without colours, sits paused for five seconds using no CPU, and quits
 # (q, and SIGTERM) with the terminal given back.  Skipped without tmux.
 synfin=${SYNFIN:-$(pwd)/src/synfin}
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "1..0 # SKIP tmux is not installed"
-	exit 0
-fi
-tmp=$(mktemp -d) || exit 1
-# Each run gets its own server: a server being killed cannot take the
-# next run with it.
-runs=0
-t() { tmux -S "$tmp/s$runs" -f /dev/null "$@"; }
-trap 't kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 . "${SRCDIR:-.}/tests/tap.sh"
-show="$tmp/screen"
-
-screen() { t capture-pane -p -t w >"$tmp/screen"; }
-# Wait (up to 5 s) until the screen shows a pattern.
-shows() {
-	i=0
-	while [ $i -lt 50 ]; do
-		screen
-		grep -q -e "$1" "$tmp/screen" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-# Send keys and let a step's animation (at most 0.35 s) end.
-keys() { t send-keys -t w "$@"; sleep 0.5; }
+. "${SRCDIR:-.}/tests/term.sh"
 step() { sed -n 's/.*step \([0-9]*\)\/.*/\1/p' "$tmp/screen" | head -1; }
-# Start synfin in a fresh window; what follows it reports how it ended.
-# The shell around it ignores SIGINT, so that it lives to say how synfin
-# ended; synfin sets its own handler.
-start() {
-	t kill-server 2>/dev/null
-	runs=$((runs + 1))
-	rm -f "$tmp/pid"
-	t new-session -d -s w -x 80 -y 24 "trap '' INT; sh -c 'echo \$\$ \
-	    >\"$tmp/pid\"; exec env $1 \"$synfin\" $2 \"$tmp/lesson.syn\"'; \
-	    echo EXIT=\$?; sleep 30"
-	shows CLIENT
-}
-# The pid of the synfin that start() ran.
-synfin_pid() { cat "$tmp/pid" 2>/dev/null; }
 
 # A scenario written here, so no saved screen knows it.
 cat >"$tmp/lesson.syn" <<'SYN'
@@ -69,7 +30,7 @@ client close
 wait 50ms
 SYN
 
-start "TERM=tmux-256color" ""
+start "TERM=tmux-256color" "$tmp/lesson.syn"
 check $? "it starts and shows the client"
 grep -q SERVER "$tmp/screen" && grep -q "step 0/" "$tmp/screen"
 check $? "both sides, paused at the beginning"
@@ -135,10 +96,10 @@ check $? "with colours, colours are used"
 keys q
 shows "EXIT=0"
 check $? "q quits with status 0"
-[ "$(t display -p -t w '#{alternate_on}#{cursor_flag}')" = 01 ]
+given_back
 check $? "the terminal is given back: main screen, cursor shown"
 
-start "NO_COLOR=1 TERM=tmux-256color" ""
+start "NO_COLOR=1 TERM=tmux-256color" "$tmp/lesson.syn"
 keys n n n
 t capture-pane -e -p -t w >"$tmp/screen"
 ! grep -q "$(printf '\033')\[[0-9;]*3[0-7]m" "$tmp/screen" &&
@@ -148,17 +109,17 @@ grep -q "$(printf '\033')\[[0-9;]*7m" "$tmp/screen"
 check $? "and the selection and keys still stand out (reverse video)"
 keys q
 
-start "TERM=tmux-256color" "--lang zh"
+start "TERM=tmux-256color" "--lang zh $tmp/lesson.syn"
 shows "客户端" && keys n n n n && shows "服务器回应 SYN"
 check $? "--lang zh: Chinese interface and narration"
 pid=$(synfin_pid)
 kill -TERM "$pid" 2>/dev/null
 shows "EXIT=143"
 check $? "SIGTERM ends it with status 143"
-[ "$(t display -p -t w '#{alternate_on}#{cursor_flag}')" = 01 ]
+given_back
 check $? "and the terminal is given back"
 
-start "TERM=tmux-256color" ""
+start "TERM=tmux-256color" "$tmp/lesson.syn"
 keys C-c
 shows "EXIT=130"
 check $? "Ctrl-C ends it with status 130, terminal given back"

@@ -1,6 +1,9 @@
 /*
  * The terminal: curses for the screen, libevent for everything that
- * happens (keys, the frame timer, SIGWINCH and the signals that end us).
+ * happens (keys, the frame timer, SIGWINCH, Ctrl-Z and the signals that
+ * end us).  Whatever ends synfin gives the terminal back as it found it:
+ * q, a signal that ends a program (exit status 128 + the signal), even a
+ * crash (the signal's own end, after the terminal is restored).
  *
  * One redraw point: anything that changes the picture asks for a redraw,
  * and one callback draws the whole canvas and ends in one doupdate().  No
@@ -25,12 +28,37 @@
 
 #define FRAME_US	33333	/* 30 frames a second while animating */
 
+/*
+ * The signals whose default is to end a program.  Each ends synfin as
+ * q would, with the terminal given back and exit status 128 + the
+ * signal: Ctrl-C (SIGINT) and Ctrl-\ (SIGQUIT) alike; no core is dumped
+ * for Ctrl-\, since there is nothing of synfin's to debug in it.
+ */
+static const int ending[] = {
+	SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM,
+	SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO,
+#ifdef SIGPWR
+	SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+};
+#define NENDING		(sizeof ending / sizeof ending[0])
+#define NSIGEVENTS	(NENDING + 2)	/* and SIGWINCH, SIGTSTP */
+
+/* Signals that mean synfin itself went wrong: the terminal is restored
+ * and the signal then ends synfin as it would have. */
+static const int fatal[] = {
+	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS,
+};
+
 struct loop {
 	struct event_base	*base;
 	struct event		*input;
 	struct event		*frame;
 	struct event		*redraw;
-	struct event		*sig[4];
+	struct event		*sig[NSIGEVENTS];
 	struct ui		*ui;
 	struct canvas		 cv;
 	bool			 repaint;	/* every cell, not what changed */
@@ -40,7 +68,10 @@ struct loop {
 	short			 pair[ST_NSTYLES];
 };
 
-static bool	curses_on;
+static bool		curses_on;
+static struct termios	saved_tio;	/* the terminal as synfin found it */
+static char		reset_seq[256];	/* what puts its screen back */
+static size_t		reset_len;
 
 /* Give the terminal back, whichever way we leave. */
 static void
@@ -50,6 +81,58 @@ restore_terminal(void)
 		curses_on = false;
 		endwin();
 	}
+}
+
+/* Append a terminfo string to reset_seq, if the terminal has it. */
+static void
+add_reset(const char *cap)
+{
+	char	*s = tigetstr((char *)cap);
+	size_t	 n;
+
+	if (s == NULL || s == (char *)-1)
+		return;
+	n = strlen(s);
+	if (reset_len + n < sizeof reset_seq) {
+		memcpy(reset_seq + reset_len, s, n);
+		reset_len += n;
+	}
+}
+
+/*
+ * A crash: curses cannot be called from here, so put the screen back
+ * with what was worked out in advance (only write and tcsetattr, both
+ * safe in a handler), then let the signal end synfin as it would have.
+ */
+static void
+on_fatal(int sig)
+{
+	if (curses_on) {
+		if (write(STDOUT_FILENO, reset_seq, reset_len) == -1)
+			(void)0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Ready for a crash: what to send, and the handlers. */
+static void
+prepare_fatal(void)
+{
+	struct sigaction	 sa;
+
+	reset_len = 0;
+	add_reset("sgr0");	/* attributes off */
+	add_reset("cnorm");	/* the cursor shown */
+	add_reset("rmkx");	/* the keypad as it was */
+	add_reset("rmcup");	/* the main screen back */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaction(fatal[i], &sa, NULL);
 }
 
 static double
@@ -311,13 +394,38 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 }
 
 /*
+ * Ctrl-Z: give the terminal back and stop, as the shell expects; when
+ * continued (fg), take it again and repaint it all, at the size it has
+ * now, paused where it was.  In a process group without job control the
+ * stop is discarded and synfin simply carries on.
+ */
+static void
+on_suspend(evutil_socket_t sig, short what, void *arg)
+{
+	struct loop		*lp = arg;
+	struct sigaction	 dfl, old;
+
+	(void)sig;
+	(void)what;
+	endwin();
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, &old);
+	raise(SIGTSTP);
+	/* Continued. */
+	sigaction(SIGTSTP, &old, NULL);
+	lp->last = now_seconds();
+	on_resize(-1, 0, lp);
+}
+
+/*
  * Run the view until the learner quits.  Returns the exit status: 0 for
- * q, 128 + the signal for SIGINT, SIGTERM and SIGHUP.
+ * q, 128 + the signal for a signal that ends it (ending[]).
  */
 int
 loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
 {
-	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct loop		 lp;
 	SCREEN			*scr;
 
@@ -335,6 +443,7 @@ loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
 	}
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
+	tcgetattr(STDIN_FILENO, &saved_tio);
 	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
 		snprintf(err, errlen, "cannot use the terminal '%s'",
 		    getenv("TERM") ? getenv("TERM") : "(TERM unset)");
@@ -343,6 +452,7 @@ loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
 	}
 	curses_on = true;
 	atexit(restore_terminal);
+	prepare_fatal();
 	cbreak();
 	noecho();
 	nonl();
@@ -364,15 +474,17 @@ loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
 	lp.frame = evtimer_new(lp.base, on_frame, &lp);
 	lp.redraw = event_new(lp.base, -1, 0, on_redraw, &lp);
 	lp.sig[0] = evsignal_new(lp.base, SIGWINCH, on_resize, &lp);
-	for (int i = 0; i < 3; i++)
-		lp.sig[i + 1] = evsignal_new(lp.base, sigs[i], on_signal, &lp);
+	lp.sig[1] = evsignal_new(lp.base, SIGTSTP, on_suspend, &lp);
+	for (size_t i = 0; i < NENDING; i++)
+		lp.sig[i + 2] = evsignal_new(lp.base, ending[i], on_signal,
+		    &lp);
 	event_add(lp.input, NULL);
-	for (int i = 0; i < 4; i++)
+	for (size_t i = 0; i < NSIGEVENTS; i++)
 		evsignal_add(lp.sig[i], NULL);
 	request_redraw(&lp);
 	event_base_dispatch(lp.base);
 
-	for (int i = 0; i < 4; i++)
+	for (size_t i = 0; i < NSIGEVENTS; i++)
 		event_free(lp.sig[i]);
 	event_free(lp.input);
 	event_free(lp.frame);
