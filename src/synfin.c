@@ -109,8 +109,7 @@ cmd_run(int argc, char **argv, enum lang lang)
 			continue;
 		}
 		if (run_init(&r, s, err, sizeof err) == -1) {
-			fprintf(stderr, "synfin: the loopback socket pair: %s\n",
-			    err);
+			fprintf(stderr, "synfin: %s\n", err);
 			script_free(s);
 			return RUN_BAD;
 		}

@@ -42,12 +42,6 @@ enum jev_type {
 	JE_PAUSE,	/* a pause point */
 	JE_ASK,		/* a question */
 	JE_EXPECT,	/* an expectation checked */
-	JE_NOTE,	/* something the engine itself noticed */
-};
-
-/* What an engine noticed about itself. */
-enum jnote {
-	NOTE_WIRE_LOST,		/* the socket pair lost a segment's datagram */
 };
 
 /* What an expectation looked at. */
@@ -140,10 +134,6 @@ struct jevent {
 			struct jask	*ask;	/* JE_ASK: owned */
 		} say;
 		struct jexpect	 expect;
-		struct {
-			enum jnote	 what;
-			int		 seg;
-		} note;
 	} u;
 	char		*text;		/* owned: JE_SAY's words, JE_ASK's question */
 };

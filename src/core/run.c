@@ -55,9 +55,9 @@ over_budget(struct run *r, const struct cmd *c)
 {
 	if (r->sim.events <= RUN_EVENTS_MAX)
 		return false;
-	run_error(r, c, "more than %d events: expected the script to come to "
-	    "rest (is a timer set to fire too often for this long?)",
-	    RUN_EVENTS_MAX);
+	run_error(r, c, "more than %d events (timers firing, segments "
+	    "arriving, datagrams injected): expected the script to come to "
+	    "rest", RUN_EVENTS_MAX);
 	return true;
 }
 
@@ -367,7 +367,8 @@ run_command(struct run *r)
 		run_inject(r, c);
 		break;
 	case CMD_INJECT_BAD:
-		for (uint32_t i = 0; i < c->u.bad.count; i++)
+		for (uint32_t i = 0; i < c->u.bad.count &&
+		    !over_budget(r, c) && s->failure[0] == '\0'; i++)
 			sim_inject_bad(s, c->dir, c->u.bad.kind);
 		break;
 	}

@@ -32,7 +32,9 @@ struct sim {
 	unsigned long	 ignored[NSIDES];	/* datagrams refused per side */
 	uint64_t	 read_total[NSIDES];	/* octets each application read */
 	enum tcp_error	 last_error[NSIDES];	/* what each was last told */
-	uint64_t	 events;	/* timers and arrivals so far */
+	uint64_t	 events;	/* timers, arrivals, injections so far */
+	uint64_t	 wire_resent;	/* datagrams the kernel lost, sent again */
+	uint64_t	 wire_stale;	/* late copies of those, set aside */
 	bool		 started;	/* an endpoint has acted */
 	bool		 in_memory;	/* bypass the socket pair (benchmarks) */
 	uint8_t		*rxbuf;

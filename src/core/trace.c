@@ -218,11 +218,6 @@ print_event(FILE *f, const struct journal *j, const struct jevent *e,
 		trace_expect_text(text, sizeof text, j, e);
 		fprintf(f, "EXPECT %s %s\n", t, text);
 		break;
-	case JE_NOTE:
-		if (e->u.note.what == NOTE_WIRE_LOST)
-			fprintf(f, "NOTE %s the loopback socket lost segment "
-			    "#%d\n", t, e->u.note.seg + 1);
-		break;
 	}
 }
 

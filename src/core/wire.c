@@ -1,4 +1,4 @@
-/* The wire (wire.h): the UDP socket pair on 127.0.0.1, and a stranger. */
+/* The wire (wire.h): connected UDP sockets on 127.0.0.1, and a stranger. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -11,6 +11,7 @@
 
 #include "wire.h"
 
+/* A UDP socket bound to a port of 127.0.0.1 the kernel picks. */
 static int
 open_one(struct sockaddr_in *sin, char *err, size_t errlen)
 {
@@ -19,7 +20,8 @@ open_one(struct sockaddr_in *sin, char *err, size_t errlen)
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd == -1) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
+		snprintf(err, errlen, "the loopback socket pair: socket: %s",
+		    strerror(errno));
 		return -1;
 	}
 	memset(sin, 0, sizeof *sin);
@@ -28,26 +30,50 @@ open_one(struct sockaddr_in *sin, char *err, size_t errlen)
 	sin->sin_port = 0;
 	if (bind(fd, (struct sockaddr *)sin, sizeof *sin) == -1 ||
 	    getsockname(fd, (struct sockaddr *)sin, &len) == -1) {
-		snprintf(err, errlen, "bind 127.0.0.1: %s", strerror(errno));
+		snprintf(err, errlen, "the loopback socket pair: bind "
+		    "127.0.0.1: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-/* Open the pair (and the stranger).  Returns 0, or -1 with a message. */
+/* From now on fd takes datagrams from peer alone. */
+static int
+join(int fd, const struct sockaddr_in *peer, char *err, size_t errlen)
+{
+	if (connect(fd, (const struct sockaddr *)peer, sizeof *peer) == -1) {
+		snprintf(err, errlen, "the loopback socket pair: connect "
+		    "127.0.0.1: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Open the pair, the stranger and the inboxes: 0, or -1 with a message. */
 int
 wire_open(struct wire *w, char *err, size_t errlen)
 {
 	for (int i = 0; i <= NSIDES; i++)
 		w->fd[i] = -1;
+	for (int i = 0; i < NSIDES; i++)
+		w->inbox[i] = -1;
 	for (int i = 0; i <= NSIDES; i++) {
-		if ((w->fd[i] = open_one(&w->addr[i], err, errlen)) == -1) {
-			wire_close(w);
-			return -1;
-		}
+		if ((w->fd[i] = open_one(&w->addr[i], err, errlen)) == -1)
+			goto fail;
+	}
+	for (int i = 0; i < NSIDES; i++) {
+		if ((w->inbox[i] = open_one(&w->inbox_addr[i], err,
+		    errlen)) == -1 ||
+		    join(w->inbox[i], &w->addr[WIRE_STRANGER], err,
+		    errlen) == -1 ||
+		    join(w->fd[i], &w->addr[!i], err, errlen) == -1)
+			goto fail;
 	}
 	return 0;
+fail:
+	wire_close(w);
+	return -1;
 }
 
 void
@@ -58,42 +84,49 @@ wire_close(struct wire *w)
 			close(w->fd[i]);
 		w->fd[i] = -1;
 	}
+	for (int i = 0; i < NSIDES; i++) {
+		if (w->inbox[i] != -1)
+			close(w->inbox[i]);
+		w->inbox[i] = -1;
+	}
 }
 
-/* Send one datagram from socket from (a side or WIRE_STRANGER) to side to. */
+/*
+ * Send one datagram to side to: from the other side (on their connected
+ * pair), or from the stranger (to the side's inbox).
+ */
 int
 wire_send(struct wire *w, int from, enum side to, const uint8_t *buf, size_t n)
 {
 	ssize_t	 r;
 
 	do {
-		r = sendto(w->fd[from], buf, n, 0,
-		    (struct sockaddr *)&w->addr[to], sizeof w->addr[to]);
+		if (from == WIRE_STRANGER)
+			r = sendto(w->fd[WIRE_STRANGER], buf, n, 0,
+			    (struct sockaddr *)&w->inbox_addr[to],
+			    sizeof w->inbox_addr[to]);
+		else
+			r = send(w->fd[from], buf, n, 0);
 	} while (r == -1 && errno == EINTR);
 	return r == (ssize_t)n ? 0 : -1;
 }
 
 /*
- * Read one datagram that arrived for side to, waiting up to timeout_ms
- * (0: only what is there already).  *from is set to the side or
- * WIRE_STRANGER it came from, or -1 for any other sender, and *len to its
- * length (which may be zero).  Returns 1 if one came, 0 if none, -1 on
- * error.
+ * Read one datagram that came to side to from from (the other side, or
+ * WIRE_STRANGER), waiting up to timeout_ms (0: only one there already).
+ * *len is set to its length, which may be zero.  Returns 1 if one came,
+ * 0 if none, -1 on error.
  */
 int
-wire_recv(struct wire *w, enum side to, uint8_t *buf, size_t cap,
-    size_t *len, int *from, int timeout_ms)
+wire_recv(struct wire *w, int from, enum side to, uint8_t *buf, size_t cap,
+    size_t *len, int timeout_ms)
 {
-	struct pollfd		 pfd = { .fd = w->fd[to], .events = POLLIN };
-	struct sockaddr_in	 sin;
-	socklen_t		 slen;
-	ssize_t			 r;
+	int		 fd = from == WIRE_STRANGER ? w->inbox[to] : w->fd[to];
+	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
+	ssize_t		 r;
 
 	for (;;) {
-		memset(&sin, 0, sizeof sin);
-		slen = sizeof sin;
-		r = recvfrom(w->fd[to], buf, cap, 0, (struct sockaddr *)&sin,
-		    &slen);
+		r = recv(fd, buf, cap, 0);
 		if (r >= 0)
 			break;
 		if (errno == EINTR)
@@ -108,12 +141,6 @@ wire_recv(struct wire *w, enum side to, uint8_t *buf, size_t cap,
 		if (r == -1 && errno != EINTR)
 			return -1;
 		timeout_ms = 0;
-	}
-	*from = -1;
-	for (int i = 0; i <= NSIDES; i++) {
-		if (sin.sin_addr.s_addr == w->addr[i].sin_addr.s_addr &&
-		    sin.sin_port == w->addr[i].sin_port)
-			*from = i;
 	}
 	*len = (size_t)r;
 	return 1;
