@@ -116,6 +116,7 @@ cmd_run(int argc, char **argv, enum lang lang)
 		if (argc > 1)
 			printf("RUN %s\n", argv[i]);
 		st = run_all(&r);
+		run_end(&r);
 		report_failures(&r);
 		/* A script that cannot run as written gives no trace. */
 		if (st == RUN_BAD)

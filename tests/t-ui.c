@@ -562,6 +562,44 @@ test_detail_relative(void)
 	session_close(&s);
 }
 
+/*
+ * A timer set when the script ends counts down until it fires: TIME_WAIT
+ * is on screen at every step between entering it and its end.
+ */
+static void
+test_timer_to_the_end(void)
+{
+	static const char text[] =
+	    "server listen\nclient connect\nserver accept\nclient close\n"
+	    "wait 10ms\nserver close\n";
+	struct script	*sc;
+	struct session	 s;
+	struct ui	 ui;
+	char		 err[512], *t;
+	size_t		 from = 0, missing = 0;
+
+	sc = script_parse("tw.syn", text, sizeof text - 1, err, sizeof err);
+	if (sc == NULL || session_open(&s, sc, err, sizeof err) == -1) {
+		ok(0, "a close ending in TIME_WAIT: %s", err);
+		return;
+	}
+	ui_init(&ui, &s, LANG_EN, false);
+	for (size_t k = 1; k < s.nsteps; k++) {
+		ui.play.pos = (double)k;
+		t = screen(&ui, 80, 24);
+		if (from == 0 && strstr(t, "|  TIME_WAIT   |") != NULL)
+			from = k;
+		if (from != 0 && strstr(t, "TIME_WAIT 60s/60s") == NULL)
+			missing++;
+		free(t);
+	}
+	ok(from > 0 && missing == 0, "the TIME_WAIT countdown shows from step "
+	    "%zu to the step before it fires (%zu steps without)", from,
+	    missing);
+	ui_free(&ui);
+	session_close(&s);
+}
+
 /* A step with more narration than the panel's usual rows shows it all. */
 static void
 test_long_narration(void)
@@ -780,6 +818,7 @@ main(void)
 	test_drop();
 	test_detail_relative();
 	test_long_narration();
+	test_timer_to_the_end();
 	test_menu();
 	printf("1..%d\n", tap_count);
 	return tap_failures ? 1 : 0;

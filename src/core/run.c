@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ run_init(struct run *r, struct script *s, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof *r);
 	r->script = s;
+	r->events_max = RUN_EVENTS_MAX;
 	return sim_init(&r->sim, PROFILE_LINUX, err, errlen);
 }
 
@@ -24,6 +26,17 @@ void
 run_free(struct run *r)
 {
 	sim_free(&r->sim);
+}
+
+/*
+ * A headless run stops here (synfin run): the timers still set go into
+ * the journal as pending.  The view's timeline runs on instead.
+ */
+void
+run_end(struct run *r)
+{
+	if (!r->bad)
+		sim_journal_pending(&r->sim);
 }
 
 /* What the run has written: all that a reader of it needs. */
@@ -53,11 +66,11 @@ run_error(struct run *r, const struct cmd *c, const char *fmt, ...)
 static bool
 over_budget(struct run *r, const struct cmd *c)
 {
-	if (r->sim.events <= RUN_EVENTS_MAX)
+	if (r->sim.events <= r->events_max)
 		return false;
-	run_error(r, c, "more than %d events (timers firing, segments "
-	    "arriving, datagrams injected): expected the script to come to "
-	    "rest", RUN_EVENTS_MAX);
+	run_error(r, c, "more than %" PRIu64 " events (timers firing, "
+	    "segments arriving, datagrams injected): expected the script to "
+	    "come to rest", r->events_max);
 	return true;
 }
 
@@ -401,10 +414,7 @@ run_finish(struct run *r)
 	run_while(r, &end, is_quiet, VT_NEVER);
 }
 
-/*
- * The whole script, headless: its commands, then on until the connection
- * is quiet; the timers still set are journaled as pending.
- */
+/* The whole script: its commands, then on until the connection is quiet. */
 enum run_status
 run_all(struct run *r)
 {
@@ -413,6 +423,5 @@ run_all(struct run *r)
 	run_finish(r);
 	if (r->bad)
 		return RUN_BAD;
-	sim_journal_pending(&r->sim);
 	return r->failures > 0 ? RUN_FAILED : RUN_OK;
 }

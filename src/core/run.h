@@ -27,6 +27,7 @@ struct run {
 	struct script	*script;
 	struct sim	 sim;
 	size_t		 pc;		/* the next command */
+	uint64_t	 events_max;	/* RUN_EVENTS_MAX unless lowered */
 	int		 failures;
 	bool		 bad;
 	char		 err[512];
@@ -38,5 +39,6 @@ const struct journal *run_journal(const struct run *);
 bool		 run_command(struct run *);
 void		 run_finish(struct run *);
 enum run_status	 run_all(struct run *);
+void		 run_end(struct run *);
 
 #endif

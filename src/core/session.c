@@ -174,11 +174,12 @@ index_segments(struct session *s)
  * expire, a retransmission to give up), so the learner can watch them.
  */
 static void
-run_on(struct sim *sim)
+run_on(struct run *r)
 {
-	vtime_t	 limit = sim->clock.now + SESSION_HORIZON;
+	struct sim	*sim = &r->sim;
+	vtime_t		 limit = sim->clock.now + SESSION_HORIZON;
 
-	while (sim->clock.head != NULL && sim->events <= RUN_EVENTS_MAX &&
+	while (sim->clock.head != NULL && sim->events <= r->events_max &&
 	    sim_step(sim, limit))
 		;
 }
@@ -204,7 +205,7 @@ session_rebuild(struct session *s, char *err, size_t errlen)
 	if (run_all(&s->run) == RUN_BAD)
 		s->error = s->run.err;
 	else
-		run_on(&s->run.sim);
+		run_on(&s->run);
 	cut_steps(s);
 	index_segments(s);
 	return 0;

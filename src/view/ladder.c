@@ -336,7 +336,8 @@ draw_timers(struct ui *ui, struct canvas *cv, int y, int x, int w, int maxh)
 		const struct jevent	*e = &j->ev[i];
 		struct ltimer		*t;
 
-		if (e->type != JE_TIMER || e->side == SIDE_NONE)
+		if (e->type != JE_TIMER || e->side == SIDE_NONE ||
+		    e->u.timer.action == TA_PENDING)
 			continue;
 		t = &tm[e->side][e->u.timer.kind];
 		t->on = e->u.timer.action == TA_ARMED;
