@@ -276,6 +276,30 @@ test_stale(void)
 	catalog_free(&c);
 }
 
+/* A file too large to read whole is never written over. */
+static void
+test_too_large(void)
+{
+	struct catalog	 c;
+	char		 err[512], *big;
+	size_t		 n = 5 * 1024 * 1024;
+	struct stat	 sb;
+
+	make_state_dir();
+	if ((big = malloc(n)) == NULL)
+		return;
+	memset(big, 'x', n);
+	big[n - 1] = '\n';
+	write_file(state, big, n);
+	free(big);
+	catalog_load(&c, lessons, state);
+	catalog_lookup(&c, "l1")->finished = true;
+	ok(catalog_save(&c, err, sizeof err) == -1 && strstr(err, "large") !=
+	    NULL, "a progress file of 5 MiB is not rewritten: %s", err);
+	ok(stat(state, &sb) == 0 && (size_t)sb.st_size == n, "and is as it was");
+	catalog_free(&c);
+}
+
 int
 main(void)
 {
@@ -291,6 +315,7 @@ main(void)
 	test_kept();
 	test_ranges();
 	test_stale();
+	test_too_large();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);

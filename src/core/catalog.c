@@ -115,27 +115,41 @@ add_lesson(struct catalog *cat, const char *name, const struct script *sc)
 #define PROGRESS_MAX	(4 * 1024 * 1024)	/* read no more than this */
 #define PROGRESS_HEADER	"# synfin progress: lesson, finished (0 or 1), best score"
 
-/* The whole file, or NULL if there is none (or it cannot be read). */
+/*
+ * The whole file, or NULL: none (errno ENOENT), one that cannot be read,
+ * or one of PROGRESS_MAX or more (EFBIG), which is never rewritten.
+ */
 static char *
 read_all(const char *path, size_t *len)
 {
 	FILE	*f;
 	char	*buf;
 	size_t	 n = 0, cap = 4096, r;
+	int	 saved;
 
 	if ((f = fopen(path, "rb")) == NULL)
 		return NULL;
 	buf = xmalloc(cap);
 	while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
 		n += r;
-		if (n == cap) {
-			if (cap >= PROGRESS_MAX)
-				break;
-			cap *= 2;
-			buf = xreallocarray(buf, cap, 1);
+		if (n < cap)
+			continue;
+		if (cap >= PROGRESS_MAX) {
+			fclose(f);
+			free(buf);
+			errno = EFBIG;
+			return NULL;
 		}
+		cap *= 2;
+		buf = xreallocarray(buf, cap, 1);
 	}
+	saved = ferror(f) ? EIO : 0;
 	fclose(f);
+	if (saved != 0) {
+		free(buf);
+		errno = saved;
+		return NULL;
+	}
 	*len = n;
 	return buf;
 }
@@ -487,16 +501,24 @@ catalog_save(struct catalog *cat, char *err, size_t errlen)
 		free(tmp);
 		return -1;
 	}
+	errno = 0;
 	old = read_all(cat->state, &n);
-	if (old != NULL)
-		read_progress(cat, old, n, NULL);
-	if (write_progress(cat, old, n, tmp) == -1) {
-		saved = errno;
-		snprintf(err, errlen, "%s: %s", cat->state, strerror(saved));
-		unlink(tmp);
+	if (old == NULL && errno != ENOENT) {
+		/* What cannot be read whole is not written over. */
+		snprintf(err, errlen, "%s: %s", cat->state, strerror(errno));
 		rc = -1;
-	} else
-		remove_stale(cat->state);
+	} else {
+		if (old != NULL)
+			read_progress(cat, old, n, NULL);
+		if (write_progress(cat, old, n, tmp) == -1) {
+			saved = errno;
+			snprintf(err, errlen, "%s: %s", cat->state,
+			    strerror(saved));
+			unlink(tmp);
+			rc = -1;
+		} else
+			remove_stale(cat->state);
+	}
 	free(old);
 	close(fd);		/* and with it the lock */
 	free(lock);
