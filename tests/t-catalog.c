@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +302,65 @@ test_too_large(void)
 	catalog_free(&c);
 }
 
+/*
+ * A process saving over and over, killed at any moment, 200 times: the
+ * file is always whole, and what is left beside it is the lock and at
+ * most one progress.new.
+ */
+static void
+test_killed(void)
+{
+	struct catalog	 c;
+	char		 sdir[1200], err[512];
+	int		 others = 0, whole = 1;
+	DIR		*d;
+	struct dirent	*de;
+
+	make_state_dir();
+	catalog_load(&c, lessons, state);
+	catalog_lookup(&c, "l0")->finished = true;
+	catalog_save(&c, err, sizeof err);
+	catalog_free(&c);
+	srand(7);
+	for (int i = 0; i < 200; i++) {
+		pid_t	 pid = fork();
+
+		if (pid == 0) {
+			struct catalog	 mine;
+
+			catalog_load(&mine, lessons, state);
+			for (int k = 0;; k++) {
+				catalog_lookup(&mine, "l1")->best = k % 2 - 1;
+				catalog_save(&mine, err, sizeof err);
+			}
+		}
+		usleep((useconds_t)(rand() % 3000));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		catalog_load(&c, lessons, state);
+		if (!finished(&c, "l0"))
+			whole = 0;
+		catalog_free(&c);
+	}
+	snprintf(sdir, sizeof sdir, "%s/state/synfin", dir);
+	if ((d = opendir(sdir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") != 0 &&
+			    strcmp(de->d_name, "..") != 0 &&
+			    strcmp(de->d_name, "progress") != 0 &&
+			    strcmp(de->d_name, "progress.lock") != 0 &&
+			    strcmp(de->d_name, "progress.new") != 0) {
+				printf("# left: %s\n", de->d_name);
+				others++;
+			}
+		}
+		closedir(d);
+	}
+	ok(whole, "200 saves killed at any moment: the file is always whole");
+	ok(others == 0, "nothing left beside it but the lock and one "
+	    "progress.new at most (%d others)", others);
+}
+
 int
 main(void)
 {
@@ -316,6 +377,7 @@ main(void)
 	test_ranges();
 	test_stale();
 	test_too_large();
+	test_killed();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);
