@@ -79,11 +79,11 @@ report_failures(const struct run *r)
 
 		char			 what[512];
 
-		if (e->type != JE_EXPECT || e->u.expect.ok)
+		if (e->type != JE_EXPECT || e->u.expect->ok)
 			continue;
 		trace_expect_text(what, sizeof what, j, e);
 		fprintf(stderr, "%s:%d:%d: expectation failed: %s\n",
-		    r->script->path, e->u.expect.line, e->u.expect.col, what);
+		    r->script->path, e->u.expect->line, e->u.expect->col, what);
 	}
 }
 

@@ -680,7 +680,7 @@ run_script(struct kr *k)
 			e->u.call.call = c->u.call.call;
 			e->u.call.arg = c->u.call.n;
 			e->u.call.has_arg = c->u.call.has_n;
-			e->u.call.res = res;
+			journal_set_result(e, &res);
 			break;
 		case CMD_RULE:
 			if (c->u.rule.kind != RULE_DROP)

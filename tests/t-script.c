@@ -205,7 +205,8 @@ run_checked(struct script *s, char *why, size_t whylen)
 		struct seg_addrs	 a = { r.sim.journal.conn.ip[g->dir],
 		    r.sim.journal.conn.ip[!g->dir] };
 
-		if (g->valid && !g->why && segment_decode(g->bytes, g->nbytes,
+		if (g->valid && !g->why &&
+		    segment_decode(journal_bytes(&r.sim.journal, g), g->nbytes,
 		    &a, &seg, NULL) != SEG_OK) {
 			snprintf(why, whylen, "segment #%d does not decode",
 			    g->id);

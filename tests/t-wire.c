@@ -120,7 +120,8 @@ main(void)
 		for (size_t k = 0; k < r.sim.journal.nsegs; k++) {
 			g = &r.sim.journal.segs[k];
 			if (g->valid && (size_t)n == g->nbytes &&
-			    memcmp(udp + 1, g->bytes, g->nbytes) == 0) {
+			    memcmp(udp + 1, journal_bytes(&r.sim.journal, g),
+			    g->nbytes) == 0) {
 				same++;
 				break;
 			}

@@ -16,30 +16,37 @@ journal_init(struct journal *j)
 	j->cur_cmd = -1;
 }
 
-static void
-free_ask(struct jask *q)
+/*
+ * Keep a block the journal owns: a line of narration, a question's parts,
+ * an expectation.  Events point into these; journal_clear frees them.
+ */
+static void *
+own(struct journal *j, void *p)
 {
-	if (q == NULL)
-		return;
-	for (int i = 0; i < q->nchoices; i++)
-		free(q->choices[i]);
-	free(q->choices);
-	free(q->why);
-	free(q);
+	if (j->nowned == j->ownedcap) {
+		j->ownedcap = j->ownedcap ? j->ownedcap * 2 : 64;
+		j->owned = xreallocarray(j->owned, j->ownedcap,
+		    sizeof *j->owned);
+	}
+	j->owned[j->nowned++] = p;
+	return p;
+}
+
+static char *
+own_str(struct journal *j, const char *s)
+{
+	return own(j, xstrdup(s));
 }
 
 void
 journal_clear(struct journal *j)
 {
-	for (size_t i = 0; i < j->nev; i++) {
-		free(j->ev[i].text);
-		if (j->ev[i].type == JE_ASK)
-			free_ask(j->ev[i].u.say.ask);
-	}
-	for (size_t i = 0; i < j->nsegs; i++)
-		free(j->segs[i].bytes);
+	for (size_t i = 0; i < j->nowned; i++)
+		free(j->owned[i]);
+	j->nowned = 0;
 	j->nev = 0;
 	j->nsegs = 0;
+	j->nbytes = 0;
 	j->have_base[0] = j->have_base[1] = false;
 }
 
@@ -49,6 +56,8 @@ journal_free(struct journal *j)
 	journal_clear(j);
 	free(j->ev);
 	free(j->segs);
+	free(j->bytes);
+	free(j->owned);
 	journal_init(j);
 }
 
@@ -78,7 +87,7 @@ journal_say(struct journal *j, vtime_t t, enum lang lang, const char *text)
 	struct jevent	*e = journal_add(j, JE_SAY, t, SIDE_NONE);
 
 	e->u.say.lang = lang;
-	e->text = xstrdup(text);
+	e->u.say.text = own_str(j, text);
 }
 
 /* A question in one language: its choices, the right one, and why. */
@@ -87,17 +96,39 @@ journal_ask(struct journal *j, vtime_t t, enum lang lang, const char *text,
     char *const *choices, int nchoices, int answer, const char *why)
 {
 	struct jevent	*e = journal_add(j, JE_ASK, t, SIDE_NONE);
-	struct jask	*q = xcalloc(1, sizeof *q);
+	struct jask	*q = own(j, xcalloc(1, sizeof *q));
 
-	q->choices = xreallocarray(NULL, (size_t)nchoices, sizeof *q->choices);
+	q->text = own_str(j, text);
+	q->choices = own(j, xreallocarray(NULL, (size_t)nchoices,
+	    sizeof *q->choices));
 	for (int i = 0; i < nchoices; i++)
-		q->choices[i] = xstrdup(choices[i]);
+		q->choices[i] = own_str(j, choices[i]);
 	q->nchoices = nchoices;
 	q->answer = answer;
-	q->why = why != NULL ? xstrdup(why) : NULL;
-	e->u.say.lang = lang;
-	e->u.say.ask = q;
-	e->text = xstrdup(text);
+	q->why = why != NULL ? own_str(j, why) : NULL;
+	e->u.ask.lang = lang;
+	e->u.ask.q = q;
+}
+
+/* An expectation checked: the caller fills in what was wanted and found. */
+struct jexpect *
+journal_expect(struct journal *j, vtime_t t, enum side side)
+{
+	struct jevent	*e = journal_add(j, JE_EXPECT, t, side);
+	struct jexpect	*x = own(j, xcalloc(1, sizeof *x));
+
+	x->found = -1;
+	e->u.expect = x;
+	return x;
+}
+
+/* Record what a call came to. */
+void
+journal_set_result(struct jevent *e, const struct tcp_result *r)
+{
+	e->u.call.err = (uint8_t)r->err;
+	e->u.call.what = (uint8_t)r->what;
+	e->u.call.n = (uint32_t)r->n;
 }
 
 static struct jseg *
@@ -113,9 +144,15 @@ new_seg(struct journal *j, enum dir dir, const uint8_t *bytes, size_t n)
 	memset(s, 0, sizeof *s);
 	s->id = (int)++j->nsegs;
 	s->dir = dir;
-	s->bytes = xmalloc(n ? n : 1);
-	memcpy(s->bytes, bytes, n);
+	if (j->nbytes + n > j->bytecap) {
+		while (j->nbytes + n > j->bytecap)
+			j->bytecap = j->bytecap ? j->bytecap * 2 : 4096;
+		j->bytes = xreallocarray(j->bytes, j->bytecap, 1);
+	}
+	memcpy(j->bytes + j->nbytes, bytes, n);
+	s->off = j->nbytes;
 	s->nbytes = n;
+	j->nbytes += n;
 	return s;
 }
 

@@ -67,7 +67,7 @@ struct jseg {
 	bool		 valid;		/* decoded as a segment of this connection */
 	bool		 injected;	/* made by the script, not by an endpoint */
 	struct segment	 seg;		/* meaningful when the header decoded */
-	uint8_t		*bytes;		/* the datagram's payload as sent */
+	size_t		 off;		/* its datagram, as sent: journal_bytes */
 	size_t		 nbytes;
 	uint32_t	 rel_seq;	/* relative to the direction's first seq */
 	uint32_t	 rel_ack;
@@ -76,6 +76,7 @@ struct jseg {
 
 /* A question, as the script asked it. */
 struct jask {
+	char		 *text;
 	char		**choices;
 	int		  nchoices;
 	int		  answer;	/* index into choices */
@@ -99,21 +100,26 @@ struct jexpect {
 	int		 found;		/* and the segment found, or -1 */
 };
 
+/*
+ * An event: 32 octets, for a run may have hundreds of thousands.  What
+ * does not fit (narration, a question, an expectation) is held by the
+ * journal, and the event points at it.
+ */
 struct jevent {
-	enum jev_type	 type;
 	vtime_t		 t;
-	enum side	 side;
-	int		 cmd;		/* the script command running, or -1 */
+	int32_t		 cmd;		/* the script command running, or -1 */
+	uint8_t		 type;		/* enum jev_type */
+	int8_t		 side;		/* enum side */
 	union {
 		struct {
-			int		 id;	/* index into segs, from 0 */
-			enum fate	 fate;
+			int32_t		 id;	/* index into segs, from 0 */
+			uint8_t		 fate;	/* enum fate */
 		} seg;
 		struct {
 			uint8_t		 from;	/* enum tcp_state */
 			uint8_t		 to;
-			enum tcp_cause	 cause;
-			int		 n;	/* the count a cause names */
+			uint16_t	 cause;	/* enum tcp_cause */
+			int32_t		 n;	/* the count a cause names */
 		} state;
 		struct {
 			uint8_t		 kind;	/* enum tcp_timer */
@@ -121,21 +127,26 @@ struct jevent {
 			vtime_t		 due;
 		} timer;
 		struct {
-			enum tcp_call	 call;
-			uint32_t	 arg;	/* octets for send and read */
+			uint8_t		 call;	/* enum tcp_call */
+			uint8_t		 err;	/* what it came to: enum tcp_error, */
+			uint8_t		 what;	/* enum tcp_outcome, */
 			bool		 has_arg;	/* shown: send N, read N */
-			struct tcp_result res;
+			uint32_t	 n;	/* and its count */
+			uint32_t	 arg;	/* octets for send and read */
 		} call;
 		struct {
-			enum tcp_error	 err;
+			uint8_t		 err;	/* enum tcp_error */
 		} error;
 		struct {
-			enum lang	 lang;
-			struct jask	*ask;	/* JE_ASK: owned */
+			uint8_t		 lang;	/* enum lang */
+			const char	*text;
 		} say;
-		struct jexpect	 expect;
+		struct {
+			uint8_t		 lang;
+			const struct jask *q;
+		} ask;
+		const struct jexpect *expect;
 	} u;
-	char		*text;		/* owned: JE_SAY's words, JE_ASK's question */
 };
 
 /* The connection the journal is about. */
@@ -152,6 +163,12 @@ struct journal {
 	struct jseg	*segs;
 	size_t		 nsegs;
 	size_t		 segcap;
+	uint8_t		*bytes;		/* every datagram's, end to end */
+	size_t		 nbytes;
+	size_t		 bytecap;
+	void		**owned;	/* texts, questions, expectations */
+	size_t		 nowned;
+	size_t		 ownedcap;
 	struct jconn	 conn;
 
 	/* Relative numbering: each direction's first sequence number. */
@@ -170,6 +187,7 @@ void		 journal_say(struct journal *, vtime_t, enum lang,
 		     const char *);
 void		 journal_ask(struct journal *, vtime_t, enum lang,
 		     const char *, char *const *, int, int, const char *);
+struct jexpect	*journal_expect(struct journal *, vtime_t, enum side);
 int		 journal_add_seg(struct journal *, enum dir,
 		     const struct segment *, const uint8_t *, size_t,
 		     bool, vtime_t);
@@ -177,6 +195,25 @@ int		 journal_add_raw(struct journal *, enum dir, const uint8_t *,
 		     size_t, const char *);
 void		 journal_seg_event(struct journal *, vtime_t, int, enum fate);
 uint32_t	 journal_rel(const struct journal *, enum dir, uint32_t);
+void		 journal_set_result(struct jevent *, const struct tcp_result *);
+
+/* A segment's datagram as it was sent. */
+static inline const uint8_t *
+journal_bytes(const struct journal *j, const struct jseg *g)
+{
+	return j->bytes + g->off;
+}
+
+/* What a call came to. */
+static inline struct tcp_result
+journal_result(const struct jevent *e)
+{
+	struct tcp_result	 r = { (enum tcp_error)e->u.call.err,
+				     (enum tcp_outcome)e->u.call.what,
+				     e->u.call.n };
+
+	return r;
+}
 
 const char	*fate_name(enum fate);
 

@@ -135,20 +135,19 @@ expectation(struct run *r, const struct cmd *c, enum jexpect_kind kind,
     bool ok, uint64_t want, uint64_t got)
 {
 	struct sim	*s = &r->sim;
-	struct jevent	*e;
+	struct jexpect	*x;
 
-	e = journal_add(&s->journal, JE_EXPECT, s->clock.now, c->side);
-	e->u.expect.ok = ok;
-	e->u.expect.line = c->line;
-	e->u.expect.col = c->col;
-	e->u.expect.kind = kind;
-	e->u.expect.dir = c->dir;
-	e->u.expect.want = want;
-	e->u.expect.got = got;
-	e->u.expect.found = -1;
+	x = journal_expect(&s->journal, s->clock.now, c->side);
+	x->ok = ok;
+	x->line = c->line;
+	x->col = c->col;
+	x->kind = kind;
+	x->dir = c->dir;
+	x->want = want;
+	x->got = got;
 	if (!ok)
 		r->failures++;
-	return &e->u.expect;
+	return x;
 }
 
 /* The last segment an endpoint sent that way, or -1. */

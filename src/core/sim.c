@@ -379,7 +379,7 @@ sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 	e->u.call.call = call;
 	e->u.call.arg = arg;
 	e->u.call.has_arg = call == CALL_SEND || (call == CALL_READ && arg != 0);
-	e->u.call.res = res;
+	journal_set_result(e, &res);
 	if (call == CALL_READ && s->ep[side].read_total > before)
 		s->read_total[side] += s->ep[side].read_total - before;
 	if (res.err != TE_NONE && res.err != TE_AGAIN)

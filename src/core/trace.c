@@ -47,11 +47,12 @@ trace_seg_text(char *buf, size_t len, const struct jseg *s)
 void
 trace_call_text(char *buf, size_t len, const struct jevent *e)
 {
-	char	 arg[16] = "", res[192];
+	struct tcp_result	 r = journal_result(e);
+	char			 arg[16] = "", res[192];
 
 	if (e->u.call.has_arg)
 		snprintf(arg, sizeof arg, " %" PRIu32, e->u.call.arg);
-	tcp_result_text(res, sizeof res, &e->u.call.res, LANG_EN);
+	tcp_result_text(res, sizeof res, &r, LANG_EN);
 	snprintf(buf, len, "%s%s%s%s", tcp_call_names[e->u.call.call], arg,
 	    *res != '\0' ? " -> " : "", res);
 }
@@ -89,7 +90,7 @@ void
 trace_expect_text(char *buf, size_t len, const struct journal *j,
     const struct jevent *e)
 {
-	const struct jexpect	*x = &e->u.expect;
+	const struct jexpect	*x = e->u.expect;
 	const char		*verdict = x->ok ? "ok" : "FAIL";
 	char			 flags[16], found[128], what[32];
 	int			 n;
@@ -149,9 +150,9 @@ trace_expect_text(char *buf, size_t len, const struct journal *j,
 static void
 print_ask(FILE *f, const struct jevent *e)
 {
-	const struct jask	*q = e->u.say.ask;
+	const struct jask	*q = e->u.ask.q;
 
-	fprintf(f, "%s [", e->text);
+	fprintf(f, "%s [", q->text);
 	for (int i = 0; i < q->nchoices; i++)
 		fprintf(f, "%s%s", i > 0 ? " / " : "", q->choices[i]);
 	fprintf(f, "] answer %s\n", q->choices[q->answer]);
@@ -203,13 +204,13 @@ print_event(FILE *f, const struct journal *j, const struct jevent *e,
 	case JE_SAY:
 		if (e->u.say.lang == lang)
 			fprintf(f, "SAY %s %s %s\n", t, lang_name(lang),
-			    e->text);
+			    e->u.say.text);
 		break;
 	case JE_PAUSE:
 		fprintf(f, "PAUSE %s\n", t);
 		break;
 	case JE_ASK:
-		if (e->u.say.lang == lang) {
+		if (e->u.ask.lang == lang) {
 			fprintf(f, "ASK %s %s ", t, lang_name(lang));
 			print_ask(f, e);
 		}

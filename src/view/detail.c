@@ -168,13 +168,13 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 	}
 	a.src = j->conn.ip[g->dir];
 	a.dst = j->conn.ip[!g->dir];
-	err = segment_decode(g->bytes, g->nbytes, &a, &seg, &payload);
+	err = segment_decode(journal_bytes(j, g), g->nbytes, &a, &seg, &payload);
 	if (!g->valid && err != SEG_OK && err != SEG_ECHECKSUM) {
 		snprintf(v, sizeof v, "%zu %s: %s", g->nbytes,
 		    ui_str(ui, M_F_BYTES), g->why ? g->why :
 		    segment_strerror(err));
 		field(&d, ui_str(ui, M_F_PAYLOAD), v, NULL);
-		hex_lines(&d, g->bytes, g->nbytes);
+		hex_lines(&d, journal_bytes(j, g), g->nbytes);
 		return;
 	}
 	/* Relative as the ladder and the trace show it: to the base in
@@ -217,7 +217,7 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 	snprintf(v, sizeof v, "%" PRIu32 " %s", seg.len, ui_str(ui,
 	    M_F_BYTES));
 	field(&d, ui_str(ui, M_F_PAYLOAD), v, ui_str(ui, M_D_PAYLOAD));
-	hex_lines(&d, g->bytes, g->nbytes);
+	hex_lines(&d, journal_bytes(j, g), g->nbytes);
 }
 
 static void

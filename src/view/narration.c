@@ -40,7 +40,7 @@ ui_question(const struct ui *ui, size_t k)
 	for (size_t i = st->first; i < st->end; i++) {
 		if (j->ev[i].type != JE_ASK)
 			continue;
-		if (best == NULL || j->ev[i].u.say.lang == ui->lang)
+		if (best == NULL || j->ev[i].u.ask.lang == ui->lang)
 			best = &j->ev[i];
 	}
 	return best;
@@ -50,9 +50,9 @@ ui_question(const struct ui *ui, size_t k)
 int
 ui_question_rows(const struct jevent *q, int w)
 {
-	const struct jask	*a = q->u.say.ask;
+	const struct jask	*a = q->u.ask.q;
 
-	return text_lines(q->text, w) + a->nchoices + 2 +
+	return text_lines(a->text, w) + a->nchoices + 2 +
 	    (a->why ? text_lines(a->why, w) : 0);
 }
 
@@ -67,8 +67,8 @@ draw_question(struct ui *ui, struct canvas *cv, int y, int x, int w, int h,
 
 	if (e == NULL)
 		return 0;
-	q = e->u.say.ask;
-	used = canvas_wrap(cv, y, x, w, h, ST_HILITE, e->text);
+	q = e->u.ask.q;
+	used = canvas_wrap(cv, y, x, w, h, ST_HILITE, q->text);
 	for (int i = 0; i < q->nchoices && used < h; i++) {
 		uint8_t	 st = ST_NORMAL;
 
@@ -114,8 +114,8 @@ narration_text(const struct ui *ui, const struct jevent *e, char *buf,
 	char	 what[256];
 
 	if (e->type == JE_SAY && e->u.say.lang == ui->lang)
-		return e->text;
-	if (e->type == JE_EXPECT && !e->u.expect.ok) {
+		return e->u.say.text;
+	if (e->type == JE_EXPECT && !e->u.expect->ok) {
 		trace_expect_text(what, sizeof what, session_journal(ui->s), e);
 		msg_format(buf, len, M_EXPECT_FAILED, ui->lang, what);
 		return buf;

@@ -783,11 +783,11 @@ act_answer(struct ui *ui, int choice)
 	if (ui->play.pos != floor(ui->play.pos) ||
 	    (e = open_question(ui, k)) == NULL)
 		return UI_REDRAW;
-	if (choice >= e->u.say.ask->nchoices)
+	if (choice >= e->u.ask.q->nchoices)
 		return UI_REDRAW;
 	ui->quiz.answers[k] = choice + 1;
 	ui->quiz.asked++;
-	if (choice == e->u.say.ask->answer)
+	if (choice == e->u.ask.q->answer)
 		ui->quiz.right++;
 	return UI_REDRAW;
 }
