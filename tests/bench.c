@@ -15,6 +15,7 @@
  *		it animates beside a full repaint, peak memory.
  *
  *	bench [SYNFIN LESSON]	(the terminal part needs both)
+ *	bench large		the large run alone, in-process, for a profiler
  */
 #include "config.h"
 
@@ -429,6 +430,11 @@ main(int argc, char **argv)
 	pid_t	 pid;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && strcmp(argv[1], "large") == 0) {
+		/* Only the large run, in this process: for a profiler. */
+		bench_large();
+		return 0;
+	}
 	bench_speed();
 	if ((pid = fork()) == 0) {
 		bench_large();

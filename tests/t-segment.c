@@ -147,6 +147,47 @@ test_checksum_odd(void)
 	    "a buffer too small is refused");
 }
 
+/* RFC 1071's sum, one big-endian word at a time, to check the fast one. */
+static uint16_t
+reference_checksum(const uint8_t *p, size_t n, const struct seg_addrs *a)
+{
+	uint32_t	 sum = (a->src >> 16) + (a->src & 0xffff) +
+			    (a->dst >> 16) + (a->dst & 0xffff) + 6 +
+			    (uint32_t)n;
+
+	for (size_t i = 0; i < n; i++)
+		sum += i % 2 == 0 ? (uint32_t)p[i] << 8 : p[i];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Every length and alignment, all-ones octets among them. */
+static void
+test_checksum_lengths(void)
+{
+	uint8_t		 buf[1030];
+	uint32_t	 x = 12345;
+	int		 bad = 0, first = -1;
+
+	for (size_t i = 0; i < sizeof buf; i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = i % 7 == 0 ? 0xff : (uint8_t)(x >> 16);
+	}
+	for (size_t off = 0; off < 4; off++) {
+		for (size_t n = 0; n + off <= sizeof buf; n++) {
+			if (segment_checksum(buf + off, n, &c2s) !=
+			    reference_checksum(buf + off, n, &c2s)) {
+				if (bad++ == 0)
+					first = (int)n;
+			}
+		}
+	}
+	is_int(bad, 0, "the checksum of 0 to 1030 octets at four alignments "
+	    "agrees with RFC 1071's word-at-a-time sum (first wrong: %d)",
+	    first);
+}
+
 static void
 test_flags(void)
 {
@@ -208,6 +249,7 @@ main(void)
 	test_linux_vectors();
 	test_malformed();
 	test_checksum_odd();
+	test_checksum_lengths();
 	test_flags();
 	test_seq();
 	return tap_done();

@@ -31,17 +31,27 @@ flight_free(struct link *l, struct flight *f)
 			break;
 		}
 	}
-	free(f->bytes);
-	free(f);
+	if (f->cap == FLIGHT_SMALL && l->nspare < FLIGHT_SPARES) {
+		f->next = l->spare;
+		l->spare = f;
+		l->nspare++;
+	} else
+		free(f);
 }
 
 void
 link_free(struct link *l)
 {
 	struct link_rule	*r;
+	struct flight		*f;
 
 	while (l->flights != NULL)
 		flight_free(l, l->flights);
+	while ((f = l->spare) != NULL) {
+		l->spare = f->next;
+		free(f);
+	}
+	l->nspare = 0;
 	while ((r = l->rules) != NULL) {
 		l->rules = r->next;
 		free(r);
@@ -141,12 +151,20 @@ static struct flight *
 new_flight(struct link *l, int seg, enum dir dir, const uint8_t *bytes,
     size_t n)
 {
-	struct flight	*f = xcalloc(1, sizeof *f), **pp;
+	struct flight	*f, **pp;
+	size_t		 cap = n <= FLIGHT_SMALL ? FLIGHT_SMALL : n;
 
+	if (cap == FLIGHT_SMALL && l->spare != NULL) {
+		f = l->spare;
+		l->spare = f->next;
+		l->nspare--;
+	} else
+		f = xmalloc(sizeof *f + cap);
+	memset(f, 0, sizeof *f);
+	f->cap = cap;
 	f->link = l;
 	f->seg = seg;
 	f->dir = dir;
-	f->bytes = xmalloc(n ? n : 1);
 	memcpy(f->bytes, bytes, n);
 	f->nbytes = n;
 	f->sent = l->clock->now;

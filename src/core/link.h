@@ -44,8 +44,8 @@ struct flight {
 	struct link	*link;
 	int		 seg;		/* journal index */
 	enum dir	 dir;
-	uint8_t		*bytes;
 	size_t		 nbytes;
+	size_t		 cap;		/* room for bytes */
 	vtime_t		 sent;
 	vtime_t		 arrive;	/* VT_NEVER while held */
 	bool		 drop;		/* lost on arrival */
@@ -54,7 +54,12 @@ struct flight {
 	bool		 reorder;	/* waits for the next segment that way */
 	struct timer	 timer;
 	struct flight	*next;
+	uint8_t		 bytes[];	/* the datagram */
 };
+
+/* Flights this small are kept for the next segment when they land. */
+#define FLIGHT_SMALL	256
+#define FLIGHT_SPARES	8
 
 /* What the link asks of its owner when a segment's time has come. */
 struct link_ops {
@@ -69,6 +74,8 @@ struct link {
 	vtime_t			 latency;
 	struct link_rule	*rules;
 	struct flight		*flights;
+	struct flight		*spare;		/* landed, kept for reuse */
+	int			 nspare;
 };
 
 void	 link_init(struct link *, struct clock *, const struct link_ops *,

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
 
@@ -81,17 +82,38 @@ options_encode(const struct segment *seg, uint8_t *p)
 	return p - start;
 }
 
+/*
+ * The one's complement sum of n octets as 16-bit big-endian words, folded
+ * to 16 bits.  The sum is taken four octets at a time in the machine's
+ * own order and turned around at the end: a one's complement sum of
+ * byte-swapped words is the byte-swapped sum (RFC 1071, section 2).
+ */
 static uint32_t
-sum16(uint32_t sum, const uint8_t *p, size_t n)
+sum16(const uint8_t *p, size_t n)
 {
-	while (n > 1) {
-		sum += (uint32_t)p[0] << 8 | p[1];
+	uint64_t	 sum = 0;
+	uint32_t	 w;
+	uint16_t	 h;
+	uint8_t		 last[2] = { 0, 0 };
+
+	for (; n >= 4; p += 4, n -= 4) {
+		memcpy(&w, p, 4);
+		sum += w;
+	}
+	if (n >= 2) {
+		memcpy(&h, p, 2);
+		sum += h;
 		p += 2;
 		n -= 2;
 	}
-	if (n == 1)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
+	if (n == 1) {
+		last[0] = p[0];
+		memcpy(&h, last, 2);
+		sum += h;
+	}
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ntohs((uint16_t)sum);
 }
 
 /*
@@ -111,7 +133,7 @@ segment_checksum(const uint8_t *buf, size_t n, const struct seg_addrs *a)
 	sum += a->dst & 0xffff;
 	sum += 6;
 	sum += (uint32_t)n;
-	sum = sum16(sum, buf, n);
+	sum += sum16(buf, n);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
