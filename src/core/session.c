@@ -13,11 +13,65 @@
 #define NONE	SIZE_MAX
 
 static void
+evlist_add(struct evlist *l, size_t ev, bool aux, uint32_t v)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->ev = xreallocarray(l->ev, l->cap, sizeof *l->ev);
+		if (aux)
+			l->aux = xreallocarray(l->aux, l->cap, sizeof *l->aux);
+	}
+	l->ev[l->n] = (uint32_t)ev;
+	if (aux)
+		l->aux[l->n] = v;
+	l->n++;
+}
+
+static void
+evlist_free(struct evlist *l)
+{
+	free(l->ev);
+	free(l->aux);
+	memset(l, 0, sizeof *l);
+}
+
+/* How many of the list's events come before event end. */
+static size_t
+evlist_before(const struct evlist *l, size_t end)
+{
+	size_t	 lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t	 mid = lo + (hi - lo) / 2;
+
+		if (l->ev[mid] < end)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+free_indexes(struct session *s)
+{
+	for (int i = 0; i < NSIDES; i++) {
+		evlist_free(&s->states[i]);
+		for (int k = 0; k < TCP_NTIMERS; k++)
+			evlist_free(&s->timers[i][k]);
+	}
+	for (int i = 0; i < NLANGS; i++)
+		evlist_free(&s->narration[i]);
+	evlist_free(&s->appear);
+}
+
+static void
 free_run(struct session *s)
 {
 	if (s->have_run)
 		run_free(&s->run);
 	s->have_run = false;
+	free_indexes(s);
 	free(s->steps);
 	free(s->seg_sent);
 	free(s->seg_end);
@@ -135,9 +189,43 @@ cut_steps(struct session *s)
 	}
 }
 
-/* Where each segment was sent and came to an end, for quick lookup. */
+/* A segment's event: where it was sent, came to an end, first showed. */
 static void
-index_segments(struct session *s)
+index_seg(struct session *s, size_t i, const struct jevent *e)
+{
+	size_t		*slot;
+	int		 id = e->u.seg.id;
+
+	if (s->seg_sent[id] == NONE && s->seg_end[id] == NONE &&
+	    s->seg_copy_end[id] == NONE) {
+		uint32_t	 top = s->appear.n > 0 ?
+				     s->appear.aux[s->appear.n - 1] : 0;
+
+		evlist_add(&s->appear, i, true,
+		    s->appear.n == 0 || (uint32_t)id > top ? (uint32_t)id : top);
+	}
+	switch (e->u.seg.fate) {
+	case FATE_SENT:
+		slot = &s->seg_sent[id];
+		break;
+	case FATE_DUPLICATED:
+		slot = &s->seg_copy_end[id];
+		break;
+	default:
+		slot = &s->seg_end[id];
+		break;
+	}
+	if (*slot == NONE)
+		*slot = i;
+}
+
+/*
+ * Index the timeline for quick lookup: where each segment was sent and
+ * came to an end; each side's state changes and timers; the narration
+ * in each language.
+ */
+static void
+index_timeline(struct session *s)
 {
 	const struct journal	*j = session_journal(s);
 	size_t			 n = j->nsegs ? j->nsegs : 1;
@@ -149,23 +237,40 @@ index_segments(struct session *s)
 		s->seg_sent[i] = s->seg_end[i] = s->seg_copy_end[i] = NONE;
 	for (size_t i = 0; i < j->nev; i++) {
 		const struct jevent	*e = &j->ev[i];
-		size_t			*slot;
+		struct evlist		*l;
+		uint32_t		 retries;
 
-		if (e->type != JE_SEG)
-			continue;
-		switch (e->u.seg.fate) {
-		case FATE_SENT:
-			slot = &s->seg_sent[e->u.seg.id];
+		switch (e->type) {
+		case JE_SEG:
+			index_seg(s, i, e);
 			break;
-		case FATE_DUPLICATED:
-			slot = &s->seg_copy_end[e->u.seg.id];
+		case JE_STATE:
+			evlist_add(&s->states[e->side], i, false, 0);
+			break;
+		case JE_TIMER:
+			if (e->side == SIDE_NONE ||
+			    e->u.timer.action == TA_PENDING)
+				break;
+			l = &s->timers[e->side][e->u.timer.kind];
+			retries = l->n > 0 ? l->aux[l->n - 1] : 0;
+			if (e->u.timer.action == TA_FIRED)
+				retries++;
+			else if (e->u.timer.action == TA_CANCELLED)
+				retries = 0;
+			evlist_add(l, i, true, retries);
+			break;
+		case JE_SAY:
+			evlist_add(&s->narration[e->u.say.lang], i, false, 0);
+			break;
+		case JE_EXPECT:
+			if (e->u.expect->ok)
+				break;
+			for (int lang = 0; lang < NLANGS; lang++)
+				evlist_add(&s->narration[lang], i, false, 0);
 			break;
 		default:
-			slot = &s->seg_end[e->u.seg.id];
 			break;
 		}
-		if (*slot == NONE)
-			*slot = i;
 	}
 }
 
@@ -207,7 +312,7 @@ session_rebuild(struct session *s, char *err, size_t errlen)
 	else
 		run_on(&s->run);
 	cut_steps(s);
-	index_segments(s);
+	index_timeline(s);
 	return 0;
 }
 
@@ -316,6 +421,75 @@ session_next_sent(const struct session *s, size_t k)
 			return e->u.seg.id;
 	}
 	return -1;
+}
+
+/*
+ * Each side's state once the first k steps are, and the last change
+ * (NULL if none yet).
+ */
+void
+session_states(const struct session *s, size_t k, int state[2],
+    const struct jevent **last)
+{
+	const struct journal	*j = session_journal(s);
+	size_t			 end = session_applied(s, k), at = 0;
+
+	*last = NULL;
+	for (int side = 0; side < NSIDES; side++) {
+		size_t	 n = evlist_before(&s->states[side], end);
+
+		state[side] = TCPS_CLOSED;
+		if (n == 0)
+			continue;
+		at = s->states[side].ev[n - 1];
+		state[side] = j->ev[at].u.state.to;
+		if (*last == NULL || &j->ev[at] > *last)
+			*last = &j->ev[at];
+	}
+}
+
+/*
+ * A side's timer of a kind once the first k steps are: the last event
+ * that armed, cancelled or fired it, or NULL; *retries counts the
+ * retransmission timer's firings since it was last cancelled.
+ */
+const struct jevent *
+session_timer(const struct session *s, size_t k, enum side side,
+    enum tcp_timer kind, int *retries)
+{
+	const struct evlist	*l = &s->timers[side][kind];
+	size_t			 n = evlist_before(l, session_applied(s, k));
+
+	*retries = 0;
+	if (n == 0)
+		return NULL;
+	*retries = (int)l->aux[n - 1];
+	return &session_journal(s)->ev[l->ev[n - 1]];
+}
+
+/*
+ * The newest lines of narration in lang (and failed expectations) once
+ * the first k steps are, newest first, at most max of them.
+ */
+size_t
+session_narration(const struct session *s, size_t k, enum lang lang,
+    const struct jevent **out, size_t max)
+{
+	const struct evlist	*l = &s->narration[lang];
+	size_t			 n = evlist_before(l, session_applied(s, k)), i;
+
+	for (i = 0; i < max && i < n; i++)
+		out[i] = &session_journal(s)->ev[l->ev[n - 1 - i]];
+	return i;
+}
+
+/* The highest-numbered segment shown once the first k steps are, or -1. */
+int
+session_last_seg(const struct session *s, size_t k)
+{
+	size_t	 n = evlist_before(&s->appear, session_applied(s, k));
+
+	return n == 0 ? -1 : (int)s->appear.aux[n - 1];
 }
 
 /* What the learner asked for segment seg, if anything. */

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "run.h"
 #include "script.h"
@@ -30,6 +31,14 @@ struct step {
 	size_t		 first;		/* its events: journal [first, end) */
 	size_t		 end;
 	vtime_t		 t;
+};
+
+/* Events of one kind, by their index in the journal, in order. */
+struct evlist {
+	uint32_t	*ev;
+	uint32_t	*aux;		/* a figure kept beside each, or NULL */
+	size_t		 n;
+	size_t		 cap;
 };
 
 /* What the learner asked for one segment. */
@@ -54,6 +63,14 @@ struct session {
 	size_t			*seg_end;	/* or SIZE_MAX */
 	size_t			*seg_copy_end;
 	const char		*error;		/* why the run stopped early */
+
+	/* Indexes of the timeline, so that a position costs log n. */
+	struct evlist		 states[NSIDES];	/* its state changes */
+	struct evlist		 timers[NSIDES][TCP_NTIMERS];
+						/* aux: RTX retries so far */
+	struct evlist		 narration[NLANGS];	/* lines, failures */
+	struct evlist		 appear;	/* a segment's first event; */
+						/* aux: the highest shown */
 };
 
 int		 session_open(struct session *, struct script *, char *,
@@ -74,6 +91,13 @@ size_t		 session_step_of(const struct session *, size_t);
 size_t		 session_sent_event(const struct session *, int);
 size_t		 session_arrival_event(const struct session *, int, bool);
 int		 session_next_sent(const struct session *, size_t);
+void		 session_states(const struct session *, size_t, int[2],
+		     const struct jevent **);
+const struct jevent *session_timer(const struct session *, size_t,
+		     enum side, enum tcp_timer, int *);
+size_t		 session_narration(const struct session *, size_t, enum lang,
+		     const struct jevent **, size_t);
+int		 session_last_seg(const struct session *, size_t);
 
 bool		 session_fate(const struct session *, int, enum rule_kind *);
 int		 session_toggle(struct session *, int, enum rule_kind, char *,

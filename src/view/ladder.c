@@ -325,29 +325,24 @@ seconds(char *buf, size_t len, vtime_t us)
 static int
 draw_timers(struct ui *ui, struct canvas *cv, int y, int x, int w, int maxh)
 {
-	const struct journal	*j = session_journal(ui->s);
-	size_t			 end = session_applied(ui->s, ui_shown(ui));
 	struct ltimer		 tm[NSIDES][TCP_NTIMERS];
-	int			 retries[NSIDES] = { 0, 0 }, used = 0;
+	int			 retries[NSIDES] = { 0, 0 }, used = 0, n;
 	vtime_t			 now = ui_vtime(ui);
 
 	memset(tm, 0, sizeof tm);
-	for (size_t i = 0; i < end; i++) {
-		const struct jevent	*e = &j->ev[i];
-		struct ltimer		*t;
+	for (int side = 0; side < NSIDES; side++) {
+		for (int k = 0; k < TCP_NTIMERS; k++) {
+			const struct jevent	*e = session_timer(ui->s,
+						     ui_shown(ui), side, k,
+						     &n);
 
-		if (e->type != JE_TIMER || e->side == SIDE_NONE ||
-		    e->u.timer.action == TA_PENDING)
-			continue;
-		t = &tm[e->side][e->u.timer.kind];
-		t->on = e->u.timer.action == TA_ARMED;
-		t->since = e->t;
-		t->due = e->u.timer.due;
-		if (e->u.timer.kind == TT_RTX) {
-			if (e->u.timer.action == TA_FIRED)
-				retries[e->side]++;
-			else if (e->u.timer.action == TA_CANCELLED)
-				retries[e->side] = 0;
+			if (e == NULL)
+				continue;
+			tm[side][k].on = e->u.timer.action == TA_ARMED;
+			tm[side][k].since = e->t;
+			tm[side][k].due = e->u.timer.due;
+			if (k == TT_RTX)
+				retries[side] = n;
 		}
 	}
 	for (int side = 0; side < NSIDES; side++) {

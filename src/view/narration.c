@@ -168,8 +168,7 @@ layout(const struct ui *ui, int w, int h, int *ww, int *wh)
 static void
 draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 {
-	const struct journal	*j = session_journal(ui->s);
-	size_t			 k = ui_shown(ui), end, from;
+	size_t			 k = ui_shown(ui);
 	const struct jevent	*ev[NARRATION_KEEP];
 	int			 n = 0, lines = 0, used;
 	int			 y = r->y + 1, x = r->x, w = r->w, h = r->h - 1;
@@ -197,14 +196,7 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 		h -= used;
 	}
 	/* The newest narration first, then older ones while they fit. */
-	end = session_applied(ui->s, k);
-	from = end;
-	while (from > 0 && n < NARRATION_KEEP) {
-		const struct jevent	*e = &j->ev[--from];
-
-		if (narration_text(ui, e, buf, sizeof buf) != NULL)
-			ev[n++] = e;
-	}
+	n = (int)session_narration(ui->s, k, ui->lang, ev, NARRATION_KEEP);
 	for (int i = 0; i < n; i++) {
 		const char	*t = narration_text(ui, ev[i], buf, sizeof buf);
 		int		 need = text_lines(t, w - 2);

@@ -328,17 +328,7 @@ ui_progress(const struct ui *ui, int seg, bool copy)
 void
 ui_states(const struct ui *ui, int state[2], const struct jevent **last)
 {
-	const struct journal	*j = session_journal(ui->s);
-	size_t			 end = session_applied(ui->s, ui_shown(ui));
-
-	state[0] = state[1] = TCPS_CLOSED;
-	*last = NULL;
-	for (size_t i = 0; i < end; i++) {
-		if (j->ev[i].type == JE_STATE) {
-			state[j->ev[i].side] = j->ev[i].u.state.to;
-			*last = &j->ev[i];
-		}
-	}
+	session_states(ui->s, ui_shown(ui), state, last);
 }
 
 /* The step a segment first shows in (raw datagrams: when refused). */
@@ -381,11 +371,7 @@ ui_selected(const struct ui *ui)
 	if (ui->sel >= 0 && (size_t)ui->sel < j->nsegs &&
 	    seg_visible(ui, ui->sel))
 		return ui->sel;
-	for (size_t i = j->nsegs; i-- > 0; ) {
-		if (seg_visible(ui, (int)i))
-			return (int)i;
-	}
-	return -1;
+	return session_last_seg(ui->s, ui_shown(ui));
 }
 
 bool
