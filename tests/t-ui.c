@@ -600,6 +600,36 @@ test_timer_to_the_end(void)
 	session_close(&s);
 }
 
+/* l turns the ladder's notes into the other language where they stand. */
+static void
+test_notes_in_language(void)
+{
+	static const char text[] =
+	    "server listen\ndrop next c2s\nclient connect\nserver accept\n";
+	struct script	*sc;
+	struct session	 s;
+	struct ui	 ui;
+	char		 err[512], *en, *zh;
+
+	sc = script_parse("rto.syn", text, sizeof text - 1, err, sizeof err);
+	if (sc == NULL || session_open(&s, sc, err, sizeof err) == -1) {
+		ok(0, "a lost SYN: %s", err);
+		return;
+	}
+	ui_init(&ui, &s, LANG_EN, false);
+	ui.play.pos = (double)s.nsteps;
+	en = screen(&ui, 80, 24);
+	keys(&ui, "l");
+	zh = screen(&ui, 80, 24);
+	ok(strstr(en, "RTO expired") != NULL && strstr(zh, "RTO expired") ==
+	    NULL && strstr(zh, "重传超时") != NULL, "after l the timer's note "
+	    "on the ladder reads in Chinese, at the same position");
+	free(en);
+	free(zh);
+	ui_free(&ui);
+	session_close(&s);
+}
+
 /* A step with more narration than the panel's usual rows shows it all. */
 static void
 test_long_narration(void)
@@ -819,6 +849,7 @@ main(void)
 	test_detail_relative();
 	test_long_narration();
 	test_timer_to_the_end();
+	test_notes_in_language();
 	test_menu();
 	printf("1..%d\n", tap_count);
 	return tap_failures ? 1 : 0;

@@ -19,42 +19,28 @@
 #define BOX_W		(STATE_W + 4)
 
 static struct lrow *
-new_row(struct ui *ui, size_t step)
+new_row(struct ladder *l, size_t step)
 {
 	struct lrow	*r;
-
-	struct ladder	*l = &ui->ladder;
 
 	if (l->nrows == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->rows = xreallocarray(l->rows, l->cap, sizeof *l->rows);
 	}
 	r = &l->rows[l->nrows++];
-	memset(r, 0, sizeof *r);
+	r->step = (uint32_t)step;
 	r->seg = -1;
-	r->step = step;
+	r->note = LROW_NONE;
 	r->state[0] = r->state[1] = -1;
-	r->note_side = SIDE_NONE;
+	r->copy = false;
 	return r;
 }
 
+/* A row telling of event i: a call, an error, a timer that fired. */
 static void
-note_row(struct ui *ui, size_t step, enum side side, uint8_t style,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
-note_row(struct ui *ui, size_t step, enum side side, uint8_t style,
-    const char *fmt, ...)
+note_row(struct ladder *l, size_t step, size_t i)
 {
-	struct lrow	*r = new_row(ui, step);
-	va_list		 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->notebuf, sizeof r->notebuf, fmt, ap);
-	va_end(ap);
-	r->note = r->notebuf;
-	r->note_side = side;
-	r->note_style = style;
+	new_row(l, step)->note = (uint32_t)i;
 }
 
 static const enum msg fired_msg[TCP_NTIMERS] = {
@@ -65,107 +51,155 @@ static const enum msg fired_msg[TCP_NTIMERS] = {
 	[TT_KEEPALIVE] = M_FIRED_KEEPALIVE,
 };
 
-/* A call as a program writes it: "send(100)", "close()". */
-static void
-call_note(struct ui *ui, size_t step, const struct jevent *e)
+/*
+ * A row's note, in the learner's language, and its style: a call as a
+ * program writes it ("send(100)", "close()"), an error, a timer fired.
+ */
+static uint8_t
+note_text(const struct ui *ui, const struct jevent *e, char *buf, size_t len)
 {
-	const char	*name = tcp_call_names[e->u.call.call];
+	const char	*name;
 
-	if (e->u.call.has_arg)
-		note_row(ui, step, e->side, ST_DIM, "%s(%" PRIu32 ")", name,
-		    e->u.call.arg);
-	else
-		note_row(ui, step, e->side, ST_DIM, "%s()", name);
+	switch (e->type) {
+	case JE_CALL:
+		name = tcp_call_names[e->u.call.call];
+		if (e->u.call.has_arg)
+			snprintf(buf, len, "%s(%" PRIu32 ")", name,
+			    e->u.call.arg);
+		else
+			snprintf(buf, len, "%s()", name);
+		return ST_DIM;
+	case JE_ERROR:
+		snprintf(buf, len, "! %s", tcp_error_names[e->u.error.err]);
+		return ST_BAD;
+	default:
+		snprintf(buf, len, "%s", ui_str(ui,
+		    fired_msg[e->u.timer.kind]));
+		return ST_TIMER;
+	}
+}
+
+/* The side a row's note is told on. */
+static enum side
+note_side(const struct ui *ui, const struct lrow *r)
+{
+	if (r->note == LROW_NONE)
+		return SIDE_NONE;
+	return (enum side)session_journal(ui->s)->ev[r->note].side;
 }
 
 /* The states a step left waiting go beside its note, or on a row. */
 static void
 flush_states(struct ui *ui, size_t step, int pending[2], size_t first_row)
 {
+	struct ladder	*l = &ui->ladder;
 	struct lrow	*r = NULL;
 
 	for (int side = 0; side < NSIDES; side++) {
 		if (pending[side] < 0)
 			continue;
-		for (size_t i = first_row; i < ui->ladder.nrows && r == NULL;
-		    i++) {
-			struct lrow	*ri = &ui->ladder.rows[i];
+		for (size_t i = first_row; i < l->nrows && r == NULL; i++) {
+			struct lrow	*ri = &l->rows[i];
 
-			if (ri->note_side == (enum side)side &&
+			if (note_side(ui, ri) == (enum side)side &&
 			    ri->state[side] < 0)
 				r = ri;
 		}
 		if (r == NULL || r->state[side] >= 0)
-			r = new_row(ui, step);
-		r->state[side] = pending[side];
+			r = new_row(l, step);
+		r->state[side] = (int8_t)pending[side];
 		pending[side] = -1;
 	}
 }
 
-/* The ladder's rows for the steps shown, from the journal. */
+/* Step k's rows, from its own events alone. */
+static void
+step_rows(struct ui *ui, size_t k)
+{
+	const struct journal	*j = session_journal(ui->s);
+	const struct step	*st = &ui->s->steps[k - 1];
+	struct ladder		*l = &ui->ladder;
+	int			 pending[2] = { -1, -1 };
+	size_t			 first_row = l->nrows;
+
+	for (size_t i = st->first; i < st->end; i++) {
+		const struct jevent	*e = &j->ev[i];
+		struct lrow		*r;
+		int			 side = e->side, id;
+
+		switch (e->type) {
+		case JE_CALL:
+		case JE_ERROR:
+			note_row(l, k, i);
+			break;
+		case JE_TIMER:
+			if (e->u.timer.action == TA_FIRED)
+				note_row(l, k, i);
+			break;
+		case JE_STATE:
+			if (pending[side] >= 0)
+				flush_states(ui, k, pending, first_row);
+			pending[side] = e->u.state.to;
+			break;
+		case JE_SEG:
+			id = e->u.seg.id;
+			if (e->u.seg.fate != FATE_SENT &&
+			    (e->u.seg.fate != FATE_IGNORED ||
+			    session_sent_event(ui->s, id) != SIZE_MAX))
+				break;
+			side = j->segs[id].dir;
+			l->seg_row[id] = (uint32_t)l->nrows;
+			r = new_row(l, k);
+			r->seg = id;
+			r->state[side] = (int8_t)pending[side];
+			pending[side] = -1;
+			if (session_arrival_event(ui->s, id, true) != SIZE_MAX) {
+				r = new_row(l, k);
+				r->seg = id;
+				r->copy = true;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	flush_states(ui, k, pending, first_row);
+}
+
+/* The ladder's rows for the whole timeline, when it has changed. */
 void
 ui_build_rows(struct ui *ui)
 {
-	const struct journal	*j = session_journal(ui->s);
-	size_t			 shown = ui_shown(ui);
+	struct ladder	*l = &ui->ladder;
+	size_t		 nsegs = session_journal(ui->s)->nsegs;
 
-	if (ui->ladder.built_for == shown)
+	if (l->built)
 		return;
-	ui->ladder.nrows = 0;
-	ui->ladder.built_for = shown;
-	for (size_t k = 1; k <= shown; k++) {
-		const struct step	*st = &ui->s->steps[k - 1];
-		int			 pending[2] = { -1, -1 };
-		size_t			 first_row = ui->ladder.nrows;
+	l->built = true;
+	l->nrows = 0;
+	l->seg_row = xreallocarray(l->seg_row, nsegs ? nsegs : 1,
+	    sizeof *l->seg_row);
+	for (size_t i = 0; i < nsegs; i++)
+		l->seg_row[i] = LROW_NONE;
+	for (size_t k = 1; k <= ui->s->nsteps; k++)
+		step_rows(ui, k);
+}
 
-		for (size_t i = st->first; i < st->end; i++) {
-			const struct jevent	*e = &j->ev[i];
-			struct lrow		*r;
-			int			 side = e->side;
+/* How many rows the first k steps made. */
+static size_t
+rows_upto(const struct ladder *l, size_t k)
+{
+	size_t	 lo = 0, hi = l->nrows;
 
-			switch (e->type) {
-			case JE_CALL:
-				call_note(ui, k, e);
-				break;
-			case JE_ERROR:
-				note_row(ui, k, e->side, ST_BAD, "! %s",
-				    tcp_error_names[e->u.error.err]);
-				break;
-			case JE_TIMER:
-				if (e->u.timer.action == TA_FIRED)
-					note_row(ui, k, e->side, ST_TIMER,
-					    "%s", ui_str(ui,
-					    fired_msg[e->u.timer.kind]));
-				break;
-			case JE_STATE:
-				if (pending[side] >= 0)
-					flush_states(ui, k, pending, first_row);
-				pending[side] = e->u.state.to;
-				break;
-			case JE_SEG:
-				if (e->u.seg.fate != FATE_SENT &&
-				    (e->u.seg.fate != FATE_IGNORED ||
-				    session_sent_event(ui->s, e->u.seg.id) !=
-				    SIZE_MAX))
-					break;
-				side = j->segs[e->u.seg.id].dir;
-				r = new_row(ui, k);
-				r->seg = e->u.seg.id;
-				r->state[side] = pending[side];
-				pending[side] = -1;
-				if (session_arrival_event(ui->s, e->u.seg.id,
-				    true) != SIZE_MAX) {
-					r = new_row(ui, k);
-					r->seg = e->u.seg.id;
-					r->copy = true;
-				}
-				break;
-			default:
-				break;
-			}
-		}
-		flush_states(ui, k, pending, first_row);
+	while (lo < hi) {
+		size_t	 mid = lo + (hi - lo) / 2;
+
+		if (l->rows[mid].step <= k)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return lo;
 }
 
 static uint8_t
@@ -465,10 +499,12 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 	struct ladder	*l = &ui->ladder;
 	int		 sel = ui_selected(ui), top, lines, rx, mx, mw;
 	int		 y = rc->y, x = rc->x, w = rc->w, h = rc->h;
-	size_t		 first;
+	size_t		 first, nrows;
 	int		 timers;
+	char		 note[64];
 
 	ui_build_rows(ui);
+	nrows = rows_upto(l, ui_shown(ui));
 	if (l->nhit != h) {
 		l->nhit = h;
 		l->hit = xreallocarray(l->hit, (size_t)h, sizeof *l->hit);
@@ -485,17 +521,11 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 	mx = x + 1 + STATE_W + 2;
 	mw = rx - 2 - mx;
 	/* Keep the chosen segment's row in view, else show the newest. */
-	first = l->nrows > (size_t)lines ? l->nrows - (size_t)lines : 0;
-	if (ui->sel >= 0) {
-		for (size_t i = 0; i < l->nrows; i++) {
-			if (l->rows[i].seg == sel && !l->rows[i].copy) {
-				if (i < first)
-					first = i;
-				break;
-			}
-		}
-	}
-	for (size_t i = first; i < l->nrows && (int)(i - first) < lines; i++) {
+	first = nrows > (size_t)lines ? nrows - (size_t)lines : 0;
+	if (ui->sel >= 0 && sel >= 0 && l->seg_row[sel] < nrows &&
+	    l->seg_row[sel] < first)
+		first = l->seg_row[sel];
+	for (size_t i = first; i < nrows && (int)(i - first) < lines; i++) {
 		const struct lrow	*r = &l->rows[i];
 		int			 ry = top + (int)(i - first);
 
@@ -505,12 +535,14 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 		if (r->state[1] >= 0)
 			canvas_text(cv, ry, rx, STATE_W, ST_STATE_SERVER,
 			    tcp_state_names[r->state[1]]);
-		if (r->note != NULL) {
-			int	 nw = text_width(r->note);
+		if (r->note != LROW_NONE) {
+			const struct jevent *e =
+			    &session_journal(ui->s)->ev[r->note];
+			uint8_t	 st = note_text(ui, e, note, sizeof note);
+			int	 nw = text_width(note);
 
-			canvas_text(cv, ry, r->note_side == SIDE_SERVER ?
-			    mx + mw - (nw < mw ? nw : mw) : mx, mw,
-			    (uint8_t)r->note_style, r->note);
+			canvas_text(cv, ry, e->side == SIDE_SERVER ?
+			    mx + mw - (nw < mw ? nw : mw) : mx, mw, st, note);
 		}
 		if (r->seg >= 0) {
 			draw_arrow(ui, cv, ry, mx, mw, r, r->seg == sel &&

@@ -127,7 +127,7 @@ timeline_changed(struct ui *ui)
 		p->pos = (double)n;
 	if (p->target > n)
 		p->target = n;
-	ui->ladder.built_for = SIZE_MAX;
+	ui->ladder.built = false;
 }
 
 /* Show a session from its beginning, forgetting the last one's view. */
@@ -146,7 +146,7 @@ view_open(struct ui *ui, struct session *s)
 	ui->msg[0] = '\0';
 	ui->quiz.nanswers = 0;
 	ui->quiz.right = ui->quiz.asked = 0;
-	ui->ladder.nrows = 0;
+	ui->ladder.built = false;
 	timeline_changed(ui);
 	if (s->sandbox)
 		ui_say(ui, ST_DIM, M_SANDBOX_HINT);
@@ -217,6 +217,7 @@ ui_free(struct ui *ui)
 	free(ui->play.cum);
 	free(ui->quiz.answers);
 	free(ui->ladder.rows);
+	free(ui->ladder.seg_row);
 	free(ui->ladder.hit);
 	memset(ui, 0, sizeof *ui);
 }

@@ -60,22 +60,26 @@ struct course {
 
 /* One row of the ladder: an arrow, the states entered, or a note. */
 struct lrow {
-	int		 seg;		/* an arrow: journal segment, or -1 */
+	uint32_t	 step;		/* the step that made the row */
+	int32_t		 seg;		/* an arrow: journal segment, or -1 */
+	uint32_t	 note;		/* the event told of (a call, an error, */
+					/* a timer), or LROW_NONE */
+	int8_t		 state[2];	/* a state each side entered, or -1 */
 	bool		 copy;		/* the second copy of a duplicate */
-	size_t		 step;		/* the step that made the row */
-	int		 state[2];	/* a state each side entered, or -1 */
-	enum side	 note_side;
-	const char	*note;		/* a call, an error, a timer */
-	int		 note_style;
-	char		 notebuf[48];
 };
+#define LROW_NONE	UINT32_MAX
 
-/* The ladder's figure at the position, rebuilt as the position moves. */
+/*
+ * The ladder's rows for the whole timeline, built once when it changes:
+ * a step's rows come from its own events, so the position only decides
+ * how many of them show.
+ */
 struct ladder {
 	struct lrow	*rows;
 	size_t		 nrows;
 	size_t		 cap;
-	size_t		 built_for;	/* the step count the rows are for */
+	bool		 built;
+	uint32_t	*seg_row;	/* per segment: its arrow's row */
 	int		*hit;		/* per row of the panel: a segment, or -1 */
 	int		 nhit;
 };
