@@ -2,7 +2,8 @@
  * The wire carries, it does not decide.  A run is the same, event for
  * event, while another process floods its sockets' ports with datagrams;
  * none of synfin's own datagrams is lost on the way (none is sent
- * twice); and a script's own stray datagrams are still refused.
+ * twice); and a script's own stray datagrams are still refused.  The
+ * same with plain system calls in place of io_uring (wire.c).
  */
 #include "config.h"
 
@@ -137,7 +138,7 @@ main(void)
 {
 	unsigned long	*sent;
 	uint64_t	 resent = 0, stale = 0;
-	char		*quiet;
+	char		*quiet, *plain;
 	int		 same = 0;
 
 	/* A wire that stalled on the flood would hang: end it instead. */
@@ -167,6 +168,12 @@ main(void)
 	}
 	ok(same == RUNS, "%d of %d runs flooded with %lu datagrams in all: "
 	    "the journal as in the quiet run", same, RUNS, *sent);
+	setenv("SYNFIN_NO_URING", "1", 1);
+	plain = quiet != NULL ? trace_of(true, sent, &resent, &stale) : NULL;
+	unsetenv("SYNFIN_NO_URING");
+	ok(plain != NULL && strcmp(plain, quiet) == 0, "flooded, with plain "
+	    "send and recv in place of io_uring: the same journal");
+	free(plain);
 	ok(*sent > 1000, "the flood was real (%lu datagrams)", *sent);
 	ok(resent == 0 && stale == 0, "no datagram of synfin's was lost or "
 	    "sent twice (%llu, %llu)", (unsigned long long)resent,

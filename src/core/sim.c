@@ -308,27 +308,26 @@ cross(struct sim *s, int sender, enum side to, const uint8_t *buf, size_t n)
 	for (int tries = 0; tries < WIRE_TRIES; tries++) {
 		if (tries > 0)
 			s->wire_resent++;
-		if (wire_send(&s->wire, sender, to, buf, n) == -1 &&
-		    errno != ENOBUFS && errno != EAGAIN) {
-			snprintf(s->failure, sizeof s->failure,
-			    "sending on the socket pair failed: %s",
-			    strerror(errno));
-			return -1;
-		}
+		/* What has come at once, then what comes within the wait. */
+		r = wire_cross(&s->wire, sender, to, buf, n, s->rxbuf,
+		    WIRE_DGRAM_MAX + 1, &len);
 		for (;;) {
-			r = wire_recv(&s->wire, sender, to, s->rxbuf,
-			    WIRE_DGRAM_MAX + 1, &len, WIRE_WAIT_MS);
 			if (r == -1) {
 				snprintf(s->failure, sizeof s->failure,
-				    "reading the socket pair failed: %s",
+				    "the socket pair failed: %s",
 				    strerror(errno));
 				return -1;
 			}
-			if (r == 0)
+			if (r == 0 && (r = wire_recv(&s->wire, sender, to,
+			    s->rxbuf, WIRE_DGRAM_MAX + 1, &len,
+			    WIRE_WAIT_MS)) == 0)
 				break;		/* lost: send it again */
-			if (len == n && memcmp(s->rxbuf, buf, n) == 0)
+			if (r == 1 && len == n && memcmp(s->rxbuf, buf, n) == 0)
 				return 0;
-			s->wire_stale++;
+			if (r == 1) {
+				s->wire_stale++;
+				r = 0;
+			}
 		}
 	}
 	snprintf(s->failure, sizeof s->failure, "the kernel lost a datagram "

@@ -12,6 +12,10 @@
  * The wire carries; it does not decide.  A datagram the kernel loses is
  * sent again (sim.c), so what the kernel does with synfin's own
  * datagrams never changes a run.
+ *
+ * Where Linux has io_uring, a crossing (send, then read what came) is one
+ * system call instead of two: the datagram still goes through the
+ * kernel's UDP stack and is read from the receiving socket.
  */
 #ifndef SYNFIN_WIRE_H
 #define SYNFIN_WIRE_H
@@ -22,6 +26,8 @@
 #include <stdint.h>
 
 #include "types.h"
+
+struct io_uring;
 
 #define WIRE_STRANGER	NSIDES		/* the third socket, as a sender */
 #define WIRE_DGRAM_MAX	65507		/* largest UDP payload over IPv4 */
@@ -40,6 +46,7 @@ struct wire {
 	int			 inbox[NSIDES];	/* each side, from the stranger */
 	struct sockaddr_in	 addr[NSIDES + 1];
 	struct sockaddr_in	 inbox_addr[NSIDES];
+	struct io_uring		*ring;		/* or NULL: plain system calls */
 };
 
 int	 wire_open(struct wire *, char *, size_t);
@@ -47,5 +54,7 @@ void	 wire_close(struct wire *);
 int	 wire_send(struct wire *, int, enum side, const uint8_t *, size_t);
 int	 wire_recv(struct wire *, int, enum side, uint8_t *, size_t, size_t *,
 	     int);
+int	 wire_cross(struct wire *, int, enum side, const uint8_t *, size_t,
+	     uint8_t *, size_t, size_t *);
 
 #endif
