@@ -39,21 +39,43 @@ timer_before(const struct timer *a, const struct timer *b)
 	return a->order < b->order;
 }
 
+/* Put an armed timer in its place in the queue. */
+static void
+insert(struct clock *c, struct timer *t)
+{
+	struct timer	**pp;
+
+	for (pp = &c->head; *pp != NULL && timer_before(*pp, t); pp = &(*pp)->next)
+		;
+	t->next = *pp;
+	*pp = t;
+}
+
 /* Arm t to fire at virtual time when (re-arming moves it). */
 void
 clock_arm(struct clock *c, struct timer *t, vtime_t when)
 {
-	struct timer	**pp;
-
 	assert(when >= c->now);
 	clock_cancel(c, t);
 	t->when = when;
 	t->order = c->armed_count++;
 	t->armed = true;
-	for (pp = &c->head; *pp != NULL && timer_before(*pp, t); pp = &(*pp)->next)
-		;
-	t->next = *pp;
-	*pp = t;
+	insert(c, t);
+}
+
+/*
+ * The queue anew from the timers that are armed, each keeping its time
+ * and its order: after a run was put back to a checkpoint (sim.c), where
+ * the timers were copied and their links are stale.
+ */
+void
+clock_relink(struct clock *c, struct timer **armed, size_t n)
+{
+	c->head = NULL;
+	for (size_t i = 0; i < n; i++) {
+		assert(armed[i]->armed);
+		insert(c, armed[i]);
+	}
 }
 
 void

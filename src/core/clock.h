@@ -16,6 +16,7 @@
 #define SYNFIN_CLOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef int64_t vtime_t;		/* virtual microseconds */
@@ -55,5 +56,6 @@ void	 clock_arm(struct clock *, struct timer *, vtime_t);
 void	 clock_cancel(struct clock *, struct timer *);
 bool	 clock_fire_next(struct clock *, vtime_t);
 void	 clock_advance(struct clock *, vtime_t);
+void	 clock_relink(struct clock *, struct timer **, size_t);
 
 #endif

@@ -215,6 +215,42 @@ journal_rel(const struct journal *j, enum dir dir, uint32_t v)
 	return j->have_base[dir] ? v - j->base[dir] : v;
 }
 
+/* Where the journal stands now. */
+void
+journal_mark(const struct journal *j, struct journal_mark *m)
+{
+	m->nev = j->nev;
+	m->nsegs = j->nsegs;
+	m->nbytes = j->nbytes;
+	m->nowned = j->nowned;
+	m->conn = j->conn;
+	for (int i = 0; i < NSIDES; i++) {
+		m->base[i] = j->base[i];
+		m->have_base[i] = j->have_base[i];
+	}
+	m->cur_cmd = j->cur_cmd;
+}
+
+/* Forget what was added since the mark was taken. */
+void
+journal_rewind(struct journal *j, const struct journal_mark *m)
+{
+	assert(m->nev <= j->nev && m->nsegs <= j->nsegs &&
+	    m->nowned <= j->nowned);
+	for (size_t i = m->nowned; i < j->nowned; i++)
+		free(j->owned[i]);
+	j->nowned = m->nowned;
+	j->nev = m->nev;
+	j->nsegs = m->nsegs;
+	j->nbytes = m->nbytes;
+	j->conn = m->conn;
+	for (int i = 0; i < NSIDES; i++) {
+		j->base[i] = m->base[i];
+		j->have_base[i] = m->have_base[i];
+	}
+	j->cur_cmd = m->cur_cmd;
+}
+
 const char *
 fate_name(enum fate f)
 {

@@ -156,6 +156,18 @@ struct jconn {
 	enum profile_id	 profile;
 };
 
+/* Where a journal stood, to put it back there (a run's checkpoint). */
+struct journal_mark {
+	size_t		 nev;
+	size_t		 nsegs;
+	size_t		 nbytes;
+	size_t		 nowned;
+	struct jconn	 conn;
+	uint32_t	 base[NSIDES];
+	bool		 have_base[NSIDES];
+	int		 cur_cmd;
+};
+
 struct journal {
 	struct jevent	*ev;
 	size_t		 nev;
@@ -195,6 +207,8 @@ int		 journal_add_raw(struct journal *, enum dir, const uint8_t *,
 		     size_t, const char *);
 void		 journal_seg_event(struct journal *, vtime_t, int, enum fate);
 uint32_t	 journal_rel(const struct journal *, enum dir, uint32_t);
+void		 journal_mark(const struct journal *, struct journal_mark *);
+void		 journal_rewind(struct journal *, const struct journal_mark *);
 void		 journal_set_result(struct jevent *, const struct tcp_result *);
 
 /* A segment's datagram as it was sent. */

@@ -87,12 +87,34 @@ link_add_rule(struct link *l, enum rule_kind kind, enum dir dir,
 /*
  * A rule for one segment, named by its journal index: what the learner
  * asks for a segment on the screen.  The run is deterministic, so a re-run
- * sends the same segment under the same number.
+ * sends the same segment under the same number.  It goes before the
+ * script's rules, which it overrides.
  */
 void
 link_add_seg_rule(struct link *l, enum rule_kind kind, int seg, vtime_t extra)
 {
-	append_rule(l, kind, DIR_C2S, 0, false, false, extra)->seg = seg;
+	struct link_rule	*r = xcalloc(1, sizeof *r);
+
+	r->kind = kind;
+	r->seg = seg;
+	r->extra = extra;
+	r->next = l->rules;
+	l->rules = r;
+}
+
+/* Forget the rules for single segments. */
+void
+link_drop_seg_rules(struct link *l)
+{
+	struct link_rule	**pp = &l->rules, *r;
+
+	while ((r = *pp) != NULL) {
+		if (r->seg != -1) {
+			*pp = r->next;
+			free(r);
+		} else
+			pp = &r->next;
+	}
 }
 
 /*
@@ -298,4 +320,93 @@ link_in_flight(const struct link *l)
 			n++;
 	}
 	return n;
+}
+
+/* Copy the link's rules and flights. */
+void
+link_mark(const struct link *l, struct link_mark *m)
+{
+	size_t	 n = 0;
+
+	memset(m, 0, sizeof *m);
+	m->latency = l->latency;
+	for (const struct link_rule *r = l->rules; r != NULL; r = r->next)
+		n++;
+	m->rules = xreallocarray(NULL, n ? n : 1, sizeof *m->rules);
+	for (const struct link_rule *r = l->rules; r != NULL; r = r->next)
+		m->rules[m->nrules++] = *r;
+	n = 0;
+	for (const struct flight *f = l->flights; f != NULL; f = f->next)
+		n++;
+	m->flights = xreallocarray(NULL, n ? n : 1, sizeof *m->flights);
+	for (const struct flight *f = l->flights; f != NULL; f = f->next) {
+		struct flight	*c = xmalloc(sizeof *c + f->nbytes);
+
+		memcpy(c, f, sizeof *c + f->nbytes);
+		c->cap = f->nbytes;
+		m->flights[m->nflights++] = c;
+	}
+}
+
+/*
+ * Put the link back as it was at the mark: its rules, and its flights
+ * with their timers as they were.  The clock's queue is the caller's to
+ * relink at once (clock_relink): the flights' armed timers are put in
+ * armed (room for m->nflights), and their count returned.
+ */
+size_t
+link_rewind(struct link *l, const struct link_mark *m, struct timer **armed)
+{
+	struct link_rule	**rp;
+	struct flight		**fp, *f;
+	size_t			  n = 0;
+
+	/* The caller relinks the clock: the flights only go. */
+	while ((f = l->flights) != NULL) {
+		l->flights = f->next;
+		free(f);
+	}
+	while (l->rules != NULL) {
+		struct link_rule	*r = l->rules;
+
+		l->rules = r->next;
+		free(r);
+	}
+	l->latency = m->latency;
+	rp = &l->rules;
+	for (size_t i = 0; i < m->nrules; i++) {
+		*rp = xmalloc(sizeof **rp);
+		**rp = m->rules[i];
+		rp = &(*rp)->next;
+	}
+	*rp = NULL;
+	fp = &l->flights;
+	for (size_t i = 0; i < m->nflights; i++) {
+		const struct flight	*c = m->flights[i];
+		size_t			 cap = c->nbytes <= FLIGHT_SMALL ?
+					     FLIGHT_SMALL : c->nbytes;
+
+		f = xmalloc(sizeof *f + cap);
+		memcpy(f, c, sizeof *f + c->nbytes);
+		f->cap = cap;
+		f->link = l;
+		f->timer.arg = f;
+		f->timer.next = NULL;
+		f->next = NULL;
+		if (f->timer.armed)
+			armed[n++] = &f->timer;
+		*fp = f;
+		fp = &f->next;
+	}
+	return n;
+}
+
+void
+link_mark_free(struct link_mark *m)
+{
+	for (size_t i = 0; i < m->nflights; i++)
+		free(m->flights[i]);
+	free(m->flights);
+	free(m->rules);
+	memset(m, 0, sizeof *m);
 }

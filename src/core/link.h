@@ -78,6 +78,15 @@ struct link {
 	int			 nspare;
 };
 
+/* What was on the link at a checkpoint: its rules and flights, copied. */
+struct link_mark {
+	vtime_t			 latency;
+	struct link_rule	*rules;		/* an array, in order */
+	size_t			 nrules;
+	struct flight		**flights;	/* in the order sent */
+	size_t			 nflights;
+};
+
 void	 link_init(struct link *, struct clock *, const struct link_ops *,
 	     void *);
 void	 link_free(struct link *);
@@ -90,5 +99,10 @@ void	 link_send(struct link *, int, enum dir, uint8_t, const uint8_t *,
 int	 link_release(struct link *, int);
 int	 link_release_reordered(struct link *);
 size_t	 link_in_flight(const struct link *);
+void	 link_drop_seg_rules(struct link *);
+void	 link_mark(const struct link *, struct link_mark *);
+size_t	 link_rewind(struct link *, const struct link_mark *,
+	     struct timer **);
+void	 link_mark_free(struct link_mark *);
 
 #endif

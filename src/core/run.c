@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -423,4 +424,31 @@ run_all(struct run *r)
 	if (r->bad)
 		return RUN_BAD;
 	return r->failures > 0 ? RUN_FAILED : RUN_OK;
+}
+
+/* A checkpoint before the next command, of a run that has not failed. */
+void
+run_mark(const struct run *r, struct run_mark *m)
+{
+	assert(!r->bad);
+	m->pc = r->pc;
+	m->failures = r->failures;
+	sim_mark(&r->sim, &m->sim);
+}
+
+/* Back to the checkpoint, to run on from its command. */
+void
+run_rewind(struct run *r, const struct run_mark *m)
+{
+	r->pc = m->pc;
+	r->failures = m->failures;
+	r->bad = false;
+	r->err[0] = '\0';
+	sim_rewind(&r->sim, &m->sim);
+}
+
+void
+run_mark_free(struct run_mark *m)
+{
+	sim_mark_free(&m->sim);
 }

@@ -33,6 +33,13 @@ struct run {
 	char		 err[512];
 };
 
+/* A checkpoint between two commands (sim.h). */
+struct run_mark {
+	size_t		 pc;
+	int		 failures;
+	struct sim_mark	 sim;
+};
+
 int		 run_init(struct run *, struct script *, char *, size_t);
 void		 run_free(struct run *);
 const struct journal *run_journal(const struct run *);
@@ -40,5 +47,8 @@ bool		 run_command(struct run *);
 void		 run_finish(struct run *);
 enum run_status	 run_all(struct run *);
 void		 run_end(struct run *);
+void		 run_mark(const struct run *, struct run_mark *);
+void		 run_rewind(struct run *, const struct run_mark *);
+void		 run_mark_free(struct run_mark *);
 
 #endif

@@ -529,3 +529,70 @@ sim_inject_bad(struct sim *s, enum dir dir, enum bad_kind kind)
 	if (s->in_memory || cross(s, from, to, buf, (size_t)n) == 0)
 		take_datagram(s, to, from, buf, (size_t)n, NULL);
 }
+
+/* Take a checkpoint of the run as it stands. */
+void
+sim_mark(const struct sim *s, struct sim_mark *m)
+{
+	m->prof = s->prof;
+	m->now = s->clock.now;
+	m->armed_count = s->clock.armed_count;
+	for (int i = 0; i < NSIDES; i++) {
+		m->ep[i] = s->ep[i];
+		m->ignored[i] = s->ignored[i];
+		m->read_total[i] = s->read_total[i];
+		m->last_error[i] = s->last_error[i];
+	}
+	m->rng = s->rng;
+	m->events = s->events;
+	m->started = s->started;
+	journal_mark(&s->journal, &m->journal);
+	link_mark(&s->link, &m->link);
+}
+
+/*
+ * Put the run back to a checkpoint: what happened since is forgotten,
+ * the journal with it.  The endpoints are copied back in place, so their
+ * timers' owners stay where they were; the timer queue is made anew.
+ */
+void
+sim_rewind(struct sim *s, const struct sim_mark *m)
+{
+	struct timer	**armed;
+	size_t		  n;
+
+	armed = xreallocarray(NULL, m->link.nflights + NSIDES *
+	    (TCP_NTIMERS + 1), sizeof *armed);
+	n = link_rewind(&s->link, &m->link, armed);
+	s->prof = m->prof;
+	for (int i = 0; i < NSIDES; i++) {
+		struct tcp	*tp = &s->ep[i];
+
+		*tp = m->ep[i];
+		for (int k = 0; k < TCP_NTIMERS; k++) {
+			tp->timers[k].next = NULL;
+			if (tp->timers[k].armed)
+				armed[n++] = &tp->timers[k];
+		}
+		tp->write_timer.next = NULL;
+		if (tp->write_timer.armed)
+			armed[n++] = &tp->write_timer;
+		s->ignored[i] = m->ignored[i];
+		s->read_total[i] = m->read_total[i];
+		s->last_error[i] = m->last_error[i];
+	}
+	s->clock.now = m->now;
+	s->clock.armed_count = m->armed_count;
+	clock_relink(&s->clock, armed, n);
+	free(armed);
+	s->rng = m->rng;
+	s->events = m->events;
+	s->started = m->started;
+	journal_rewind(&s->journal, &m->journal);
+}
+
+void
+sim_mark_free(struct sim_mark *m)
+{
+	link_mark_free(&m->link);
+}

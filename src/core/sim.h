@@ -41,6 +41,27 @@ struct sim {
 	char		 failure[256];	/* the wire failed: why */
 };
 
+/*
+ * A checkpoint: everything a run's future depends on, so that it can be
+ * put back and run on to the same end (or, with another fate for a
+ * segment not yet sent, to a different one).  The sockets stay as they
+ * are: they carry, they hold nothing a run depends on.
+ */
+struct sim_mark {
+	struct profile		 prof;
+	vtime_t			 now;
+	uint64_t		 armed_count;
+	struct tcp		 ep[NSIDES];
+	uint64_t		 rng;
+	unsigned long		 ignored[NSIDES];
+	uint64_t		 read_total[NSIDES];
+	enum tcp_error		 last_error[NSIDES];
+	uint64_t		 events;
+	bool			 started;
+	struct journal_mark	 journal;
+	struct link_mark	 link;
+};
+
 int		 sim_init(struct sim *, enum profile_id, char *, size_t);
 void		 sim_free(struct sim *);
 void		 sim_set_profile(struct sim *, enum profile_id);
@@ -56,5 +77,8 @@ bool		 sim_idle(const struct sim *);
 void		 sim_inject(struct sim *, enum dir, const struct segment *);
 void		 sim_inject_bad(struct sim *, enum dir, enum bad_kind);
 uint32_t	 sim_random(struct sim *);
+void		 sim_mark(const struct sim *, struct sim_mark *);
+void		 sim_rewind(struct sim *, const struct sim_mark *);
+void		 sim_mark_free(struct sim_mark *);
 
 #endif
