@@ -4,6 +4,12 @@
  * is run once, marked before each command; then the run is put back to
  * each mark in a scrambled order (back, forward, back again) and run on,
  * and its trace compared with the first one's.
+ *
+ * Then a session (session.h) of a few connections, with a checkpoint
+ * every few events: each segment in turn dropped, delayed or duplicated,
+ * and taken back, goes back to a checkpoint before it was sent; the
+ * timeline, steps and all, must be what running the whole script again
+ * with that change gives.
  */
 #include "config.h"
 
@@ -13,6 +19,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "session.h"
 #include "tap.h"
 #include "trace.h"
 
@@ -126,6 +133,150 @@ check_dir(const char *rel)
 	free(names);
 }
 
+#define CYCLES	16
+
+/*
+ * Connections with data both ways, a copy, and a late segment with
+ * another sent while it is on its way.
+ */
+static struct script *
+many(void)
+{
+	static const char cycle[] =
+	    "client connect\nserver accept\ndup next c2s\n"
+	    "client send 3000\nserver read\ndelay next s2c 30ms\n"
+	    "server send 200\nclient send 10\nwait 50ms\nclient read\n"
+	    "server read\nclient close\nwait 10ms\nserver close\n"
+	    "wait until client CLOSED\n";
+	size_t		 n = strlen(cycle), head = strlen("server listen\n");
+	char		*text = malloc(head + n * CYCLES + 1), err[256];
+	struct script	*s;
+
+	memcpy(text, "server listen\n", head);
+	for (int i = 0; i < CYCLES; i++)
+		memcpy(text + head + n * (size_t)i, cycle, n);
+	s = script_parse("many.syn", text, head + n * CYCLES, err, sizeof err);
+	if (s == NULL)
+		printf("# %s\n", err);
+	free(text);
+	return s;
+}
+
+/* What the view looks up at step k, as text. */
+static void
+lookups(FILE *f, const struct session *s, size_t k)
+{
+	const struct journal	*j = session_journal(s);
+	const struct jevent	*last, *e, *say[4];
+	int			 state[2], retries;
+	size_t			 n;
+
+	session_states(s, k, state, &last);
+	fprintf(f, "at %zu: states %d %d last %td seg %d ignored %zu", k,
+	    state[0], state[1], last ? last - j->ev : -1,
+	    session_last_seg(s, k), session_ignored(s, k));
+	for (int side = 0; side < NSIDES; side++) {
+		for (int t = 0; t < TCP_NTIMERS; t++) {
+			e = session_timer(s, k, side, t, &retries);
+			fprintf(f, " %td/%d", e ? e - j->ev : -1, retries);
+		}
+	}
+	n = session_narration(s, k, LANG_EN, say, 4);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, " say %td", say[i] - j->ev);
+	fputc('\n', f);
+}
+
+/* A session's whole timeline as text: its trace, then its steps. */
+static char *
+timeline(struct session *s)
+{
+	char	*text = NULL;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		return NULL;
+	session_complete(s);
+	trace_print(f, session_journal(s), 0, session_journal(s)->nev,
+	    LANG_EN);
+	for (size_t k = 0; k < s->nsteps; k++) {
+		fprintf(f, "step %zu %zu %zu %lld\n", k, s->steps[k].first,
+		    s->steps[k].end, (long long)s->steps[k].t);
+		lookups(f, s, k + 1);
+	}
+	for (size_t i = 0; i < session_journal(s)->nsegs; i++)
+		fprintf(f, "seg %zu %zu %zu %zu\n", i,
+		    session_sent_event(s, (int)i),
+		    session_arrival_event(s, (int)i, false),
+		    session_arrival_event(s, (int)i, true));
+	fclose(f);
+	return text;
+}
+
+static void
+check_session(void)
+{
+	static const enum rule_kind kinds[] = { RULE_DROP, RULE_DELAY,
+	    RULE_DUP };
+	struct session	 s;
+	char		 err[512], *first, *changed, *whole;
+	int		 nsegs = 0, same = 0, back = 0, from_mark = 0;
+	size_t		 n;
+
+	if (session_open(&s, many(), err, sizeof err) == -1) {
+		ok(0, "a session of %d connections: %s", CYCLES, err);
+		return;
+	}
+	/* Checkpoints close together, so that some fall while a segment
+	 * is on its way. */
+	s.mark_every = 1;
+	session_rebuild(&s, err, sizeof err);
+	first = timeline(&s);
+	n = session_journal(&s)->nsegs;
+	ok(s.nmarks >= 50, "%zu checkpoints in %zu events", s.nmarks,
+	    session_journal(&s)->nev);
+	for (size_t seg = 0; seg < n; seg++) {
+		const struct jseg	*g = &session_journal(&s)->segs[seg];
+		enum rule_kind		 kind = kinds[seg % 3];
+		int			 i = (int)seg;
+
+		if (!g->valid || g->injected)
+			continue;
+		nsegs++;
+		session_toggle(&s, i, kind, err, sizeof err);
+		if (s.kept > 0)
+			from_mark++;
+		changed = timeline(&s);
+		session_rebuild(&s, err, sizeof err);
+		whole = timeline(&s);
+		if (changed != NULL && whole != NULL &&
+		    strcmp(changed, whole) == 0)
+			same++;
+		else
+			printf("# segment %d, fate %d: from the checkpoint "
+			    "(%zu events kept) the timeline differs\n",
+			    i, kind, s.kept);
+		free(changed);
+		free(whole);
+		/* And taken back: the first timeline again. */
+		session_toggle(&s, i, kind, err, sizeof err);
+		changed = timeline(&s);
+		if (changed != NULL && first != NULL &&
+		    strcmp(changed, first) == 0)
+			back++;
+		free(changed);
+	}
+	ok(nsegs > 100 && from_mark >= nsegs - 5, "%d of %d changes went "
+	    "back to a checkpoint, not to the start", from_mark, nsegs);
+	ok(same == nsegs, "%d of %d: a drop, delay or copy from a checkpoint "
+	    "is the timeline the whole run gives", same, nsegs);
+	ok(back == nsegs, "%d of %d: taken back, the first timeline again",
+	    back, nsegs);
+	free(first);
+	session_close(&s);
+}
+
 int
 main(void)
 {
@@ -133,5 +284,6 @@ main(void)
 		srcdir = getenv("SRCDIR");
 	check_dir("tests/scenarios");
 	check_dir("lessons");
+	check_session();
 	return tap_done();
 }

@@ -186,6 +186,7 @@ test_session(void)
 	copy = malloc(nev * sizeof *copy);
 	memcpy(copy, session_journal(&s)->ev, nev * sizeof *copy);
 	set = session_toggle(&s, seg, RULE_DROP, err, sizeof err);
+	session_complete(&s);
 	ok(set == 1, "dropping it is set");
 	for (k = 0; k < nev; k++) {
 		const struct jevent *e = &session_journal(&s)->ev[k];
@@ -200,14 +201,17 @@ test_session(void)
 	    "and then it is dropped");
 	ok(session_fate(&s, seg, NULL), "the fate is remembered");
 	set = session_toggle(&s, seg, RULE_DROP, err, sizeof err);
+	session_complete(&s);
 	ok(set == 0 && session_journal(&s)->ev[nev].u.seg.fate ==
 	    FATE_DELIVERED, "asking again takes it back");
 	set = session_toggle(&s, seg, RULE_DELAY, err, sizeof err);
+	session_complete(&s);
 	ok(set == 1 && session_journal(&s)->ev[session_arrival_event(&s,
 	    seg, false)].t - session_journal(&s)->ev[session_sent_event(&s,
 	    seg)].t == SESSION_DELAY, "a delayed segment arrives %lld ms "
 	    "late", (long long)SESSION_DELAY / 1000);
 	set = session_toggle(&s, seg, RULE_DUP, err, sizeof err);
+	session_complete(&s);
 	ok(set == 1 && session_arrival_event(&s, seg, true) != SIZE_MAX,
 	    "a duplicated one arrives a second time");
 	free(copy);

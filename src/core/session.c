@@ -63,6 +63,15 @@ free_indexes(struct session *s)
 	for (int i = 0; i < NLANGS; i++)
 		evlist_free(&s->narration[i]);
 	evlist_free(&s->appear);
+	evlist_free(&s->ignored);
+}
+
+static void
+free_marks(struct session *s, size_t from)
+{
+	for (size_t i = from; i < s->nmarks; i++)
+		run_mark_free(&s->marks[i]);
+	s->nmarks = from;
 }
 
 static void
@@ -71,6 +80,10 @@ free_run(struct session *s)
 	if (s->have_run)
 		run_free(&s->run);
 	s->have_run = false;
+	free_marks(s, 0);
+	free(s->marks);
+	s->marks = NULL;
+	s->markcap = 0;
 	free_indexes(s);
 	free(s->steps);
 	free(s->seg_sent);
@@ -78,8 +91,12 @@ free_run(struct session *s)
 	free(s->seg_copy_end);
 	s->steps = NULL;
 	s->seg_sent = s->seg_end = s->seg_copy_end = NULL;
-	s->nsteps = 0;
+	s->nsteps = s->ncut = s->stepcap = s->cut = s->indexed = 0;
+	s->nseg = s->segcap = 0;
+	s->same = s->rows = 0;
 }
+
+static int	rebuild(struct session *, char *, size_t);
 
 /*
  * Show a script, which the session owns from now on: 0, or -1 with the
@@ -91,10 +108,12 @@ session_open(struct session *s, struct script *script, char *err,
 {
 	memset(s, 0, sizeof *s);
 	s->script = script;
-	if (session_rebuild(s, err, errlen) == -1) {
+	s->mark_every = SESSION_MARK_EVERY;
+	if (rebuild(s, err, errlen) == -1) {
 		session_close(s);
 		return -1;
 	}
+	session_need(s, SESSION_FIRST);
 	return 0;
 }
 
@@ -166,27 +185,48 @@ starts_step(const struct journal *j, size_t i, vtime_t t)
 	}
 }
 
+/* Cut the events not yet cut into steps. */
 static void
 cut_steps(struct session *s)
 {
 	const struct journal	*j = session_journal(s);
-	size_t			 cap = 0;
 
-	for (size_t i = 0; i < j->nev; i++) {
-		vtime_t	 t = s->nsteps ? s->steps[s->nsteps - 1].t : 0;
+	for (size_t i = s->cut; i < j->nev; i++) {
+		vtime_t	 t = s->ncut ? s->steps[s->ncut - 1].t : 0;
 
-		if (s->nsteps == 0 || starts_step(j, i, t)) {
-			if (s->nsteps == cap) {
-				cap = cap ? cap * 2 : 64;
-				s->steps = xreallocarray(s->steps, cap,
+		if (s->ncut == 0 || starts_step(j, i, t)) {
+			if (s->ncut == s->stepcap) {
+				s->stepcap = s->stepcap ? s->stepcap * 2 : 64;
+				s->steps = xreallocarray(s->steps, s->stepcap,
 				    sizeof *s->steps);
 			}
-			s->steps[s->nsteps].first = i;
-			s->steps[s->nsteps].t = j->ev[i].t;
-			s->nsteps++;
+			s->steps[s->ncut].first = i;
+			s->steps[s->ncut].t = j->ev[i].t;
+			s->ncut++;
 		}
-		s->steps[s->nsteps - 1].end = i + 1;
+		s->steps[s->ncut - 1].end = i + 1;
 	}
+	s->cut = j->nev;
+	/* The last step may grow while the run goes on. */
+	s->nsteps = s->phase == PHASE_DONE || s->ncut == 0 ? s->ncut :
+	    s->ncut - 1;
+}
+
+/* The step (from 0) of the steps cut that holds event ev. */
+static size_t
+cut_step_of(const struct session *s, size_t ev)
+{
+	size_t	 lo = 0, hi = s->ncut;
+
+	while (lo < hi) {
+		size_t	 mid = lo + (hi - lo) / 2;
+
+		if (s->steps[mid].end <= ev)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* A segment's event: where it was sent, came to an end, first showed. */
@@ -208,8 +248,20 @@ index_seg(struct session *s, size_t i, const struct jevent *e)
 	case FATE_SENT:
 		slot = &s->seg_sent[id];
 		break;
+	case FATE_IGNORED:
+		evlist_add(&s->ignored, i, false, 0);
+		slot = &s->seg_end[id];
+		break;
 	case FATE_DUPLICATED:
 		slot = &s->seg_copy_end[id];
+		/* The ladder gives a copy a row where it was sent, which
+		 * may be in a step the view has made its rows for. */
+		if (s->seg_sent[id] != NONE && *slot == NONE) {
+			size_t	 k = cut_step_of(s, s->seg_sent[id]);
+
+			if (k < s->rows)
+				s->rows = k;
+		}
 		break;
 	default:
 		slot = &s->seg_end[id];
@@ -220,22 +272,28 @@ index_seg(struct session *s, size_t i, const struct jevent *e)
 }
 
 /*
- * Index the timeline for quick lookup: where each segment was sent and
- * came to an end; each side's state changes and timers; the narration
- * in each language.
+ * Index the events not yet indexed: where each segment was sent and came
+ * to an end; each side's state changes and timers; the narration in each
+ * language.
  */
 static void
 index_timeline(struct session *s)
 {
 	const struct journal	*j = session_journal(s);
-	size_t			 n = j->nsegs ? j->nsegs : 1;
 
-	s->seg_sent = xreallocarray(NULL, n, sizeof *s->seg_sent);
-	s->seg_end = xreallocarray(NULL, n, sizeof *s->seg_end);
-	s->seg_copy_end = xreallocarray(NULL, n, sizeof *s->seg_copy_end);
-	for (size_t i = 0; i < n; i++)
-		s->seg_sent[i] = s->seg_end[i] = s->seg_copy_end[i] = NONE;
-	for (size_t i = 0; i < j->nev; i++) {
+	if (j->nsegs > s->segcap) {
+		s->segcap = j->nsegs * 2;
+		s->seg_sent = xreallocarray(s->seg_sent, s->segcap,
+		    sizeof *s->seg_sent);
+		s->seg_end = xreallocarray(s->seg_end, s->segcap,
+		    sizeof *s->seg_end);
+		s->seg_copy_end = xreallocarray(s->seg_copy_end, s->segcap,
+		    sizeof *s->seg_copy_end);
+	}
+	for (; s->nseg < j->nsegs; s->nseg++)
+		s->seg_sent[s->nseg] = s->seg_end[s->nseg] =
+		    s->seg_copy_end[s->nseg] = NONE;
+	for (size_t i = s->indexed; i < j->nev; i++) {
 		const struct jevent	*e = &j->ev[i];
 		struct evlist		*l;
 		uint32_t		 retries;
@@ -272,21 +330,7 @@ index_timeline(struct session *s)
 			break;
 		}
 	}
-}
-
-/*
- * Run on past the script's end while timers are set (a TIME_WAIT to
- * expire, a retransmission to give up), so the learner can watch them.
- */
-static void
-run_on(struct run *r)
-{
-	struct sim	*sim = &r->sim;
-	vtime_t		 limit = sim->clock.now + SESSION_HORIZON;
-
-	while (sim->clock.head != NULL && sim->events <= r->events_max &&
-	    sim_step(sim, limit))
-		;
+	s->indexed = j->nev;
 }
 
 static const vtime_t rule_extra[] = {
@@ -295,25 +339,185 @@ static const vtime_t rule_extra[] = {
 	[RULE_DELAY] = SESSION_DELAY,
 };
 
-/* Run the script again from the start with the learner's changes. */
-int
-session_rebuild(struct session *s, char *err, size_t errlen)
+/* The learner's fates for segments not yet sent go on the link. */
+static void
+apply_fates(struct session *s, size_t from_seg)
+{
+	for (size_t i = 0; i < s->niv; i++) {
+		if ((size_t)s->iv[i].seg >= from_seg)
+			link_add_seg_rule(&s->run.sim.link, s->iv[i].kind,
+			    s->iv[i].seg, rule_extra[s->iv[i].kind]);
+	}
+}
+
+/* The script again from the start, with the learner's changes. */
+static int
+rebuild(struct session *s, char *err, size_t errlen)
 {
 	free_run(s);
 	s->error = NULL;
 	if (run_init(&s->run, s->script, err, errlen) == -1)
 		return -1;
 	s->have_run = true;
-	for (size_t i = 0; i < s->niv; i++)
-		link_add_seg_rule(&s->run.sim.link, s->iv[i].kind, s->iv[i].seg,
-		    rule_extra[s->iv[i].kind]);
-	if (run_all(&s->run) == RUN_BAD)
-		s->error = s->run.err;
-	else
-		run_on(&s->run);
-	cut_steps(s);
-	index_timeline(s);
+	s->phase = PHASE_SCRIPT;
+	s->kept = 0;
+	apply_fates(s, 0);
 	return 0;
+}
+
+/*
+ * The timeline anew from the start with the learner's changes, no
+ * checkpoint used: what a change from a checkpoint must come to.
+ */
+int
+session_rebuild(struct session *s, char *err, size_t errlen)
+{
+	return rebuild(s, err, errlen);
+}
+
+/*
+ * One piece of the run: a command (after a checkpoint, now and then),
+ * the wait for the connection to be quiet, or a timer or arrival after
+ * the script's end, while timers are set (a TIME_WAIT to expire, a
+ * retransmission to give up) so the learner can watch them.
+ */
+static void
+advance(struct session *s)
+{
+	struct run	*r = &s->run;
+	struct sim	*sim = &r->sim;
+
+	switch (s->phase) {
+	case PHASE_SCRIPT:
+		if (!r->bad && sim->journal.nev - (s->nmarks > 0 ?
+		    s->marks[s->nmarks - 1].sim.journal.nev : 0) >=
+		    s->mark_every) {
+			if (s->nmarks == s->markcap) {
+				s->markcap = s->markcap ? s->markcap * 2 : 16;
+				s->marks = xreallocarray(s->marks, s->markcap,
+				    sizeof *s->marks);
+			}
+			run_mark(r, &s->marks[s->nmarks++]);
+		}
+		if (!run_command(r))
+			s->phase = PHASE_FINISH;
+		break;
+	case PHASE_FINISH:
+		run_finish(r);
+		if (r->bad) {
+			s->error = r->err;
+			s->phase = PHASE_DONE;
+		} else {
+			s->phase = PHASE_ON;
+			s->horizon = sim->clock.now + SESSION_HORIZON;
+		}
+		break;
+	case PHASE_ON:
+		if (sim->clock.head == NULL || sim->events > r->events_max ||
+		    !sim_step(sim, s->horizon))
+			s->phase = PHASE_DONE;
+		break;
+	case PHASE_DONE:
+		break;
+	}
+	index_timeline(s);
+	cut_steps(s);
+}
+
+/* Whether the whole timeline is known. */
+bool
+session_done(const struct session *s)
+{
+	return s->phase == PHASE_DONE;
+}
+
+/* Work the timeline out to at least k steps, or to its end. */
+void
+session_need(struct session *s, size_t k)
+{
+	while (s->have_run && s->phase != PHASE_DONE && s->nsteps < k)
+		advance(s);
+}
+
+/* About n steps more; returns whether any are left to work out after. */
+bool
+session_more(struct session *s, size_t n)
+{
+	session_need(s, s->nsteps + n);
+	return s->have_run && s->phase != PHASE_DONE;
+}
+
+/* The whole timeline. */
+void
+session_complete(struct session *s)
+{
+	while (s->have_run && s->phase != PHASE_DONE)
+		advance(s);
+}
+
+/*
+ * What changed since the view last asked: the first *same steps are as
+ * they were, and the ladder's rows of the first *rows; SIZE_MAX when
+ * nothing has (the view holds what it made for the steps it saw).
+ */
+void
+session_changes(struct session *s, size_t *same, size_t *rows)
+{
+	*same = s->same;
+	*rows = s->rows < s->same ? s->rows : s->same;
+	s->same = s->rows = NONE;
+}
+
+/*
+ * Put the run back to checkpoint m: the journal, the steps and the
+ * indexes forget what came after it, and the learner's fates for the
+ * segments not yet sent then go on the link.
+ */
+static void
+rewind_to(struct session *s, size_t m)
+{
+	const struct run_mark	*mk = &s->marks[m];
+	size_t			 nev = mk->sim.journal.nev;
+	size_t			 nsegs = mk->sim.journal.nsegs, k;
+
+	run_rewind(&s->run, mk);
+	s->kept = nev;
+	link_drop_seg_rules(&s->run.sim.link);
+	apply_fates(s, nsegs);
+	free_marks(s, m + 1);
+	s->phase = PHASE_SCRIPT;
+	s->error = NULL;
+	/* Steps that ended before the checkpoint stay; the one it fell in
+	 * is cut again, for more may happen at its instant. */
+	for (k = s->ncut; k > 0 && s->steps[k - 1].end >= nev; k--)
+		;
+	s->ncut = k;
+	s->cut = k > 0 ? s->steps[k - 1].end : 0;
+	if (s->same > k)
+		s->same = k;
+	if (s->rows > k)
+		s->rows = k;
+	for (size_t i = 0; i < nsegs; i++) {
+		if (s->seg_sent[i] != NONE && s->seg_sent[i] >= nev)
+			s->seg_sent[i] = NONE;
+		if (s->seg_end[i] != NONE && s->seg_end[i] >= nev)
+			s->seg_end[i] = NONE;
+		if (s->seg_copy_end[i] != NONE && s->seg_copy_end[i] >= nev)
+			s->seg_copy_end[i] = NONE;
+	}
+	s->nseg = nsegs;
+	for (int i = 0; i < NSIDES; i++) {
+		s->states[i].n = evlist_before(&s->states[i], nev);
+		for (int t = 0; t < TCP_NTIMERS; t++)
+			s->timers[i][t].n = evlist_before(&s->timers[i][t],
+			    nev);
+	}
+	for (int i = 0; i < NLANGS; i++)
+		s->narration[i].n = evlist_before(&s->narration[i], nev);
+	s->appear.n = evlist_before(&s->appear, nev);
+	s->ignored.n = evlist_before(&s->ignored, nev);
+	s->indexed = nev;
+	cut_steps(s);
 }
 
 /* From the beginning, without the learner's changes (or calls). */
@@ -324,7 +528,7 @@ session_restart(struct session *s, char *err, size_t errlen)
 	s->pending = false;
 	if (s->sandbox)
 		script_truncate(s->script, 0);
-	return session_rebuild(s, err, errlen);
+	return rebuild(s, err, errlen);
 }
 
 /*
@@ -407,20 +611,29 @@ session_arrival_event(const struct session *s, int seg, bool copy)
 	return copy ? s->seg_copy_end[seg] : s->seg_end[seg];
 }
 
-/* The first segment an endpoint sends after the first k steps, or -1. */
+/*
+ * The first segment an endpoint sends after the first k steps, or -1;
+ * the timeline is worked out as far as it takes to know.
+ */
 int
-session_next_sent(const struct session *s, size_t k)
+session_next_sent(struct session *s, size_t k)
 {
 	const struct journal	*j = session_journal(s);
+	size_t			 i = session_applied(s, k);
 
-	for (size_t i = session_applied(s, k); i < j->nev; i++) {
-		const struct jevent *e = &j->ev[i];
+	for (;;) {
+		for (; i < j->nev; i++) {
+			const struct jevent *e = &j->ev[i];
 
-		if (e->type == JE_SEG && e->u.seg.fate == FATE_SENT &&
-		    j->segs[e->u.seg.id].valid && !j->segs[e->u.seg.id].injected)
-			return e->u.seg.id;
+			if (e->type == JE_SEG && e->u.seg.fate == FATE_SENT &&
+			    j->segs[e->u.seg.id].valid &&
+			    !j->segs[e->u.seg.id].injected)
+				return e->u.seg.id;
+		}
+		if (session_done(s))
+			return -1;
+		advance(s);
 	}
-	return -1;
 }
 
 /*
@@ -492,6 +705,13 @@ session_last_seg(const struct session *s, size_t k)
 	return n == 0 ? -1 : (int)s->appear.aux[n - 1];
 }
 
+/* The datagrams refused once the first k steps are. */
+size_t
+session_ignored(const struct session *s, size_t k)
+{
+	return evlist_before(&s->ignored, session_applied(s, k));
+}
+
 /* What the learner asked for segment seg, if anything. */
 bool
 session_fate(const struct session *s, int seg, enum rule_kind *kind)
@@ -537,7 +757,14 @@ session_toggle(struct session *s, int seg, enum rule_kind kind, char *err,
 		s->iv[s->niv].kind = kind;
 		s->niv++;
 	}
-	if (session_rebuild(s, err, errlen) == -1)
+	/* From the last checkpoint before the segment was sent. */
+	for (size_t m = s->nmarks; m-- > 0; ) {
+		if (s->marks[m].sim.journal.nsegs <= (size_t)seg) {
+			rewind_to(s, m);
+			return set;
+		}
+	}
+	if (rebuild(s, err, errlen) == -1)
 		return -1;
 	return set;
 }
@@ -587,6 +814,8 @@ session_act(struct session *s, size_t k, vtime_t t, enum side side,
 {
 	size_t	 keep = 0, first;
 
+	/* The sandbox's timelines are short: all of it, before and after. */
+	session_complete(s);
 	/* Keep the calls already seen. */
 	for (; keep < s->script->ncmds; keep++) {
 		first = first_event_of(s, keep);
@@ -601,8 +830,9 @@ session_act(struct session *s, size_t k, vtime_t t, enum side side,
 			remove_iv(s, i);
 	}
 	script_add_call(s->script, t, side, call, call == CALL_SEND ? n : 0);
-	if (session_rebuild(s, err, errlen) == -1)
+	if (rebuild(s, err, errlen) == -1)
 		return -1;
+	session_complete(s);
 	first = first_event_of(s, keep);
 	if (s->pending) {
 		int	 seg;
@@ -613,6 +843,7 @@ session_act(struct session *s, size_t k, vtime_t t, enum side side,
 		if (seg != -1 && session_toggle(s, seg, s->pending_kind, err,
 		    errlen) == -1)
 			return -1;
+		session_complete(s);
 	}
 	*step = first == NONE ? s->nsteps : session_step_of(s, first);
 	return 0;

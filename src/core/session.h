@@ -6,10 +6,21 @@
  * journal: the timeline.  The timeline is cut into steps, each one thing
  * happening and its consequences (a call, a segment arriving, a timer
  * firing, a line of narration).  The view shows the first k steps, so
- * stepping back is exact.  When the learner drops, delays or duplicates a
- * segment, or acts in the sandbox, the run is made again from the start
- * with that change; a run is deterministic, so every step before the change
- * comes out the same.
+ * stepping back is exact.
+ *
+ * The timeline is worked out as it is needed: the first SESSION_FIRST
+ * steps when the session opens, as far as the view looks (session_need),
+ * and the rest a slice at a time while the learner reads (session_more);
+ * a lesson is done at once, a run of 100,000 steps shows at once too.
+ * Until it is all known, nsteps counts the steps known so far, and the
+ * last step known is held back: more may happen at its instant.
+ *
+ * When the learner drops, delays or duplicates a segment, the run is put
+ * back to the last checkpoint before that segment was sent (run.h) and
+ * goes on from there with the change; a run is deterministic, so every
+ * step before the change comes out the same.  Checkpoints are taken
+ * between commands every SESSION_MARK_EVERY events.  The sandbox's calls
+ * change the script, and run it again from the start.
  */
 #ifndef SYNFIN_SESSION_H
 #define SYNFIN_SESSION_H
@@ -26,6 +37,9 @@
 /* A delayed segment arrives this much later; a copy this long after. */
 #define SESSION_DELAY		VT_MS(1500)
 #define SESSION_DUP_LAG		VT_MS(100)
+/* Steps worked out before a session shows; events between checkpoints. */
+#define SESSION_FIRST		1000
+#define SESSION_MARK_EVERY	2048
 
 struct step {
 	size_t		 first;		/* its events: journal [first, end) */
@@ -57,11 +71,32 @@ struct session {
 
 	struct run		 run;		/* the timeline */
 	bool			 have_run;
+	enum {
+		PHASE_SCRIPT,		/* its commands */
+		PHASE_FINISH,		/* until the connection is quiet */
+		PHASE_ON,		/* on while timers are set */
+		PHASE_DONE,
+	}			 phase;
+	vtime_t			 horizon;	/* PHASE_ON's end */
+	struct run_mark		*marks;		/* checkpoints, in order */
+	size_t			 nmarks;
+	size_t			 markcap;
+	size_t			 kept;		/* events the last change kept */
+	size_t			 mark_every;	/* SESSION_MARK_EVERY, or less */
+
 	struct step		*steps;
-	size_t			 nsteps;
+	size_t			 nsteps;	/* known and settled */
+	size_t			 ncut;		/* cut, the last may grow */
+	size_t			 stepcap;
+	size_t			 cut;		/* events cut into steps */
+	size_t			 indexed;	/* events indexed */
+	size_t			 same;		/* see session_changes */
+	size_t			 rows;
 	size_t			*seg_sent;	/* per segment: its events, */
 	size_t			*seg_end;	/* or SIZE_MAX */
 	size_t			*seg_copy_end;
+	size_t			 nseg;		/* segments indexed */
+	size_t			 segcap;
 	const char		*error;		/* why the run stopped early */
 
 	/* Indexes of the timeline, so that a position costs log n. */
@@ -71,6 +106,7 @@ struct session {
 	struct evlist		 narration[NLANGS];	/* lines, failures */
 	struct evlist		 appear;	/* a segment's first event; */
 						/* aux: the highest shown */
+	struct evlist		 ignored;	/* datagrams refused */
 };
 
 int		 session_open(struct session *, struct script *, char *,
@@ -79,8 +115,13 @@ int		 session_open_file(struct session *, const char *, char *,
 		     size_t);
 int		 session_open_sandbox(struct session *, char *, size_t);
 void		 session_close(struct session *);
-int		 session_rebuild(struct session *, char *, size_t);
 int		 session_restart(struct session *, char *, size_t);
+int		 session_rebuild(struct session *, char *, size_t);
+bool		 session_done(const struct session *);
+void		 session_need(struct session *, size_t);
+bool		 session_more(struct session *, size_t);
+void		 session_complete(struct session *);
+void		 session_changes(struct session *, size_t *, size_t *);
 const char	*session_title(const struct session *, enum lang, char *,
 		     size_t);
 
@@ -90,7 +131,7 @@ vtime_t		 session_time(const struct session *, size_t);
 size_t		 session_step_of(const struct session *, size_t);
 size_t		 session_sent_event(const struct session *, int);
 size_t		 session_arrival_event(const struct session *, int, bool);
-int		 session_next_sent(const struct session *, size_t);
+int		 session_next_sent(struct session *, size_t);
 void		 session_states(const struct session *, size_t, int[2],
 		     const struct jevent **);
 const struct jevent *session_timer(const struct session *, size_t,
@@ -98,6 +139,7 @@ const struct jevent *session_timer(const struct session *, size_t,
 size_t		 session_narration(const struct session *, size_t, enum lang,
 		     const struct jevent **, size_t);
 int		 session_last_seg(const struct session *, size_t);
+size_t		 session_ignored(const struct session *, size_t);
 
 bool		 session_fate(const struct session *, int, enum rule_kind *);
 int		 session_toggle(struct session *, int, enum rule_kind, char *,

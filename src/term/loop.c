@@ -58,6 +58,7 @@ struct loop {
 	struct event		*input;
 	struct event		*frame;
 	struct event		*redraw;
+	struct event		*work;
 	struct event		*sig[NSIGEVENTS];
 	struct ui		*ui;
 	struct canvas		 cv;
@@ -222,12 +223,18 @@ request_redraw(struct loop *lp)
 	event_active(lp->redraw, EV_WRITE, 0);
 }
 
-/* Keep the frame timer running exactly while something moves. */
+/*
+ * Keep the frame timer running exactly while something moves, and the
+ * work on a long timeline going while there is some: a slice at a time,
+ * each after the keys that came meanwhile.
+ */
 static void
 pace(struct loop *lp)
 {
-	struct timeval	 tv = { 0, FRAME_US };
+	struct timeval	 tv = { 0, FRAME_US }, now = { 0, 0 };
 
+	if (ui_working(lp->ui) && !evtimer_pending(lp->work, NULL))
+		evtimer_add(lp->work, &now);
 	if (ui_animating(lp->ui)) {
 		if (!evtimer_pending(lp->frame, NULL)) {
 			lp->last = now_seconds();
@@ -260,6 +267,17 @@ on_redraw(evutil_socket_t fd, short what, void *arg)
 	wnoutrefresh(stdscr);
 	doupdate();
 	pace(lp);
+}
+
+static void
+on_work(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop	*lp = arg;
+
+	(void)fd;
+	(void)what;
+	ui_work(lp->ui);
+	request_redraw(lp);
 }
 
 static void
@@ -473,6 +491,7 @@ loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
 	    on_input, &lp);
 	lp.frame = evtimer_new(lp.base, on_frame, &lp);
 	lp.redraw = event_new(lp.base, -1, 0, on_redraw, &lp);
+	lp.work = evtimer_new(lp.base, on_work, &lp);
 	lp.sig[0] = evsignal_new(lp.base, SIGWINCH, on_resize, &lp);
 	lp.sig[1] = evsignal_new(lp.base, SIGTSTP, on_suspend, &lp);
 	for (size_t i = 0; i < NENDING; i++)
@@ -489,6 +508,7 @@ loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
 	event_free(lp.input);
 	event_free(lp.frame);
 	event_free(lp.redraw);
+	event_free(lp.work);
 	event_base_free(lp.base);
 	canvas_free(&lp.cv);
 	restore_terminal();

@@ -166,23 +166,36 @@ step_rows(struct ui *ui, size_t k)
 	flush_states(ui, k, pending, first_row);
 }
 
-/* The ladder's rows for the whole timeline, when it has changed. */
+static size_t	rows_upto(const struct ladder *, size_t);
+
+/*
+ * The rows for the steps the session knows: those of the first keep
+ * steps stay, the rest are made (again).
+ */
 void
-ui_build_rows(struct ui *ui)
+ladder_sync(struct ui *ui, size_t keep)
 {
 	struct ladder	*l = &ui->ladder;
 	size_t		 nsegs = session_journal(ui->s)->nsegs;
 
-	if (l->built)
-		return;
-	l->built = true;
-	l->nrows = 0;
-	l->seg_row = xreallocarray(l->seg_row, nsegs ? nsegs : 1,
-	    sizeof *l->seg_row);
-	for (size_t i = 0; i < nsegs; i++)
-		l->seg_row[i] = LROW_NONE;
-	for (size_t k = 1; k <= ui->s->nsteps; k++)
-		step_rows(ui, k);
+	if (keep < l->steps) {
+		l->nrows = rows_upto(l, keep);
+		l->steps = keep;
+		for (size_t i = 0; i < l->nseg_row; i++) {
+			if (l->seg_row[i] != LROW_NONE &&
+			    l->seg_row[i] >= l->nrows)
+				l->seg_row[i] = LROW_NONE;
+		}
+	}
+	if (nsegs > l->nseg_row) {
+		l->seg_row = xreallocarray(l->seg_row, nsegs,
+		    sizeof *l->seg_row);
+		for (size_t i = l->nseg_row; i < nsegs; i++)
+			l->seg_row[i] = LROW_NONE;
+		l->nseg_row = nsegs;
+	}
+	for (; l->steps < ui->s->nsteps; l->steps++)
+		step_rows(ui, l->steps + 1);
 }
 
 /* How many rows the first k steps made. */
@@ -503,7 +516,6 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 	int		 timers;
 	char		 note[64];
 
-	ui_build_rows(ui);
 	nrows = rows_upto(l, ui_shown(ui));
 	if (l->nhit != h) {
 		l->nhit = h;
@@ -522,8 +534,8 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 	mw = rx - 2 - mx;
 	/* Keep the chosen segment's row in view, else show the newest. */
 	first = nrows > (size_t)lines ? nrows - (size_t)lines : 0;
-	if (ui->sel >= 0 && sel >= 0 && l->seg_row[sel] < nrows &&
-	    l->seg_row[sel] < first)
+	if (ui->sel >= 0 && sel >= 0 && (size_t)sel < l->nseg_row &&
+	    l->seg_row[sel] < nrows && l->seg_row[sel] < first)
 		first = l->seg_row[sel];
 	for (size_t i = first; i < nrows && (int)(i - first) < lines; i++) {
 		const struct lrow	*r = &l->rows[i];

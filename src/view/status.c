@@ -24,17 +24,12 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 	const struct session	*s = ui->s;
 	const struct journal	*j = session_journal(s);
 	size_t			 shown = ui_shown(ui);
-	unsigned long		 ignored = 0;
+	size_t			 ignored = session_ignored(s, shown);
 	char			 right[256], left[256], t[32], name[64];
 	int			 n, rw;
 	bool			 fast = ui_fast(ui);
 	double			 speed = ui_speed(ui);
 
-	for (size_t i = 0; i < session_applied(s, shown); i++) {
-		if (j->ev[i].type == JE_SEG &&
-		    j->ev[i].u.seg.fate == FATE_IGNORED)
-			ignored++;
-	}
 	/* Compressed: the clock runs faster than the speed says. */
 	snprintf(t, sizeof t, "%.3f", ui_vtime(ui) / 1e6);
 	snprintf(left, sizeof left, " synfin · %s", title(ui, name,
@@ -47,18 +42,21 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 			    fast ? " " : "", fast ? ui_str(ui, M_FAST) : "");
 		else if (fast)
 			snprintf(sp, sizeof sp, " · %s", ui_str(ui, M_FAST));
-		n = snprintf(right, sizeof right, "%s%s%s%s · t=%ss · %s %zu/%zu",
+		/* A timeline still being worked out: the steps so far. */
+		n = snprintf(right, sizeof right,
+		    "%s%s%s%s · t=%ss · %s %zu/%zu%s",
 		    terse == 0 ? profiles[j->conn.profile].name : "",
 		    terse == 0 ? " · " : "",
 		    ui_str(ui, ui->play.playing ? M_PLAYING : M_PAUSED), sp, t,
-		    ui_str(ui, M_STEP), shown, s->nsteps);
+		    ui_str(ui, M_STEP), shown, s->nsteps,
+		    session_done(s) ? "" : "+");
 		if (ui->quiz.asked > 0 && n > 0 && (size_t)n < sizeof right)
 			n += snprintf(right + n, sizeof right - (size_t)n,
 			    " · %s %d/%d", ui_str(ui, M_SCORE), ui->quiz.right,
 			    ui->quiz.asked);
 		if (ignored > 0 && n > 0 && (size_t)n < sizeof right)
 			snprintf(right + n, sizeof right - (size_t)n,
-			    " · %s %lu", ui_str(ui, M_IGNORED), ignored);
+			    " · %s %zu", ui_str(ui, M_IGNORED), ignored);
 		if (text_width(left) + text_width(right) + 3 <= r->w)
 			break;
 	}

@@ -20,6 +20,8 @@
 #define STEP_SECONDS	0.35	/* one step with n, at most */
 #define NARRATION_ROWS	5	/* the narration's rows, 8 from 30 rows */
 #define DETAIL_FROM	44	/* body rows from which the detail shows too */
+#define STEPS_AHEAD	256	/* worked out past the position */
+#define WORK_SLICE	1024	/* steps worked out between two keys */
 
 static const double speeds[] = { 0.25, 0.5, 1, 2, 4, 8, 16 };
 #define NSPEEDS		(int)(sizeof speeds / sizeof speeds[0])
@@ -105,29 +107,54 @@ step_seconds(const struct ui *ui, size_t k)
 	return gap > beat ? gap : beat;
 }
 
-/* After the timeline changed: display times, answers kept up to here. */
+/*
+ * The view's data for the timeline as the session now knows it: worked
+ * out at least STEPS_AHEAD steps past where the view is or is going;
+ * display times and the ladder's rows made for the steps new or changed;
+ * when the timeline changed, answers kept up to the position only.
+ */
 static void
-timeline_changed(struct ui *ui)
+sync(struct ui *ui)
 {
 	struct player	*p = &ui->play;
 	struct quiz	*q = &ui->quiz;
-	size_t		 n = ui->s->nsteps, keep;
+	size_t		 n, same, rows, from, k = ui_shown(ui);
 
+	if (ui->s == NULL)
+		return;
+	session_need(ui->s, (k > p->target ? k : p->target) + STEPS_AHEAD);
+	session_changes(ui->s, &same, &rows);
+	n = ui->s->nsteps;
+	if (same >= ui->synced && rows >= ui->synced && n == ui->synced)
+		return;
+	same = same < ui->synced ? same : ui->synced;
+	rows = rows < same ? rows : same;
 	p->cum = xreallocarray(p->cum, n + 1, sizeof *p->cum);
 	p->cum[0] = 0;
-	for (size_t k = 1; k <= n; k++)
-		p->cum[k] = p->cum[k - 1] + step_seconds(ui, k);
+	for (size_t i = same + 1; i <= n; i++)
+		p->cum[i] = p->cum[i - 1] + step_seconds(ui, i);
 	p->ncum = n + 1;
-	keep = (size_t)floor(p->pos) + 1;
+	from = same < ui->synced ? k + 1 : ui->synced + 1;
+	if (from > ui->synced + 1)
+		from = ui->synced + 1;
 	q->answers = xreallocarray(q->answers, n + 1, sizeof *q->answers);
-	for (size_t k = keep < q->nanswers ? keep : q->nanswers; k <= n; k++)
-		q->answers[k] = 0;
+	for (size_t i = from; i <= n; i++)
+		q->answers[i] = 0;
 	q->nanswers = n + 1;
 	if (p->pos > (double)n)
 		p->pos = (double)n;
 	if (p->target > n)
 		p->target = n;
-	ui->ladder.built = false;
+	ladder_sync(ui, rows);
+	ui->synced = n;
+}
+
+/* Sync when the view comes near the end of what is known. */
+static void
+look_ahead(struct ui *ui, size_t k)
+{
+	if (k + STEPS_AHEAD / 2 > ui->synced && !session_done(ui->s))
+		sync(ui);
 }
 
 /* Show a session from its beginning, forgetting the last one's view. */
@@ -146,8 +173,10 @@ view_open(struct ui *ui, struct session *s)
 	ui->msg[0] = '\0';
 	ui->quiz.nanswers = 0;
 	ui->quiz.right = ui->quiz.asked = 0;
-	ui->ladder.built = false;
-	timeline_changed(ui);
+	ui->synced = 0;
+	ui->ladder.steps = 0;
+	ui->ladder.nrows = 0;
+	sync(ui);
 	if (s->sandbox)
 		ui_say(ui, ST_DIM, M_SANDBOX_HINT);
 }
@@ -237,7 +266,7 @@ note_progress(struct ui *ui)
 	if (l == NULL || ui->course.cat == NULL || ui->s == NULL ||
 	    ui->s->sandbox)
 		return;
-	if (!l->finished && ui->s->nsteps > 0 &&
+	if (!l->finished && ui->s->nsteps > 0 && session_done(ui->s) &&
 	    ui_shown(ui) >= ui->s->nsteps) {
 		l->finished = true;
 		changed = true;
@@ -431,6 +460,7 @@ ui_advance(struct ui *ui, double dt)
 		size_t	 k = ui_shown(ui);
 		double	 dur, rem;
 
+		look_ahead(ui, k + 1);
 		if (k >= ui->s->nsteps) {
 			arrived(ui, k);
 			break;
@@ -448,6 +478,25 @@ ui_advance(struct ui *ui, double dt)
 		arrived(ui, k + 1);
 	}
 	note_progress(ui);
+}
+
+/*
+ * Whether the timeline is still being worked out; ui_work does a slice
+ * of it, which the terminal runs while no key waits.
+ */
+bool
+ui_working(const struct ui *ui)
+{
+	return ui->s != NULL && !session_done(ui->s);
+}
+
+void
+ui_work(struct ui *ui)
+{
+	if (ui->s == NULL)
+		return;
+	session_more(ui->s, WORK_SLICE);
+	sync(ui);
 }
 
 /* Jump to where the animation is going (the headless frames). */
@@ -492,6 +541,7 @@ act_next(struct ui *ui, int arg)
 	if (p->stepping)
 		p->pos = (double)p->target;
 	k = ui_shown(ui);
+	look_ahead(ui, k + 1);
 	if (k >= ui->s->nsteps) {
 		p->stepping = false;
 		at_end(ui);
@@ -534,6 +584,7 @@ act_play(struct ui *ui, int arg)
 		return UI_REDRAW;
 	}
 	settle(ui);
+	look_ahead(ui, ui_shown(ui) + 1);
 	if (ui_shown(ui) >= ui->s->nsteps)
 		p->pos = 0;
 	ui->msg[0] = '\0';
@@ -562,6 +613,8 @@ static enum ui_result
 act_end(struct ui *ui, int arg)
 {
 	(void)arg;
+	session_complete(ui->s);
+	sync(ui);
 	return act_jump(ui, (double)ui->s->nsteps);
 }
 
@@ -598,7 +651,7 @@ act_restart(struct ui *ui, int arg)
 		say(ui, ST_BAD, err);
 	else
 		ui_say(ui, ST_DIM, M_RESTARTED);
-	timeline_changed(ui);
+	sync(ui);
 	return UI_REDRAW;
 }
 
@@ -702,7 +755,7 @@ act_fate(struct ui *ui, int arg)
 		return UI_REDRAW;
 	}
 	set = session_toggle(ui->s, seg, kind, err, sizeof err);
-	timeline_changed(ui);
+	sync(ui);
 	if (set == -1) {
 		say(ui, ST_BAD, err);
 		return UI_REDRAW;
@@ -815,12 +868,12 @@ act_call(struct ui *ui, int call)
 	p->stepping = p->playing = false;
 	if (session_act(ui->s, ui_shown(ui), ui_vtime(ui), side,
 	    (enum tcp_call)call, 100, &step, err, sizeof err) == -1) {
-		timeline_changed(ui);
+		sync(ui);
 		say(ui, ST_BAD, err);
 		return UI_REDRAW;
 	}
 	p->pos = floor(p->pos);
-	timeline_changed(ui);
+	sync(ui);
 	ui->msg[0] = '\0';
 	/* Show it happen and what follows, as a program would. */
 	p->playing = ui_shown(ui) < ui->s->nsteps;
@@ -874,6 +927,7 @@ ui_key(struct ui *ui, int key)
 	enum ui_result		 r;
 	int			 arg = 0;
 
+	sync(ui);
 	b = key_lookup(map, key, &arg);
 	if (map == KEYMAP_MENU)
 		return b != NULL ? ui_menu_act(ui, b->action, arg) : UI_NOTHING;
@@ -937,6 +991,7 @@ ui_draw(struct ui *ui, struct canvas *cv)
 {
 	int	 body = cv->h - 2, lw = cv->w, narr, detail = 0, dw, dh, w;
 
+	sync(ui);
 	canvas_clear(cv);
 	ui->layout.n = 0;
 	if (cv->w < MIN_W || cv->h < MIN_H) {

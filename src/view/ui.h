@@ -70,16 +70,17 @@ struct lrow {
 #define LROW_NONE	UINT32_MAX
 
 /*
- * The ladder's rows for the whole timeline, built once when it changes:
- * a step's rows come from its own events, so the position only decides
- * how many of them show.
+ * The ladder's rows for the timeline, made once as it becomes known: a
+ * step's rows come from its own events, so the position only decides how
+ * many of them show.
  */
 struct ladder {
 	struct lrow	*rows;
 	size_t		 nrows;
 	size_t		 cap;
-	bool		 built;
+	size_t		 steps;		/* the steps they are made for */
 	uint32_t	*seg_row;	/* per segment: its arrow's row */
+	size_t		 nseg_row;
 	int		*hit;		/* per row of the panel: a segment, or -1 */
 	int		 nhit;
 };
@@ -105,6 +106,7 @@ struct ui {
 	bool		 ascii;		/* no UTF-8 locale: ASCII and English */
 
 	struct player	 play;
+	size_t		 synced;	/* steps the view has made its data for */
 	struct quiz	 quiz;
 	struct course	 course;
 	struct ladder	 ladder;
@@ -128,5 +130,7 @@ bool		 ui_animating(const struct ui *);
 void		 ui_advance(struct ui *, double);
 void		 ui_finish(struct ui *);
 void		 ui_draw(struct ui *, struct canvas *);
+bool		 ui_working(const struct ui *);
+void		 ui_work(struct ui *);
 
 #endif

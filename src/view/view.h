@@ -63,7 +63,7 @@ const struct jevent *ui_question(const struct ui *, size_t);
 int		 ui_question_rows(const struct jevent *, int);
 
 /* ladder.c: its rows, for the steps shown. */
-void		 ui_build_rows(struct ui *);
+void		 ladder_sync(struct ui *, size_t);
 
 /* diagram.c: its size, and a check of the art (tests). */
 int		 ui_diagram_width(void);
