@@ -201,8 +201,9 @@ timeline(struct session *s)
 	trace_print(f, session_journal(s), 0, session_journal(s)->nev,
 	    LANG_EN);
 	for (size_t k = 0; k < s->nsteps; k++) {
-		fprintf(f, "step %zu %zu %zu %lld\n", k, s->steps[k].first,
-		    s->steps[k].end, (long long)s->steps[k].t);
+		fprintf(f, "step %zu %zu %zu %lld\n", k,
+		    session_applied(s, k), session_applied(s, k + 1),
+		    (long long)session_time(s, k + 1));
 		lookups(f, s, k + 1);
 	}
 	for (size_t i = 0; i < session_journal(s)->nsegs; i++)

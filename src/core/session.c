@@ -85,11 +85,11 @@ free_run(struct session *s)
 	s->marks = NULL;
 	s->markcap = 0;
 	free_indexes(s);
-	free(s->steps);
+	free(s->step_first);
 	free(s->seg_sent);
 	free(s->seg_end);
 	free(s->seg_copy_end);
-	s->steps = NULL;
+	s->step_first = NULL;
 	s->seg_sent = s->seg_end = s->seg_copy_end = NULL;
 	s->nsteps = s->ncut = s->stepcap = s->cut = s->indexed = 0;
 	s->nseg = s->segcap = 0;
@@ -192,19 +192,16 @@ cut_steps(struct session *s)
 	const struct journal	*j = session_journal(s);
 
 	for (size_t i = s->cut; i < j->nev; i++) {
-		vtime_t	 t = s->ncut ? s->steps[s->ncut - 1].t : 0;
+		vtime_t	 t = s->ncut ? j->ev[s->step_first[s->ncut - 1]].t : 0;
 
 		if (s->ncut == 0 || starts_step(j, i, t)) {
 			if (s->ncut == s->stepcap) {
 				s->stepcap = s->stepcap ? s->stepcap * 2 : 64;
-				s->steps = xreallocarray(s->steps, s->stepcap,
-				    sizeof *s->steps);
+				s->step_first = xreallocarray(s->step_first,
+				    s->stepcap, sizeof *s->step_first);
 			}
-			s->steps[s->ncut].first = i;
-			s->steps[s->ncut].t = j->ev[i].t;
-			s->ncut++;
+			s->step_first[s->ncut++] = (uint32_t)i;
 		}
-		s->steps[s->ncut - 1].end = i + 1;
 	}
 	s->cut = j->nev;
 	/* The last step may grow while the run goes on. */
@@ -212,16 +209,25 @@ cut_steps(struct session *s)
 	    s->ncut - 1;
 }
 
-/* The step (from 0) of the steps cut that holds event ev. */
+/* Where the step cut k (from 0) ends: where the next begins. */
+static size_t
+step_end(const struct session *s, size_t k)
+{
+	return k + 1 < s->ncut ? s->step_first[k + 1] : s->cut;
+}
+
+/* The step (from 0) of the steps cut that holds event ev; ncut if none. */
 static size_t
 cut_step_of(const struct session *s, size_t ev)
 {
 	size_t	 lo = 0, hi = s->ncut;
 
+	if (ev >= s->cut)
+		return s->ncut;
 	while (lo < hi) {
 		size_t	 mid = lo + (hi - lo) / 2;
 
-		if (s->steps[mid].end <= ev)
+		if (step_end(s, mid) <= ev)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -489,10 +495,10 @@ rewind_to(struct session *s, size_t m)
 	s->error = NULL;
 	/* Steps that ended before the checkpoint stay; the one it fell in
 	 * is cut again, for more may happen at its instant. */
-	for (k = s->ncut; k > 0 && s->steps[k - 1].end >= nev; k--)
+	for (k = s->ncut; k > 0 && step_end(s, k - 1) >= nev; k--)
 		;
+	s->cut = k > 0 ? step_end(s, k - 1) : 0;
 	s->ncut = k;
-	s->cut = k > 0 ? s->steps[k - 1].end : 0;
 	if (s->same > k)
 		s->same = k;
 	if (s->rows > k)
@@ -559,7 +565,7 @@ session_applied(const struct session *s, size_t k)
 		return 0;
 	if (k > s->nsteps)
 		k = s->nsteps;
-	return s->steps[k - 1].end;
+	return step_end(s, k - 1);
 }
 
 /* The virtual time once k steps are. */
@@ -570,24 +576,16 @@ session_time(const struct session *s, size_t k)
 		return 0;
 	if (k > s->nsteps)
 		k = s->nsteps;
-	return s->steps[k - 1].t;
+	return session_journal(s)->ev[s->step_first[k - 1]].t;
 }
 
 /* The step (from 1) that holds event ev. */
 size_t
 session_step_of(const struct session *s, size_t ev)
 {
-	size_t	 lo = 0, hi = s->nsteps;
+	size_t	 k = cut_step_of(s, ev);
 
-	while (lo < hi) {
-		size_t	 mid = lo + (hi - lo) / 2;
-
-		if (s->steps[mid].end <= ev)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo + 1;
+	return (k < s->nsteps ? k : s->nsteps) + 1;
 }
 
 /* The event that put segment seg on the link, or SIZE_MAX. */

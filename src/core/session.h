@@ -41,12 +41,6 @@
 #define SESSION_FIRST		1000
 #define SESSION_MARK_EVERY	2048
 
-struct step {
-	size_t		 first;		/* its events: journal [first, end) */
-	size_t		 end;
-	vtime_t		 t;
-};
-
 /* Events of one kind, by their index in the journal, in order. */
 struct evlist {
 	uint32_t	*ev;
@@ -84,7 +78,8 @@ struct session {
 	size_t			 kept;		/* events the last change kept */
 	size_t			 mark_every;	/* SESSION_MARK_EVERY, or less */
 
-	struct step		*steps;
+	uint32_t		*step_first;	/* each step's first event; it */
+					/* ends where the next begins */
 	size_t			 nsteps;	/* known and settled */
 	size_t			 ncut;		/* cut, the last may grow */
 	size_t			 stepcap;

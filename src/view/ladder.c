@@ -117,12 +117,12 @@ static void
 step_rows(struct ui *ui, size_t k)
 {
 	const struct journal	*j = session_journal(ui->s);
-	const struct step	*st = &ui->s->steps[k - 1];
 	struct ladder		*l = &ui->ladder;
 	int			 pending[2] = { -1, -1 };
 	size_t			 first_row = l->nrows;
 
-	for (size_t i = st->first; i < st->end; i++) {
+	for (size_t i = session_applied(ui->s, k - 1),
+	    end = session_applied(ui->s, k); i < end; i++) {
 		const struct jevent	*e = &j->ev[i];
 		struct lrow		*r;
 		int			 side = e->side, id;

@@ -31,13 +31,12 @@ const struct jevent *
 ui_question(const struct ui *ui, size_t k)
 {
 	const struct journal	*j = session_journal(ui->s);
-	const struct step	*st;
 	const struct jevent	*best = NULL;
 
 	if (k == 0 || k > ui->s->nsteps)
 		return NULL;
-	st = &ui->s->steps[k - 1];
-	for (size_t i = st->first; i < st->end; i++) {
+	for (size_t i = session_applied(ui->s, k - 1);
+	    i < session_applied(ui->s, k); i++) {
 		if (j->ev[i].type != JE_ASK)
 			continue;
 		if (best == NULL || j->ev[i].u.ask.lang == ui->lang)

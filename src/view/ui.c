@@ -74,12 +74,11 @@ const struct jevent *
 ui_step_event(const struct ui *ui, size_t k, enum jev_type type)
 {
 	const struct journal	*j = session_journal(ui->s);
-	const struct step	*st;
 
 	if (k == 0 || k > ui->s->nsteps)
 		return NULL;
-	st = &ui->s->steps[k - 1];
-	for (size_t i = st->first; i < st->end; i++) {
+	for (size_t i = session_applied(ui->s, k - 1);
+	    i < session_applied(ui->s, k); i++) {
 		if (j->ev[i].type == type)
 			return &j->ev[i];
 	}
