@@ -623,7 +623,7 @@ run_script(struct kr *k)
 {
 	for (size_t i = 0; i < k->script->ncmds; i++) {
 		const struct cmd	*c = &k->script->cmds[i];
-		struct jevent		*e;
+		struct jcall		*jc;
 		struct tcp_result	 res;
 		double			 until;
 		size_t			 at;
@@ -673,14 +673,13 @@ run_script(struct kr *k)
 			}
 			break;
 		case CMD_CALL:
-			at = k->j.nev;
-			journal_add(&k->j, JE_CALL, now_vt(k), c->side);
+			jc = journal_call(&k->j, now_vt(k), c->side);
+			jc->call = (uint8_t)c->u.call.call;
+			jc->arg = c->u.call.n;
+			jc->has_arg = c->u.call.has_n;
+			at = k->j.ncalls - 1;
 			res = do_call(k, c);
-			e = &k->j.ev[at];
-			e->u.call.call = c->u.call.call;
-			e->u.call.arg = c->u.call.n;
-			e->u.call.has_arg = c->u.call.has_n;
-			journal_set_result(e, &res);
+			journal_set_result(&k->j.calls[at], &res);
 			break;
 		case CMD_RULE:
 			if (c->u.rule.kind != RULE_DROP)

@@ -47,6 +47,7 @@ journal_clear(struct journal *j)
 	j->nev = 0;
 	j->nsegs = 0;
 	j->nbytes = 0;
+	j->ncalls = 0;
 	j->have_base[0] = j->have_base[1] = false;
 }
 
@@ -58,6 +59,7 @@ journal_free(struct journal *j)
 	free(j->segs);
 	free(j->bytes);
 	free(j->owned);
+	free(j->calls);
 	journal_init(j);
 }
 
@@ -86,7 +88,7 @@ journal_say(struct journal *j, vtime_t t, enum lang lang, const char *text)
 {
 	struct jevent	*e = journal_add(j, JE_SAY, t, SIDE_NONE);
 
-	e->u.say.lang = lang;
+	e->x.lang = lang;
 	e->u.say.text = own_str(j, text);
 }
 
@@ -106,7 +108,7 @@ journal_ask(struct journal *j, vtime_t t, enum lang lang, const char *text,
 	q->nchoices = nchoices;
 	q->answer = answer;
 	q->why = why != NULL ? own_str(j, why) : NULL;
-	e->u.ask.lang = lang;
+	e->x.lang = lang;
 	e->u.ask.q = q;
 }
 
@@ -122,13 +124,23 @@ journal_expect(struct journal *j, vtime_t t, enum side side)
 	return x;
 }
 
-/* Record what a call came to. */
-void
-journal_set_result(struct jevent *e, const struct tcp_result *r)
+/*
+ * A call the application makes: its event, and its entry in calls for
+ * the caller to fill in (valid until the next call is added).
+ */
+struct jcall *
+journal_call(struct journal *j, vtime_t t, enum side side)
 {
-	e->u.call.err = (uint8_t)r->err;
-	e->u.call.what = (uint8_t)r->what;
-	e->u.call.n = (uint32_t)r->n;
+	struct jevent	*e = journal_add(j, JE_CALL, t, side);
+
+	if (j->ncalls == j->callcap) {
+		j->callcap = j->callcap ? j->callcap * 2 : 64;
+		j->calls = xreallocarray(j->calls, j->callcap,
+		    sizeof *j->calls);
+	}
+	e->u.call = (uint32_t)j->ncalls;
+	memset(&j->calls[j->ncalls], 0, sizeof j->calls[j->ncalls]);
+	return &j->calls[j->ncalls++];
 }
 
 static struct jseg *
@@ -223,6 +235,7 @@ journal_mark(const struct journal *j, struct journal_mark *m)
 	m->nsegs = j->nsegs;
 	m->nbytes = j->nbytes;
 	m->nowned = j->nowned;
+	m->ncalls = j->ncalls;
 	m->conn = j->conn;
 	for (int i = 0; i < NSIDES; i++) {
 		m->base[i] = j->base[i];
@@ -243,6 +256,7 @@ journal_rewind(struct journal *j, const struct journal_mark *m)
 	j->nev = m->nev;
 	j->nsegs = m->nsegs;
 	j->nbytes = m->nbytes;
+	j->ncalls = m->ncalls;
 	j->conn = m->conn;
 	for (int i = 0; i < NSIDES; i++) {
 		j->base[i] = m->base[i];

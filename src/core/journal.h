@@ -101,15 +101,23 @@ struct jexpect {
 };
 
 /*
- * An event: 32 octets, for a run may have hundreds of thousands.  What
- * does not fit (narration, a question, an expectation) is held by the
- * journal, and the event points at it.
+ * An event: 24 octets, for a run may have hundreds of thousands.  What
+ * does not fit (narration, a question, an expectation, a call and what
+ * came of it) is held by the journal, and the event points at it or
+ * names it by number.
  */
 struct jevent {
 	vtime_t		 t;
 	int32_t		 cmd;		/* the script command running, or -1 */
 	uint8_t		 type;		/* enum jev_type */
 	int8_t		 side;		/* enum side */
+	union {				/* two octets more, by type */
+		struct {
+			uint8_t		 kind;	/* enum tcp_timer */
+			uint8_t		 action;	/* enum timer_action */
+		} timer;
+		uint8_t		 lang;		/* JE_SAY, JE_ASK: enum lang */
+	} x;
 	union {
 		struct {
 			int32_t		 id;	/* index into segs, from 0 */
@@ -122,31 +130,30 @@ struct jevent {
 			int32_t		 n;	/* the count a cause names */
 		} state;
 		struct {
-			uint8_t		 kind;	/* enum tcp_timer */
-			uint8_t		 action;	/* enum timer_action */
-			vtime_t		 due;
+			vtime_t		 due;	/* when it fires, or would */
 		} timer;
-		struct {
-			uint8_t		 call;	/* enum tcp_call */
-			uint8_t		 err;	/* what it came to: enum tcp_error, */
-			uint8_t		 what;	/* enum tcp_outcome, */
-			bool		 has_arg;	/* shown: send N, read N */
-			uint32_t	 n;	/* and its count */
-			uint32_t	 arg;	/* octets for send and read */
-		} call;
+		uint32_t	 call;		/* index into calls */
 		struct {
 			uint8_t		 err;	/* enum tcp_error */
 		} error;
 		struct {
-			uint8_t		 lang;	/* enum lang */
 			const char	*text;
 		} say;
 		struct {
-			uint8_t		 lang;
 			const struct jask *q;
 		} ask;
 		const struct jexpect *expect;
 	} u;
+};
+
+/* A call the application made, and what came of it. */
+struct jcall {
+	uint8_t		 call;		/* enum tcp_call */
+	uint8_t		 err;		/* what it came to: enum tcp_error, */
+	uint8_t		 what;		/* enum tcp_outcome, */
+	bool		 has_arg;	/* shown: send N, read N */
+	uint32_t	 n;		/* and its count */
+	uint32_t	 arg;		/* octets for send and read */
 };
 
 /* The connection the journal is about. */
@@ -162,6 +169,7 @@ struct journal_mark {
 	size_t		 nsegs;
 	size_t		 nbytes;
 	size_t		 nowned;
+	size_t		 ncalls;
 	struct jconn	 conn;
 	uint32_t	 base[NSIDES];
 	bool		 have_base[NSIDES];
@@ -181,6 +189,9 @@ struct journal {
 	void		**owned;	/* texts, questions, expectations */
 	size_t		 nowned;
 	size_t		 ownedcap;
+	struct jcall	*calls;
+	size_t		 ncalls;
+	size_t		 callcap;
 	struct jconn	 conn;
 
 	/* Relative numbering: each direction's first sequence number. */
@@ -209,7 +220,7 @@ void		 journal_seg_event(struct journal *, vtime_t, int, enum fate);
 uint32_t	 journal_rel(const struct journal *, enum dir, uint32_t);
 void		 journal_mark(const struct journal *, struct journal_mark *);
 void		 journal_rewind(struct journal *, const struct journal_mark *);
-void		 journal_set_result(struct jevent *, const struct tcp_result *);
+struct jcall	*journal_call(struct journal *, vtime_t, enum side);
 
 /* A segment's datagram as it was sent. */
 static inline const uint8_t *
@@ -218,15 +229,30 @@ journal_bytes(const struct journal *j, const struct jseg *g)
 	return j->bytes + g->off;
 }
 
+/* A JE_CALL event's call. */
+static inline const struct jcall *
+journal_call_of(const struct journal *j, const struct jevent *e)
+{
+	return &j->calls[e->u.call];
+}
+
 /* What a call came to. */
 static inline struct tcp_result
-journal_result(const struct jevent *e)
+journal_result(const struct jcall *c)
 {
-	struct tcp_result	 r = { (enum tcp_error)e->u.call.err,
-				     (enum tcp_outcome)e->u.call.what,
-				     e->u.call.n };
+	struct tcp_result	 r = { (enum tcp_error)c->err,
+				     (enum tcp_outcome)c->what, c->n };
 
 	return r;
+}
+
+/* Record what a call came to. */
+static inline void
+journal_set_result(struct jcall *c, const struct tcp_result *r)
+{
+	c->err = (uint8_t)r->err;
+	c->what = (uint8_t)r->what;
+	c->n = (uint32_t)r->n;
 }
 
 const char	*fate_name(enum fate);

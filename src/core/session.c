@@ -11,6 +11,7 @@
 #include "util.h"
 
 #define NONE	SIZE_MAX
+#define NOEV	UINT32_MAX	/* no such event, in the segment index */
 
 static void
 evlist_add(struct evlist *l, size_t ev, bool aux, uint32_t v)
@@ -173,7 +174,7 @@ starts_step(const struct journal *j, size_t i, vtime_t t)
 	case JE_CALL:
 		return true;
 	case JE_TIMER:
-		return e->u.timer.action == TA_FIRED;
+		return e->x.timer.action == TA_FIRED;
 	case JE_SEG:
 		return e->u.seg.fate != FATE_SENT ||
 		    j->segs[e->u.seg.id].injected;
@@ -239,11 +240,11 @@ cut_step_of(const struct session *s, size_t ev)
 static void
 index_seg(struct session *s, size_t i, const struct jevent *e)
 {
-	size_t		*slot;
+	uint32_t	*slot;
 	int		 id = e->u.seg.id;
 
-	if (s->seg_sent[id] == NONE && s->seg_end[id] == NONE &&
-	    s->seg_copy_end[id] == NONE) {
+	if (s->seg_sent[id] == NOEV && s->seg_end[id] == NOEV &&
+	    s->seg_copy_end[id] == NOEV) {
 		uint32_t	 top = s->appear.n > 0 ?
 				     s->appear.aux[s->appear.n - 1] : 0;
 
@@ -262,7 +263,7 @@ index_seg(struct session *s, size_t i, const struct jevent *e)
 		slot = &s->seg_copy_end[id];
 		/* The ladder gives a copy a row where it was sent, which
 		 * may be in a step the view has made its rows for. */
-		if (s->seg_sent[id] != NONE && *slot == NONE) {
+		if (s->seg_sent[id] != NOEV && *slot == NOEV) {
 			size_t	 k = cut_step_of(s, s->seg_sent[id]);
 
 			if (k < s->rows)
@@ -273,8 +274,8 @@ index_seg(struct session *s, size_t i, const struct jevent *e)
 		slot = &s->seg_end[id];
 		break;
 	}
-	if (*slot == NONE)
-		*slot = i;
+	if (*slot == NOEV)
+		*slot = (uint32_t)i;
 }
 
 /*
@@ -298,7 +299,7 @@ index_timeline(struct session *s)
 	}
 	for (; s->nseg < j->nsegs; s->nseg++)
 		s->seg_sent[s->nseg] = s->seg_end[s->nseg] =
-		    s->seg_copy_end[s->nseg] = NONE;
+		    s->seg_copy_end[s->nseg] = NOEV;
 	for (size_t i = s->indexed; i < j->nev; i++) {
 		const struct jevent	*e = &j->ev[i];
 		struct evlist		*l;
@@ -313,18 +314,22 @@ index_timeline(struct session *s)
 			break;
 		case JE_TIMER:
 			if (e->side == SIDE_NONE ||
-			    e->u.timer.action == TA_PENDING)
+			    e->x.timer.action == TA_PENDING)
 				break;
-			l = &s->timers[e->side][e->u.timer.kind];
+			l = &s->timers[e->side][e->x.timer.kind];
+			if (e->x.timer.kind != TT_RTX) {
+				evlist_add(l, i, false, 0);
+				break;
+			}
 			retries = l->n > 0 ? l->aux[l->n - 1] : 0;
-			if (e->u.timer.action == TA_FIRED)
+			if (e->x.timer.action == TA_FIRED)
 				retries++;
-			else if (e->u.timer.action == TA_CANCELLED)
+			else if (e->x.timer.action == TA_CANCELLED)
 				retries = 0;
 			evlist_add(l, i, true, retries);
 			break;
 		case JE_SAY:
-			evlist_add(&s->narration[e->u.say.lang], i, false, 0);
+			evlist_add(&s->narration[e->x.lang], i, false, 0);
 			break;
 		case JE_EXPECT:
 			if (e->u.expect->ok)
@@ -504,12 +509,12 @@ rewind_to(struct session *s, size_t m)
 	if (s->rows > k)
 		s->rows = k;
 	for (size_t i = 0; i < nsegs; i++) {
-		if (s->seg_sent[i] != NONE && s->seg_sent[i] >= nev)
-			s->seg_sent[i] = NONE;
-		if (s->seg_end[i] != NONE && s->seg_end[i] >= nev)
-			s->seg_end[i] = NONE;
-		if (s->seg_copy_end[i] != NONE && s->seg_copy_end[i] >= nev)
-			s->seg_copy_end[i] = NONE;
+		if (s->seg_sent[i] != NOEV && s->seg_sent[i] >= nev)
+			s->seg_sent[i] = NOEV;
+		if (s->seg_end[i] != NOEV && s->seg_end[i] >= nev)
+			s->seg_end[i] = NOEV;
+		if (s->seg_copy_end[i] != NOEV && s->seg_copy_end[i] >= nev)
+			s->seg_copy_end[i] = NOEV;
 	}
 	s->nseg = nsegs;
 	for (int i = 0; i < NSIDES; i++) {
@@ -594,7 +599,7 @@ session_sent_event(const struct session *s, int seg)
 {
 	if (seg < 0 || (size_t)seg >= session_journal(s)->nsegs)
 		return NONE;
-	return s->seg_sent[seg];
+	return s->seg_sent[seg] == NOEV ? NONE : s->seg_sent[seg];
 }
 
 /*
@@ -604,9 +609,12 @@ session_sent_event(const struct session *s, int seg)
 size_t
 session_arrival_event(const struct session *s, int seg, bool copy)
 {
+	uint32_t	 ev;
+
 	if (seg < 0 || (size_t)seg >= session_journal(s)->nsegs)
 		return NONE;
-	return copy ? s->seg_copy_end[seg] : s->seg_end[seg];
+	ev = copy ? s->seg_copy_end[seg] : s->seg_end[seg];
+	return ev == NOEV ? NONE : ev;
 }
 
 /*
@@ -674,7 +682,8 @@ session_timer(const struct session *s, size_t k, enum side side,
 	*retries = 0;
 	if (n == 0)
 		return NULL;
-	*retries = (int)l->aux[n - 1];
+	if (l->aux != NULL)
+		*retries = (int)l->aux[n - 1];
 	return &session_journal(s)->ev[l->ev[n - 1]];
 }
 

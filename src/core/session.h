@@ -87,9 +87,9 @@ struct session {
 	size_t			 indexed;	/* events indexed */
 	size_t			 same;		/* see session_changes */
 	size_t			 rows;
-	size_t			*seg_sent;	/* per segment: its events, */
-	size_t			*seg_end;	/* or SIZE_MAX */
-	size_t			*seg_copy_end;
+	uint32_t		*seg_sent;	/* per segment: its events, */
+	uint32_t		*seg_end;	/* or UINT32_MAX */
+	uint32_t		*seg_copy_end;
 	size_t			 nseg;		/* segments indexed */
 	size_t			 segcap;
 	const char		*error;		/* why the run stopped early */
@@ -97,7 +97,7 @@ struct session {
 	/* Indexes of the timeline, so that a position costs log n. */
 	struct evlist		 states[NSIDES];	/* its state changes */
 	struct evlist		 timers[NSIDES][TCP_NTIMERS];
-						/* aux: RTX retries so far */
+						/* aux, RTX's: its retries so far */
 	struct evlist		 narration[NLANGS];	/* lines, failures */
 	struct evlist		 appear;	/* a segment's first event; */
 						/* aux: the highest shown */

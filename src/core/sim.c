@@ -205,8 +205,8 @@ sim_timer(void *ctx, struct tcp *tp, enum tcp_timer kind,
 	struct jevent	*e;
 
 	e = journal_add(&s->journal, JE_TIMER, s->clock.now, tp->side);
-	e->u.timer.kind = (uint8_t)kind;
-	e->u.timer.action = (uint8_t)action;
+	e->x.timer.kind = (uint8_t)kind;
+	e->x.timer.action = (uint8_t)action;
 	e->u.timer.due = due;
 }
 
@@ -364,21 +364,20 @@ enum tcp_error
 sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 {
 	uint64_t		 before = s->ep[side].read_total;
-	struct jevent		*e;
+	struct jcall		*c;
 	struct tcp_result	 res;
 	size_t			 at;
 
 	s->started = true;
 	/* The call goes first, though the call's segments are sent inside
 	 * it: the journal reads in cause-then-effect order. */
-	e = journal_add(&s->journal, JE_CALL, s->clock.now, side);
-	at = (size_t)(e - s->journal.ev);
+	c = journal_call(&s->journal, s->clock.now, side);
+	c->call = (uint8_t)call;
+	c->arg = arg;
+	c->has_arg = call == CALL_SEND || (call == CALL_READ && arg != 0);
+	at = s->journal.ncalls - 1;
 	res = tcp_call(&s->ep[side], call, arg);
-	e = &s->journal.ev[at];
-	e->u.call.call = call;
-	e->u.call.arg = arg;
-	e->u.call.has_arg = call == CALL_SEND || (call == CALL_READ && arg != 0);
-	journal_set_result(e, &res);
+	journal_set_result(&s->journal.calls[at], &res);
 	if (call == CALL_READ && s->ep[side].read_total > before)
 		s->read_total[side] += s->ep[side].read_total - before;
 	if (res.err != TE_NONE && res.err != TE_AGAIN)
@@ -402,8 +401,8 @@ sim_journal_pending(struct sim *s)
 				continue;
 			e = journal_add(&s->journal, JE_TIMER, s->clock.now,
 			    (enum side)i);
-			e->u.timer.kind = (uint8_t)k;
-			e->u.timer.action = TA_PENDING;
+			e->x.timer.kind = (uint8_t)k;
+			e->x.timer.action = TA_PENDING;
 			e->u.timer.due = tm->when;
 		}
 	}

@@ -45,15 +45,17 @@ trace_seg_text(char *buf, size_t len, const struct jseg *s)
 
 /* A call and what it came to: "send 100", "read -> 20 bytes". */
 void
-trace_call_text(char *buf, size_t len, const struct jevent *e)
+trace_call_text(char *buf, size_t len, const struct journal *j,
+    const struct jevent *e)
 {
-	struct tcp_result	 r = journal_result(e);
+	const struct jcall	*c = journal_call_of(j, e);
+	struct tcp_result	 r = journal_result(c);
 	char			 arg[16] = "", res[192];
 
-	if (e->u.call.has_arg)
-		snprintf(arg, sizeof arg, " %" PRIu32, e->u.call.arg);
+	if (c->has_arg)
+		snprintf(arg, sizeof arg, " %" PRIu32, c->arg);
 	tcp_result_text(res, sizeof res, &r, LANG_EN);
-	snprintf(buf, len, "%s%s%s%s", tcp_call_names[e->u.call.call], arg,
+	snprintf(buf, len, "%s%s%s%s", tcp_call_names[c->call], arg,
 	    *res != '\0' ? " -> " : "", res);
 }
 
@@ -183,18 +185,18 @@ print_event(FILE *f, const struct journal *j, const struct jevent *e,
 		    tcp_state_names[e->u.state.to]);
 		break;
 	case JE_TIMER:
-		if (e->u.timer.action == TA_FIRED)
+		if (e->x.timer.action == TA_FIRED)
 			fprintf(f, "TIMER %s %s %s fired\n", t,
 			    side_name(e->side),
-			    tcp_timer_names[e->u.timer.kind]);
-		else if (e->u.timer.action == TA_PENDING)
+			    tcp_timer_names[e->x.timer.kind]);
+		else if (e->x.timer.action == TA_PENDING)
 			fprintf(f, "TIMER %s %s %s pending %s\n", t,
 			    side_name(e->side),
-			    tcp_timer_names[e->u.timer.kind],
+			    tcp_timer_names[e->x.timer.kind],
 			    trace_time(due, e->u.timer.due));
 		break;
 	case JE_CALL:
-		trace_call_text(text, sizeof text, e);
+		trace_call_text(text, sizeof text, j, e);
 		fprintf(f, "CALL %s %s %s\n", t, side_name(e->side), text);
 		break;
 	case JE_ERROR:
@@ -202,7 +204,7 @@ print_event(FILE *f, const struct journal *j, const struct jevent *e,
 		    tcp_error_names[e->u.error.err]);
 		break;
 	case JE_SAY:
-		if (e->u.say.lang == lang)
+		if (e->x.lang == lang)
 			fprintf(f, "SAY %s %s %s\n", t, lang_name(lang),
 			    e->u.say.text);
 		break;
@@ -210,7 +212,7 @@ print_event(FILE *f, const struct journal *j, const struct jevent *e,
 		fprintf(f, "PAUSE %s\n", t);
 		break;
 	case JE_ASK:
-		if (e->u.ask.lang == lang) {
+		if (e->x.lang == lang) {
 			fprintf(f, "ASK %s %s ", t, lang_name(lang));
 			print_ask(f, e);
 		}

@@ -58,14 +58,15 @@ static const enum msg fired_msg[TCP_NTIMERS] = {
 static uint8_t
 note_text(const struct ui *ui, const struct jevent *e, char *buf, size_t len)
 {
-	const char	*name;
+	const struct jcall	*c;
+	const char		*name;
 
 	switch (e->type) {
 	case JE_CALL:
-		name = tcp_call_names[e->u.call.call];
-		if (e->u.call.has_arg)
-			snprintf(buf, len, "%s(%" PRIu32 ")", name,
-			    e->u.call.arg);
+		c = journal_call_of(session_journal(ui->s), e);
+		name = tcp_call_names[c->call];
+		if (c->has_arg)
+			snprintf(buf, len, "%s(%" PRIu32 ")", name, c->arg);
 		else
 			snprintf(buf, len, "%s()", name);
 		return ST_DIM;
@@ -74,7 +75,7 @@ note_text(const struct ui *ui, const struct jevent *e, char *buf, size_t len)
 		return ST_BAD;
 	default:
 		snprintf(buf, len, "%s", ui_str(ui,
-		    fired_msg[e->u.timer.kind]));
+		    fired_msg[e->x.timer.kind]));
 		return ST_TIMER;
 	}
 }
@@ -133,7 +134,7 @@ step_rows(struct ui *ui, size_t k)
 			note_row(l, k, i);
 			break;
 		case JE_TIMER:
-			if (e->u.timer.action == TA_FIRED)
+			if (e->x.timer.action == TA_FIRED)
 				note_row(l, k, i);
 			break;
 		case JE_STATE:
@@ -385,7 +386,7 @@ draw_timers(struct ui *ui, struct canvas *cv, int y, int x, int w, int maxh)
 
 			if (e == NULL)
 				continue;
-			tm[side][k].on = e->u.timer.action == TA_ARMED;
+			tm[side][k].on = e->x.timer.action == TA_ARMED;
 			tm[side][k].since = e->t;
 			tm[side][k].due = e->u.timer.due;
 			if (k == TT_RTX)

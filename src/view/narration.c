@@ -39,7 +39,7 @@ ui_question(const struct ui *ui, size_t k)
 	    i < session_applied(ui->s, k); i++) {
 		if (j->ev[i].type != JE_ASK)
 			continue;
-		if (best == NULL || j->ev[i].u.ask.lang == ui->lang)
+		if (best == NULL || j->ev[i].x.lang == ui->lang)
 			best = &j->ev[i];
 	}
 	return best;
@@ -112,7 +112,7 @@ narration_text(const struct ui *ui, const struct jevent *e, char *buf,
 {
 	char	 what[256];
 
-	if (e->type == JE_SAY && e->u.say.lang == ui->lang)
+	if (e->type == JE_SAY && e->x.lang == ui->lang)
 		return e->u.say.text;
 	if (e->type == JE_EXPECT && !e->u.expect->ok) {
 		trace_expect_text(what, sizeof what, session_journal(ui->s), e);

@@ -824,7 +824,7 @@ act_answer(struct ui *ui, int choice)
 		return UI_REDRAW;
 	if (choice >= e->u.ask.q->nchoices)
 		return UI_REDRAW;
-	ui->quiz.answers[k] = choice + 1;
+	ui->quiz.answers[k] = (uint8_t)(choice + 1);
 	ui->quiz.asked++;
 	if (choice == e->u.ask.q->answer)
 		ui->quiz.right++;

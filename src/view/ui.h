@@ -42,7 +42,7 @@ struct player {
 
 /* The questions answered, and the score. */
 struct quiz {
-	int		*answers;	/* per step: choice + 1, 0 unanswered */
+	uint8_t		*answers;	/* per step: choice + 1, 0 unanswered */
 	size_t		 nanswers;
 	int		 right;
 	int		 asked;
