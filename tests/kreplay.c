@@ -647,23 +647,23 @@ run_script(struct kr *k)
 				die(c, "the kernel is the linux profile");
 			break;
 		case CMD_SET:
-			switch (c->u.set.key) {
+			switch (c->u.set->key) {
 			case SET_SEED:
 			case SET_ISN:
 				break;		/* the kernel picks its own */
 			case SET_ADDR:
-				if (c->u.set.ip != LOOPBACK)
+				if (c->u.set->ip != LOOPBACK)
 					die(c, "the kernel runs on 127.0.0.1");
-				k->port[c->side] = c->u.set.port;
+				k->port[c->side] = c->u.set->port;
 				break;
 			case SET_LATENCY:
-				if (c->u.set.d[0] != 0)
+				if (c->u.set->d[0] != 0)
 					die(c, "loopback has no latency to set");
 				break;
 			case SET_KEEPALIVE:
-				k->keep_idle = (int)(c->u.set.d[0] / 1000000);
-				k->keep_intvl = (int)(c->u.set.d[1] / 1000000);
-				k->keep_cnt = (int)c->u.set.n;
+				k->keep_idle = (int)(c->u.set->d[0] / 1000000);
+				k->keep_intvl = (int)(c->u.set->d[1] / 1000000);
+				k->keep_cnt = (int)c->u.set->n;
 				if (k->keep_idle < 1 || k->keep_intvl < 1)
 					die(c, "the kernel counts keepalive in "
 					    "whole seconds");

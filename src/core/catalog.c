@@ -100,7 +100,7 @@ add_lesson(struct catalog *cat, const char *name, const struct script *sc)
 	l->best = -1;
 	for (size_t i = 0; i < sc->ncmds; i++) {
 		if (sc->cmds[i].type == CMD_ASK &&
-		    sc->cmds[i].u.ask.lang == LANG_EN)
+		    sc->cmds[i].u.ask->lang == LANG_EN)
 			l->questions++;
 	}
 }

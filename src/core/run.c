@@ -193,7 +193,7 @@ run_set(struct run *r, const struct cmd *c)
 	struct sim	*s = &r->sim;
 	struct profile	*p = &s->prof;
 
-	switch (c->u.set.key) {
+	switch (c->u.set->key) {
 	case SET_SEED:
 	case SET_ISN:
 	case SET_ADDR:
@@ -202,22 +202,22 @@ run_set(struct run *r, const struct cmd *c)
 			    "first call");
 			return;
 		}
-		if (c->u.set.key == SET_SEED)
-			sim_seed(s, c->u.set.n);
-		else if (c->u.set.key == SET_ISN)
-			sim_set_isn(s, c->side, (uint32_t)c->u.set.n);
+		if (c->u.set->key == SET_SEED)
+			sim_seed(s, c->u.set->n);
+		else if (c->u.set->key == SET_ISN)
+			sim_set_isn(s, c->side, (uint32_t)c->u.set->n);
 		else
-			sim_set_addr(s, c->side, c->u.set.ip, c->u.set.port);
+			sim_set_addr(s, c->side, c->u.set->ip, c->u.set->port);
 		break;
 	case SET_LATENCY:
-		p->latency = c->u.set.d[0];
+		p->latency = c->u.set->d[0];
 		s->link.latency = p->latency;
 		break;
 	case SET_MSL:
-		p->msl = c->u.set.d[0];
+		p->msl = c->u.set->d[0];
 		break;
 	case SET_RTO:
-		p->rto_initial = c->u.set.d[0];
+		p->rto_initial = c->u.set->d[0];
 		for (int i = 0; i < NSIDES; i++) {
 			if (s->ep[i].state == TCPS_CLOSED ||
 			    s->ep[i].state == TCPS_LISTEN)
@@ -225,28 +225,28 @@ run_set(struct run *r, const struct cmd *c)
 		}
 		break;
 	case SET_RTO_MIN:
-		p->rto_min = c->u.set.d[0];
+		p->rto_min = c->u.set->d[0];
 		break;
 	case SET_FIN_TIMEOUT:
-		p->fin_timeout = c->u.set.d[0];
+		p->fin_timeout = c->u.set->d[0];
 		break;
 	case SET_SYN_RETRIES:
-		p->syn_retries = (int)c->u.set.n;
+		p->syn_retries = (int)c->u.set->n;
 		break;
 	case SET_SYNACK_RETRIES:
-		p->synack_retries = (int)c->u.set.n;
+		p->synack_retries = (int)c->u.set->n;
 		break;
 	case SET_RETRIES:
-		p->retries2 = (int)c->u.set.n;
-		p->orphan_retries = (int)c->u.set.n;
+		p->retries2 = (int)c->u.set->n;
+		p->orphan_retries = (int)c->u.set->n;
 		break;
 	case SET_KEEPALIVE:
-		p->keepalive_idle = c->u.set.d[0];
-		p->keepalive_intvl = c->u.set.d[1];
-		p->keepalive_probes = (int)c->u.set.n;
+		p->keepalive_idle = c->u.set->d[0];
+		p->keepalive_intvl = c->u.set->d[1];
+		p->keepalive_probes = (int)c->u.set->n;
 		break;
 	case SET_DELACK:
-		p->delayed_ack = c->u.set.n != 0;
+		p->delayed_ack = c->u.set->n != 0;
 		break;
 	}
 }
@@ -350,9 +350,9 @@ run_command(struct run *r)
 		journal_add(&s->journal, JE_PAUSE, s->clock.now, SIDE_NONE);
 		break;
 	case CMD_ASK:
-		journal_ask(&s->journal, s->clock.now, c->u.ask.lang,
-		    c->u.ask.text, c->u.ask.choices, c->u.ask.nchoices,
-		    c->u.ask.answer, c->u.ask.why);
+		journal_ask(&s->journal, s->clock.now, c->u.ask->lang,
+		    c->u.ask->text, c->u.ask->choices, c->u.ask->nchoices,
+		    c->u.ask->answer, c->u.ask->why);
 		break;
 	case CMD_EXPECT_STATE:
 		expectation(r, c, EXPECT_STATE, s->ep[c->side].state ==

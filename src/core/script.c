@@ -276,7 +276,7 @@ duration(struct parser *p, vtime_t *out)
 }
 
 static bool
-side(struct parser *p, enum side *out)
+side(struct parser *p, int8_t *out)
 {
 	if (accept_word(p, "client"))
 		*out = SIDE_CLIENT;
@@ -290,7 +290,7 @@ side(struct parser *p, enum side *out)
 }
 
 static bool
-direction(struct parser *p, enum dir *out)
+direction(struct parser *p, int8_t *out)
 {
 	if (accept_word(p, "c2s"))
 		*out = DIR_C2S;
@@ -472,6 +472,7 @@ parse_set(struct parser *p, struct cmd *c)
 	size_t		 i;
 
 	c->type = CMD_SET;
+	c->u.set = xcalloc(1, sizeof *c->u.set);
 	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		if (accept_word(p, keys[i].name))
 			break;
@@ -482,22 +483,22 @@ parse_set(struct parser *p, struct cmd *c)
 		    "retries, keepalive or delack)");
 		return;
 	}
-	c->u.set.key = keys[i].key;
+	c->u.set->key = keys[i].key;
 	switch (keys[i].key) {
 	case SET_SEED:
-		number(p, 0, UINT32_MAX, &c->u.set.n);
+		number(p, 0, UINT32_MAX, &c->u.set->n);
 		break;
 	case SET_ISN:
 		if (side(p, &c->side))
-			number(p, 0, UINT32_MAX, &c->u.set.n);
+			number(p, 0, UINT32_MAX, &c->u.set->n);
 		break;
 	case SET_LATENCY:
 	case SET_MSL:
 	case SET_RTO:
 	case SET_RTO_MIN:
 	case SET_FIN_TIMEOUT:
-		if (duration(p, &c->u.set.d[0]) && keys[i].key != SET_LATENCY &&
-		    keys[i].key != SET_FIN_TIMEOUT && c->u.set.d[0] == 0)
+		if (duration(p, &c->u.set->d[0]) && keys[i].key != SET_LATENCY &&
+		    keys[i].key != SET_FIN_TIMEOUT && c->u.set->d[0] == 0)
 			error_at(p, p->tok[p->pos - 1].col,
 			    "expected a duration above zero");
 		break;
@@ -505,7 +506,7 @@ parse_set(struct parser *p, struct cmd *c)
 		if (!side(p, &c->side))
 			break;
 		if ((t = peek_word(p)) == NULL ||
-		    !parse_ipport(t, &c->u.set.ip, &c->u.set.port)) {
+		    !parse_ipport(t, &c->u.set->ip, &c->u.set->port)) {
 			expected(p, "an IPv4 address and port, like "
 			    "127.0.0.1:40312");
 			break;
@@ -515,22 +516,22 @@ parse_set(struct parser *p, struct cmd *c)
 	case SET_SYN_RETRIES:
 	case SET_SYNACK_RETRIES:
 	case SET_RETRIES:
-		number(p, 0, 30, &c->u.set.n);
+		number(p, 0, 30, &c->u.set->n);
 		break;
 	case SET_KEEPALIVE: {
 		int	 col = cur_col(p);
 
-		if (duration(p, &c->u.set.d[0]) && duration(p, &c->u.set.d[1]))
-			number(p, 1, 100, &c->u.set.n);
-		if (!p->failed && (c->u.set.d[0] == 0 || c->u.set.d[1] == 0))
+		if (duration(p, &c->u.set->d[0]) && duration(p, &c->u.set->d[1]))
+			number(p, 1, 100, &c->u.set->n);
+		if (!p->failed && (c->u.set->d[0] == 0 || c->u.set->d[1] == 0))
 			error_at(p, col, "expected keepalive times above zero");
 		break;
 	}
 	case SET_DELACK:
 		if (accept_word(p, "on"))
-			c->u.set.n = 1;
+			c->u.set->n = 1;
 		else if (accept_word(p, "off"))
-			c->u.set.n = 0;
+			c->u.set->n = 0;
 		else
 			expected(p, "on or off");
 		break;
@@ -634,9 +635,10 @@ parse_ask(struct parser *p, struct cmd *c)
 	int		 answer_col;
 
 	c->type = CMD_ASK;
-	c->u.ask.answer = -1;
-	if (!lang(p, &c->u.ask.lang) ||
-	    (c->u.ask.text = string(p, "the question in quotes")) == NULL)
+	c->u.ask = xcalloc(1, sizeof *c->u.ask);
+	c->u.ask->answer = -1;
+	if (!lang(p, &c->u.ask->lang) ||
+	    (c->u.ask->text = string(p, "the question in quotes")) == NULL)
 		return;
 	if (!accept_word(p, "choices")) {
 		expected(p, "choices");
@@ -644,17 +646,17 @@ parse_ask(struct parser *p, struct cmd *c)
 	}
 	while (!at_end(p) && !(peek_word(p) != NULL &&
 	    strcmp(peek_word(p), "answer") == 0)) {
-		if (c->u.ask.nchoices == ASK_CHOICES_MAX) {
+		if (c->u.ask->nchoices == ASK_CHOICES_MAX) {
 			error_at(p, cur_col(p), "expected at most %d choices",
 			    ASK_CHOICES_MAX);
 			return;
 		}
-		c->u.ask.choices = xreallocarray(c->u.ask.choices,
-		    c->u.ask.nchoices + 1, sizeof *c->u.ask.choices);
-		c->u.ask.choices[c->u.ask.nchoices++] =
+		c->u.ask->choices = xreallocarray(c->u.ask->choices,
+		    c->u.ask->nchoices + 1, sizeof *c->u.ask->choices);
+		c->u.ask->choices[c->u.ask->nchoices++] =
 		    xstrdup(p->tok[p->pos++].text);
 	}
-	if (c->u.ask.nchoices < 2) {
+	if (c->u.ask->nchoices < 2) {
 		expected(p, "at least two choices");
 		return;
 	}
@@ -665,17 +667,17 @@ parse_ask(struct parser *p, struct cmd *c)
 	answer_col = cur_col(p);
 	if ((t = word_or_string(p, "the right choice")) == NULL)
 		return;
-	for (int i = 0; i < c->u.ask.nchoices; i++) {
-		if (strcmp(c->u.ask.choices[i], t) == 0)
-			c->u.ask.answer = i;
+	for (int i = 0; i < c->u.ask->nchoices; i++) {
+		if (strcmp(c->u.ask->choices[i], t) == 0)
+			c->u.ask->answer = i;
 	}
-	if (c->u.ask.answer == -1) {
+	if (c->u.ask->answer == -1) {
 		error_at(p, answer_col, "expected the answer to be one of the "
 		    "choices, found '%s'", t);
 		return;
 	}
 	if (accept_word(p, "why"))
-		c->u.ask.why = string(p, "the explanation in quotes");
+		c->u.ask->why = string(p, "the explanation in quotes");
 }
 
 static void
@@ -1011,11 +1013,15 @@ free_cmd(struct cmd *c)
 		free(c->u.text.text);
 		break;
 	case CMD_ASK:
-		free(c->u.ask.text);
-		for (int i = 0; i < c->u.ask.nchoices; i++)
-			free(c->u.ask.choices[i]);
-		free(c->u.ask.choices);
-		free(c->u.ask.why);
+		free(c->u.ask->text);
+		for (int i = 0; i < c->u.ask->nchoices; i++)
+			free(c->u.ask->choices[i]);
+		free(c->u.ask->choices);
+		free(c->u.ask->why);
+		free(c->u.ask);
+		break;
+	case CMD_SET:
+		free(c->u.set);
 		break;
 	default:
 		break;
@@ -1034,6 +1040,17 @@ script_free(struct script *s)
 		free(s->title[i]);
 	free(s->path);
 	free(s);
+}
+
+/* Room for one more command at the end: the caller fills it in. */
+static struct cmd *
+new_cmd(struct script *s)
+{
+	if (s->ncmds == s->cmdcap) {
+		s->cmdcap = s->cmdcap ? s->cmdcap * 2 : 32;
+		s->cmds = xreallocarray(s->cmds, s->cmdcap, sizeof *s->cmds);
+	}
+	return &s->cmds[s->ncmds++];
 }
 
 static void
@@ -1079,9 +1096,7 @@ parse_line(struct parser *p)
 		p->s->group = c.u.group.group;
 		p->s->order = c.u.group.order;
 	}
-	p->s->cmds = xreallocarray(p->s->cmds, p->s->ncmds + 1,
-	    sizeof *p->s->cmds);
-	p->s->cmds[p->s->ncmds++] = c;
+	*new_cmd(p->s) = c;
 }
 
 /* An empty script, to be written by script_add_call (the sandbox). */
@@ -1106,8 +1121,7 @@ script_add_call(struct script *s, vtime_t at, enum side side,
 {
 	struct cmd	*c;
 
-	s->cmds = xreallocarray(s->cmds, s->ncmds + 1, sizeof *s->cmds);
-	c = &s->cmds[s->ncmds++];
+	c = new_cmd(s);
 	memset(c, 0, sizeof *c);
 	c->type = CMD_CALL;
 	c->line = (int)s->ncmds;

@@ -67,13 +67,32 @@ enum set_key {
 	SET_DELACK,
 };
 
+/* A set command's values, and a question's parts: held apart. */
+struct cmd_set {
+	enum set_key	 key;
+	uint64_t	 n;
+	vtime_t		 d[2];
+	uint32_t	 ip;
+	uint16_t	 port;
+};
+
+struct cmd_ask {
+	enum lang	 lang;
+	char		*text;
+	char	       **choices;
+	int		 nchoices;
+	int		 answer;	/* index into choices */
+	char		*why;
+};
+
+/* A command: 40 octets, for a script may have tens of thousands. */
 struct cmd {
-	enum cmd_type	 type;
-	int		 line;
-	int		 col;
 	vtime_t		 at;		/* @time, or -1 */
-	enum side	 side;
-	enum dir	 dir;
+	int32_t		 line;
+	int32_t		 col;
+	uint8_t		 type;		/* enum cmd_type */
+	int8_t		 side;		/* enum side */
+	int8_t		 dir;		/* enum dir */
 	union {
 		struct {
 			enum lang	 lang;
@@ -84,13 +103,7 @@ struct cmd {
 			int		 group;
 			int		 order;
 		} group;
-		struct {
-			enum set_key	 key;
-			uint64_t	 n;
-			vtime_t		 d[2];
-			uint32_t	 ip;
-			uint16_t	 port;
-		} set;
+		struct cmd_set	*set;		/* owned */
 		struct {
 			enum tcp_call	 call;
 			uint32_t	 n;		/* send/read octets */
@@ -98,30 +111,23 @@ struct cmd {
 			bool		 on;		/* keepalive on|off */
 		} call;
 		struct {
-			enum rule_kind	 kind;
+			vtime_t		 extra;
+			uint8_t		 kind;		/* enum rule_kind */
 			uint8_t		 flags;
 			bool		 exact;
 			bool		 standing;
-			vtime_t		 extra;
-			int		 dir;		/* -1: both (release, clear) */
+			int8_t		 dir;	/* -1: both (release, clear) */
 		} rule;
 		vtime_t		 wait;
 		enum tcp_state	 state;		/* wait until, expect state */
-		struct {
-			enum lang	 lang;
-			char		*text;
-			char	       **choices;
-			int		 nchoices;
-			int		 answer;	/* index into choices */
-			char		*why;
-		} ask;
+		struct cmd_ask	*ask;		/* owned */
 		struct {
 			uint8_t		 flags;
 			uint8_t		 fields;
+			uint16_t	 win;
 			uint32_t	 seq;
 			uint32_t	 ack;
 			uint32_t	 len;
-			uint16_t	 win;
 		} seg;				/* expect segment, inject */
 		struct {
 			enum bad_kind	 kind;
@@ -136,6 +142,7 @@ struct script {
 	char		*path;
 	struct cmd	*cmds;
 	size_t		 ncmds;
+	size_t		 cmdcap;
 	char		*title[NLANGS];
 	int		 group;		/* enum lesson_group, or -1 */
 	int		 order;		/* place in the group */
