@@ -154,16 +154,16 @@ new_seg(struct journal *j, enum dir dir, const uint8_t *bytes, size_t n)
 	}
 	s = &j->segs[j->nsegs];
 	memset(s, 0, sizeof *s);
-	s->id = (int)++j->nsegs;
-	s->dir = dir;
+	s->id = (int32_t)++j->nsegs;
+	s->dir = (uint8_t)dir;
 	if (j->nbytes + n > j->bytecap) {
 		while (j->nbytes + n > j->bytecap)
 			j->bytecap = j->bytecap ? j->bytecap * 2 : 4096;
 		j->bytes = xreallocarray(j->bytes, j->bytecap, 1);
 	}
 	memcpy(j->bytes + j->nbytes, bytes, n);
-	s->off = j->nbytes;
-	s->nbytes = n;
+	s->off = (uint32_t)j->nbytes;
+	s->nbytes = (uint32_t)n;
 	j->nbytes += n;
 	return s;
 }
@@ -195,16 +195,16 @@ journal_add_seg(struct journal *j, enum dir dir, const struct segment *seg,
 	return idx;
 }
 
-/* Record a datagram the wire refused, with the reason (static text). */
+/* Record a datagram the wire refused, with the reason. */
 int
 journal_add_raw(struct journal *j, enum dir dir, const uint8_t *bytes,
-    size_t n, const char *why)
+    size_t n, enum jwhy why)
 {
 	struct jseg	*s = new_seg(j, dir, bytes, n);
 
 	s->valid = false;
 	s->injected = true;
-	s->why = why;
+	s->why = (uint8_t)why;
 	segment_init(&s->seg);
 	return s->id - 1;
 }
@@ -263,6 +263,46 @@ journal_rewind(struct journal *j, const struct journal_mark *m)
 		j->have_base[i] = m->have_base[i];
 	}
 	j->cur_cmd = m->cur_cmd;
+}
+
+/* The reason a decoder's error gives. */
+enum jwhy
+journal_why(enum seg_error e)
+{
+	switch (e) {
+	case SEG_OK:
+		return WHY_NONE;
+	case SEG_ESHORT:
+		return WHY_SHORT;
+	case SEG_EOFFSET:
+		return WHY_OFFSET;
+	case SEG_EOPTION:
+		return WHY_OPTION;
+	case SEG_ECHECKSUM:
+		return WHY_CHECKSUM;
+	case SEG_ETOOBIG:
+		return WHY_TOOBIG;
+	}
+	return WHY_UNEXPECTED;
+}
+
+/* A reason's name, as the trace prints it; NULL for none. */
+const char *
+journal_why_name(enum jwhy why)
+{
+	static const char *const names[] = {
+		[WHY_NONE] = NULL,
+		[WHY_SHORT] = "short",
+		[WHY_OFFSET] = "offset",
+		[WHY_OPTION] = "option",
+		[WHY_CHECKSUM] = "checksum",
+		[WHY_TOOBIG] = "toobig",
+		[WHY_STRANGER] = "stranger",
+		[WHY_PORTS] = "ports",
+		[WHY_UNEXPECTED] = "unexpected",
+	};
+
+	return why < sizeof names / sizeof names[0] ? names[why] : NULL;
 }
 
 const char *

@@ -60,18 +60,31 @@ enum jexpect_kind {
 #define FIELD_LEN	0x04
 #define FIELD_WIN	0x08
 
+/* Why a datagram was refused: what segment_decode found, or more. */
+enum jwhy {
+	WHY_NONE,
+	WHY_SHORT,		/* SEG_ESHORT ... */
+	WHY_OFFSET,
+	WHY_OPTION,
+	WHY_CHECKSUM,
+	WHY_TOOBIG,		/* ... SEG_ETOOBIG */
+	WHY_STRANGER,		/* not from the other side */
+	WHY_PORTS,		/* for other ports */
+	WHY_UNEXPECTED,		/* a good segment not sent over the link */
+};
+
 /* A segment as it was put on the link, or a datagram the wire refused. */
 struct jseg {
-	int		 id;		/* 1, 2, ...: the number shown on screen */
-	enum dir	 dir;
-	bool		 valid;		/* decoded as a segment of this connection */
-	bool		 injected;	/* made by the script, not by an endpoint */
 	struct segment	 seg;		/* meaningful when the header decoded */
-	size_t		 off;		/* its datagram, as sent: journal_bytes */
-	size_t		 nbytes;
+	uint32_t	 off;		/* its datagram, as sent: journal_bytes */
+	uint32_t	 nbytes;
 	uint32_t	 rel_seq;	/* relative to the direction's first seq */
 	uint32_t	 rel_ack;
-	const char	*why;		/* why it was ignored: a reason's name */
+	int32_t		 id;		/* 1, 2, ...: the number shown on screen */
+	uint8_t		 dir;		/* enum dir */
+	bool		 valid;		/* decoded as a segment of this connection */
+	bool		 injected;	/* made by the script, not by an endpoint */
+	uint8_t		 why;		/* why it was ignored: enum jwhy */
 };
 
 /* A question, as the script asked it. */
@@ -215,7 +228,9 @@ int		 journal_add_seg(struct journal *, enum dir,
 		     const struct segment *, const uint8_t *, size_t,
 		     bool, vtime_t);
 int		 journal_add_raw(struct journal *, enum dir, const uint8_t *,
-		     size_t, const char *);
+		     size_t, enum jwhy);
+enum jwhy	 journal_why(enum seg_error);
+const char	*journal_why_name(enum jwhy);
 void		 journal_seg_event(struct journal *, vtime_t, int, enum fate);
 uint32_t	 journal_rel(const struct journal *, enum dir, uint32_t);
 void		 journal_mark(const struct journal *, struct journal_mark *);

@@ -229,7 +229,7 @@ dir_to(enum side to)
 
 static void
 ignore(struct sim *s, enum side to, const uint8_t *buf, size_t n,
-    const char *why)
+    enum jwhy why)
 {
 	int	 idx;
 
@@ -241,9 +241,9 @@ ignore(struct sim *s, enum side to, const uint8_t *buf, size_t n,
 /*
  * Validate one datagram that came to side to from sender (the other side
  * or WIRE_STRANGER): is it a segment of this connection?  Returns the
- * decoded segment through seg, or the reason it is not.
+ * decoded segment through seg, or the reason it is not (WHY_NONE: it is).
  */
-static const char *
+static enum jwhy
 validate(struct sim *s, enum side to, int sender, const uint8_t *buf,
     size_t n, struct segment *seg, const uint8_t **payload)
 {
@@ -251,13 +251,13 @@ validate(struct sim *s, enum side to, int sender, const uint8_t *buf,
 	enum seg_error		 e;
 
 	if (sender != (int)!to)
-		return "stranger";
+		return WHY_STRANGER;
 	if ((e = segment_decode(buf, n, &a, seg, payload)) != SEG_OK)
-		return segment_strerror(e);
+		return journal_why(e);
 	if (seg->sport != s->journal.conn.port[!to] ||
 	    seg->dport != s->journal.conn.port[to])
-		return "ports";
-	return NULL;
+		return WHY_PORTS;
+	return WHY_NONE;
 }
 
 /*
@@ -271,18 +271,18 @@ take_datagram(struct sim *s, enum side to, int sender, const uint8_t *buf,
 {
 	struct segment	 seg;
 	const uint8_t	*payload;
-	const char	*why;
+	enum jwhy	 why;
 
 	why = validate(s, to, sender, buf, n, &seg, &payload);
 	if (f == NULL) {
-		ignore(s, to, buf, n, why != NULL ? why : "unexpected");
+		ignore(s, to, buf, n, why != WHY_NONE ? why : WHY_UNEXPECTED);
 		return;
 	}
-	if (why != NULL) {
+	if (why != WHY_NONE) {
 		/* A segment the script spoiled on purpose. */
 		journal_seg_event(&s->journal, s->clock.now, f->seg,
 		    FATE_IGNORED);
-		s->journal.segs[f->seg].why = why;
+		s->journal.segs[f->seg].why = (uint8_t)why;
 		s->ignored[to]++;
 		return;
 	}

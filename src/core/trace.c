@@ -29,7 +29,7 @@ trace_seg_text(char *buf, size_t len, const struct jseg *s)
 	char	 flags[16];
 
 	if (!s->valid) {
-		snprintf(buf, len, "%s - bytes=%zu", dir_name(s->dir),
+		snprintf(buf, len, "%s - bytes=%" PRIu32, dir_name(s->dir),
 		    s->nbytes);
 		return;
 	}
@@ -174,7 +174,7 @@ print_event(FILE *f, const struct journal *j, const struct jevent *e,
 		trace_seg_text(text, sizeof text, s);
 		if (e->u.seg.fate == FATE_IGNORED)
 			fprintf(f, "SEG %s %s ignored %s\n", t, text,
-			    s->why ? s->why : "invalid");
+			    s->why ? journal_why_name(s->why) : "invalid");
 		else
 			fprintf(f, "SEG %s %s %s\n", t, text,
 			    fate_name(e->u.seg.fate));

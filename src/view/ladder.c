@@ -29,10 +29,9 @@ new_row(struct ladder *l, size_t step)
 	}
 	r = &l->rows[l->nrows++];
 	r->step = (uint32_t)step;
-	r->seg = -1;
-	r->note = LROW_NONE;
+	r->ref = 0;
+	r->kind = LROW_STATES;
 	r->state[0] = r->state[1] = -1;
-	r->copy = false;
 	return r;
 }
 
@@ -40,7 +39,10 @@ new_row(struct ladder *l, size_t step)
 static void
 note_row(struct ladder *l, size_t step, size_t i)
 {
-	new_row(l, step)->note = (uint32_t)i;
+	struct lrow	*r = new_row(l, step);
+
+	r->kind = LROW_NOTE;
+	r->ref = (uint32_t)i;
 }
 
 static const enum msg fired_msg[TCP_NTIMERS] = {
@@ -84,9 +86,9 @@ note_text(const struct ui *ui, const struct jevent *e, char *buf, size_t len)
 static enum side
 note_side(const struct ui *ui, const struct lrow *r)
 {
-	if (r->note == LROW_NONE)
+	if (r->kind != LROW_NOTE)
 		return SIDE_NONE;
-	return (enum side)session_journal(ui->s)->ev[r->note].side;
+	return (enum side)session_journal(ui->s)->ev[r->ref].side;
 }
 
 /* The states a step left waiting go beside its note, or on a row. */
@@ -151,13 +153,14 @@ step_rows(struct ui *ui, size_t k)
 			side = j->segs[id].dir;
 			l->seg_row[id] = (uint32_t)l->nrows;
 			r = new_row(l, k);
-			r->seg = id;
+			r->kind = LROW_ARROW;
+			r->ref = (uint32_t)id;
 			r->state[side] = (int8_t)pending[side];
 			pending[side] = -1;
 			if (session_arrival_event(ui->s, id, true) != SIZE_MAX) {
 				r = new_row(l, k);
-				r->seg = id;
-				r->copy = true;
+				r->kind = LROW_COPY;
+				r->ref = (uint32_t)id;
 			}
 			break;
 		default:
@@ -244,30 +247,33 @@ seg_over(const struct ui *ui, int seg)
 static void
 seg_text(const struct ui *ui, const struct lrow *r, char *buf, size_t len)
 {
-	const struct jseg	*g = &session_journal(ui->s)->segs[r->seg];
+	int			 seg = (int)r->ref;
+	bool			 copy = r->kind == LROW_COPY;
+	const struct jseg	*g = &session_journal(ui->s)->segs[seg];
 	char			 flags[16];
 	int			 n;
 	enum rule_kind		 kind;
 
 	if (!g->valid) {
-		snprintf(buf, len, "#%d %zu %s (%s)", r->seg + 1, g->nbytes,
-		    ui_str(ui, M_F_BYTES), g->why ? g->why : "?");
+		snprintf(buf, len, "#%d %" PRIu32 " %s (%s)", seg + 1, g->nbytes,
+		    ui_str(ui, M_F_BYTES), g->why ? journal_why_name(g->why) :
+		    "?");
 		return;
 	}
 	segment_flags(g->seg.flags, flags);
 	if (g->seg.flags & TH_ACK)
 		n = snprintf(buf, len, "#%d %s seq=%" PRIu32 " ack=%" PRIu32
-		    " len=%" PRIu32, r->seg + 1, flags, g->rel_seq, g->rel_ack,
+		    " len=%" PRIu32, seg + 1, flags, g->rel_seq, g->rel_ack,
 		    g->seg.len);
 	else
 		n = snprintf(buf, len, "#%d %s seq=%" PRIu32 " len=%" PRIu32,
-		    r->seg + 1, flags, g->rel_seq, g->seg.len);
+		    seg + 1, flags, g->rel_seq, g->seg.len);
 	if (n < 0 || (size_t)n >= len)
 		return;
-	if (r->copy)
+	if (copy)
 		snprintf(buf + n, len - (size_t)n, " (%s)",
 		    ui_str(ui, M_COPY));
-	else if (session_fate(ui->s, r->seg, &kind) && !seg_over(ui, r->seg))
+	else if (session_fate(ui->s, seg, &kind) && !seg_over(ui, seg))
 		snprintf(buf + n, len - (size_t)n, " %s", ui_str(ui,
 		    kind == RULE_DROP ? M_TAG_DROP : kind == RULE_DELAY ?
 		    M_TAG_DELAY : M_TAG_DUP));
@@ -282,11 +288,13 @@ draw_arrow(struct ui *ui, struct canvas *cv, int y, int mx, int mw,
     const struct lrow *r, bool selected)
 {
 	const struct journal	*j = session_journal(ui->s);
-	const struct jseg	*g = &j->segs[r->seg];
-	size_t			 end = session_arrival_event(ui->s, r->seg,
-				     r->copy);
+	int			 seg = (int)r->ref;
+	bool			 copy = r->kind == LROW_COPY;
+	const struct jseg	*g = &j->segs[seg];
+	size_t			 end = session_arrival_event(ui->s, seg,
+				     copy);
 	bool			 c2s = g->dir == DIR_C2S, over, lost, bad;
-	double			 p = ui_progress(ui, r->seg, r->copy);
+	double			 p = ui_progress(ui, seg, copy);
 	uint8_t			 st = seg_style(g), sel = selected ?
 				     ST_SELECTED : 0;
 	char			 label[160], tail[64];
@@ -310,7 +318,7 @@ draw_arrow(struct ui *ui, struct canvas *cv, int y, int mx, int mw,
 		snprintf(tail, sizeof tail, "X %s", ui_str(ui, M_DROPPED));
 	else if (over && bad)
 		snprintf(tail, sizeof tail, "X %s", ui_str(ui, M_IGNORED_SEG));
-	else if (end == SIZE_MAX && session_sent_event(ui->s, r->seg) !=
+	else if (end == SIZE_MAX && session_sent_event(ui->s, seg) !=
 	    SIZE_MAX && ui_shown(ui) >= ui->s->nsteps)
 		snprintf(tail, sizeof tail, "%s", ui_str(ui, M_HELD));
 	if (c2s) {
@@ -548,22 +556,24 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 		if (r->state[1] >= 0)
 			canvas_text(cv, ry, rx, STATE_W, ST_STATE_SERVER,
 			    tcp_state_names[r->state[1]]);
-		if (r->note != LROW_NONE) {
+		if (r->kind == LROW_NOTE) {
 			const struct jevent *e =
-			    &session_journal(ui->s)->ev[r->note];
+			    &session_journal(ui->s)->ev[r->ref];
 			uint8_t	 st = note_text(ui, e, note, sizeof note);
 			int	 nw = text_width(note);
 
 			canvas_text(cv, ry, e->side == SIDE_SERVER ?
 			    mx + mw - (nw < mw ? nw : mw) : mx, mw, st, note);
 		}
-		if (r->seg >= 0) {
-			draw_arrow(ui, cv, ry, mx, mw, r, r->seg == sel &&
+		if (r->kind == LROW_ARROW || r->kind == LROW_COPY) {
+			int	 seg = (int)r->ref;
+
+			draw_arrow(ui, cv, ry, mx, mw, r, seg == sel &&
 			    ui->sel >= 0);
-			if (r->seg == sel)
+			if (seg == sel)
 				canvas_text(cv, ry, x, 1, ST_SELECTED | ST_BOLD,
 				    ">");
-			l->hit[ry - y] = r->seg;
+			l->hit[ry - y] = seg;
 		}
 	}
 }

@@ -59,15 +59,20 @@ struct course {
 };
 
 /* One row of the ladder: an arrow, the states entered, or a note. */
+enum lrow_kind {
+	LROW_STATES,		/* states alone */
+	LROW_ARROW,		/* a segment: ref is its index */
+	LROW_COPY,		/* the second copy of a duplicated one */
+	LROW_NOTE,		/* a call, an error, a timer: ref is the event */
+};
+
 struct lrow {
 	uint32_t	 step;		/* the step that made the row */
-	int32_t		 seg;		/* an arrow: journal segment, or -1 */
-	uint32_t	 note;		/* the event told of (a call, an error, */
-					/* a timer), or LROW_NONE */
+	uint32_t	 ref;
 	int8_t		 state[2];	/* a state each side entered, or -1 */
-	bool		 copy;		/* the second copy of a duplicate */
+	uint8_t		 kind;		/* enum lrow_kind */
 };
-#define LROW_NONE	UINT32_MAX
+#define LROW_NONE	UINT32_MAX	/* a segment without a row */
 
 /*
  * The ladder's rows for the timeline, made once as it becomes known: a
