@@ -12,8 +12,6 @@ cd "$(dirname "$0")"
 # tmux runs the end-to-end test of the screen (make check).
 deps="autoconf:autoconf automake:automake pkg-config:pkg-config tmux:tmux"
 libs="libevent-dev:libevent_core libncurses-dev:ncursesw"
-# On Linux, io_uring halves the system calls of the socket pair.
-[ "$(uname -s)" = Linux ] && libs="$libs liburing-dev:liburing"
 
 install_deps() {
 	missing=""

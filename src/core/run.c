@@ -412,6 +412,10 @@ run_finish(struct run *r)
 	end.col = 1;
 	r->sim.journal.cur_cmd = -1;
 	run_while(r, &end, is_quiet, VT_NEVER);
+	/* The run is over when its last datagrams are back. */
+	sim_flush(&r->sim);
+	if (!r->bad && r->sim.failure[0] != '\0')
+		run_error(r, &end, "%s", r->sim.failure);
 }
 
 /* The whole script: its commands, then on until the connection is quiet. */
@@ -426,11 +430,16 @@ run_all(struct run *r)
 	return r->failures > 0 ? RUN_FAILED : RUN_OK;
 }
 
-/* A checkpoint before the next command, of a run that has not failed. */
+/*
+ * A checkpoint before the next command, of a run that has not failed;
+ * the datagrams posted so far cross first, for they belong to the past
+ * it keeps.
+ */
 void
-run_mark(const struct run *r, struct run_mark *m)
+run_mark(struct run *r, struct run_mark *m)
 {
 	assert(!r->bad);
+	sim_flush(&r->sim);
 	m->pc = r->pc;
 	m->failures = r->failures;
 	sim_mark(&r->sim, &m->sim);

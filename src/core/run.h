@@ -47,7 +47,7 @@ bool		 run_command(struct run *);
 void		 run_finish(struct run *);
 enum run_status	 run_all(struct run *);
 void		 run_end(struct run *);
-void		 run_mark(const struct run *, struct run_mark *);
+void		 run_mark(struct run *, struct run_mark *);
 void		 run_rewind(struct run *, const struct run_mark *);
 void		 run_mark_free(struct run_mark *);
 

@@ -425,8 +425,12 @@ advance(struct session *s)
 		break;
 	case PHASE_ON:
 		if (sim->clock.head == NULL || sim->events > r->events_max ||
-		    !sim_step(sim, s->horizon))
+		    !sim_step(sim, s->horizon)) {
 			s->phase = PHASE_DONE;
+			sim_flush(sim);
+			if (sim->failure[0] != '\0')
+				s->error = sim->failure;
+		}
 		break;
 	case PHASE_DONE:
 		break;

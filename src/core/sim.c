@@ -15,10 +15,6 @@
 #include "util.h"
 
 #define LOOPBACK	0x7f000001u
-/* A datagram not back this soon was lost by the kernel: send it again,
- * so many times before the run stops with the wire's failure. */
-#define WIRE_WAIT_MS	100
-#define WIRE_TRIES	20
 
 static void	sim_output(void *, struct tcp *, struct segment *,
 		    const uint8_t *);
@@ -94,7 +90,7 @@ sim_init(struct sim *s, enum profile_id prof, char *err, size_t errlen)
 	s->journal.conn.port[SIDE_CLIENT] = 40312;
 	s->journal.conn.port[SIDE_SERVER] = 80;
 	s->journal.conn.profile = prof;
-	s->rxbuf = xmalloc(WIRE_DGRAM_MAX + 1);
+	s->txbuf = xmalloc(WIRE_DGRAM_MAX + 1);
 	init_endpoints(s);
 	sim_seed(s, 1);
 	return 0;
@@ -108,7 +104,7 @@ sim_free(struct sim *s)
 	link_free(&s->link);
 	journal_free(&s->journal);
 	wire_close(&s->wire);
-	free(s->rxbuf);
+	free(s->txbuf);
 }
 
 /* Before anything has happened only: the endpoints start afresh. */
@@ -165,11 +161,11 @@ send_segment(struct sim *s, enum dir dir, struct segment *seg,
 	struct seg_addrs	 a = addrs_from(s, (enum side)dir);
 	int			 n, idx;
 
-	n = segment_encode(seg, payload, &a, s->rxbuf, WIRE_DGRAM_MAX);
+	n = segment_encode(seg, payload, &a, s->txbuf, WIRE_DGRAM_MAX);
 	assert(n > 0);
-	idx = journal_add_seg(&s->journal, dir, seg, s->rxbuf, (size_t)n,
+	idx = journal_add_seg(&s->journal, dir, seg, s->txbuf, (size_t)n,
 	    injected, s->clock.now);
-	link_send(&s->link, idx, dir, seg->flags, s->rxbuf, (size_t)n);
+	link_send(&s->link, idx, dir, seg->flags, s->txbuf, (size_t)n);
 	return idx;
 }
 
@@ -292,47 +288,27 @@ take_datagram(struct sim *s, enum side to, int sender, const uint8_t *buf,
 }
 
 /*
- * Put a datagram through the kernel, from sender to side to, and read it
- * back into s->rxbuf.  The wire carries, it does not decide: a datagram
- * the kernel lost is sent again, a copy of one sent again that turns up
- * late is set aside, and neither is journaled, so the run is the same
- * whatever the kernel did.  (Others cannot reach these sockets at all:
- * they are connected, wire.h.)  Returns 0, or -1 with s->failure said.
+ * Post a datagram to cross the kernel, from sender to side to: it goes
+ * with its batch (wire.h), and the receiver takes it as posted.  The
+ * wire carries, it does not decide: what the kernel loses is sent again,
+ * so the run is the same whatever the kernel did.  (Others cannot reach
+ * these sockets at all: they are connected.)  A wire that fails stops the
+ * run with s->failure said.
  */
-static int
+static void
 cross(struct sim *s, int sender, enum side to, const uint8_t *buf, size_t n)
 {
-	size_t	 len;
-	int	 r;
+	if (!s->in_memory && s->failure[0] == '\0')
+		wire_post(&s->wire, sender, to, buf, n, s->failure,
+		    sizeof s->failure);
+}
 
-	for (int tries = 0; tries < WIRE_TRIES; tries++) {
-		if (tries > 0)
-			s->wire_resent++;
-		/* What has come at once, then what comes within the wait. */
-		r = wire_cross(&s->wire, sender, to, buf, n, s->rxbuf,
-		    WIRE_DGRAM_MAX + 1, &len);
-		for (;;) {
-			if (r == -1) {
-				snprintf(s->failure, sizeof s->failure,
-				    "the socket pair failed: %s",
-				    strerror(errno));
-				return -1;
-			}
-			if (r == 0 && (r = wire_recv(&s->wire, sender, to,
-			    s->rxbuf, WIRE_DGRAM_MAX + 1, &len,
-			    WIRE_WAIT_MS)) == 0)
-				break;		/* lost: send it again */
-			if (r == 1 && len == n && memcmp(s->rxbuf, buf, n) == 0)
-				return 0;
-			if (r == 1) {
-				s->wire_stale++;
-				r = 0;
-			}
-		}
-	}
-	snprintf(s->failure, sizeof s->failure, "the kernel lost a datagram "
-	    "of the socket pair %d times in a row", WIRE_TRIES);
-	return -1;
+/* Every datagram posted, through the kernel and back. */
+void
+sim_flush(struct sim *s)
+{
+	if (!s->in_memory && s->failure[0] == '\0')
+		wire_flush(&s->wire, s->failure, sizeof s->failure);
 }
 
 static void
@@ -347,9 +323,8 @@ sim_arrive(void *ctx, struct flight *f)
 		    FATE_DROPPED);
 		return;
 	}
-	if (s->in_memory || cross(s, (int)f->dir, to, f->bytes,
-	    f->nbytes) == 0)
-		take_datagram(s, to, (int)f->dir, f->bytes, f->nbytes, f);
+	cross(s, (int)f->dir, to, f->bytes, f->nbytes);
+	take_datagram(s, to, (int)f->dir, f->bytes, f->nbytes, f);
 }
 
 static void
@@ -525,8 +500,8 @@ sim_inject_bad(struct sim *s, enum dir dir, enum bad_kind kind)
 	 * script cannot inject without end. */
 	s->events++;
 	/* It is refused at once: the refusal is part of this moment. */
-	if (s->in_memory || cross(s, from, to, buf, (size_t)n) == 0)
-		take_datagram(s, to, from, buf, (size_t)n, NULL);
+	cross(s, from, to, buf, (size_t)n);
+	take_datagram(s, to, from, buf, (size_t)n, NULL);
 }
 
 /* Take a checkpoint of the run as it stands. */
@@ -563,6 +538,8 @@ sim_rewind(struct sim *s, const struct sim_mark *m)
 	armed = xreallocarray(NULL, m->link.nflights + NSIDES *
 	    (TCP_NTIMERS + 1), sizeof *armed);
 	n = link_rewind(&s->link, &m->link, armed);
+	/* What was posted since the mark belongs to a future forgotten. */
+	wire_discard(&s->wire);
 	s->prof = m->prof;
 	for (int i = 0; i < NSIDES; i++) {
 		struct tcp	*tp = &s->ep[i];

@@ -33,11 +33,9 @@ struct sim {
 	uint64_t	 read_total[NSIDES];	/* octets each application read */
 	enum tcp_error	 last_error[NSIDES];	/* what each was last told */
 	uint64_t	 events;	/* timers, arrivals, injections so far */
-	uint64_t	 wire_resent;	/* datagrams the kernel lost, sent again */
-	uint64_t	 wire_stale;	/* late copies of those, set aside */
 	bool		 started;	/* an endpoint has acted */
 	bool		 in_memory;	/* bypass the socket pair (benchmarks) */
-	uint8_t		*rxbuf;
+	uint8_t		*txbuf;		/* a segment being encoded */
 	char		 failure[256];	/* the wire failed: why */
 };
 
@@ -72,6 +70,7 @@ enum tcp_error	 sim_call(struct sim *, enum side, enum tcp_call, uint32_t);
 bool		 sim_step(struct sim *, vtime_t);
 void		 sim_run_until(struct sim *, vtime_t);
 void		 sim_journal_pending(struct sim *);
+void		 sim_flush(struct sim *);
 bool		 sim_quiet(const struct sim *);
 bool		 sim_idle(const struct sim *);
 void		 sim_inject(struct sim *, enum dir, const struct segment *);

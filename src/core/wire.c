@@ -10,12 +10,50 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#ifdef HAVE_LIBURING
-#include <liburing.h>
-#endif
-
 #include "util.h"
 #include "wire.h"
+
+#ifndef HAVE_SENDMMSG
+/* Where there is no sendmmsg, one sendmsg a datagram. */
+#ifndef HAVE_RECVMMSG
+struct mmsghdr {
+	struct msghdr	 msg_hdr;
+	unsigned int	 msg_len;
+};
+#endif
+
+static int
+sendmmsg(int fd, struct mmsghdr *m, unsigned int n, int flags)
+{
+	unsigned int	 i;
+	ssize_t		 r;
+
+	for (i = 0; i < n; i++) {
+		if ((r = sendmsg(fd, &m[i].msg_hdr, flags)) == -1)
+			return i > 0 ? (int)i : -1;
+		m[i].msg_len = (unsigned int)r;
+	}
+	return (int)n;
+}
+#endif
+
+#ifndef HAVE_RECVMMSG
+/* And no recvmmsg: one recvmsg a datagram, as many as are there. */
+static int
+recvmmsg(int fd, struct mmsghdr *m, unsigned int n, int flags, void *t)
+{
+	unsigned int	 i;
+	ssize_t		 r;
+
+	(void)t;
+	for (i = 0; i < n; i++) {
+		if ((r = recvmsg(fd, &m[i].msg_hdr, flags)) == -1)
+			return i > 0 ? (int)i : -1;
+		m[i].msg_len = (unsigned int)r;
+	}
+	return (int)n;
+}
+#endif
 
 /* A UDP socket bound to a port of 127.0.0.1 the kernel picks. */
 static int
@@ -56,42 +94,11 @@ join(int fd, const struct sockaddr_in *peer, char *err, size_t errlen)
 	return 0;
 }
 
-/*
- * A ring for crossings, with the two sides' sockets registered; NULL if
- * this kernel has no io_uring or will not give one (a container may
- * forbid it): then plain system calls do.
- */
-static struct io_uring *
-open_ring(const struct wire *w)
-{
-#ifdef HAVE_LIBURING
-	struct io_uring	*ring = xcalloc(1, sizeof *ring);
-
-	/* One thread submits, and its completions may wait until it asks
-	 * (Linux 6.1); older kernels refuse the flags and get none. */
-	if (io_uring_queue_init(4, ring, IORING_SETUP_SINGLE_ISSUER |
-	    IORING_SETUP_DEFER_TASKRUN) < 0 &&
-	    io_uring_queue_init(4, ring, 0) < 0) {
-		free(ring);
-		return NULL;
-	}
-	io_uring_register_ring_fd(ring);
-	if (io_uring_register_files(ring, w->fd, NSIDES) < 0) {
-		io_uring_queue_exit(ring);
-		free(ring);
-		return NULL;
-	}
-	return ring;
-#else
-	(void)w;
-	return NULL;
-#endif
-}
-
 /* Open the pair, the stranger and the inboxes: 0, or -1 with a message. */
 int
 wire_open(struct wire *w, char *err, size_t errlen)
 {
+	memset(w, 0, sizeof *w);
 	for (int i = 0; i <= NSIDES; i++)
 		w->fd[i] = -1;
 	for (int i = 0; i < NSIDES; i++)
@@ -108,8 +115,7 @@ wire_open(struct wire *w, char *err, size_t errlen)
 		    join(w->fd[i], &w->addr[!i], err, errlen) == -1)
 			goto fail;
 	}
-	if (getenv("SYNFIN_NO_URING") == NULL)
-		w->ring = open_ring(w);
+	w->batch = WIRE_BATCH;
 	return 0;
 fail:
 	wire_close(w);
@@ -119,13 +125,14 @@ fail:
 void
 wire_close(struct wire *w)
 {
-#ifdef HAVE_LIBURING
-	if (w->ring != NULL) {
-		io_uring_queue_exit(w->ring);
-		free(w->ring);
+	for (int p = 0; p < WIRE_PATHS; p++) {
+		free(w->path[p].bytes);
+		w->path[p].bytes = NULL;
+		w->path[p].n = 0;
 	}
-#endif
-	w->ring = NULL;
+	free(w->rx);
+	w->rx = NULL;
+	w->posted = 0;
 	for (int i = 0; i <= NSIDES; i++) {
 		if (w->fd[i] != -1)
 			close(w->fd[i]);
@@ -138,124 +145,225 @@ wire_close(struct wire *w)
 	}
 }
 
-/*
- * Send one datagram to side to: from the other side (on their connected
- * pair), or from the stranger (to the side's inbox).
- */
-int
-wire_send(struct wire *w, int from, enum side to, const uint8_t *buf, size_t n)
+/* The path from sender (a side, or the stranger) to side to. */
+static int
+path_of(int from, enum side to)
 {
-	ssize_t	 r;
+	return from == WIRE_STRANGER ? NSIDES + (int)to : from;
+}
 
-	do {
-		if (from == WIRE_STRANGER)
-			r = sendto(w->fd[WIRE_STRANGER], buf, n, 0,
-			    (struct sockaddr *)&w->inbox_addr[to],
-			    sizeof w->inbox_addr[to]);
-		else
-			r = send(w->fd[from], buf, n, 0);
-	} while (r == -1 && errno == EINTR);
-	return r == (ssize_t)n ? 0 : -1;
+/* The socket a path sends from, and the one it arrives at. */
+static int
+path_from(const struct wire *w, int p)
+{
+	return p < NSIDES ? w->fd[p] : w->fd[WIRE_STRANGER];
+}
+
+static int
+path_to(const struct wire *w, int p)
+{
+	return p < NSIDES ? w->fd[!p] : w->inbox[p - NSIDES];
+}
+
+static const struct sockaddr_in *
+path_addr(const struct wire *w, int p)
+{
+	return p < NSIDES ? NULL : &w->inbox_addr[p - NSIDES];
 }
 
 /*
- * Read one datagram that came to side to from from (the other side, or
- * WIRE_STRANGER), waiting up to timeout_ms (0: only one there already).
- * *len is set to its length, which may be zero.  Returns 1 if one came,
- * 0 if none, -1 on error.
+ * Send the datagrams of path p not yet back, every one (first) or those
+ * the kernel has lost.  A send the kernel refuses for want of room counts
+ * as lost: it goes again.  Returns -1 on another error.
  */
-int
-wire_recv(struct wire *w, int from, enum side to, uint8_t *buf, size_t cap,
-    size_t *len, int timeout_ms)
+static int
+send_path(struct wire *w, int p, bool again)
 {
-	int		 fd = from == WIRE_STRANGER ? w->inbox[to] : w->fd[to];
-	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
-	ssize_t		 r;
+	struct wire_path	*wp = &w->path[p];
+	struct mmsghdr		 msg[WIRE_BATCH];
+	struct iovec		 iov[WIRE_BATCH];
+	const struct sockaddr_in *to = path_addr(w, p);
+	int			 n = 0, done = 0, r;
 
-	for (;;) {
-		r = recv(fd, buf, cap, 0);
-		if (r >= 0)
-			break;
-		if (errno == EINTR)
+	for (int i = 0; i < wp->n; i++) {
+		if (wp->back[i])
 			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -1;
-		if (timeout_ms == 0)
-			return 0;
-		r = poll(&pfd, 1, timeout_ms);
-		if (r == 0)
-			return 0;
-		if (r == -1 && errno != EINTR)
-			return -1;
-		timeout_ms = 0;
+		iov[n].iov_base = wp->bytes + wp->off[i];
+		iov[n].iov_len = wp->len[i];
+		memset(&msg[n], 0, sizeof msg[n]);
+		msg[n].msg_hdr.msg_iov = &iov[n];
+		msg[n].msg_hdr.msg_iovlen = 1;
+		msg[n].msg_hdr.msg_name = (void *)to;
+		msg[n].msg_hdr.msg_namelen = to != NULL ? sizeof *to : 0;
+		n++;
 	}
-	*len = (size_t)r;
-	return 1;
+	if (again)
+		w->resent += (uint64_t)n;
+	while (done < n) {
+		r = sendmmsg(path_from(w, p), msg + done, (unsigned)(n - done),
+		    0);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 && (errno == ENOBUFS || errno == EAGAIN))
+			return 0;
+		if (r == -1)
+			return -1;
+		done += r;
+	}
+	return 0;
 }
 
 /*
- * Send a datagram to side to, from the other side or the stranger, and
- * read at once what has come to it: on loopback the kernel has delivered
- * it by the
- * time the send returns, unless it lost it or is slow.  Returns 1 with
- * what came in rx and *len (perhaps an earlier copy: the caller compares),
- * 0 if nothing has come yet (wire_recv waits), -1 on error.  A send the
- * kernel refused for want of room counts as lost, not as an error.
+ * A datagram read back on path p: the first posted one it is, or a late
+ * copy of one sent again.
+ */
+static void
+match(struct wire *w, int p, const uint8_t *d, size_t len, int *left)
+{
+	struct wire_path	*wp = &w->path[p];
+
+	for (int i = 0; i < wp->n; i++) {
+		if (!wp->back[i] && wp->len[i] == len &&
+		    memcmp(wp->bytes + wp->off[i], d, len) == 0) {
+			wp->back[i] = true;
+			(*left)--;
+			return;
+		}
+	}
+	w->stale++;
+}
+
+/* Path p's datagrams through the kernel and back: 0, or -1 (errno). */
+static int
+cross_path(struct wire *w, int p, char *err, size_t errlen)
+{
+	struct wire_path	*wp = &w->path[p];
+	struct mmsghdr		 msg[WIRE_BATCH];
+	struct iovec		 iov[WIRE_BATCH];
+	struct pollfd		 pfd = { .fd = path_to(w, p), .events = POLLIN };
+	size_t			 slot = 0;
+	int			 left = wp->n, tries = 0, r;
+
+	/* Room for each datagram to come back whole, and one octet more:
+	 * a longer one is not ours. */
+	for (int i = 0; i < wp->n; i++)
+		if (wp->len[i] + 1 > slot)
+			slot = wp->len[i] + 1;
+	if (slot * (size_t)wp->n > w->rxcap) {
+		w->rxcap = slot * (size_t)wp->n;
+		free(w->rx);
+		w->rx = xmalloc(w->rxcap);
+	}
+	if (send_path(w, p, false) == -1) {
+		snprintf(err, errlen, "sending on the socket pair failed: %s",
+		    strerror(errno));
+		return -1;
+	}
+	while (left > 0) {
+		for (int i = 0; i < left; i++) {
+			iov[i].iov_base = w->rx + slot * (size_t)i;
+			iov[i].iov_len = slot;
+			memset(&msg[i], 0, sizeof msg[i]);
+			msg[i].msg_hdr.msg_iov = &iov[i];
+			msg[i].msg_hdr.msg_iovlen = 1;
+		}
+		r = recvmmsg(pfd.fd, msg, (unsigned)left, MSG_DONTWAIT, NULL);
+		if (r > 0) {
+			for (int i = 0; i < r; i++)
+				match(w, p, w->rx + slot * (size_t)i,
+				    msg[i].msg_len, &left);
+			continue;
+		}
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			snprintf(err, errlen, "reading the socket pair "
+			    "failed: %s", strerror(errno));
+			return -1;
+		}
+		r = poll(&pfd, 1, WIRE_WAIT_MS);
+		if (r == -1 && errno != EINTR) {
+			snprintf(err, errlen, "waiting on the socket pair "
+			    "failed: %s", strerror(errno));
+			return -1;
+		}
+		if (r != 0)
+			continue;
+		/* Nothing for a while: what is missing was lost. */
+		if (++tries == WIRE_TRIES) {
+			snprintf(err, errlen, "the kernel lost a datagram of "
+			    "the socket pair %d times in a row", WIRE_TRIES);
+			return -1;
+		}
+		if (send_path(w, p, true) == -1) {
+			snprintf(err, errlen, "sending on the socket pair "
+			    "failed: %s", strerror(errno));
+			return -1;
+		}
+	}
+	w->sent += (uint64_t)wp->n;
+	wp->n = 0;
+	wp->nbytes = 0;
+	return 0;
+}
+
+/*
+ * Every datagram posted, through the kernel and back: 0, or -1 with the
+ * reason in err.
  */
 int
-wire_cross(struct wire *w, int from, enum side to, const uint8_t *buf,
-    size_t n, uint8_t *rx, size_t cap, size_t *len)
+wire_flush(struct wire *w, char *err, size_t errlen)
 {
-#ifdef HAVE_LIBURING
-	struct io_uring_sqe	*sqe;
-	struct io_uring_cqe	*cqe;
-	int			 sent = 0, got = -EAGAIN, r;
-
-	if (w->ring != NULL && from != WIRE_STRANGER) {
-		/* Registered files 0 and 1 are the sides' sockets. */
-		sqe = io_uring_get_sqe(w->ring);
-		io_uring_prep_send(sqe, from, buf, n, 0);
-		sqe->flags |= IOSQE_FIXED_FILE | IOSQE_IO_LINK;
-		sqe->user_data = 1;
-		sqe = io_uring_get_sqe(w->ring);
-		io_uring_prep_recv(sqe, (int)to, rx, cap, MSG_DONTWAIT);
-		sqe->flags |= IOSQE_FIXED_FILE;
-		sqe->user_data = 2;
-		do
-			r = io_uring_submit_and_wait(w->ring, 2);
-		while (r == -EINTR);
-		if (r < 0) {
-			errno = -r;
+	for (int p = 0; p < WIRE_PATHS; p++) {
+		if (w->path[p].n > 0 && cross_path(w, p, err, errlen) == -1)
 			return -1;
-		}
-		for (int i = 0; i < 2; i++) {
-			if ((r = io_uring_wait_cqe(w->ring, &cqe)) < 0) {
-				errno = -r;
-				return -1;
-			}
-			if (cqe->user_data == 1)
-				sent = cqe->res;
-			else
-				got = cqe->res;
-			io_uring_cqe_seen(w->ring, cqe);
-		}
-		if (sent < 0 && sent != -ENOBUFS && sent != -EAGAIN) {
-			errno = -sent;
-			return -1;
-		}
-		if (got >= 0) {
-			*len = (size_t)got;
-			return 1;
-		}
-		if (got != -EAGAIN && got != -ECANCELED && got != -EINTR) {
-			errno = -got;
-			return -1;
-		}
-		return 0;
 	}
-#endif
-	if (wire_send(w, from, to, buf, n) == -1 && errno != ENOBUFS &&
-	    errno != EAGAIN)
+	w->posted = 0;
+	w->posted_bytes = 0;
+	return 0;
+}
+
+/*
+ * A datagram to cross from sender (a side, or WIRE_STRANGER) to side to,
+ * with the next batch; the batch before goes first if this one would not
+ * fit.  Returns 0, or -1 with the reason in err.
+ */
+int
+wire_post(struct wire *w, int from, enum side to, const uint8_t *buf,
+    size_t n, char *err, size_t errlen)
+{
+	struct wire_path	*wp = &w->path[path_of(from, to)];
+
+	if ((w->posted >= w->batch || w->posted_bytes + n > WIRE_BATCH_BYTES ||
+	    wp->n == WIRE_BATCH) && w->posted > 0 &&
+	    wire_flush(w, err, errlen) == -1)
 		return -1;
-	return wire_recv(w, from, to, rx, cap, len, 0);
+	if (wp->nbytes + n > wp->cap) {
+		while (wp->nbytes + n > wp->cap)
+			wp->cap = wp->cap ? wp->cap * 2 : 4096;
+		wp->bytes = xreallocarray(wp->bytes, wp->cap, 1);
+	}
+	memcpy(wp->bytes + wp->nbytes, buf, n);
+	wp->off[wp->n] = wp->nbytes;
+	wp->len[wp->n] = (uint32_t)n;
+	wp->back[wp->n] = false;
+	wp->n++;
+	wp->nbytes += n;
+	w->posted++;
+	w->posted_bytes += n;
+	if (w->posted >= w->batch)
+		return wire_flush(w, err, errlen);
+	return 0;
+}
+
+/* Forget what was posted and has not crossed. */
+void
+wire_discard(struct wire *w)
+{
+	for (int p = 0; p < WIRE_PATHS; p++) {
+		w->path[p].n = 0;
+		w->path[p].nbytes = 0;
+	}
+	w->posted = 0;
+	w->posted_bytes = 0;
 }

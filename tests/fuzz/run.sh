@@ -9,7 +9,6 @@
 # check runs every input there through the target (tests/fuzz.sh).
 #
 #	run.sh SRCDIR BUILDDIR SOURCE...	the libraries' sources
-#					(FUZZ_LIBS: what they link with)
 set -u
 srcdir=$1
 builddir=$2
@@ -36,7 +35,7 @@ for t in script segment progress view; do
 	echo "=== fuzz $t: building"
 	# shellcheck disable=SC2086
 	if ! $cc $flags -o "$out/$t" "$srcdir/tests/fuzz/$t.c" $sources \
-	    -lm ${FUZZ_LIBS:-} 2>"$out/$t.build"; then
+	    -lm 2>"$out/$t.build"; then
 		cat "$out/$t.build"
 		status=1
 		continue
