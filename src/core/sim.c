@@ -1,7 +1,8 @@
 /*
  * The simulation (sim.h): two endpoints, the link, the UDP socket pair
- * under it and the journal; each segment encoded, carried through the
- * kernel, read back and validated before a state machine sees it.
+ * under it and the journal; each segment encoded, decoded and validated
+ * before a state machine sees it, and carried through the kernel with
+ * its batch (wire.h).
  */
 #include "config.h"
 

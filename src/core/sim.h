@@ -3,10 +3,11 @@
  * pair under it, one clock and one journal.
  *
  * A segment an endpoint sends is encoded, written to the journal and put
- * on the link.  When its time comes it crosses the kernel as a UDP
- * datagram; the receiving side reads it back, validates it and only then
- * hands it to its state machine.  The connection's addresses and the
- * profile are the journal's (journal.conn): what it records is what runs.
+ * on the link.  When its time comes the receiving side decodes and
+ * validates it and only then hands it to its state machine, and its
+ * datagram crosses the kernel, with its batch, to be read back byte for
+ * byte (wire.h).  The connection's addresses and the profile are the
+ * journal's (journal.conn): what it records is what runs.
  */
 #ifndef SYNFIN_SIM_H
 #define SYNFIN_SIM_H
