@@ -423,22 +423,31 @@ tcp_free(struct tcp *tp)
 void
 tcp_tcb_clear(struct tcp *tp)
 {
-	struct tcp	 keep;
+	uint32_t	 ts_offset = tp->ts_offset;
+	bool		 listening = tp->listening;
+	bool		 accept_waiting = tp->accept_waiting;
+	bool		 keepalive = tp->keepalive, down = tp->down;
+	bool		 orphan = tp->orphan, rcv_fin = tp->rcv_fin;
+	bool		 was_connected = tp->was_connected ||
+			     tp->state >= TCPS_SYN_SENT;
+	enum tcp_error	 error = tp->error;
 
 	tcp_timers_stop_all(tp);
 	clock_cancel(tp->clock, &tp->write_timer);
-	keep = *tp;
+	/* What comes before iss (the socket's own: its ports, isn_next)
+	 * stays. */
+	_Static_assert(offsetof(struct tcp, isn_next) <
+	    offsetof(struct tcp, iss), "isn_next is the socket's");
 	memset(&tp->iss, 0, sizeof *tp - offsetof(struct tcp, iss));
-	tp->isn_next = keep.isn_next;
-	tp->ts_offset = keep.ts_offset;
-	tp->listening = keep.listening;
-	tp->accept_waiting = keep.accept_waiting;
-	tp->keepalive = keep.keepalive;
-	tp->down = keep.down;
-	tp->error = keep.error;
-	tp->orphan = keep.orphan;
-	tp->rcv_fin = keep.rcv_fin;	/* the socket saw end of stream */
-	tp->was_connected = keep.was_connected || keep.state >= TCPS_SYN_SENT;
+	tp->ts_offset = ts_offset;
+	tp->listening = listening;
+	tp->accept_waiting = accept_waiting;
+	tp->keepalive = keepalive;
+	tp->down = down;
+	tp->error = error;
+	tp->orphan = orphan;
+	tp->rcv_fin = rcv_fin;		/* the socket saw end of stream */
+	tp->was_connected = was_connected;
 	tp->rto = tp->prof->rto_initial;
 	/* The timers are all stopped; only their wiring is kept. */
 	for (int k = 0; k < TCP_NTIMERS; k++)
