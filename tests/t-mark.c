@@ -25,7 +25,14 @@
 
 static const char *srcdir = ".";
 
-/* The whole trace, as synfin run prints it. */
+/* A journal's whole trace, as synfin run prints it, in both languages. */
+static void
+print_trace(FILE *f, const struct journal *j)
+{
+	trace_print(f, j, 0, j->nev, LANG_EN);
+	trace_print(f, j, 0, j->nev, LANG_ZH);
+}
+
 static char *
 trace_of(struct run *r)
 {
@@ -35,8 +42,7 @@ trace_of(struct run *r)
 
 	if (f == NULL)
 		return NULL;
-	trace_print(f, run_journal(r), 0, run_journal(r)->nev, LANG_EN);
-	trace_print(f, run_journal(r), 0, run_journal(r)->nev, LANG_ZH);
+	print_trace(f, run_journal(r));
 	fclose(f);
 	return text;
 }
@@ -198,8 +204,7 @@ timeline(struct session *s)
 	if (f == NULL)
 		return NULL;
 	session_complete(s);
-	trace_print(f, session_journal(s), 0, session_journal(s)->nev,
-	    LANG_EN);
+	print_trace(f, session_journal(s));
 	for (size_t k = 0; k < s->nsteps; k++) {
 		fprintf(f, "step %zu %zu %zu %lld\n", k,
 		    session_applied(s, k), session_applied(s, k + 1),
