@@ -93,10 +93,11 @@ check(const char *path, size_t *nmarks)
 		run_rewind(&r, &m[k]);
 		run_out(&r);
 		again = trace_of(&r);
-		if (whole == NULL || again == NULL || strcmp(whole, again) != 0) {
+		if (whole == NULL || again == NULL ||
+		    strcmp(whole, again) != 0) {
 			if (bad++ == 0)
-				printf("# %s: put back before command %zu, the run "
-				    "differs\n", path, m[k].pc);
+				printf("# %s: put back before command %zu, "
+				    "the run differs\n", path, m[k].pc);
 		}
 		free(again);
 	}

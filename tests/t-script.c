@@ -71,7 +71,8 @@ test_forms(void)
 	    "profile rfc9293");
 	ok(s->cmds[5].type == CMD_SET && s->cmds[5].u.set->d[0] == 1500,
 	    "1.5ms is 1500 us");
-	ok(s->cmds[6].u.set->ip == 0x0a000001 && s->cmds[6].u.set->port == 40000,
+	ok(s->cmds[6].u.set->ip == 0x0a000001 &&
+	    s->cmds[6].u.set->port == 40000,
 	    "set addr");
 	ok(s->cmds[7].u.set->d[0] == VT_SEC(120) &&
 	    s->cmds[7].u.set->d[1] == VT_SEC(75) && s->cmds[7].u.set->n == 9,
@@ -92,8 +93,9 @@ test_forms(void)
 	ok(s->cmds[20].type == CMD_WAIT_UNTIL &&
 	    s->cmds[20].u.state == TCPS_TIME_WAIT, "time-wait names TIME_WAIT");
 	c = &s->cmds[22];
-	ok(c->type == CMD_ASK && c->u.ask->nchoices == 2 && c->u.ask->answer == 1 &&
-	    strcmp(c->u.ask->why, "因为") == 0, "ask with choices, answer, why");
+	ok(c->type == CMD_ASK && c->u.ask->nchoices == 2 &&
+	    c->u.ask->answer == 1 && strcmp(c->u.ask->why, "因为") == 0,
+	    "ask with choices, answer, why");
 	c = &s->cmds[23];
 	ok(c->type == CMD_EXPECT_SEGMENT && c->u.seg.flags == (TH_FIN | TH_ACK) &&
 	    c->u.seg.fields == (FIELD_SEQ | FIELD_ACK) && c->u.seg.ack == 2,

@@ -45,8 +45,9 @@ insert(struct clock *c, struct timer *t)
 {
 	struct timer	**pp;
 
-	for (pp = &c->head; *pp != NULL && timer_before(*pp, t); pp = &(*pp)->next)
-		;
+	pp = &c->head;
+	while (*pp != NULL && timer_before(*pp, t))
+		pp = &(*pp)->next;
 	t->next = *pp;
 	*pp = t;
 }

@@ -76,14 +76,14 @@ enum jwhy {
 /* A segment as it was put on the link, or a datagram the wire refused. */
 struct jseg {
 	struct segment	 seg;		/* meaningful when the header decoded */
-	uint32_t	 off;		/* its datagram, as sent: journal_bytes */
+	uint32_t	 off;		/* its datagram: journal_bytes */
 	uint32_t	 nbytes;
 	uint32_t	 rel_seq;	/* relative to the direction's first seq */
 	uint32_t	 rel_ack;
-	int32_t		 id;		/* 1, 2, ...: the number shown on screen */
+	int32_t		 id;		/* 1, 2, ...: its number on screen */
 	uint8_t		 dir;		/* enum dir */
-	bool		 valid;		/* decoded as a segment of this connection */
-	bool		 injected;	/* made by the script, not by an endpoint */
+	bool		 valid;		/* a segment of this connection */
+	bool		 injected;	/* made by the script */
 	uint8_t		 why;		/* why it was ignored: enum jwhy */
 };
 

@@ -497,7 +497,8 @@ parse_set(struct parser *p, struct cmd *c)
 	case SET_RTO:
 	case SET_RTO_MIN:
 	case SET_FIN_TIMEOUT:
-		if (duration(p, &c->u.set->d[0]) && keys[i].key != SET_LATENCY &&
+		if (duration(p, &c->u.set->d[0]) &&
+		    keys[i].key != SET_LATENCY &&
 		    keys[i].key != SET_FIN_TIMEOUT && c->u.set->d[0] == 0)
 			error_at(p, p->tok[p->pos - 1].col,
 			    "expected a duration above zero");
@@ -521,7 +522,8 @@ parse_set(struct parser *p, struct cmd *c)
 	case SET_KEEPALIVE: {
 		int	 col = cur_col(p);
 
-		if (duration(p, &c->u.set->d[0]) && duration(p, &c->u.set->d[1]))
+		if (duration(p, &c->u.set->d[0]) &&
+		    duration(p, &c->u.set->d[1]))
 			number(p, 1, 100, &c->u.set->n);
 		if (!p->failed && (c->u.set->d[0] == 0 || c->u.set->d[1] == 0))
 			error_at(p, col, "expected keepalive times above zero");

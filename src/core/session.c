@@ -248,8 +248,9 @@ index_seg(struct session *s, size_t i, const struct jevent *e)
 		uint32_t	 top = s->appear.n > 0 ?
 				     s->appear.aux[s->appear.n - 1] : 0;
 
-		evlist_add(&s->appear, i, true,
-		    s->appear.n == 0 || (uint32_t)id > top ? (uint32_t)id : top);
+		if (s->appear.n == 0 || (uint32_t)id > top)
+			top = (uint32_t)id;
+		evlist_add(&s->appear, i, true, top);
 	}
 	switch (e->u.seg.fate) {
 	case FATE_SENT:

@@ -75,11 +75,11 @@ struct session {
 	struct run_mark		*marks;		/* checkpoints, in order */
 	size_t			 nmarks;
 	size_t			 markcap;
-	size_t			 kept;		/* events the last change kept */
-	size_t			 mark_every;	/* SESSION_MARK_EVERY, or less */
+	size_t			 kept;		/* events a change kept */
+	size_t			 mark_every;	/* or fewer, for tests */
 
-	uint32_t		*step_first;	/* each step's first event; it */
-					/* ends where the next begins */
+	/* Each step's first event: it ends where the next begins. */
+	uint32_t		*step_first;
 	size_t			 nsteps;	/* known and settled */
 	size_t			 ncut;		/* cut, the last may grow */
 	size_t			 stepcap;
@@ -96,8 +96,8 @@ struct session {
 
 	/* Indexes of the timeline, so that a position costs log n. */
 	struct evlist		 states[NSIDES];	/* its state changes */
+	/* aux, the retransmission timer's: its retries so far */
 	struct evlist		 timers[NSIDES][TCP_NTIMERS];
-						/* aux, RTX's: its retries so far */
 	struct evlist		 narration[NLANGS];	/* lines, failures */
 	struct evlist		 appear;	/* a segment's first event; */
 						/* aux: the highest shown */

@@ -240,7 +240,7 @@ cross_path(struct wire *w, int p, char *err, size_t errlen)
 	struct wire_path	*wp = &w->path[p];
 	struct mmsghdr		 msg[WIRE_BATCH];
 	struct iovec		 iov[WIRE_BATCH];
-	struct pollfd		 pfd = { .fd = path_to(w, p), .events = POLLIN };
+	struct pollfd		 pfd = { path_to(w, p), POLLIN, 0 };
 	size_t			 slot = 0;
 	int			 left = wp->n, tries = 0, r;
 

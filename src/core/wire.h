@@ -45,7 +45,7 @@ enum bad_kind {
 #define WIRE_BATCH	64		/* datagrams posted before they cross */
 #define WIRE_BATCH_BYTES (64 * 1024)	/* well within a socket's buffer */
 #define WIRE_WAIT_MS	100		/* not back this soon: lost */
-#define WIRE_TRIES	20		/* lost so many times: the wire failed */
+#define WIRE_TRIES	20		/* lost so often: the wire failed */
 
 /* The ways through: c2s, s2c, and the stranger to each side's inbox. */
 #define WIRE_PATHS	(NSIDES * 2)
@@ -73,7 +73,7 @@ struct wire {
 	uint8_t			*rx;		/* room to read a batch back */
 	size_t			 rxcap;
 	uint64_t		 sent;		/* datagrams that crossed */
-	uint64_t		 resent;	/* the kernel lost, sent again */
+	uint64_t		 resent;	/* lost, and sent again */
 	uint64_t		 stale;		/* late copies, set aside */
 };
 

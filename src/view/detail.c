@@ -168,7 +168,8 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 	}
 	a.src = j->conn.ip[g->dir];
 	a.dst = j->conn.ip[!g->dir];
-	err = segment_decode(journal_bytes(j, g), g->nbytes, &a, &seg, &payload);
+	err = segment_decode(journal_bytes(j, g), g->nbytes, &a, &seg,
+	    &payload);
 	if (!g->valid && err != SEG_OK && err != SEG_ECHECKSUM) {
 		snprintf(v, sizeof v, "%" PRIu32 " %s: %s", g->nbytes,
 		    ui_str(ui, M_F_BYTES), g->why ? journal_why_name(g->why) :

@@ -157,7 +157,8 @@ step_rows(struct ui *ui, size_t k)
 			r->ref = (uint32_t)id;
 			r->state[side] = (int8_t)pending[side];
 			pending[side] = -1;
-			if (session_arrival_event(ui->s, id, true) != SIZE_MAX) {
+			if (session_arrival_event(ui->s, id, true) !=
+			    SIZE_MAX) {
 				r = new_row(l, k);
 				r->kind = LROW_COPY;
 				r->ref = (uint32_t)id;
@@ -255,7 +256,8 @@ seg_text(const struct ui *ui, const struct lrow *r, char *buf, size_t len)
 	enum rule_kind		 kind;
 
 	if (!g->valid) {
-		snprintf(buf, len, "#%d %" PRIu32 " %s (%s)", seg + 1, g->nbytes,
+		snprintf(buf, len, "#%d %" PRIu32 " %s (%s)", seg + 1,
+		    g->nbytes,
 		    ui_str(ui, M_F_BYTES), g->why ? journal_why_name(g->why) :
 		    "?");
 		return;

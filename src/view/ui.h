@@ -63,7 +63,7 @@ enum lrow_kind {
 	LROW_STATES,		/* states alone */
 	LROW_ARROW,		/* a segment: ref is its index */
 	LROW_COPY,		/* the second copy of a duplicated one */
-	LROW_NOTE,		/* a call, an error, a timer: ref is the event */
+	LROW_NOTE,		/* a call, an error, a timer: ref, the event */
 };
 
 struct lrow {
@@ -111,7 +111,7 @@ struct ui {
 	bool		 ascii;		/* no UTF-8 locale: ASCII and English */
 
 	struct player	 play;
-	size_t		 synced;	/* steps the view has made its data for */
+	size_t		 synced;	/* steps the view made its data for */
 	struct quiz	 quiz;
 	struct course	 course;
 	struct ladder	 ladder;
