@@ -350,6 +350,7 @@ main(int argc, char **argv)
 	bool		 sandbox = false;
 	int		 ch;
 
+	xalloc_init();
 	argv0 = argv[0];
 	/* A reader that goes away (synfin run | head) is not an error. */
 	signal(SIGPIPE, SIG_IGN);

@@ -42,6 +42,7 @@
 #include "session.h"
 #include "sim.h"
 #include "ui.h"
+#include "util.h"
 
 #define ROUNDS		5
 #define ROUND_SECONDS	0.4
@@ -490,6 +491,7 @@ main(int argc, char **argv)
 	pid_t	 pid;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	xalloc_init();
 	if (argc == 2 && strcmp(argv[1], "large") == 0) {
 		/* Only the large run, in this process: for a profiler. */
 		bench_large();

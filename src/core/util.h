@@ -8,6 +8,7 @@
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
+void	 xalloc_init(void);
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
