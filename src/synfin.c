@@ -17,6 +17,7 @@
 
 #include "catalog.h"
 #include "loop.h"
+#include "narrate.h"
 #include "run.h"
 #include "script.h"
 #include "session.h"
@@ -31,7 +32,7 @@ usage(FILE *f)
 "usage: synfin [--lang zh|en]\n"
 "       synfin [--lang zh|en] NAME|FILE\n"
 "       synfin [--lang zh|en] --sandbox\n"
-"       synfin run [--lang zh|en] FILE...\n"
+"       synfin run [--lang zh|en] [--narrate] NAME|FILE...\n"
 "       synfin frames [--lang zh|en] [--size WxH] NAME|FILE|--sandbox|--menu\n"
 "                     [KEY...]\n"
 "       synfin --help | --version\n"
@@ -44,6 +45,7 @@ usage(FILE *f)
 "  FILE            open a lesson or script, paused at its beginning\n"
 "  --sandbox       no script: keys make each side act\n"
 "  run FILE...     run scripts without a screen and print the trace;\n"
+"                  --narrate says each event in words under it;\n"
 "                  exit 0 if every expect held, 1 if one failed,\n"
 "                  2 if a file is bad\n"
 "  frames ...      press KEYs without a terminal and print the screen\n"
@@ -68,6 +70,39 @@ lang_from_env(void)
 	return LANG_EN;
 }
 
+static const char	*argv0;
+
+/* The lesson library and the learner's progress in it. */
+static void
+load_catalog(struct catalog *cat)
+{
+	char	 buf[4096];
+	char	*state = catalog_state_path();
+
+	catalog_load(cat, catalog_find_dir(argv0, buf, sizeof buf), state);
+	free(state);
+}
+
+/*
+ * The file synfin run reads for an argument: the file of that name, else
+ * the lesson of that name, as synfin NAME finds it (NULL: neither).  The
+ * catalog is loaded the first time a name needs it.
+ */
+static const char *
+run_path(struct catalog *cat, bool *loaded, const char *arg)
+{
+	struct lesson	*l;
+
+	if (access(arg, F_OK) == 0 || strchr(arg, '/') != NULL)
+		return arg;
+	if (!*loaded) {
+		load_catalog(cat);
+		*loaded = true;
+	}
+	l = catalog_lookup(cat, arg);
+	return l != NULL ? l->path : NULL;
+}
+
 /* Each expectation that failed, where it is in the script. */
 static void
 report_failures(const struct run *r)
@@ -82,36 +117,48 @@ report_failures(const struct run *r)
 		if (e->type != JE_EXPECT || e->u.expect->ok)
 			continue;
 		trace_expect_text(what, sizeof what, j, e);
-		fprintf(stderr, "%s:%d:%d: expectation failed: %s\n",
+		fprintf(stderr, "synfin: %s:%d:%d: expectation failed: %s\n",
 		    r->script->path, e->u.expect->line, e->u.expect->col, what);
 	}
 }
 
 /* synfin run FILE...: the trace of each, to stdout. */
 static int
-cmd_run(int argc, char **argv, enum lang lang)
+cmd_run(int argc, char **argv, enum lang lang, bool narrated)
 {
-	int	 status = RUN_OK;
-	char	 err[1024];
+	struct catalog	 cat;
+	bool		 loaded = false;
+	int		 status = RUN_OK;
+	char		 err[1024];
 
 	if (argc == 0) {
-		fputs("synfin run: expected at least one script file\n", stderr);
+		fputs("synfin: run: expected at least one lesson or script "
+		    "file\n", stderr);
 		return RUN_BAD;
 	}
 	for (int i = 0; i < argc; i++) {
 		struct script	*s;
 		struct run	 r;
 		enum run_status	 st;
+		const char	*path = run_path(&cat, &loaded, argv[i]);
 
-		if ((s = script_load(argv[i], err, sizeof err)) == NULL) {
-			fprintf(stderr, "%s\n", err);
+		if (path == NULL) {
+			fprintf(stderr, "synfin: no lesson or file named '%s' "
+			    "(lessons are in %s)\n", argv[i], cat.dir != NULL ?
+			    cat.dir : "no directory found");
+			status = RUN_BAD;
+			continue;
+		}
+		if ((s = script_load(path, err, sizeof err)) == NULL) {
+			fprintf(stderr, "synfin: %s\n", err);
 			status = RUN_BAD;
 			continue;
 		}
 		if (run_init(&r, s, err, sizeof err) == -1) {
 			fprintf(stderr, "synfin: %s\n", err);
 			script_free(s);
-			return RUN_BAD;
+			status = RUN_BAD;
+			break;
 		}
 		if (argc > 1)
 			printf("RUN %s\n", argv[i]);
@@ -120,7 +167,9 @@ cmd_run(int argc, char **argv, enum lang lang)
 		report_failures(&r);
 		/* A script that cannot run as written gives no trace. */
 		if (st == RUN_BAD)
-			fprintf(stderr, "%s\n", r.err);
+			fprintf(stderr, "synfin: %s\n", r.err);
+		else if (narrated)
+			narrate_print(stdout, run_journal(&r), lang);
 		else {
 			trace_print(stdout, run_journal(&r), 0,
 			    run_journal(&r)->nev, lang);
@@ -130,6 +179,8 @@ cmd_run(int argc, char **argv, enum lang lang)
 		run_free(&r);
 		script_free(s);
 	}
+	if (loaded)
+		catalog_free(&cat);
 	fflush(stdout);
 	return status;
 }
@@ -149,19 +200,6 @@ screen_locale(void)
 	    strcmp(nl_langinfo(CODESET), "UTF-8") == 0)
 		return false;
 	return true;
-}
-
-static const char	*argv0;
-
-/* The lesson library and the learner's progress in it. */
-static void
-load_catalog(struct catalog *cat)
-{
-	char	 buf[4096];
-	char	*state = catalog_state_path();
-
-	catalog_load(cat, catalog_find_dir(argv0, buf, sizeof buf), state);
-	free(state);
 }
 
 /*
@@ -278,7 +316,7 @@ cmd_frames(int argc, char **argv, enum lang lang)
 		    lang_parse(argv[i + 1], &lang) == 0)
 			i++;
 		else {
-			fprintf(stderr, "synfin frames: expected --sandbox, "
+			fprintf(stderr, "synfin: frames: expected --sandbox, "
 			    "--menu, --size WxH or --lang zh|en, found '%s'\n",
 			    argv[i]);
 			return 2;
@@ -286,7 +324,7 @@ cmd_frames(int argc, char **argv, enum lang lang)
 	}
 	if (!sandbox && !menu) {
 		if (i >= argc) {
-			fputs("synfin frames: expected a lesson, a script "
+			fputs("synfin: frames: expected a lesson, a script "
 			    "file, --sandbox or --menu\n", stderr);
 			return 2;
 		}
@@ -322,7 +360,7 @@ cmd_frames(int argc, char **argv, enum lang lang)
 			continue;
 		}
 		if ((key = key_parse(k)) == -1) {
-			fprintf(stderr, "synfin frames: expected a key, dump, "
+			fprintf(stderr, "synfin: frames: expected a key, dump, "
 			    "size=WxH or click=Y, found '%s'\n", k);
 			break;
 		}
@@ -344,16 +382,18 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "sandbox", no_argument, NULL, 's' },
+		{ "narrate", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum lang	 lang = lang_from_env();
-	bool		 sandbox = false;
+	bool		 sandbox = false, narrated = false;
 	int		 ch;
 
 	xalloc_init();
 	argv0 = argv[0];
 	/* A reader that goes away (synfin run | head) is not an error. */
 	signal(SIGPIPE, SIG_IGN);
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -372,7 +412,12 @@ main(int argc, char **argv)
 		case 's':
 			sandbox = true;
 			break;
+		case 'n':
+			narrated = true;
+			break;
 		default:
+			fprintf(stderr, "synfin: unknown option '%s'\n",
+			    argv[optind - 1]);
 			usage(stderr);
 			return 2;
 		}
@@ -383,18 +428,24 @@ main(int argc, char **argv)
 		/* Options may also follow the command word. */
 		optind = 1;
 		while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+			if (ch == 'n') {
+				narrated = true;
+				continue;
+			}
 			if (ch != 'l' || lang_parse(optarg, &lang) == -1) {
-				fprintf(stderr, "synfin run: expected --lang zh|en "
+				fprintf(stderr, "synfin: run: expected --lang zh|en, --narrate "
 				    "or script files\n");
 				return 2;
 			}
 		}
-		return cmd_run(argc - optind, argv + optind, lang);
+		return cmd_run(argc - optind, argv + optind, lang, narrated);
 	}
 	if (argc > 0 && strcmp(argv[0], "frames") == 0)
 		return cmd_frames(argc - 1, argv + 1, lang);
 	if (argc <= 1 && !(sandbox && argc == 1))
 		return cmd_view(argc == 1 ? argv[0] : NULL, sandbox, lang);
+	fprintf(stderr, "synfin: expected one lesson or file, found %d "
+	    "arguments\n", argc);
 	usage(stderr);
 	return 2;
 }

@@ -174,9 +174,8 @@ static void
 lookups(FILE *f, const struct session *s, size_t k)
 {
 	const struct journal	*j = session_journal(s);
-	const struct jevent	*last, *e, *say[4];
+	const struct jevent	*last, *e;
 	int			 state[2], retries;
-	size_t			 n;
 
 	session_states(s, k, state, &last);
 	fprintf(f, "at %zu: states %d %d last %td seg %d ignored %zu", k,
@@ -188,9 +187,6 @@ lookups(FILE *f, const struct session *s, size_t k)
 			fprintf(f, " %td/%d", e ? e - j->ev : -1, retries);
 		}
 	}
-	n = session_narration(s, k, LANG_EN, say, 4);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, " say %td", say[i] - j->ev);
 	fputc('\n', f);
 }
 

@@ -160,12 +160,34 @@ keys Enter
 shows "CLIENT" && grep -q "q lessons" "$tmp/screen"
 check $? "Enter opens the first lesson, and q will go back"
 keys End
+shows "question(s) skipped"
+check $? "End passes over the question: the lesson says it was skipped"
+keys q
+shows "0 of [0-9]* finished" && ! grep -q "✓" "$tmp/screen"
+check $? "back in the menu, a lesson with a question skipped is not finished"
+keys Enter
+i=0
+while [ $i -lt 30 ] && ! grep -q "Press 1-" "$tmp/screen"; do
+	keys n
+	screen
+	i=$((i + 1))
+done
+keys 2
+keys End
 keys q
 shows "1 of [0-9]* finished" && grep -q "✓" "$tmp/screen"
-check $? "back in the menu, the lesson is marked finished"
+check $? "answered, then to the end: the lesson is marked finished"
 keys q
 shows "EXIT=0" && grep -q "^handshake 1 " "$tmp/state/synfin/progress"
 check $? "q quits; the progress file says it was finished"
+
+for term in dumb no-such-terminal; do
+	start "TERM=$term" "$tmp/lesson.syn" "EXIT="
+	grep -q "EXIT=2" "$tmp/screen" &&
+	    grep -q "^synfin: the terminal '$term' \(cannot move\|is not known\)" \
+	    "$tmp/screen"
+	check $? "TERM=$term: a clear message and status 2, not a blank screen"
+done
 
 out=$(timeout 5 "$synfin" "$tmp/lesson.syn" </dev/null 2>&1)
 [ $? -eq 2 ] && echo "$out" | grep -q "needs a terminal"

@@ -31,6 +31,7 @@ enum fate {
 	FATE_DUPLICATED,	/* a second copy delivered */
 	FATE_IGNORED,		/* not a valid segment of this connection */
 };
+#define NFATES		(FATE_IGNORED + 1)
 
 enum jev_type {
 	JE_SEG,		/* a segment (or datagram) and what became of it */
@@ -43,6 +44,7 @@ enum jev_type {
 	JE_ASK,		/* a question */
 	JE_EXPECT,	/* an expectation checked */
 };
+#define JE_NTYPES	(JE_EXPECT + 1)
 
 /* What an expectation looked at. */
 enum jexpect_kind {
@@ -53,6 +55,7 @@ enum jexpect_kind {
 	EXPECT_READ,		/* the octets a side has read */
 	EXPECT_IGNORED,		/* datagrams refused */
 };
+#define NEXPECT_KINDS	(EXPECT_IGNORED + 1)
 
 /* Which fields of a segment an expectation (or an inject) names. */
 #define FIELD_SEQ	0x01
@@ -72,6 +75,7 @@ enum jwhy {
 	WHY_PORTS,		/* for other ports */
 	WHY_UNEXPECTED,		/* a good segment not sent over the link */
 };
+#define NWHYS		(WHY_UNEXPECTED + 1)
 
 /* A segment as it was put on the link, or a datagram the wire refused. */
 struct jseg {

@@ -61,8 +61,6 @@ free_indexes(struct session *s)
 		for (int k = 0; k < TCP_NTIMERS; k++)
 			evlist_free(&s->timers[i][k]);
 	}
-	for (int i = 0; i < NLANGS; i++)
-		evlist_free(&s->narration[i]);
 	evlist_free(&s->appear);
 	evlist_free(&s->ignored);
 }
@@ -281,8 +279,7 @@ index_seg(struct session *s, size_t i, const struct jevent *e)
 
 /*
  * Index the events not yet indexed: where each segment was sent and came
- * to an end; each side's state changes and timers; the narration in each
- * language.
+ * to an end; each side's state changes and timers.
  */
 static void
 index_timeline(struct session *s)
@@ -328,15 +325,6 @@ index_timeline(struct session *s)
 			else if (e->x.timer.action == TA_CANCELLED)
 				retries = 0;
 			evlist_add(l, i, true, retries);
-			break;
-		case JE_SAY:
-			evlist_add(&s->narration[e->x.lang], i, false, 0);
-			break;
-		case JE_EXPECT:
-			if (e->u.expect->ok)
-				break;
-			for (int lang = 0; lang < NLANGS; lang++)
-				evlist_add(&s->narration[lang], i, false, 0);
 			break;
 		default:
 			break;
@@ -528,8 +516,6 @@ rewind_to(struct session *s, size_t m)
 			s->timers[i][t].n = evlist_before(&s->timers[i][t],
 			    nev);
 	}
-	for (int i = 0; i < NLANGS; i++)
-		s->narration[i].n = evlist_before(&s->narration[i], nev);
 	s->appear.n = evlist_before(&s->appear, nev);
 	s->ignored.n = evlist_before(&s->ignored, nev);
 	s->indexed = nev;
@@ -692,22 +678,6 @@ session_timer(const struct session *s, size_t k, enum side side,
 	return &session_journal(s)->ev[l->ev[n - 1]];
 }
 
-/*
- * The newest lines of narration in lang (and failed expectations) once
- * the first k steps are, newest first, at most max of them.
- */
-size_t
-session_narration(const struct session *s, size_t k, enum lang lang,
-    const struct jevent **out, size_t max)
-{
-	const struct evlist	*l = &s->narration[lang];
-	size_t			 n = evlist_before(l, session_applied(s, k)), i;
-
-	for (i = 0; i < max && i < n; i++)
-		out[i] = &session_journal(s)->ev[l->ev[n - 1 - i]];
-	return i;
-}
-
 /* The highest-numbered segment shown once the first k steps are, or -1. */
 int
 session_last_seg(const struct session *s, size_t k)
@@ -779,6 +749,62 @@ session_toggle(struct session *s, int seg, enum rule_kind kind, char *err,
 	if (rebuild(s, err, errlen) == -1)
 		return -1;
 	return set;
+}
+
+/*
+ * The first event the learner changed: the sending of the first segment
+ * given a fate (every event before it is as the script made it), and
+ * that fate in *kind; SIZE_MAX when the run is the script's own.  In the
+ * sandbox everything is the learner's: 0.
+ */
+size_t
+session_first_change(const struct session *s, enum rule_kind *kind)
+{
+	size_t	 first = NONE;
+
+	if (s->sandbox)
+		return 0;
+	for (size_t i = 0; i < s->niv; i++) {
+		size_t	 ev = session_sent_event(s, s->iv[i].seg);
+
+		if (ev < first) {
+			first = ev;
+			if (kind != NULL)
+				*kind = s->iv[i].kind;
+		}
+	}
+	return first;
+}
+
+/*
+ * Whether a line of the script's (a say, a question) at event ev still
+ * tells the truth about the run.  Before the learner's first change it
+ * does: the run is the one the script was written for.  After it, the
+ * line's premise is what the script checks around it: the expectations
+ * of its paragraph, from the pause before it to the pause after.  The
+ * line holds when there is at least one and every one of them held; a
+ * paragraph that checks nothing gives way to the generated narration.
+ */
+bool
+session_holds(const struct session *s, size_t ev)
+{
+	const struct journal	*j = session_journal(s);
+	size_t			 lo = ev, hi = ev, checked = 0;
+
+	if (ev < session_first_change(s, NULL) || ev >= j->nev)
+		return true;
+	while (lo > 0 && j->ev[lo - 1].type != JE_PAUSE)
+		lo--;
+	while (hi < j->nev && j->ev[hi].type != JE_PAUSE)
+		hi++;
+	for (size_t i = lo; i < hi; i++) {
+		if (j->ev[i].type != JE_EXPECT)
+			continue;
+		if (!j->ev[i].u.expect->ok)
+			return false;
+		checked++;
+	}
+	return checked > 0;
 }
 
 /* Sandbox: the next segment anyone sends, once there is one. */

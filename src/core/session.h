@@ -98,7 +98,6 @@ struct session {
 	struct evlist		 states[NSIDES];	/* its state changes */
 	/* aux, the retransmission timer's: its retries so far */
 	struct evlist		 timers[NSIDES][TCP_NTIMERS];
-	struct evlist		 narration[NLANGS];	/* lines, failures */
 	struct evlist		 appear;	/* a segment's first event; */
 						/* aux: the highest shown */
 	struct evlist		 ignored;	/* datagrams refused */
@@ -131,12 +130,13 @@ void		 session_states(const struct session *, size_t, int[2],
 		     const struct jevent **);
 const struct jevent *session_timer(const struct session *, size_t,
 		     enum side, enum tcp_timer, int *);
-size_t		 session_narration(const struct session *, size_t, enum lang,
-		     const struct jevent **, size_t);
 int		 session_last_seg(const struct session *, size_t);
 size_t		 session_ignored(const struct session *, size_t);
 
 bool		 session_fate(const struct session *, int, enum rule_kind *);
+size_t		 session_first_change(const struct session *,
+		     enum rule_kind *);
+bool		 session_holds(const struct session *, size_t);
 int		 session_toggle(struct session *, int, enum rule_kind, char *,
 		     size_t);
 void		 session_set_pending(struct session *, enum rule_kind);

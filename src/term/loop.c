@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <term.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -438,6 +439,45 @@ on_suspend(evutil_socket_t sig, short what, void *arg)
 }
 
 /*
+ * Whether the terminal can draw the view: it must move its cursor
+ * anywhere (terminfo's cup) and clear the screen.  A dumb terminal, or
+ * one terminfo does not know, is told so rather than shown a blank.
+ */
+static bool
+terminal_can_draw(char *err, size_t errlen)
+{
+	const char	*term = getenv("TERM");
+	char		*cup, *clear;
+	bool		 ok;
+	int		 e = 0;
+
+	if (term == NULL || *term == '\0') {
+		snprintf(err, errlen, "TERM is not set: the interactive view "
+		    "needs to know the terminal (synfin run FILE prints a "
+		    "trace without one)");
+		return false;
+	}
+	if (setupterm(NULL, STDOUT_FILENO, &e) != OK) {
+		snprintf(err, errlen, "the terminal '%s' is not known to "
+		    "terminfo (synfin run FILE prints a trace without one)",
+		    term);
+		return false;
+	}
+	cup = tigetstr((char *)"cup");
+	clear = tigetstr((char *)"clear");
+	ok = cup != NULL && cup != (char *)-1 && clear != NULL &&
+	    clear != (char *)-1;
+	del_curterm(cur_term);
+	if (!ok) {
+		snprintf(err, errlen, "the terminal '%s' cannot move its "
+		    "cursor, so the interactive view cannot be drawn on it "
+		    "(synfin run FILE prints a trace without one)", term);
+		return false;
+	}
+	return true;
+}
+
+/*
  * Run the view until the learner quits.  Returns the exit status: 0 for
  * q, 128 + the signal for a signal that ends it (ending[]).
  */
@@ -457,6 +497,10 @@ loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
 	lp.ui = ui;
 	if ((lp.base = event_base_new()) == NULL) {
 		snprintf(err, errlen, "libevent: cannot make an event base");
+		return -1;
+	}
+	if (!terminal_can_draw(err, errlen)) {
+		event_base_free(lp.base);
 		return -1;
 	}
 	if (getenv("ESCDELAY") == NULL)

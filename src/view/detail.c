@@ -25,17 +25,23 @@ struct dline {
 static void
 field(struct dline *d, const char *name, const char *value, const char *what)
 {
-	int	 vw;
+	int	 vw, at, rows = 1;
 
 	if (d->y >= d->end)
 		return;
 	canvas_text(d->cv, d->y, d->x + 1, NAME_W - 1, ST_BOLD, name);
 	vw = canvas_text(d->cv, d->y, d->x + NAME_W, d->w - NAME_W, ST_NORMAL,
 	    value);
-	if (what != NULL && NAME_W + vw + 3 < d->w)
-		canvas_text(d->cv, d->y, d->x + NAME_W + (vw < 22 ? 22 : vw + 2),
-		    d->w - NAME_W - (vw < 22 ? 22 : vw + 2), ST_DIM, what);
-	d->y++;
+	/* The note beside the value, wrapped under itself; under the value
+	 * when a long value leaves it too little room. */
+	at = NAME_W + (vw < 22 ? 22 : vw + 2);
+	if (what != NULL && d->w - at - 1 >= 20)
+		rows = canvas_wrap(d->cv, d->y, d->x + at, d->w - at - 1,
+		    d->end - d->y, ST_DIM, what);
+	else if (what != NULL && d->y + 1 < d->end)
+		rows = 1 + canvas_wrap(d->cv, d->y + 1, d->x + NAME_W + 2,
+		    d->w - NAME_W - 3, d->end - d->y - 1, ST_DIM, what);
+	d->y += rows > 0 ? rows : 1;
 }
 
 /* The window scale each direction announced in its SYN, or -1. */

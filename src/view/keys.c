@@ -75,8 +75,11 @@ const struct binding bindings[] = {
 	    A_ANSWER, 0, 0, M_NONE, 0, M_H_ANSWER },
 	{ "l", { 'l' }, KM_VIEWS, A_LANG, 0, LADDER, M_K_LANG, 3, M_H_LANG },
 	{ "?", { '?', 'h' }, KM_VIEWS, A_HELP, 0, ALL, M_K_HELP, 0, M_NONE },
-	{ "q", { 'q', 'Q' }, KM_VIEWS, A_QUIT, 0, ALL, M_K_QUIT, 0,
+	{ "q", { 'q', 'Q' }, KM_VIEWS, A_QUIT, 0, LADDER, M_K_QUIT, 0,
 	    M_H_QUIT },
+	/* In a panel, q (and Esc) go back to the ladder, never quit. */
+	{ "q", { 'q', 'Q' }, KM_VIEWS, A_QUIT, 0, PANELS, M_K_LADDER, 0,
+	    M_NONE },
 
 	/* The sandbox, a side chosen: the socket calls by their names. */
 	{ "l", { 'l' }, KM(KEYMAP_CALL), A_CALL, CALL_LISTEN, ALL, M_C_LISTEN,

@@ -8,11 +8,14 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "trace.h"
+#include "narrate.h"
+#include "util.h"
 #include "view.h"
 
-#define NARRATION_KEEP	8	/* older lines looked back over, at most */
+#define NARRATION_KEEP	8	/* older steps looked back over, at most */
 
 /* A heading rule across the panel: "-- narration ------". */
 static void
@@ -26,7 +29,11 @@ heading(struct canvas *cv, int y, int x, int w, const char *text)
 	canvas_text(cv, y, x + 2 + n, w - 4 - n, ST_HEADING, " ");
 }
 
-/* The question at step k, in the learner's language where it has one. */
+/*
+ * The question at step k, in the learner's language where it has one,
+ * if its premise still holds (session_holds): a question about a run
+ * the learner has changed is not asked.
+ */
 const struct jevent *
 ui_question(const struct ui *ui, size_t k)
 {
@@ -39,6 +46,8 @@ ui_question(const struct ui *ui, size_t k)
 	    i < session_applied(ui->s, k); i++) {
 		if (j->ev[i].type != JE_ASK)
 			continue;
+		if (!session_holds(ui->s, i))
+			return NULL;
 		if (best == NULL || j->ev[i].x.lang == ui->lang)
 			best = &j->ev[i];
 	}
@@ -103,23 +112,126 @@ draw_question(struct ui *ui, struct canvas *cv, int y, int x, int w, int h,
 }
 
 /*
- * What an event says in the narration, in the learner's language: a
- * line of the script's, or an expectation that failed; else NULL.
+ * A step's lines.  The script's own lines in the learner's language, as
+ * long as their premise holds, are the teacher's voice; a step without
+ * one is told by the generated narration (narrate.h), each event in
+ * words, a failed expectation in plain words.  Each line has a rank:
+ * when the room is short, the lines of the highest rank go first.
  */
-static const char *
-narration_text(const struct ui *ui, const struct jevent *e, char *buf,
-    size_t len)
-{
-	char	 what[256];
+#define STEP_LINES	16
 
-	if (e->type == JE_SAY && e->x.lang == ui->lang)
-		return e->u.say.text;
-	if (e->type == JE_EXPECT && !e->u.expect->ok) {
-		trace_expect_text(what, sizeof what, session_journal(ui->s), e);
-		msg_format(buf, len, M_EXPECT_FAILED, ui->lang, what);
-		return buf;
+struct nline {
+	const char	*text;
+	uint8_t		 style;
+	uint8_t		 rank;		/* 0 kept longest */
+};
+
+struct nstep {
+	struct nline	 line[STEP_LINES];
+	int		 n;
+	char		 buf[STEP_LINES][512];
+};
+
+static int
+rank_of(const struct jevent *e)
+{
+	switch (e->type) {
+	case JE_EXPECT:
+	case JE_SAY:
+		return 0;
+	case JE_SEG:
+		return e->u.seg.fate == FATE_SENT ? 1 : 0;
+	case JE_STATE:
+	case JE_CALL:
+	case JE_ERROR:
+		return 1;
+	case JE_TIMER:
+		return e->x.timer.action == TA_ARMED ||
+		    e->x.timer.action == TA_PENDING ? 2 : 3;
+	default:
+		return 3;
 	}
-	return NULL;
+}
+
+static void
+step_lines(const struct ui *ui, size_t k, struct nstep *st)
+{
+	const struct journal	*j = session_journal(ui->s);
+	size_t			 from = session_applied(ui->s, k - 1);
+	size_t			 to = session_applied(ui->s, k);
+	enum rule_kind		 kind = RULE_DROP;
+	size_t			 change = session_first_change(ui->s, &kind);
+	enum narrate_change	 how = ui->s->sandbox ? NC_CALLS :
+				    kind == RULE_DELAY ? NC_DELAY :
+				    kind == RULE_DUP ? NC_DUP : NC_DROP;
+	bool			 scripted = false;
+
+	st->n = 0;
+	for (size_t i = from; i < to; i++) {
+		const struct jevent	*e = &j->ev[i];
+
+		if (e->type == JE_SAY && e->x.lang == ui->lang &&
+		    session_holds(ui->s, i))
+			scripted = true;
+	}
+	for (size_t i = from; i < to && st->n < STEP_LINES; i++) {
+		const struct jevent	*e = &j->ev[i];
+		struct nline		*l = &st->line[st->n];
+
+		switch (e->type) {
+		case JE_SAY:
+			if (e->x.lang != ui->lang || !session_holds(ui->s, i))
+				continue;
+			l->text = e->u.say.text;
+			break;
+		case JE_EXPECT:
+			if (e->u.expect->ok)
+				continue;
+			break;
+		case JE_ASK:
+		case JE_PAUSE:
+			continue;
+		default:
+			if (scripted)
+				continue;
+			break;
+		}
+		if (e->type != JE_SAY)
+			l->text = narrate(j, i, ui->lang, i >= change ?
+			    how : NC_NONE, st->buf[st->n],
+			    sizeof st->buf[st->n]);
+		if (l->text[0] == '\0')
+			continue;
+		l->style = e->type == JE_EXPECT ? ST_BAD : ST_NORMAL;
+		l->rank = (uint8_t)rank_of(e);
+		st->n++;
+	}
+}
+
+/* The rows the step's lines take at width w. */
+static int
+step_rows(const struct nstep *st, int w)
+{
+	int	 rows = 0;
+
+	for (int i = 0; i < st->n; i++)
+		rows += text_lines(st->line[i].text, w);
+	return rows;
+}
+
+/* Leave out the least needed lines until the rest fit in h rows. */
+static void
+step_fit(struct nstep *st, int w, int h)
+{
+	for (int rank = 3; rank > 0 && step_rows(st, w) > h; rank--) {
+		for (int i = st->n; i-- > 0 && step_rows(st, w) > h; ) {
+			if (st->line[i].rank != rank)
+				continue;
+			memmove(&st->line[i], &st->line[i + 1],
+			    (size_t)(st->n - i - 1) * sizeof st->line[i]);
+			st->n--;
+		}
+	}
 }
 
 /* Whether an open question is shown: at a step, not on the way to one. */
@@ -139,28 +251,30 @@ shown_question(const struct ui *ui)
 static void
 layout(const struct ui *ui, int w, int h, int *ww, int *wh)
 {
-	const struct journal	*j = session_journal(ui->s);
 	const struct jevent	*q = shown_question(ui);
 	size_t			 k = ui_shown(ui);
 	int			 need = 1;
-	char			 buf[512];
+	struct nstep		*st;
 
 	(void)h;
 	*ww = w;
-	if (q != NULL) {
-		*wh = ui_question_rows(q, w - 2);
-		return;
-	}
 	if (ui->msg[0] != '\0')
 		need += text_lines(ui->msg, w - 2);
-	for (size_t i = k > 0 ? session_applied(ui->s, k - 1) : 0;
-	    k > 0 && i < session_applied(ui->s, k); i++) {
-		const char	*t = narration_text(ui, &j->ev[i], buf,
-		    sizeof buf);
-
-		if (t != NULL)
-			need += text_lines(t, w - 2);
+	if (q != NULL) {
+		*wh = need - 1 + ui_question_rows(q, w - 2);
+		return;
 	}
+	/* The step's lines, and the last step before it that said
+	 * something: a teacher's line stays in view while the events it
+	 * explains go by. */
+	st = xmalloc(sizeof *st);
+	for (size_t back = 0, said = 0; back < NARRATION_KEEP && back < k &&
+	    said < 2; back++) {
+		step_lines(ui, k - back, st);
+		need += step_rows(st, w - 2);
+		said += back == 0 || st->n > 0;
+	}
+	free(st);
 	*wh = need;
 }
 
@@ -168,8 +282,8 @@ static void
 draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 {
 	size_t			 k = ui_shown(ui);
-	const struct jevent	*ev[NARRATION_KEEP];
-	int			 n = 0, lines = 0, used;
+	struct nstep		*st;
+	int			 used;
 	int			 y = r->y + 1, x = r->x, w = r->w, h = r->h - 1;
 	char			 buf[512];
 
@@ -182,7 +296,7 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 		h -= used;
 	}
 	if (k > 0 && ui->play.pos == floor(ui->play.pos) &&
-	    ui_step_event(ui, k, JE_ASK)) {
+	    ui_question(ui, k) != NULL) {
 		draw_question(ui, cv, y, x + 1, w - 2, h, k);
 		return;
 	}
@@ -194,22 +308,33 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 		canvas_wrap(cv, y + h - used, x + 1, w - 2, used, ST_BAD, buf);
 		h -= used;
 	}
-	/* The newest narration first, then older ones while they fit. */
-	n = (int)session_narration(ui->s, k, ui->lang, ev, NARRATION_KEEP);
-	for (int i = 0; i < n; i++) {
-		const char	*t = narration_text(ui, ev[i], buf, sizeof buf);
-		int		 need = text_lines(t, w - 2);
+	/* The step's own lines, then older steps' above while they fit. */
+	st = xmalloc(sizeof *st);
+	for (size_t back = 0; back < NARRATION_KEEP && back < k && h > 0;
+	    back++) {
+		int	 rows;
 
-		if (lines + need > h) {
-			if (i > 0)
-				break;
-			need = h - lines;
+		step_lines(ui, k - back, st);
+		if (back == 0)
+			step_fit(st, w - 2, h);
+		for (int i = st->n; i-- > 0 && h > 0; ) {
+			const struct nline *l = &st->line[i];
+
+			rows = text_lines(l->text, w - 2);
+			if (rows > h) {
+				if (back > 0) {
+					h = 0;
+					break;
+				}
+				rows = h;
+			}
+			canvas_wrap(cv, y + h - rows, x + 1, w - 2, rows,
+			    back == 0 || l->style == ST_BAD ? l->style :
+			    ST_DIM, l->text);
+			h -= rows;
 		}
-		lines += need;
-		canvas_wrap(cv, y + h - lines, x + 1, w - 2, need,
-		    ev[i]->type == JE_EXPECT ? ST_BAD : i == 0 ? ST_NORMAL :
-		    ST_DIM, t);
 	}
+	free(st);
 }
 
 const struct panel panel_narration = { "narration", layout, draw, NULL };

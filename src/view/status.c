@@ -26,10 +26,11 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 	size_t			 shown = ui_shown(ui);
 	size_t			 ignored = session_ignored(s, shown);
 	char			 right[256], left[256], t[32], name[64];
-	int			 n, rw;
+	int			 n, rw, score, asked;
 	bool			 fast = ui_fast(ui);
 	double			 speed = ui_speed(ui);
 
+	ui_score(ui, &score, &asked);
 	/* Compressed: the clock runs faster than the speed says. */
 	snprintf(t, sizeof t, "%.3f", ui_vtime(ui) / 1e6);
 	snprintf(left, sizeof left, " synfin · %s", title(ui, name,
@@ -50,10 +51,9 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 		    ui_str(ui, ui->play.playing ? M_PLAYING : M_PAUSED), sp, t,
 		    ui_str(ui, M_STEP), shown, s->nsteps,
 		    session_done(s) ? "" : "+");
-		if (ui->quiz.asked > 0 && n > 0 && (size_t)n < sizeof right)
+		if (asked > 0 && n > 0 && (size_t)n < sizeof right)
 			n += snprintf(right + n, sizeof right - (size_t)n,
-			    " · %s %d/%d", ui_str(ui, M_SCORE), ui->quiz.right,
-			    ui->quiz.asked);
+			    " · %s %d/%d", ui_str(ui, M_SCORE), score, asked);
 		if (ignored > 0 && n > 0 && (size_t)n < sizeof right)
 			snprintf(right + n, sizeof right - (size_t)n,
 			    " · %s %zu", ui_str(ui, M_IGNORED), ignored);

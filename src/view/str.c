@@ -83,7 +83,7 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_FIRED_DELACK] = { "delayed ACK due", "延迟确认到时" },
 	[M_FIRED_TIMEWAIT] = { "TIME_WAIT over", "TIME_WAIT 结束" },
 	[M_FIRED_FINWAIT2] = { "FIN_WAIT_2 timeout", "FIN_WAIT_2 超时" },
-	[M_FIRED_KEEPALIVE] = { "keepalive timer", "保活计时器" },
+	[M_FIRED_KEEPALIVE] = { "keepalive timer", "保活定时器" },
 	[M_RETRY] = { "retry", "重试" },
 	[M_DROPPED] = { "dropped", "丢失" },
 	[M_IGNORED_SEG] = { "ignored", "被丢弃" },
@@ -107,8 +107,14 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_AT_END_SANDBOX] = {
 	    "Nothing more happens. 1 or 2 makes a side act.",
 	    "之后不再发生什么。按 1 或 2 让一方操作。" },
-	[M_ASK_PROMPT] = { "Press 1-%d to answer (n skips).",
-	    "按 1-%d 作答（n 跳过）。" },
+	[M_AT_END_SKIPPED] = {
+	    "The end, with %d question(s) skipped: b goes back to them. The "
+	    "lesson is finished once they are answered.",
+	    "结束，有 %d 个问题被跳过：按 b 回去作答。全部答完才算学完本课。" },
+	[M_ANSWER_FIRST] = {
+	    "Answer the question first: press 1-%d (End skips to the end).",
+	    "请先回答问题：按 1-%d（End 跳到结尾）。" },
+	[M_ASK_PROMPT] = { "Press 1-%d to answer.", "按 1-%d 作答。" },
 	[M_RIGHT] = { "Right.", "答对了。" },
 	[M_WRONG] = { "Not quite: the answer is %s.", "不对：答案是 %s。" },
 	[M_ANSWERED] = { "You answered %s.", "你的答案：%s。" },

@@ -171,7 +171,6 @@ view_open(struct ui *ui, struct session *s)
 	ui->act_side = SIDE_NONE;
 	ui->msg[0] = '\0';
 	ui->quiz.nanswers = 0;
-	ui->quiz.right = ui->quiz.asked = 0;
 	ui->synced = 0;
 	ui->ladder.steps = 0;
 	ui->ladder.nrows = 0;
@@ -250,9 +249,12 @@ ui_free(struct ui *ui)
 	memset(ui, 0, sizeof *ui);
 }
 
+static int	 skipped(const struct ui *);
+
 /*
  * Keep the learner's progress in the lesson shown: finished once its
- * last step is reached, and the most questions answered right.
+ * last step is reached with every question answered, and the most
+ * questions answered right.
  */
 static void
 note_progress(struct ui *ui)
@@ -260,18 +262,20 @@ note_progress(struct ui *ui)
 	struct lesson	*l = ui->course.lesson;
 	bool		 changed = false;
 	char		 err[512];
-	int		 right;
+	int		 right, asked;
 
 	if (l == NULL || ui->course.cat == NULL || ui->s == NULL ||
 	    ui->s->sandbox)
 		return;
 	if (!l->finished && ui->s->nsteps > 0 && session_done(ui->s) &&
-	    ui_shown(ui) >= ui->s->nsteps) {
+	    ui_shown(ui) >= ui->s->nsteps && skipped(ui) == 0) {
 		l->finished = true;
 		changed = true;
 	}
-	right = ui->quiz.right < l->questions ? ui->quiz.right : l->questions;
-	if (ui->quiz.asked > 0 && right > l->best) {
+	ui_score(ui, &right, &asked);
+	if (right > l->questions)
+		right = l->questions;
+	if (asked > 0 && right > l->best) {
 		l->best = right;
 		changed = true;
 	}
@@ -413,7 +417,7 @@ ui_animating(const struct ui *ui)
 static const struct jevent *
 open_question(const struct ui *ui, size_t k)
 {
-	const struct jevent	*e = ui_step_event(ui, k, JE_ASK);
+	const struct jevent	*e = ui_question(ui, k);
 
 	if (e == NULL || k >= ui->quiz.nanswers || ui->quiz.answers[k] != 0)
 		return NULL;
@@ -428,10 +432,72 @@ stops_at(const struct ui *ui, size_t k)
 	    open_question(ui, k) != NULL || k >= ui->s->nsteps;
 }
 
+/*
+ * The score: the questions answered, and how many right.  Worked out
+ * from the answers each time, so that a question whose premise the
+ * learner broke since (ui_question) no longer counts.
+ */
+void
+ui_score(const struct ui *ui, int *right, int *asked)
+{
+	*right = *asked = 0;
+	for (size_t k = 1; k < ui->quiz.nanswers; k++) {
+		const struct jevent	*q;
+
+		if (ui->quiz.answers[k] == 0 ||
+		    (q = ui_question(ui, k)) == NULL)
+			continue;
+		(*asked)++;
+		*right += ui->quiz.answers[k] - 1 == q->u.ask.q->answer;
+	}
+}
+
+/* The questions passed over unanswered in the steps shown. */
+static int
+skipped(const struct ui *ui)
+{
+	size_t	 shown = ui_shown(ui);
+	int	 n = 0;
+
+	for (size_t k = 1; k <= shown && k < ui->quiz.nanswers; k++)
+		n += ui->quiz.answers[k] == 0 && ui_question(ui, k) != NULL;
+	return n;
+}
+
 static void
 at_end(struct ui *ui)
 {
-	ui_say(ui, ST_DIM, ui->s->sandbox ? M_AT_END_SANDBOX : M_AT_END);
+	int	 n;
+
+	if (ui->s->sandbox)
+		ui_say(ui, ST_DIM, M_AT_END_SANDBOX);
+	else if ((n = skipped(ui)) > 0)
+		ui_say(ui, ST_HILITE, M_AT_END_SKIPPED, n);
+	else
+		ui_say(ui, ST_DIM, M_AT_END);
+}
+
+/*
+ * The question the learner is at, if it waits for an answer: no key but
+ * an answer moves on past it or covers it (End skips, and says so).
+ */
+static const struct jevent *
+waiting_question(const struct ui *ui)
+{
+	if (ui->s == NULL || ui->play.pos != floor(ui->play.pos))
+		return NULL;
+	return open_question(ui, ui_shown(ui));
+}
+
+static bool
+refuse_at_question(struct ui *ui)
+{
+	const struct jevent	*q = waiting_question(ui);
+
+	if (q == NULL)
+		return false;
+	ui_say(ui, ST_HILITE, M_ANSWER_FIRST, q->u.ask.q->nchoices);
+	return true;
 }
 
 static void
@@ -523,6 +589,11 @@ static enum ui_result
 act_quit(struct ui *ui, int arg)
 {
 	(void)arg;
+	/* An overlay closes first: q never quits from inside one. */
+	if (ui->s != NULL && ui->panel != PANEL_LADDER) {
+		ui->panel = PANEL_LADDER;
+		return UI_RELAYOUT;
+	}
 	if (ui->s == NULL || !ui->course.menu)
 		return UI_QUIT;
 	close_lesson(ui);
@@ -539,6 +610,8 @@ act_next(struct ui *ui, int arg)
 	p->playing = false;
 	if (p->stepping)
 		p->pos = (double)p->target;
+	if (refuse_at_question(ui))
+		return UI_REDRAW;
 	k = ui_shown(ui);
 	look_ahead(ui, k + 1);
 	if (k >= ui->s->nsteps) {
@@ -583,6 +656,8 @@ act_play(struct ui *ui, int arg)
 		return UI_REDRAW;
 	}
 	settle(ui);
+	if (refuse_at_question(ui))
+		return UI_REDRAW;
 	look_ahead(ui, ui_shown(ui) + 1);
 	if (ui_shown(ui) >= ui->s->nsteps)
 		p->pos = 0;
@@ -614,7 +689,9 @@ act_end(struct ui *ui, int arg)
 	(void)arg;
 	session_complete(ui->s);
 	sync(ui);
-	return act_jump(ui, (double)ui->s->nsteps);
+	act_jump(ui, (double)ui->s->nsteps);
+	at_end(ui);
+	return UI_REDRAW;
 }
 
 static enum ui_result
@@ -644,7 +721,6 @@ act_restart(struct ui *ui, int arg)
 	ui->play.pos = 0;
 	ui->play.playing = ui->play.stepping = false;
 	ui->sel = -1;
-	ui->quiz.right = ui->quiz.asked = 0;
 	ui->quiz.nanswers = 0;
 	if (session_restart(ui->s, err, sizeof err) == -1)
 		say(ui, ST_BAD, err);
@@ -695,6 +771,11 @@ static enum ui_result
 act_follow(struct ui *ui, int arg)
 {
 	(void)arg;
+	/* Esc closes an overlay; on the ladder it follows the newest. */
+	if (ui->panel != PANEL_LADDER) {
+		ui->panel = PANEL_LADDER;
+		return UI_RELAYOUT;
+	}
 	ui->sel = -1;
 	ui->msg[0] = '\0';
 	return UI_REDRAW;
@@ -777,6 +858,9 @@ static enum ui_result
 act_diagram(struct ui *ui, int arg)
 {
 	(void)arg;
+	/* The diagram would cover an open question. */
+	if (ui->panel != PANEL_DIAGRAM && refuse_at_question(ui))
+		return UI_REDRAW;
 	return act_panel(ui, PANEL_DIAGRAM);
 }
 
@@ -825,9 +909,7 @@ act_answer(struct ui *ui, int choice)
 	if (choice >= e->u.ask.q->nchoices)
 		return UI_REDRAW;
 	ui->quiz.answers[k] = (uint8_t)(choice + 1);
-	ui->quiz.asked++;
-	if (choice == e->u.ask.q->answer)
-		ui->quiz.right++;
+	ui->msg[0] = '\0';
 	return UI_REDRAW;
 }
 
@@ -1005,21 +1087,23 @@ ui_draw(struct ui *ui, struct canvas *cv)
 	place(ui, cv, &panel_footer, cv->h - 1, 0, cv->w, 1);
 	panel_diagram.layout(ui, cv->w, body, &dw, &dh);
 	if (cv->w >= 80 + dw + 1 && body >= dh &&
-	    ui->panel != PANEL_DIAGRAM) {
+	    (ui->panel != PANEL_DIAGRAM || waiting_question(ui) != NULL)) {
 		lw = cv->w - dw - 1;
 		place(ui, cv, &panel_diagram, 1, lw + 1, dw, body);
 	}
-	if (ui->panel == PANEL_DIAGRAM)
+	/* An open question, or a long step's narration, takes the room it
+	 * needs, up to half the screen. */
+	narr = body >= 30 ? 8 : NARRATION_ROWS;
+	panel_narration.layout(ui, lw, body, &w, &dh);
+	if (dh > narr)
+		narr = dh < body / 2 ? dh : body / 2;
+	if (ui->panel == PANEL_DIAGRAM && waiting_question(ui) == NULL)
 		place(ui, cv, &panel_diagram, 1, 0, cv->w, body);
-	else if (ui->panel == PANEL_DETAIL)
-		place(ui, cv, &panel_detail, 1, 0, lw, body);
-	else {
-		/* An open question, or a long step's narration, takes the
-		 * room it needs, up to half the screen. */
-		narr = body >= 30 ? 8 : NARRATION_ROWS;
-		panel_narration.layout(ui, lw, body, &w, &dh);
-		if (dh > narr)
-			narr = dh < body / 2 ? dh : body / 2;
+	else if (ui->panel == PANEL_DETAIL) {
+		/* The detail in the ladder's place: the narration stays. */
+		place(ui, cv, &panel_detail, 1, 0, lw, body - narr);
+		place(ui, cv, &panel_narration, 1 + body - narr, 0, lw, narr);
+	} else {
 		if (body >= DETAIL_FROM)
 			panel_detail.layout(ui, lw, body, &w, &detail);
 		place(ui, cv, &panel_ladder, 1, 0, lw, body - narr - detail);

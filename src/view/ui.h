@@ -44,8 +44,6 @@ struct player {
 struct quiz {
 	uint8_t		*answers;	/* per step: choice + 1, 0 unanswered */
 	size_t		 nanswers;
-	int		 right;
-	int		 asked;
 };
 
 /* The lesson menu, and the lesson opened from it or by name. */

@@ -45,6 +45,7 @@ double		 ui_speed(const struct ui *);
 bool		 ui_fast(const struct ui *);
 double		 ui_progress(const struct ui *, int, bool);
 int		 ui_selected(const struct ui *);
+void		 ui_score(const struct ui *, int *, int *);
 void		 ui_states(const struct ui *, int [2], const struct jevent **);
 const struct jevent *ui_step_event(const struct ui *, size_t,
 		     enum jev_type);

@@ -1,0 +1,33 @@
+/*
+ * Narration made from the journal: for each event, what happened and why,
+ * in plain words, in English or Chinese (DESIGN section 9).
+ *
+ * It reads the journal and nothing else, so it says only what the run
+ * has done up to the event and what is set now (a timer and when it
+ * fires), never what the run does later.  The sandbox's narration, the
+ * lesson's once the learner changed it, and "synfin run --narrate" all
+ * come from here.
+ */
+#ifndef SYNFIN_NARRATE_H
+#define SYNFIN_NARRATE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "journal.h"
+#include "types.h"
+
+/* What the learner changed before an event: a failed expectation says so. */
+enum narrate_change {
+	NC_NONE,		/* the run the script was written for */
+	NC_CALLS,		/* the sandbox: the learner's own calls */
+	NC_DROP,		/* a segment dropped, */
+	NC_DELAY,		/* delayed, */
+	NC_DUP,			/* or sent twice */
+};
+
+const char	*narrate(const struct journal *, size_t, enum lang,
+		     enum narrate_change, char *, size_t);
+void		 narrate_print(FILE *, const struct journal *, enum lang);
+
+#endif
