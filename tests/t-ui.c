@@ -875,6 +875,83 @@ test_menu(void)
 		printf("# could not remove %s\n", dir);
 }
 
+/* Panels that behave: an overlay closes before anything quits, and an
+ * open question is never covered or passed by another key. */
+static void
+test_panels(void)
+{
+	struct session	 s;
+	struct ui	*ui = view(&s, "lessons/handshake.syn", LANG_EN);
+	enum ui_result	 r;
+	char		*t;
+	double		 pos;
+	int		 sel;
+
+	if (ui == NULL) {
+		ok(0, "open a lesson");
+		return;
+	}
+	keys(ui, "nnni");
+	r = ui_key(ui, 'q');
+	ok(r != UI_QUIT && ui->panel == PANEL_LADDER, "q in the segment "
+	    "detail goes back to the ladder, it does not quit");
+	keys(ui, "s");
+	r = ui_key(ui, 'q');
+	ok(r != UI_QUIT && ui->panel == PANEL_LADDER, "q in the state diagram "
+	    "goes back to the ladder");
+	keys(ui, "i");
+	sel = ui_selected(ui);
+	ui_key(ui, UIK_ESC);
+	ok(ui->panel == PANEL_LADDER && ui_selected(ui) == sel, "Esc in the "
+	    "detail closes it and leaves the segment chosen");
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "q quit") != NULL, "back on the ladder, q quits again");
+	free(t);
+	/* On to the question. */
+	for (int i = 0; i < 20 && ui_question(ui, ui_shown(ui)) == NULL; i++)
+		keys(ui, "n");
+	pos = ui->play.pos;
+	keys(ui, "s");
+	t = screen(ui, 80, 24);
+	ok(ui->panel == PANEL_LADDER && strstr(t, "Press 1-3") != NULL,
+	    "s at an open question leaves it on screen");
+	free(t);
+	keys(ui, "n ");
+	ok(ui->play.pos == pos, "n and space do not pass it unanswered");
+	keys(ui, "2n");
+	ok(ui->play.pos > pos, "answered, n goes on");
+	ui_free(ui);
+	session_close(&s);
+
+	/* The header lesson says "Press i": the detail leaves the
+	 * narration in view, and its notes are whole at 80 columns. */
+	ui = view(&s, "lessons/header.syn", LANG_EN);
+	if (ui == NULL) {
+		ok(0, "open the header lesson");
+		return;
+	}
+	for (int i = 0; i < 20; i++) {
+		t = screen(ui, 80, 24);
+		if (strstr(t, "Press i") != NULL) {
+			free(t);
+			break;
+		}
+		free(t);
+		keys(ui, "2n");
+	}
+	keys(ui, "i");
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "-- narration") != NULL && strstr(t, "Press i") != NULL,
+	    "i opens the detail and the narration that asked for it stays");
+	if (strstr(t, "agreed in the handshake") == NULL)
+		printf("%s", t);
+	ok(strstr(t, "agreed in the handshake") != NULL, "the notes of the "
+	    "fields are whole at 80 columns");
+	free(t);
+	ui_free(ui);
+	session_close(&s);
+}
+
 int
 main(void)
 {
@@ -893,6 +970,7 @@ main(void)
 	test_view();
 	test_keys();
 	test_drop();
+	test_panels();
 	test_detail_relative();
 	test_long_narration();
 	test_timer_to_the_end();

@@ -273,6 +273,33 @@ in_set(uint32_t cp, const uint32_t *set, size_t n)
 	return false;
 }
 
+/* Whether text (n octets) ends with suffix, blanks after it aside. */
+static bool
+ends_with(const char *text, size_t n, const char *suffix)
+{
+	size_t	 k = strlen(suffix);
+
+	while (n > 0 && text[n - 1] == ' ')
+		n--;
+	return n >= k && memcmp(text + n - k, suffix, k) == 0;
+}
+
+/*
+ * Whether a line may not break at octet i of s: inside a reference to
+ * the RFC ("RFC 9293 3.10.7.4", "RFC 9293 第 3.10.7.4 节"), which reads
+ * as one thing and is looked up as one.
+ */
+static bool
+glued(const char *s, size_t i)
+{
+	const char	*after = s + i;
+
+	while (*after == ' ')
+		after++;
+	return ends_with(s, i, "RFC") || ends_with(s, i, "RFC 9293") ||
+	    ends_with(s, i, "第") || strncmp(after, "节", strlen("节")) == 0;
+}
+
 /*
  * Where the next line of text breaks to fit width columns: returns the
  * octets on the line and, through skip, the octets to move past (the line
@@ -294,10 +321,10 @@ text_wrap(const char *s, int width, size_t *skip)
 
 		if (cp == '\n')
 			break;
-		if (cp == ' ') {
+		if (cp == ' ' && !glued(s, i)) {
 			brk = i;
 			have_brk = true;
-		} else if (cw == 2 && i > 0 &&
+		} else if (cw == 2 && i > 0 && !glued(s, i) &&
 		    !in_set(cp, no_start, nitems(no_start)) &&
 		    !in_set(prev, no_end, nitems(no_end))) {
 			/* A wide character may start a new line. */
@@ -322,6 +349,30 @@ text_wrap(const char *s, int width, size_t *skip)
 	if (*skip == 0 && n > 0)
 		*skip = len;	/* a character wider than the line */
 	return brk;
+}
+
+/*
+ * Shorten text in place to fit width columns, cutting at a word (or
+ * between two Chinese characters) and putting the mark after what is
+ * left: "The TCP header, field…".
+ */
+void
+text_shorten(char *s, int width, const char *mark)
+{
+	int	 mw = text_width(mark);
+	size_t	 n, skip, k;
+
+	if (text_width(s) <= width)
+		return;
+	if (width <= mw) {
+		s[0] = '\0';
+		return;
+	}
+	n = text_wrap(s, width - mw, &skip);
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	k = strlen(mark);
+	memmove(s + n, mark, k + 1);
 }
 
 /* How many lines text takes at this width. */

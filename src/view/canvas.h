@@ -66,6 +66,7 @@ char	*canvas_dump(const struct canvas *);
 int	 text_width(const char *);
 size_t	 text_wrap(const char *, int, size_t *);
 int	 text_lines(const char *, int);
+void	 text_shorten(char *, int, const char *);
 int	 canvas_wrap(struct canvas *, int, int, int, int, uint8_t,
 	     const char *);
 

@@ -420,18 +420,36 @@ draw_timers(struct ui *ui, struct canvas *cv, int y, int x, int w, int maxh)
 				left = 0;
 			fill = total > 0 ? (int)((double)left / total * 10 + 0.5)
 			    : 0;
-			for (int i = 0; i < 10; i++)
-				bar[i] = i < fill ? '#' : '.';
-			bar[10] = '\0';
 			seconds(a, sizeof a, left);
 			seconds(b, sizeof b, total);
-			if (k == TT_RTX && retries[side] > 0)
-				snprintf(buf, sizeof buf, "%s %s/%s [%s] %s %d",
-				    ui_str(ui, timer_msg[k]), a, b, bar,
-				    ui_str(ui, M_RETRY), retries[side]);
-			else
-				snprintf(buf, sizeof buf, "%s %s/%s [%s]",
-				    ui_str(ui, timer_msg[k]), a, b, bar);
+			/* Shorter forms where half the width is too little:
+			 * a short bar, then none, then the time left alone;
+			 * never a word cut. */
+			for (int form = 0; form < 4; form++) {
+				int	 bw = form == 0 ? 10 : 5;
+
+				for (int i = 0; i < bw; i++)
+					bar[i] = i < (fill * bw + 5) / 10 ?
+					    '#' : '.';
+				bar[bw] = '\0';
+				if (form == 3)
+					snprintf(buf, sizeof buf, "%s %s",
+					    ui_str(ui, timer_msg[k]), a);
+				else
+					snprintf(buf, sizeof buf, "%s %s/%s%s%s%s",
+					    ui_str(ui, timer_msg[k]), a, b,
+					    form < 2 ? " [" : "",
+					    form < 2 ? bar : "",
+					    form < 2 ? "]" : "");
+				if (form < 3 && k == TT_RTX && retries[side] > 0) {
+					size_t	 u = strlen(buf);
+
+					snprintf(buf + u, sizeof buf - u, " %s %d",
+					    ui_str(ui, M_RETRY), retries[side]);
+				}
+				if (text_width(buf) <= half - 2)
+					break;
+			}
 			if (side == SIDE_SERVER)
 				col = x + w - 1 - (text_width(buf) < half - 2 ?
 				    text_width(buf) : half - 2);

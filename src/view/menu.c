@@ -150,6 +150,37 @@ draw_note(struct ui *ui, struct canvas *cv, int y)
 	}
 }
 
+/*
+ * Lessons above or below the lines shown are said on the blank rows
+ * around them: "↑ 3 more above", "↓ 9 more below".
+ */
+static void
+more(struct ui *ui, struct canvas *cv, const struct mline *lines, size_t n,
+    int first, int rows)
+{
+	int	 above = 0, below = 0, w;
+	char	 buf[128];
+
+	for (size_t i = 0; i < n; i++) {
+		if (lines[i].lesson < 0)
+			continue;
+		above += (int)i < first;
+		below += (int)i >= first + rows;
+	}
+	if (above > 0) {
+		msg_format(buf, sizeof buf, M_MORE_ABOVE, ui->lang,
+		    ui->ascii ? "^" : "↑", above);
+		w = text_width(buf);
+		canvas_text(cv, LIST_Y - 1, cv->w - w - 2, w, ST_KEY, buf);
+	}
+	if (below > 0) {
+		msg_format(buf, sizeof buf, M_MORE_BELOW, ui->lang,
+		    ui->ascii ? "v" : "↓", below);
+		w = text_width(buf);
+		canvas_text(cv, LIST_Y + rows, cv->w - w - 2, w, ST_KEY, buf);
+	}
+}
+
 /* The whole screen: the lessons by group, the keys, a note. */
 static void
 draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
@@ -201,6 +232,7 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 	if (first < 0)
 		first = 0;
 	ui->course.top = first;
+	more(ui, cv, lines, n, first, rows);
 	for (int r = 0; r < rows && first + r < (int)n; r++) {
 		const struct mline	*m = &lines[first + r];
 		int			 y = top + r;

@@ -129,6 +129,7 @@ struct nline {
 struct nstep {
 	struct nline	 line[STEP_LINES];
 	int		 n;
+	bool		 scripted;	/* the script's own lines */
 	char		 buf[STEP_LINES][512];
 };
 
@@ -167,6 +168,7 @@ step_lines(const struct ui *ui, size_t k, struct nstep *st)
 	bool			 scripted = false;
 
 	st->n = 0;
+	st->scripted = false;
 	for (size_t i = from; i < to; i++) {
 		const struct jevent	*e = &j->ev[i];
 
@@ -206,6 +208,7 @@ step_lines(const struct ui *ui, size_t k, struct nstep *st)
 		l->rank = (uint8_t)rank_of(e);
 		st->n++;
 	}
+	st->scripted = scripted;
 }
 
 /* The rows the step's lines take at width w. */
@@ -264,15 +267,20 @@ layout(const struct ui *ui, int w, int h, int *ww, int *wh)
 		*wh = need - 1 + ui_question_rows(q, w - 2);
 		return;
 	}
-	/* The step's lines, and the last step before it that said
-	 * something: a teacher's line stays in view while the events it
-	 * explains go by. */
+	/* The step's lines, and the script's last lines before them if
+	 * the step has none of its own: the teacher's words stay in view
+	 * while the events they explain go by. */
 	st = xmalloc(sizeof *st);
-	for (size_t back = 0, said = 0; back < NARRATION_KEEP && back < k &&
-	    said < 2; back++) {
+	for (size_t back = 0; back < NARRATION_KEEP && back < k; back++) {
 		step_lines(ui, k - back, st);
-		need += step_rows(st, w - 2);
-		said += back == 0 || st->n > 0;
+		if (back == 0)
+			need += step_rows(st, w - 2);
+		if (back == 0 && st->scripted)
+			break;
+		if (back > 0 && st->scripted) {
+			need += step_rows(st, w - 2);
+			break;
+		}
 	}
 	free(st);
 	*wh = need;

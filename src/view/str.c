@@ -111,6 +111,8 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	    "The end, with %d question(s) skipped: b goes back to them. The "
 	    "lesson is finished once they are answered.",
 	    "结束，有 %d 个问题被跳过：按 b 回去作答。全部答完才算学完本课。" },
+	[M_MORE_ABOVE] = { "%s %d more above", "%s 上面还有 %d 课" },
+	[M_MORE_BELOW] = { "%s %d more below", "%s 下面还有 %d 课" },
 	[M_ANSWER_FIRST] = {
 	    "Answer the question first: press 1-%d (End skips to the end).",
 	    "请先回答问题：按 1-%d（End 跳到结尾）。" },
