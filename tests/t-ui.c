@@ -952,6 +952,108 @@ test_panels(void)
 	session_close(&s);
 }
 
+/* The line of the screen holding a text, from line from; -1 if none. */
+static int
+line_with(const char *screen, const char *text, int from)
+{
+	int	 line = 0;
+
+	for (const char *p = screen; *p != '\0'; line++) {
+		const char	*eol = strchr(p, '\n');
+		size_t		 n = eol ? (size_t)(eol - p) : strlen(p);
+
+		if (line >= from && memmem(p, n, text, strlen(text)) != NULL)
+			return line;
+		p += n + (eol != NULL);
+	}
+	return -1;
+}
+
+/*
+ * The time axis: rows spaced by time, so RTO backoff shows as growing
+ * gaps with their times in the margin; two FINs in flight at once cross.
+ */
+static void
+test_time_axis(void)
+{
+	struct session	 s;
+	struct ui	*ui = view(&s, "lessons/lost-syn.syn", LANG_EN);
+	char		*t;
+	int		 l5, l6, l7, l4, a, b, heads;
+
+	if (ui == NULL) {
+		ok(0, "open lost-syn");
+		return;
+	}
+	ui_key(ui, UIK_END);
+	t = screen(ui, 80, 40);
+	l5 = line_with(t, "#5 S seq=0", 0);
+	l6 = line_with(t, "#6 S seq=0", 0);
+	l7 = line_with(t, "#7 S seq=0", 0);
+	l4 = line_with(t, "#4 S seq=0", 0);
+	ok(l4 >= 0 && l5 > l4 && l6 > l5 && l7 > l6 &&
+	    l7 - l6 > l6 - l5 && l6 - l5 == l5 - l4,
+	    "the SYNs 1 s apart are evenly spaced, the one after 2 s further "
+	    "(lines %d %d %d %d)", l4, l5, l6, l7);
+	ok(line_with(t, "5000ms", l6) == l6 && line_with(t, "7000ms", l7) == l7 &&
+	    line_with(t, "~ 2.000 s ~", 0) > l6 &&
+	    line_with(t, "~ 2.000 s ~", 0) < l7,
+	    "the margin shows their times, the long gap its length");
+	free(t);
+	/* At 80x24 it scrolls to keep the chosen segment in view. */
+	for (int i = 0; i < 12; i++)
+		ui_key(ui, UIK_UP);
+	t = screen(ui, 80, 24);
+	l4 = line_with(t, "#1 S seq=0", 0);
+	ok(ui_selected(ui) == 0 && l4 >= 0 && line_with(t, ">", l4) == l4 &&
+	    line_with(t, "0ms SYN_SENT", l4) == l4, "at 80x24, choosing the "
+	    "first SYN scrolls back to it");
+	free(t);
+	keys(ui, "t");
+	t = screen(ui, 80, 40);
+	l5 = line_with(t, "#5 S seq=0", 0);
+	l6 = line_with(t, "#6 S seq=0", 0);
+	l7 = line_with(t, "#7 S seq=0", 0);
+	ok(l6 - l5 == l7 - l6 && line_with(t, "5000ms", 0) < 0,
+	    "t: one event a row again, no margin");
+	free(t);
+	ui_free(ui);
+	session_close(&s);
+
+	ui = view(&s, "lessons/simultaneous-close.syn", LANG_EN);
+	if (ui == NULL) {
+		ok(0, "open simultaneous-close");
+		return;
+	}
+	for (int i = 0; i < 40; i++) {
+		int			 st[2];
+		const struct jevent	*last;
+
+		keys(ui, ui_question(ui, ui_shown(ui)) &&
+		    ui->quiz.answers[ui_shown(ui)] == 0 ? "3" : "n");
+		ui_states(ui, st, &last);
+		if (st[0] == TCPS_CLOSING && st[1] == TCPS_CLOSING)
+			break;
+	}
+	t = screen(ui, 80, 30);
+	a = line_with(t, "#4 F.", 0);
+	b = line_with(t, "#5 F.", 0);
+	heads = -1;
+	for (int l = (a > b ? a : b) + 1; l < 30 && heads < 0; l++) {
+		int	 left = line_with(t, "<-", l), right = line_with(t, "->", l);
+
+		if (left == l && right == l)
+			heads = l;
+	}
+	ok(a >= 0 && b > a && heads > b, "the two FINs cross: sent on lines %d "
+	    "and %d, both land on line %d", a, b, heads);
+	if (heads < 0)
+		printf("%s", t);
+	free(t);
+	ui_free(ui);
+	session_close(&s);
+}
+
 int
 main(void)
 {
@@ -971,6 +1073,7 @@ main(void)
 	test_keys();
 	test_drop();
 	test_panels();
+	test_time_axis();
 	test_detail_relative();
 	test_long_narration();
 	test_timer_to_the_end();

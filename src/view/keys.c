@@ -74,6 +74,8 @@ const struct binding bindings[] = {
 	{ "1-9", { '1', '2', '3', '4', '5', '6', '7', '8', '9' }, KM_VIEWS,
 	    A_ANSWER, 0, 0, M_NONE, 0, M_H_ANSWER },
 	{ "l", { 'l' }, KM_VIEWS, A_LANG, 0, LADDER, M_K_LANG, 3, M_H_LANG },
+	{ "t", { 't' }, KM_VIEWS, A_TIMEAXIS, 0, 0, M_NONE, 0, M_H_TIMEAXIS },
+	{ "p", { 'p' }, KM_VIEWS, A_PRESENT, 0, 0, M_NONE, 0, M_H_PRESENT },
 	{ "?", { '?', 'h' }, KM_VIEWS, A_HELP, 0, ALL, M_K_HELP, 0, M_NONE },
 	{ "q", { 'q', 'Q' }, KM_VIEWS, A_QUIT, 0, LADDER, M_K_QUIT, 0,
 	    M_H_QUIT },

@@ -65,6 +65,8 @@ enum ui_action {
 	A_DIAGRAM,		/* the state diagram, or back */
 	A_DETAIL,		/* the segment's header, or back */
 	A_LANG,			/* English / Chinese */
+	A_TIMEAXIS,		/* the time axis, or one event a row */
+	A_PRESENT,		/* presenter mode, or not */
 	A_HELP,
 	A_ANSWER,		/* a question's choice: arg from 0 */
 	A_SIDE,			/* sandbox: a side will act, arg its side */

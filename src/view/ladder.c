@@ -531,6 +531,335 @@ draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
 	}
 }
 
+/* A row's states at either side and its note, if it has them. */
+static void
+draw_row_text(struct ui *ui, struct canvas *cv, int ry, int sx, int rx,
+    int mx, int mw, const struct lrow *r)
+{
+	char	 note[64];
+
+	if (r->state[0] >= 0)
+		canvas_text(cv, ry, sx, STATE_W, ST_STATE_CLIENT,
+		    tcp_state_names[r->state[0]]);
+	if (r->state[1] >= 0)
+		canvas_text(cv, ry, rx, STATE_W, ST_STATE_SERVER,
+		    tcp_state_names[r->state[1]]);
+	if (r->kind == LROW_NOTE) {
+		const struct jevent *e = &session_journal(ui->s)->ev[r->ref];
+		uint8_t	 st = note_text(ui, e, note, sizeof note);
+		int	 nw = text_width(note);
+
+		canvas_text(cv, ry, e->side == SIDE_SERVER ?
+		    mx + mw - (nw < mw ? nw : mw) : mx, mw, st, note);
+	}
+}
+
+/* ---- the time axis ---------------------------------------------------- */
+
+#define TIME_W		9	/* the margin: "60040ms" and a space */
+#define SLOPE_REACH	48	/* lines above the screen an arrow may come from */
+#define BREAK_FROM	3	/* a gap of this many lines or more says its length */
+
+/*
+ * The blank lines a gap of d microseconds takes: none for an instant,
+ * one line for 20 ms, one more each time it is four times longer, six
+ * at most (from about 20 s).  A long wait is compressed and its length
+ * is written in the break (BREAK_FROM); a doubling still shows.
+ */
+static int
+gap_lines(vtime_t d)
+{
+	int	 n = 1;
+
+	if (d <= 0)
+		return 0;
+	for (vtime_t u = VT_MS(80); d >= u && n < 6; u *= 4)
+		n++;
+	return n;
+}
+
+/* The time of a row: its step's, for a step is one instant. */
+static vtime_t
+row_time(const struct ui *ui, size_t i)
+{
+	return session_time(ui->s, ui->ladder.rows[i].step);
+}
+
+/* A time in the margin: "1020ms", or in seconds for a projector. */
+static void
+margin_time(const struct ui *ui, char *buf, size_t len, vtime_t t)
+{
+	if (ui->present)
+		snprintf(buf, len, "%.2fs", t / 1e6);
+	else if (t % 1000 == 0)
+		snprintf(buf, len, "%lldms", (long long)(t / 1000));
+	else
+		snprintf(buf, len, "%.1fms", t / 1e3);
+}
+
+/* A gap's length in its break: "~ 1.000 s ~". */
+static void
+break_text(const struct ui *ui, struct canvas *cv, int y, int mx, int mw,
+    vtime_t d)
+{
+	char	 buf[48];
+	int	 bw;
+
+	snprintf(buf, sizeof buf, "~ %.3f s ~", d / 1e6);
+	bw = text_width(buf);
+	if (bw < mw)
+		canvas_text(cv, y, mx + (mw - bw) / 2, bw, ui->present ?
+		    ST_NORMAL : ST_DIM, buf);
+}
+
+/*
+ * The lines of the rows on screen, relative to the last row shown
+ * (its line is 0, those above are negative), and the line of now.
+ */
+struct tlayout {
+	size_t		 first;		/* the first row placed */
+	size_t		 last;		/* the last row shown */
+	int		*rel;		/* per row from first */
+	int		 now;		/* now's line, 0 or more */
+	int		 base;		/* the screen line of rel 0 */
+};
+
+/*
+ * The line a segment arriving at time t lands on, by the rows placed
+ * around it: the last blank line before the rows of its instant, so that
+ * no label of theirs hides its head (a gap is one line at least).
+ */
+static int
+line_of(const struct ui *ui, const struct tlayout *tl, vtime_t t)
+{
+	size_t		 lo = tl->first, hi = tl->last + 1;
+	vtime_t		 tlast = row_time(ui, tl->last);
+
+	if (t > tlast)
+		return gap_lines(t - tlast);
+	while (lo < hi) {
+		size_t	 mid = lo + (hi - lo) / 2;
+
+		if (row_time(ui, mid) < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (row_time(ui, lo) == t)
+		return tl->rel[lo - tl->first] - 1;
+	if (lo == tl->first)
+		return tl->rel[0] - 1 - gap_lines(row_time(ui, lo) - t);
+	return tl->rel[lo - 1 - tl->first] + gap_lines(t - row_time(ui,
+	    lo - 1));
+}
+
+/*
+ * A segment sent on line ys that arrives on line ya, drawn as it
+ * travels: its label at the sender on the send line, then a shaft down
+ * the page to the receiver, so that a slow segment slopes and two that
+ * pass each other cross.  Lines are relative; only those between top
+ * and bottom (screen lines) are drawn.
+ */
+static void
+draw_slope(struct ui *ui, struct canvas *cv, const struct tlayout *tl,
+    int ys, int ya, int top, int bottom, int mx, int mw,
+    const struct lrow *r, bool selected, bool head)
+{
+	const struct journal	*j = session_journal(ui->s);
+	int			 seg = (int)r->ref;
+	bool			 copy = r->kind == LROW_COPY;
+	const struct jseg	*g = &j->segs[seg];
+	size_t			 end = session_arrival_event(ui->s, seg, copy);
+	bool			 c2s = g->dir == DIR_C2S, over, lost, bad;
+	uint8_t			 st = seg_style(g), sel = selected ?
+				     ST_SELECTED : 0;
+	char			 label[160], tail[64] = "";
+	int			 lw, from, to, reach, span = ya - ys;
+
+	over = end != SIZE_MAX && session_step_of(ui->s, end) <= ui_shown(ui);
+	lost = over && j->ev[end].u.seg.fate == FATE_DROPPED;
+	bad = over && j->ev[end].u.seg.fate == FATE_IGNORED;
+	seg_text(ui, r, label, sizeof label);
+	lw = text_width(label);
+	if (lw > mw - 4)
+		lw = mw - 4;
+	/* The shaft's ends: after the label, and the receiver's edge. */
+	from = c2s ? mx + lw + 1 : mx + mw - lw - 2;
+	to = c2s ? mx + mw - 1 : mx;
+	/* How far down it has come: to now, or half way if it was lost. */
+	reach = over ? (lost || bad ? span / 2 : span) : tl->now - ys;
+	if (reach > span)
+		reach = span;
+	if (lost)
+		snprintf(tail, sizeof tail, "X %s", ui_str(ui, M_DROPPED));
+	else if (bad)
+		snprintf(tail, sizeof tail, "X %s", ui_str(ui, M_IGNORED_SEG));
+	for (int k = 0; k <= reach; k++) {
+		int	 y = tl->base + ys + k;
+		int	 a = from + (to - from) * k / (span + 1);
+		int	 b = from + (to - from) * (k + 1) / (span + 1);
+		int	 lo = a < b ? a : b, hi = a < b ? b : a;
+
+		if (y < top || y >= bottom)
+			continue;
+		if (head) {
+			/* Drawn last: no label hides where it lands. */
+			if (k == span && over && !lost && !bad)
+				canvas_fill(cv, y, to, 1, c2s ? '>' : '<',
+				    st | sel);
+			continue;
+		}
+		if (k == 0)
+			canvas_text(cv, y, c2s ? mx : mx + mw - lw, lw,
+			    st | sel, label);
+		if (k == reach && tail[0] != '\0') {
+			int	 tw = text_width(tail);
+
+			canvas_fill(cv, y, lo, hi - lo, '-', st | sel);
+			canvas_text(cv, y, c2s ? hi : lo - tw, tw,
+			    ST_DROPPED | sel, tail);
+			continue;
+		}
+		canvas_fill(cv, y, lo, hi - lo, '-', st | sel);
+	}
+}
+
+/*
+ * The rows down a time axis: each on the line its time puts it, gaps
+ * between instants as blank lines (gap_lines), the time in a margin,
+ * now at the bottom (or the chosen segment at the top).
+ */
+static void
+draw_timed(struct ui *ui, struct canvas *cv, int x, int w, int top,
+    int lines, int py, size_t nrows, int sel)
+{
+	struct ladder	*l = &ui->ladder;
+	struct tlayout	 tl;
+	int		 mx, mw, rx, sx, bottom = top + lines, selrow = -1;
+	size_t		 n;
+	vtime_t		 now = ui_vtime(ui), tlast;
+	char		 buf[64];
+
+	if (nrows == 0)
+		return;
+	sx = x + 1 + TIME_W;
+	rx = x + w - 1 - STATE_W;
+	mx = sx + STATE_W + 2;
+	mw = rx - 2 - mx;
+	if (mw < 20)
+		return;
+	tl.last = nrows - 1;
+	tlast = row_time(ui, tl.last);
+	tl.now = now > tlast ? 1 + gap_lines(now - tlast) : 0;
+	if (ui->sel >= 0 && sel >= 0 && (size_t)sel < l->nseg_row &&
+	    l->seg_row[sel] < nrows)
+		selrow = (int)l->seg_row[sel];
+	/* Place rows back from the last while they may show. */
+	n = 1;
+	tl.rel = xreallocarray(NULL, nrows < 256 ? nrows : 256,
+	    sizeof *tl.rel);
+	{
+		size_t	 cap = nrows < 256 ? nrows : 256;
+		int	*back = tl.rel, y = 0;
+
+		back[0] = 0;
+		for (size_t i = tl.last; i > 0; i--) {
+			y -= 1 + gap_lines(row_time(ui, i) - row_time(ui,
+			    i - 1));
+			if (y < -(tl.now + lines + SLOPE_REACH) &&
+			    (selrow < 0 || (size_t)selrow >= i))
+				break;
+			if (n == cap) {
+				cap *= 2;
+				back = xreallocarray(back, cap, sizeof *back);
+			}
+			back[n++] = y;
+		}
+		/* Back to front: rel[k] is row first + k. */
+		for (size_t a = 0, b = n - 1; a < b; a++, b--) {
+			int	 t = back[a];
+
+			back[a] = back[b];
+			back[b] = t;
+		}
+		tl.rel = back;
+		tl.first = nrows - n;
+	}
+	/* Now on the bottom line; the chosen segment kept in view. */
+	tl.base = bottom - 1 - tl.now;
+	if (selrow >= 0 && (size_t)selrow >= tl.first &&
+	    tl.base + tl.rel[(size_t)selrow - tl.first] < top)
+		tl.base = top - tl.rel[(size_t)selrow - tl.first];
+	/* The breaks in long gaps, under everything else. */
+	for (size_t i = tl.first + 1; i <= tl.last + 1; i++) {
+		int	 a = tl.rel[i - 1 - tl.first];
+		int	 b = i <= tl.last ? tl.rel[i - tl.first] : tl.now;
+		vtime_t	 d = (i <= tl.last ? row_time(ui, i) : now) -
+			     row_time(ui, i - 1);
+		int	 y = tl.base + a + (b - a + 1) / 2;
+
+		if (b - a - 1 >= BREAK_FROM && y >= top && y < bottom)
+			break_text(ui, cv, y, mx, mw, d);
+	}
+	for (size_t i = tl.first; i <= tl.last; i++) {
+		const struct lrow	*r = &l->rows[i];
+		int			 ys = tl.rel[i - tl.first];
+		int			 ry = tl.base + ys;
+
+		if (r->kind == LROW_ARROW || r->kind == LROW_COPY) {
+			int	 seg = (int)r->ref;
+			size_t	 end = session_arrival_event(ui->s, seg,
+			    r->kind == LROW_COPY);
+			vtime_t	 ta = end != SIZE_MAX ?
+			    session_journal(ui->s)->ev[end].t : now;
+			int	 ya = ta > row_time(ui, i) ?
+			    line_of(ui, &tl, ta) : ys;
+
+			if (ya < ys)
+				ya = ys;
+			if (ya == ys) {
+				if (ry >= top && ry < bottom)
+					draw_arrow(ui, cv, ry, mx, mw, r,
+					    seg == sel && ui->sel >= 0);
+			} else
+				draw_slope(ui, cv, &tl, ys, ya, top, bottom,
+				    mx, mw, r, seg == sel && ui->sel >= 0,
+				    false);
+			if (ry >= top && ry < bottom) {
+				if (seg == sel)
+					canvas_text(cv, ry, x, 1,
+					    ST_SELECTED | ST_BOLD, ">");
+				l->hit[ry - py] = seg;
+			}
+		}
+		if (ry < top || ry >= bottom)
+			continue;
+		margin_time(ui, buf, sizeof buf, row_time(ui, i));
+		canvas_text(cv, ry, x + TIME_W - text_width(buf), TIME_W - 1,
+		    ui->present ? ST_NORMAL : ST_DIM, buf);
+		draw_row_text(ui, cv, ry, sx, rx, mx, mw, r);
+	}
+	/* The heads of the sloped arrows, over any label on their line. */
+	for (size_t i = tl.first; i <= tl.last; i++) {
+		const struct lrow	*r = &l->rows[i];
+		int			 ys = tl.rel[i - tl.first], ya;
+		size_t			 end;
+
+		if (r->kind != LROW_ARROW && r->kind != LROW_COPY)
+			continue;
+		end = session_arrival_event(ui->s, (int)r->ref,
+		    r->kind == LROW_COPY);
+		if (end == SIZE_MAX ||
+		    session_journal(ui->s)->ev[end].t <= row_time(ui, i))
+			continue;
+		ya = line_of(ui, &tl, session_journal(ui->s)->ev[end].t);
+		if (ya > ys)
+			draw_slope(ui, cv, &tl, ys, ya, top, bottom, mx, mw, r,
+			    (int)r->ref == sel && ui->sel >= 0, true);
+	}
+	free(tl.rel);
+}
+
 /*
  * The ladder panel: the sides, the timers, and the rows.  The newest rows
  * are shown; the chosen segment is kept in view.
@@ -543,7 +872,6 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 	int		 y = rc->y, x = rc->x, w = rc->w, h = rc->h;
 	size_t		 first, nrows;
 	int		 timers;
-	char		 note[64];
 
 	nrows = rows_upto(l, ui_shown(ui));
 	if (l->nhit != h) {
@@ -558,6 +886,10 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 	lines = y + h - top;
 	if (lines <= 0)
 		return;
+	if (!ui->ladder.compact) {
+		draw_timed(ui, cv, x, w, top, lines, y, nrows, sel);
+		return;
+	}
 	rx = x + w - 1 - STATE_W;
 	mx = x + 1 + STATE_W + 2;
 	mw = rx - 2 - mx;
@@ -570,21 +902,7 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 		const struct lrow	*r = &l->rows[i];
 		int			 ry = top + (int)(i - first);
 
-		if (r->state[0] >= 0)
-			canvas_text(cv, ry, x + 1, STATE_W, ST_STATE_CLIENT,
-			    tcp_state_names[r->state[0]]);
-		if (r->state[1] >= 0)
-			canvas_text(cv, ry, rx, STATE_W, ST_STATE_SERVER,
-			    tcp_state_names[r->state[1]]);
-		if (r->kind == LROW_NOTE) {
-			const struct jevent *e =
-			    &session_journal(ui->s)->ev[r->ref];
-			uint8_t	 st = note_text(ui, e, note, sizeof note);
-			int	 nw = text_width(note);
-
-			canvas_text(cv, ry, e->side == SIDE_SERVER ?
-			    mx + mw - (nw < mw ? nw : mw) : mx, mw, st, note);
-		}
+		draw_row_text(ui, cv, ry, x + 1, rx, mx, mw, r);
 		if (r->kind == LROW_ARROW || r->kind == LROW_COPY) {
 			int	 seg = (int)r->ref;
 

@@ -60,6 +60,10 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_H_ANSWER] = { "1-9        answer a question",
 	    "1-9        回答问题" },
 	[M_H_LANG] = { "l          English / 中文", "l          English / 中文" },
+	[M_H_TIMEAXIS] = { "t          time down the page, or one event a row",
+	    "t          按时间排列，或每行一个事件" },
+	[M_H_PRESENT] = { "p          presenter mode: for a projector",
+	    "p          演示模式：适合投影" },
 	[M_H_QUIT] = { "q          quit, or back to the lesson menu",
 	    "q          退出，或回到课程列表" },
 	/* The sandbox's calls: the socket API's own names. */

@@ -43,6 +43,8 @@ enum msg {
 	M_H_DETAIL,
 	M_H_ANSWER,
 	M_H_LANG,
+	M_H_TIMEAXIS,
+	M_H_PRESENT,
 	M_H_QUIT,
 	M_C_LISTEN,
 	M_C_ACCEPT,

@@ -880,6 +880,24 @@ act_lang(struct ui *ui, int arg)
 	return UI_RELAYOUT;
 }
 
+/* t: the ladder down a time axis, or one event a row. */
+static enum ui_result
+act_timeaxis(struct ui *ui, int arg)
+{
+	(void)arg;
+	ui->ladder.compact = !ui->ladder.compact;
+	return UI_RELAYOUT;
+}
+
+/* p: presenter mode, for a projector: no dim text, large states. */
+static enum ui_result
+act_present(struct ui *ui, int arg)
+{
+	(void)arg;
+	ui->present = !ui->present;
+	return UI_RELAYOUT;
+}
+
 static enum ui_result
 act_help(struct ui *ui, int arg)
 {
@@ -978,6 +996,8 @@ static action_fn *const actions[UI_NACTIONS] = {
 	[A_DIAGRAM] = act_diagram,
 	[A_DETAIL] = act_detail,
 	[A_LANG] = act_lang,
+	[A_TIMEAXIS] = act_timeaxis,
+	[A_PRESENT] = act_present,
 	[A_HELP] = act_help,
 	[A_ANSWER] = act_answer,
 	[A_SIDE] = act_side,

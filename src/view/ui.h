@@ -86,6 +86,7 @@ struct ladder {
 	size_t		 nseg_row;
 	int		*hit;		/* per row of the panel: a segment, or -1 */
 	int		 nhit;
+	bool		 compact;	/* one row after another, no time axis */
 };
 
 /* Where the last frame put each part, for clicks. */
@@ -119,6 +120,7 @@ struct ui {
 	enum ui_panel	 panel;		/* what fills the body */
 	bool		 help;		/* the help is open over it */
 	enum side	 act_side;	/* sandbox: a side chosen, or SIDE_NONE */
+	bool		 present;	/* presenter mode: for a projector */
 	char		 msg[768];	/* a line for the learner */
 	uint8_t		 msg_style;
 };
