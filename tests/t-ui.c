@@ -531,7 +531,15 @@ test_drop(void)
 	ok(plain > 0 && fail == 0, "the lesson's expectations say in plain "
 	    "words what no longer holds, never in test syntax");
 	keys(ui, "r");
-	ok(s.niv == 0 && ui->play.pos == 0, "r starts again without the drop");
+	t = screen(ui, 80, 24);
+	ok(s.niv == 1 && strstr(t, "Start over without your 1 change(s)?"),
+	    "r asks first: the drop is still there");
+	free(t);
+	keys(ui, "nr");
+	ok(s.niv == 1, "another key keeps it, and r asks again");
+	keys(ui, "r");
+	ok(s.niv == 0 && ui->play.pos == 0, "r twice starts again without the "
+	    "drop");
 	ui_free(ui);
 	session_close(&s);
 }
@@ -1054,6 +1062,132 @@ test_time_axis(void)
 	session_close(&s);
 }
 
+/* The sandbox's keys, one after another, each animation run out. */
+static void
+sandbox_keys(struct ui *ui, const char *k)
+{
+	for (; *k != '\0'; k++) {
+		ui_key(ui, *k);
+		ui_finish(ui);
+	}
+}
+
+/* An honest sandbox: failed calls shown failed, the network and hosts
+ * under the learner's hand, and a clock that never runs back. */
+static void
+test_sandbox_honest(void)
+{
+	struct session	 s;
+	struct ui	*ui;
+	const struct journal *j;
+	char		 err[512], *t;
+	vtime_t		 t0, t1, low;
+	size_t		 end;
+
+	if (session_open_sandbox(&s, err, sizeof err) == -1) {
+		ok(0, "sandbox: %s", err);
+		return;
+	}
+	ui = view_of(&s);
+	sandbox_keys(ui, "1s");
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "send(100) ENOTCONN") != NULL &&
+	    strstr(t, "It fails with ENOTCONN") != NULL, "send before "
+	    "connecting: drawn and said failed with ENOTCONN");
+	free(t);
+	sandbox_keys(ui, "2a");
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "accept() EINVAL") != NULL, "accept without listen: "
+	    "EINVAL");
+	free(t);
+	sandbox_keys(ui, "2l1c1x1h");
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "shutdown() EBADF") != NULL, "shutdown after close: "
+	    "EBADF");
+	free(t);
+	sandbox_keys(ui, "1x");
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "close() EBADF") != NULL, "a second close: EBADF");
+	free(t);
+	sandbox_keys(ui, "1e");
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "keepalive(on) EBADF") != NULL, "keepalive on a closed "
+	    "socket: EBADF");
+	free(t);
+	ui_free(ui);
+	session_close(&s);
+
+	/* Latency: the SYN takes 20 ms; then the other profile. */
+	session_open_sandbox(&s, err, sizeof err);
+	ui = view_of(&s);
+	sandbox_keys(ui, "2lL1c");
+	j = session_journal(&s);
+	end = session_arrival_event(&s, 0, false);
+	ok(j->nsegs > 0 && end != SIZE_MAX && j->ev[end].t == VT_MS(20),
+	    "L: the latency is 20 ms from then on (the SYN arrives at %.3f "
+	    "ms)", end != SIZE_MAX ? j->ev[end].t / 1e3 : -1.0);
+	sandbox_keys(ui, "P");
+	t = screen(ui, 80, 24);
+	ok(session_journal(&s)->conn.profile == PROFILE_RFC9293 &&
+	    strstr(t, "rfc9293") != NULL && session_journal(&s)->nsegs >= 3,
+	    "P: the same calls again under the rfc9293 profile");
+	free(t);
+	ui_free(ui);
+	session_close(&s);
+
+	/* Hold and release; keepalive; crash and reboot. */
+	session_open_sandbox(&s, err, sizeof err);
+	ui = view_of(&s);
+	sandbox_keys(ui, "2lH1c");
+	ok(session_journal(&s)->nsegs >= 1 &&
+	    session_arrival_event(&s, 0, false) == SIZE_MAX,
+	    "H: the SYN is held on the way (its retransmission is not)");
+	sandbox_keys(ui, "R");
+	ok(session_arrival_event(&s, 0, false) != SIZE_MAX &&
+	    session_journal(&s)->nsegs >= 3, "R: it goes on, and the "
+	    "handshake ends");
+	sandbox_keys(ui, "1e");
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "keepalive(on)") != NULL, "1 e: keepalive on");
+	free(t);
+	sandbox_keys(ui, "2z");
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "The server's host crashes") != NULL, "2 z: the server's "
+	    "host crashes");
+	free(t);
+	sandbox_keys(ui, "2o");
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "The server's host comes back") != NULL, "2 o: it "
+	    "reboots");
+	free(t);
+	ui_free(ui);
+	session_close(&s);
+
+	/* A call made while TIME_WAIT runs on: the clock never goes back. */
+	session_open_sandbox(&s, err, sizeof err);
+	ui = view_of(&s);
+	sandbox_keys(ui, "2l1c1x2x");
+	ui->play.pos = 0;
+	ui_key(ui, ' ');
+	for (int i = 0; i < 2000 && ui_vtime(ui) < VT_SEC(5); i++)
+		ui_advance(ui, 0.05);
+	t0 = ui_vtime(ui);
+	ui_key(ui, '1');
+	ui_key(ui, 'c');
+	t1 = ui_vtime(ui);
+	low = t1;
+	for (int i = 0; i < 200 && ui_animating(ui); i++) {
+		ui_advance(ui, 0.05);
+		if (ui_vtime(ui) < low)
+			low = ui_vtime(ui);
+	}
+	ok(t0 > VT_SEC(1) && t1 >= t0 && low >= t0, "connect during "
+	    "TIME_WAIT at %.3f s: the clock shows %.3f s, never less than "
+	    "%.3f s after", t0 / 1e6, t1 / 1e6, low / 1e6);
+	ui_free(ui);
+	session_close(&s);
+}
+
 int
 main(void)
 {
@@ -1069,6 +1203,7 @@ main(void)
 	test_session();
 	test_sandbox();
 	test_sandbox_keys();
+	test_sandbox_honest();
 	test_view();
 	test_keys();
 	test_drop();

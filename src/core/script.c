@@ -1113,27 +1113,57 @@ script_new(const char *path)
 }
 
 /*
- * Append "@T SIDE CALL [N]" as the parser would have read it from the
- * script's next line: what a learner does in the sandbox.  n is the
- * octet count of a send, else 0.
+ * Append a command as the parser would have read it from the script's
+ * next line: what a learner does in the sandbox.  What it points to
+ * (a setting) becomes the script's.
  */
 void
-script_add_call(struct script *s, vtime_t at, enum side side,
-    enum tcp_call call, uint32_t n)
+script_add(struct script *s, const struct cmd *add)
 {
-	struct cmd	*c;
+	struct cmd	*c = new_cmd(s);
 
-	c = new_cmd(s);
-	memset(c, 0, sizeof *c);
-	c->type = CMD_CALL;
+	*c = *add;
 	c->line = (int)s->ncmds;
 	c->col = 1;
+}
+
+/*
+ * The command "@T SIDE CALL [N]".  n is the octet count of a send, on
+ * (1) or off (0) for keepalive, else 0.
+ */
+void
+script_call(struct cmd *c, vtime_t at, enum side side, enum tcp_call call,
+    uint32_t n)
+{
+	memset(c, 0, sizeof *c);
+	c->type = CMD_CALL;
 	c->at = at;
 	c->side = side;
 	c->u.call.call = call;
-	c->u.call.n = n;
-	c->u.call.has_n = n != 0;
-	c->u.call.on = true;
+	c->u.call.on = call != CALL_KEEPALIVE || n != 0;
+	if (call != CALL_KEEPALIVE) {
+		c->u.call.n = n;
+		c->u.call.has_n = n != 0;
+	}
+}
+
+/* "profile P" as the first line, in place of the one there. */
+void
+script_set_profile(struct script *s, int profile)
+{
+	struct cmd	*c;
+
+	if (s->ncmds == 0 || s->cmds[0].type != CMD_PROFILE) {
+		new_cmd(s);
+		memmove(&s->cmds[1], &s->cmds[0], (s->ncmds - 1) *
+		    sizeof *s->cmds);
+		c = &s->cmds[0];
+		memset(c, 0, sizeof *c);
+		c->type = CMD_PROFILE;
+		c->at = -1;
+		c->line = c->col = 1;
+	}
+	s->cmds[0].u.profile = profile;
 }
 
 /* Keep the first n commands only. */

@@ -151,8 +151,10 @@ struct script {
 struct script	*script_new(const char *);
 struct script	*script_parse(const char *, const char *, size_t, char *,
 		     size_t);
-void		 script_add_call(struct script *, vtime_t, enum side,
-		     enum tcp_call, uint32_t);
+void		 script_add(struct script *, const struct cmd *);
+void		 script_call(struct cmd *, vtime_t, enum side, enum tcp_call,
+		     uint32_t);
+void		 script_set_profile(struct script *, int);
 void		 script_truncate(struct script *, size_t);
 struct script	*script_load(const char *, char *, size_t);
 void		 script_free(struct script *);

@@ -337,6 +337,8 @@ static const vtime_t rule_extra[] = {
 	[RULE_DROP] = 0,
 	[RULE_DUP] = SESSION_DUP_LAG,
 	[RULE_DELAY] = SESSION_DELAY,
+	[RULE_REORDER] = 0,
+	[RULE_HOLD] = 0,
 };
 
 /* The learner's fates for segments not yet sent go on the link. */
@@ -841,6 +843,20 @@ session_last_act(const struct session *s)
 }
 
 /*
+ * Sandbox: the same calls again under another profile, from the start.
+ * The segments may differ, so the fates given to them are forgotten.
+ */
+int
+session_set_profile(struct session *s, enum profile_id profile, char *err,
+    size_t errlen)
+{
+	script_set_profile(s->script, (int)profile);
+	s->niv = 0;
+	s->pending = false;
+	return rebuild(s, err, errlen);
+}
+
+/*
  * Sandbox: side makes a call at time t, with k steps shown.  What was to
  * come after step k (later actions, fates of segments not yet sent) is
  * forgotten, as when one types over a recording.  On success *step is the
@@ -850,15 +866,35 @@ int
 session_act(struct session *s, size_t k, vtime_t t, enum side side,
     enum tcp_call call, uint32_t n, size_t *step, char *err, size_t errlen)
 {
+	struct cmd	 c;
+
+	script_call(&c, t, side, call, call == CALL_SEND ||
+	    call == CALL_KEEPALIVE ? n : 0);
+	return session_act_cmd(s, k, &c, step, err, errlen);
+}
+
+/*
+ * Sandbox: a command the learner gives at step k (a call, a setting,
+ * a release): the commands before it are kept, those after forgotten,
+ * and the run is made again.  *step is the step it begins.
+ */
+int
+session_act_cmd(struct session *s, size_t k, const struct cmd *c,
+    size_t *step, char *err, size_t errlen)
+{
 	size_t	 keep = 0, first;
 
 	/* The sandbox's timelines are short: all of it, before and after. */
 	session_complete(s);
-	/* Keep the calls already seen. */
-	for (; keep < s->script->ncmds; keep++) {
-		first = first_event_of(s, keep);
-		if (first == NONE || session_step_of(s, first) > k)
+	/* Keep the commands already seen: those whose events are shown,
+	 * and one that made none (a setting) if the next that did is kept,
+	 * or if none did since and it came before this one. */
+	for (size_t i = 0; i < s->script->ncmds; i++) {
+		first = first_event_of(s, i);
+		if (first != NONE && session_step_of(s, first) > k)
 			break;
+		if (first != NONE || s->script->cmds[i].at <= c->at)
+			keep = i + 1;
 	}
 	script_truncate(s->script, keep);
 	for (size_t i = s->niv; i-- > 0; ) {
@@ -867,7 +903,7 @@ session_act(struct session *s, size_t k, vtime_t t, enum side side,
 		if (sent == NONE || session_step_of(s, sent) > k)
 			remove_iv(s, i);
 	}
-	script_add_call(s->script, t, side, call, call == CALL_SEND ? n : 0);
+	script_add(s->script, c);
 	if (rebuild(s, err, errlen) == -1)
 		return -1;
 	session_complete(s);

@@ -141,6 +141,10 @@ int		 session_toggle(struct session *, int, enum rule_kind, char *,
 		     size_t);
 void		 session_set_pending(struct session *, enum rule_kind);
 size_t		 session_last_act(const struct session *);
+int		 session_act_cmd(struct session *, size_t, const struct cmd *,
+		     size_t *, char *, size_t);
+int		 session_set_profile(struct session *, enum profile_id, char *,
+		     size_t);
 int		 session_act(struct session *, size_t, vtime_t, enum side,
 		     enum tcp_call, uint32_t, size_t *, char *, size_t);
 

@@ -345,9 +345,11 @@ tcp_call(struct tcp *tp, enum tcp_call call, uint32_t arg)
 	if (tp->down && call != CALL_REBOOT)
 		return result(TE_HOSTDOWN, OUT_HOST_DOWN, 0);
 	/* After close() the application has no connection socket to use
-	 * (accept acts on the listening socket, which may still be open). */
+	 * (accept acts on the listening socket, which may still be open):
+	 * a second close, like any use of the descriptor, is EBADF. */
 	if (tp->orphan && (call == CALL_SEND || call == CALL_READ ||
-	    call == CALL_SHUTDOWN))
+	    call == CALL_SHUTDOWN || call == CALL_CLOSE ||
+	    call == CALL_ABORT || call == CALL_KEEPALIVE))
 		return result(TE_BADF, OUT_CLOSED_SOCKET, 0);
 	/* Sending, reading or shutting down a connection means the
 	 * program accepted it first. */

@@ -85,6 +85,7 @@ help_lines(const struct ui *ui, struct help *h)
 	}
 	if (line[0] != '\0')
 		add_line(h, line, strlen(line), true);
+	add_text(h, ui_str(ui, M_H_SANDBOX_MORE), true);
 }
 
 /* A box round the lines, a title and a way out, within w by h. */

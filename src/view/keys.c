@@ -27,6 +27,16 @@ const struct binding bindings[] = {
 	{ "2", { '2' }, KM(KEYMAP_SANDBOX), A_SIDE, SIDE_SERVER, LADDER,
 	    M_K_SERVER, 0, M_NONE },
 
+	/* The sandbox: the network and the hosts. */
+	{ "L", { 'L' }, KM(KEYMAP_SANDBOX), A_LATENCY, 0, LADDER, M_K_LATENCY,
+	    5, M_NONE },
+	{ "P", { 'P' }, KM(KEYMAP_SANDBOX), A_PROFILE, 0, LADDER, M_K_PROFILE,
+	    6, M_NONE },
+	{ "H", { 'H' }, KM(KEYMAP_SANDBOX), A_FATE, RULE_HOLD, LADDER,
+	    M_K_HOLD, 6, M_NONE },
+	{ "R", { 'R' }, KM(KEYMAP_SANDBOX), A_RELEASE, 0, LADDER,
+	    M_K_RELEASE, 6, M_NONE },
+
 	/* The panels, and back to the ladder. */
 	{ "s", { 's' }, KM_VIEWS, A_DIAGRAM, 0, KP(PANEL_DIAGRAM), M_K_LADDER,
 	    0, M_NONE },
@@ -100,6 +110,13 @@ const struct binding bindings[] = {
 	    M_C_CLOSE },
 	{ "k", { 'k' }, KM(KEYMAP_CALL), A_CALL, CALL_ABORT, ALL, M_C_ABORT, 0,
 	    M_C_ABORT_RST },
+	/* The footer has no room for these: the help shows them. */
+	{ "e", { 'e' }, KM(KEYMAP_CALL), A_CALL, CALL_KEEPALIVE, ALL, M_NONE,
+	    0, M_C_KEEPALIVE },
+	{ "z", { 'z' }, KM(KEYMAP_CALL), A_CALL, CALL_CRASH, ALL, M_NONE, 0,
+	    M_C_CRASH },
+	{ "o", { 'o' }, KM(KEYMAP_CALL), A_CALL, CALL_REBOOT, ALL, M_NONE, 0,
+	    M_C_REBOOT },
 	{ "Esc", { UIK_ESC }, KM(KEYMAP_CALL), A_CANCEL, 0, ALL, M_K_CANCEL,
 	    0, M_NONE },
 

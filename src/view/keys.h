@@ -73,6 +73,9 @@ enum ui_action {
 	A_CALL,			/* ... it makes a call: arg a tcp_call */
 	A_CANCEL,		/* ... or not */
 	A_CLOSE_HELP,
+	A_LATENCY,		/* sandbox: the latency from now on */
+	A_RELEASE,		/* ... held segments go on */
+	A_PROFILE,		/* ... the calls again, the other profile */
 	A_MENU_MOVE,		/* the menu: arg lessons down (up if < 0) */
 	A_MENU_WRAP,		/* ... arg 1 or -1, wrapping round */
 	A_MENU_FIRST,

@@ -67,11 +67,22 @@ note_text(const struct ui *ui, const struct jevent *e, char *buf, size_t len)
 	case JE_CALL:
 		c = journal_call_of(session_journal(ui->s), e);
 		name = tcp_call_names[c->call];
-		if (c->has_arg)
+		if (c->call == CALL_KEEPALIVE)
+			snprintf(buf, len, "%s(%s)", name, c->arg ? "on" :
+			    "off");
+		else if (c->has_arg)
 			snprintf(buf, len, "%s(%" PRIu32 ")", name, c->arg);
 		else
 			snprintf(buf, len, "%s()", name);
-		return ST_DIM;
+		/* A call that failed says so where it was made. */
+		if (c->err != TE_NONE && c->err != TE_AGAIN) {
+			size_t	 n = strlen(buf);
+
+			snprintf(buf + n, len - n, " %s",
+			    tcp_error_names[c->err]);
+			return ST_BAD;
+		}
+		return ui->present ? ST_NORMAL : ST_DIM;
 	case JE_ERROR:
 		snprintf(buf, len, "! %s", tcp_error_names[e->u.error.err]);
 		return ST_BAD;
@@ -278,7 +289,7 @@ seg_text(const struct ui *ui, const struct lrow *r, char *buf, size_t len)
 	else if (session_fate(ui->s, seg, &kind) && !seg_over(ui, seg))
 		snprintf(buf + n, len - (size_t)n, " %s", ui_str(ui,
 		    kind == RULE_DROP ? M_TAG_DROP : kind == RULE_DELAY ?
-		    M_TAG_DELAY : M_TAG_DUP));
+		    M_TAG_DELAY : kind == RULE_HOLD ? M_TAG_HOLD : M_TAG_DUP));
 }
 
 /*

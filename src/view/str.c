@@ -115,6 +115,38 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	    "The end, with %d question(s) skipped: b goes back to them. The "
 	    "lesson is finished once they are answered.",
 	    "结束，有 %d 个问题被跳过：按 b 回去作答。全部答完才算学完本课。" },
+	[M_LATENCY_SET] = {
+	    "Latency now %d ms: what is sent from here takes that long to "
+	    "arrive (L again for the next).",
+	    "延迟现在是 %d 毫秒：此后发出的报文段要这么久才到达（再按 L 换下一个）。" },
+	[M_RESTART_SANDBOX] = {
+	    "Start over? Your %d action(s) will be gone: r again to confirm, "
+	    "any other key to keep them.",
+	    "要从头开始吗？你的 %d 个操作将全部丢失：再按 r 确认，按其他键保留。" },
+	[M_RESTART_LESSON] = {
+	    "Start over without your %d change(s)? r again to confirm, any "
+	    "other key to keep them.",
+	    "不带你的 %d 处改动从头开始吗？再按 r 确认，按其他键保留。" },
+	[M_K_LATENCY] = { "latency", "延迟" },
+	[M_K_PROFILE] = { "profile", "配置" },
+	[M_K_HOLD] = { "hold", "扣留" },
+	[M_K_RELEASE] = { "release", "放行" },
+	[M_RELEASED] = { "Held segments go on their way now.",
+	    "被扣留的报文段现在继续上路。" },
+	[M_PROFILE_SET] = {
+	    "Profile %s: the same calls again, from the start.",
+	    "配置 %s：同样的操作，从头再来一遍。" },
+	[M_WILL_HOLD] = { "#%d %s will be held until R lets it go.",
+	    "#%d %s 将被扣留，直到按 R 放行。" },
+	[M_TAG_HOLD] = { "[to hold]", "[将扣留]" },
+	[M_H_SANDBOX_MORE] = {
+	    "L latency 0/20/200 ms  P profile  H hold, R release  in 1/2: "
+	    "e keepalive, z crash, o reboot",
+	    "L 延迟 0/20/200 毫秒  P 切换配置  H 扣留，R 放行  1/2 之后：e 保活，"
+	    "z 崩溃，o 重启" },
+	[M_C_KEEPALIVE] = { "keepalive", "保活" },
+	[M_C_CRASH] = { "crash", "崩溃" },
+	[M_C_REBOOT] = { "reboot", "重启" },
 	[M_MORE_ABOVE] = { "%s %d more above", "%s 上面还有 %d 课" },
 	[M_MORE_BELOW] = { "%s %d more below", "%s 下面还有 %d 课" },
 	[M_ANSWER_FIRST] = {

@@ -716,8 +716,17 @@ static enum ui_result
 act_restart(struct ui *ui, int arg)
 {
 	char	 err[512];
+	size_t	 changes = ui->s->sandbox ? ui->s->script->ncmds : ui->s->niv;
 
 	(void)arg;
+	/* What the learner did is not thrown away on one key. */
+	if (changes > 0 && !ui->restarting) {
+		ui->restarting = true;
+		ui_say(ui, ST_HILITE, ui->s->sandbox ? M_RESTART_SANDBOX :
+		    M_RESTART_LESSON, (int)changes);
+		return UI_REDRAW;
+	}
+	ui->restarting = false;
 	ui->play.pos = 0;
 	ui->play.playing = ui->play.stepping = false;
 	ui->sel = -1;
@@ -801,6 +810,8 @@ act_fate(struct ui *ui, int arg)
 		[RULE_DROP] = M_WILL_DROP,
 		[RULE_DELAY] = M_WILL_DELAY,
 		[RULE_DUP] = M_WILL_DUP,
+		[RULE_REORDER] = M_NONE,
+		[RULE_HOLD] = M_WILL_HOLD,
 	};
 	enum rule_kind	 kind = (enum rule_kind)arg;
 	char		 err[512], label[16];
@@ -831,7 +842,8 @@ act_fate(struct ui *ui, int arg)
 		session_set_pending(ui->s, kind);
 		ui_say(ui, ST_HILITE, M_NEXT_SENT,
 		    kind == RULE_DROP ? ui_str(ui, M_DROPPED) :
-		    kind == RULE_DUP ? ui_str(ui, M_COPY) : "+1.5 s");
+		    kind == RULE_DUP ? ui_str(ui, M_COPY) :
+		    kind == RULE_HOLD ? ui_str(ui, M_HELD) : "+1.5 s");
 		return UI_REDRAW;
 	}
 	set = session_toggle(ui->s, seg, kind, err, sizeof err);
@@ -947,16 +959,19 @@ act_cancel(struct ui *ui, int arg)
 	return UI_REDRAW;
 }
 
-/* Sandbox: the chosen side makes a call. */
+/*
+ * Sandbox: the learner does something now (a call, a setting, a
+ * release).  It happens at the time on the clock, which never goes back:
+ * the view stays at that time and plays on from there.
+ */
 static enum ui_result
-act_call(struct ui *ui, int call)
+sandbox_do(struct ui *ui, struct cmd *c)
 {
 	struct player	*p = &ui->play;
-	enum side	 side = ui->act_side;
 	char		 err[512];
 	size_t		 step, last;
+	vtime_t		 now, a, b;
 
-	ui->act_side = SIDE_NONE;
 	if (p->stepping)
 		p->pos = (double)p->target;
 	/* Acting while the last call still plays out: that call has
@@ -965,18 +980,129 @@ act_call(struct ui *ui, int call)
 	if (ui_animating(ui) && p->pos < (double)last)
 		p->pos = (double)last;
 	p->stepping = p->playing = false;
-	if (session_act(ui->s, ui_shown(ui), ui_vtime(ui), side,
-	    (enum tcp_call)call, 100, &step, err, sizeof err) == -1) {
+	now = ui_vtime(ui);
+	c->at = now;
+	if (session_act_cmd(ui->s, ui_shown(ui), c, &step, err,
+	    sizeof err) == -1) {
 		sync(ui);
 		say(ui, ST_BAD, err);
 		return UI_REDRAW;
 	}
-	p->pos = floor(p->pos);
 	sync(ui);
+	/* Between the step before it and its own, where the clock was. */
+	if (step > 0) {
+		a = session_time(ui->s, step - 1);
+		b = session_time(ui->s, step);
+		p->pos = (double)(step - 1) + (b > a ? (double)(now - a) /
+		    (double)(b - a) : 0);
+		if (p->pos > (double)step)
+			p->pos = (double)step;
+	}
 	ui->msg[0] = '\0';
 	/* Show it happen and what follows, as a program would. */
 	p->playing = ui_shown(ui) < ui->s->nsteps;
 	return UI_REDRAW;
+}
+
+/* Whether side's keepalive is on, by the learner's last word on it. */
+static bool
+keepalive_on(const struct ui *ui, enum side side)
+{
+	const struct script	*sc = ui->s->script;
+
+	for (size_t i = sc->ncmds; i-- > 0; ) {
+		const struct cmd	*c = &sc->cmds[i];
+
+		if (c->type == CMD_CALL && c->side == side &&
+		    c->u.call.call == CALL_KEEPALIVE)
+			return c->u.call.on;
+	}
+	return false;
+}
+
+/* Sandbox: the chosen side makes a call. */
+static enum ui_result
+act_call(struct ui *ui, int call)
+{
+	enum side	 side = ui->act_side;
+	struct cmd	 c;
+	uint32_t	 n = call == CALL_SEND ? 100 : 0;
+
+	ui->act_side = SIDE_NONE;
+	if (call == CALL_KEEPALIVE)
+		n = !keepalive_on(ui, side);
+	script_call(&c, 0, side, (enum tcp_call)call, n);
+	return sandbox_do(ui, &c);
+}
+
+/* Sandbox, L: the latency from now on, 0, 20 ms or 200 ms in turn. */
+static enum ui_result
+act_latency(struct ui *ui, int arg)
+{
+	static const vtime_t	 steps[] = { 0, VT_MS(20), VT_MS(200) };
+	const struct script	*sc = ui->s->script;
+	vtime_t			 cur = 0;
+	struct cmd		 c;
+	size_t			 i;
+
+	(void)arg;
+	for (i = sc->ncmds; i-- > 0; ) {
+		if (sc->cmds[i].type == CMD_SET &&
+		    sc->cmds[i].u.set->key == SET_LATENCY) {
+			cur = sc->cmds[i].u.set->d[0];
+			break;
+		}
+	}
+	for (i = 0; i < nitems(steps) && steps[i] != cur; i++)
+		;
+	memset(&c, 0, sizeof c);
+	c.type = CMD_SET;
+	c.u.set = xcalloc(1, sizeof *c.u.set);
+	c.u.set->key = SET_LATENCY;
+	c.u.set->d[0] = steps[(i + 1) % nitems(steps)];
+	sandbox_do(ui, &c);
+	ui_say(ui, ST_HILITE, M_LATENCY_SET, (int)(c.u.set->d[0] / 1000));
+	return UI_REDRAW;
+}
+
+/* Sandbox, R: the segments held so far go on their way now. */
+static enum ui_result
+act_release(struct ui *ui, int arg)
+{
+	struct cmd	 c;
+
+	(void)arg;
+	memset(&c, 0, sizeof c);
+	c.type = CMD_RELEASE;
+	c.u.rule.dir = -1;
+	sandbox_do(ui, &c);
+	ui_say(ui, ST_HILITE, M_RELEASED);
+	return UI_REDRAW;
+}
+
+/* Sandbox, P: the same calls again under the other profile. */
+static enum ui_result
+act_profile(struct ui *ui, int arg)
+{
+	enum profile_id	 next = session_journal(ui->s)->conn.profile ==
+			     PROFILE_LINUX ? PROFILE_RFC9293 : PROFILE_LINUX;
+	double		 pos = ui->play.pos;
+	char		 err[512];
+
+	(void)arg;
+	ui->play.playing = ui->play.stepping = false;
+	if (session_set_profile(ui->s, next, err, sizeof err) == -1) {
+		sync(ui);
+		say(ui, ST_BAD, err);
+		return UI_REDRAW;
+	}
+	ui->synced = 0;
+	ui->ladder.steps = ui->ladder.nrows = 0;
+	sync(ui);
+	ui->play.pos = pos < (double)ui->s->nsteps ? floor(pos) :
+	    (double)ui->s->nsteps;
+	ui_say(ui, ST_HILITE, M_PROFILE_SET, profiles[next].name);
+	return UI_RELAYOUT;
 }
 
 static action_fn *const actions[UI_NACTIONS] = {
@@ -1004,6 +1130,9 @@ static action_fn *const actions[UI_NACTIONS] = {
 	[A_CALL] = act_call,
 	[A_CANCEL] = act_cancel,
 	[A_CLOSE_HELP] = act_close_help,
+	[A_LATENCY] = act_latency,
+	[A_RELEASE] = act_release,
+	[A_PROFILE] = act_profile,
 	/* The menu's actions are menu.c's (ui_menu_act). */
 };
 
@@ -1030,6 +1159,8 @@ ui_key(struct ui *ui, int key)
 
 	sync(ui);
 	b = key_lookup(map, key, &arg);
+	if (b == NULL || b->action != A_RESTART)
+		ui->restarting = false;
 	if (map == KEYMAP_MENU)
 		return b != NULL ? ui_menu_act(ui, b->action, arg) : UI_NOTHING;
 	if (b != NULL) {

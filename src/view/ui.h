@@ -121,6 +121,7 @@ struct ui {
 	bool		 help;		/* the help is open over it */
 	enum side	 act_side;	/* sandbox: a side chosen, or SIDE_NONE */
 	bool		 present;	/* presenter mode: for a projector */
+	bool		 restarting;	/* r pressed once: again to confirm */
 	char		 msg[768];	/* a line for the learner */
 	uint8_t		 msg_style;
 };
