@@ -50,10 +50,8 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	    "d          drop the chosen segment in flight, else the next sent",
 	    "d          丢弃选中的在途报文段，否则丢弃下一个发出的" },
 	[M_H_DELAY] = { "D          delay it 1.5 s", "D          延迟 1.5 秒" },
-	[M_H_DUP] = { "c          deliver it twice\n"
-	    "           (the same key again takes it back)",
-	    "c          重复投递一次\n"
-	    "           （再按一次同一个键即撤销）" },
+	[M_H_DUP] = { "c          deliver it twice (d, D, c again: undone)",
+	    "c          重复投递一次（再按 d、D、c 即撤销）" },
 	[M_H_DIAGRAM] = { "s          the state diagram", "s          状态图" },
 	[M_H_DETAIL] = { "i Enter    the segment's header, field by field",
 	    "i 回车     报文段首部，逐个字段" },
@@ -140,10 +138,8 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	    "#%d %s 将被扣留，直到按 R 放行。" },
 	[M_TAG_HOLD] = { "[to hold]", "[将扣留]" },
 	[M_H_SANDBOX_MORE] = {
-	    "L latency 0/20/200 ms  P profile  H hold, R release  in 1/2: "
-	    "e keepalive, z crash, o reboot",
-	    "L 延迟 0/20/200 毫秒  P 切换配置  H 扣留，R 放行  1/2 之后：e 保活，"
-	    "z 崩溃，o 重启" },
+	    "L latency 0/20/200 ms  P profile  H hold  R release",
+	    "L 延迟 0/20/200 毫秒  P 切换配置  H 扣留  R 放行" },
 	[M_C_KEEPALIVE] = { "keepalive", "保活" },
 	[M_C_CRASH] = { "crash", "崩溃" },
 	[M_C_REBOOT] = { "reboot", "重启" },
