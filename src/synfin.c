@@ -32,6 +32,7 @@ usage(FILE *f)
 "usage: synfin [--lang zh|en]\n"
 "       synfin [--lang zh|en] NAME|FILE\n"
 "       synfin [--lang zh|en] --sandbox\n"
+"       synfin --present ...  (any of the above, for a projector)\n"
 "       synfin run [--lang zh|en] [--narrate] NAME|FILE...\n"
 "       synfin frames [--lang zh|en] [--size WxH] NAME|FILE|--sandbox|--menu\n"
 "                     [KEY...]\n"
@@ -51,6 +52,7 @@ usage(FILE *f)
 "  frames ...      press KEYs without a terminal and print the screen\n"
 "                  at each 'dump' (screen tests, screenshots)\n"
 "  --lang zh|en    the language of narration and messages\n"
+"  --present       presenter mode: no dim text, large states, seconds\n"
 "  --help          this text (more in the manual: man synfin)\n"
 "  --version       the version\n", f);
 }
@@ -71,6 +73,7 @@ lang_from_env(void)
 }
 
 static const char	*argv0;
+static bool		 presenting;	/* --present */
 
 /* The lesson library and the learner's progress in it. */
 static void
@@ -278,6 +281,7 @@ cmd_view(const char *arg, bool sandbox, enum lang lang)
 
 	if (setup_view(&ui, &s, &cat, arg, arg == NULL && !sandbox, lang) == -1)
 		return 2;
+	ui.present = presenting;
 	status = loop_run(&ui, nc == NULL || *nc == '\0', err, sizeof err);
 	teardown_view(&ui, &s, &cat);
 	if (status == -1) {
@@ -308,6 +312,8 @@ cmd_frames(int argc, char **argv, enum lang lang)
 			sandbox = true;
 		else if (strcmp(argv[i], "--menu") == 0)
 			menu = true;
+		else if (strcmp(argv[i], "--present") == 0)
+			presenting = true;
 		else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc &&
 		    sscanf(argv[i + 1], "%dx%d", &w, &h) == 2 && w > 0 &&
 		    h > 0 && w <= 1000 && h <= 1000)
@@ -317,7 +323,8 @@ cmd_frames(int argc, char **argv, enum lang lang)
 			i++;
 		else {
 			fprintf(stderr, "synfin: frames: expected --sandbox, "
-			    "--menu, --size WxH or --lang zh|en, found '%s'\n",
+			    "--menu, --present, --size WxH or --lang zh|en, "
+			    "found '%s'\n",
 			    argv[i]);
 			return 2;
 		}
@@ -332,6 +339,7 @@ cmd_frames(int argc, char **argv, enum lang lang)
 	}
 	if (setup_view(&ui, &s, &cat, path, menu, lang) == -1)
 		return 2;
+	ui.present = presenting;
 	canvas_init(&cv, w, h);
 	cv.ascii = ui.ascii;
 	for (; i < argc; i++) {
@@ -383,6 +391,7 @@ main(int argc, char **argv)
 		{ "lang", required_argument, NULL, 'l' },
 		{ "sandbox", no_argument, NULL, 's' },
 		{ "narrate", no_argument, NULL, 'n' },
+		{ "present", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum lang	 lang = lang_from_env();
@@ -414,6 +423,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			narrated = true;
+			break;
+		case 'p':
+			presenting = true;
 			break;
 		default:
 			fprintf(stderr, "synfin: unknown option '%s'\n",

@@ -1188,6 +1188,46 @@ test_sandbox_honest(void)
 	session_close(&s);
 }
 
+/* Presenter mode: nothing dim, the states in large letters, seconds. */
+static void
+test_present(void)
+{
+	struct session	 s;
+	struct ui	*ui = view(&s, "lessons/handshake.syn", LANG_EN);
+	struct canvas	 cv;
+	int		 dim[2] = { 0, 0 };
+	char		*t;
+
+	if (ui == NULL) {
+		ok(0, "open a lesson");
+		return;
+	}
+	keys(ui, "nnnn");
+	for (int mode = 0; mode < 2; mode++) {
+		canvas_init(&cv, 120, 35);
+		ui_draw(ui, &cv);
+		for (int i = 0; i < cv.w * cv.h; i++)
+			dim[mode] += (cv.cells[i].style & ~ST_SELECTED) == ST_DIM;
+		canvas_free(&cv);
+		keys(ui, "p");
+	}
+	ok(dim[0] > 0 && dim[1] == 0, "p: no dim text on a projector (%d "
+	    "dim cells before, %d after)", dim[0], dim[1]);
+	keys(ui, "p");
+	t = screen(ui, 120, 35);
+	ok(strstr(t, "▀█▀") != NULL && strstr(t, "0.00s") != NULL &&
+	    strstr(t, "connect(): send SYN (RFC 9293 3.10.1)") != NULL,
+	    "at 120x35 the states in large letters, the margin in seconds, "
+	    "the cause on one line");
+	free(t);
+	t = screen(ui, 80, 24);
+	ok(strstr(t, "SYN_SENT") != NULL && strstr(t, "+--------------+") !=
+	    NULL, "at 80x24, no room: the usual boxes");
+	free(t);
+	ui_free(ui);
+	session_close(&s);
+}
+
 int
 main(void)
 {
@@ -1209,6 +1249,7 @@ main(void)
 	test_drop();
 	test_panels();
 	test_time_axis();
+	test_present();
 	test_detail_relative();
 	test_long_narration();
 	test_timer_to_the_end();

@@ -871,6 +871,103 @@ draw_timed(struct ui *ui, struct canvas *cv, int x, int w, int top,
 	free(tl.rel);
 }
 
+/* ---- large letters, for a projector ------------------------------------ */
+
+/*
+ * A 3 by 5 pixel font for the state names, drawn with half blocks: each
+ * glyph is 3 columns by 3 rows of the screen.  Bits from the left, rows
+ * from the top.
+ */
+static const struct {
+	char	 c;
+	uint8_t	 row[5];
+} glyphs[] = {
+	{ 'A', { 2, 5, 7, 5, 5 } }, { 'B', { 6, 5, 6, 5, 6 } },
+	{ 'C', { 3, 4, 4, 4, 3 } }, { 'D', { 6, 5, 5, 5, 6 } },
+	{ 'E', { 7, 4, 6, 4, 7 } }, { 'F', { 7, 4, 6, 4, 4 } },
+	{ 'G', { 3, 4, 5, 5, 3 } }, { 'H', { 5, 5, 7, 5, 5 } },
+	{ 'I', { 7, 2, 2, 2, 7 } }, { 'K', { 5, 5, 6, 5, 5 } },
+	{ 'L', { 4, 4, 4, 4, 7 } }, { 'M', { 5, 7, 7, 5, 5 } },
+	{ 'N', { 6, 5, 5, 5, 5 } }, { 'O', { 2, 5, 5, 5, 2 } },
+	{ 'P', { 6, 5, 6, 4, 4 } }, { 'R', { 6, 5, 6, 5, 5 } },
+	{ 'S', { 3, 4, 2, 1, 6 } }, { 'T', { 7, 2, 2, 2, 2 } },
+	{ 'U', { 5, 5, 5, 5, 7 } }, { 'V', { 5, 5, 5, 5, 2 } },
+	{ 'W', { 5, 5, 7, 7, 5 } }, { 'Y', { 5, 5, 2, 2, 2 } },
+	{ '_', { 0, 0, 0, 0, 7 } }, { '1', { 2, 6, 2, 2, 7 } },
+	{ '2', { 6, 1, 2, 4, 7 } },
+};
+#define BIG_W(n)	((n) * 4 - 1)	/* columns for n letters */
+
+/* A name in large letters at (y, x): three rows. */
+static void
+draw_big(struct canvas *cv, int y, int x, uint8_t style, const char *name)
+{
+	static const char *const half[4] = { " ", "▀", "▄", "█" };
+
+	for (int k = 0; name[k] != '\0'; k++) {
+		const uint8_t	*g = NULL;
+
+		for (size_t i = 0; i < nitems(glyphs); i++) {
+			if (glyphs[i].c == name[k])
+				g = glyphs[i].row;
+		}
+		if (g == NULL)
+			continue;
+		for (int r = 0; r < 3; r++) {
+			for (int col = 0; col < 3; col++) {
+				int	 bit = 4 >> col;
+				int	 top = g[2 * r] & bit ? 1 : 0;
+				int	 low = r < 2 && (g[2 * r + 1] & bit) ?
+					     2 : 0;
+
+				canvas_text(cv, y + r, x + k * 4 + col, 1,
+				    style, half[top | low]);
+			}
+		}
+	}
+}
+
+/*
+ * Presenter mode, where the screen is wide enough: the addresses, both
+ * states in large letters, and the last change on one line.  Returns
+ * the rows it took, or 0 if it does not fit.
+ */
+static int
+draw_sides_big(struct ui *ui, struct canvas *cv, int y, int x, int w)
+{
+	const struct jconn	*c = &session_journal(ui->s)->conn;
+	const struct jevent	*last;
+	int			 state[2];
+	char			 buf[256], addr[64], cause[160];
+
+	if (!ui->present || cv->ascii || w < 2 * BIG_W(STATE_W) + 8)
+		return 0;
+	ui_states(ui, state, &last);
+	address(addr, sizeof addr, c->ip[0], c->port[0]);
+	snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_CLIENT), addr);
+	canvas_text(cv, y, x + 1, w / 2 - 1, ST_CLIENT, buf);
+	address(addr, sizeof addr, c->ip[1], c->port[1]);
+	snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_SERVER), addr);
+	canvas_text(cv, y, x + w - 1 - text_width(buf), w / 2 - 1, ST_SERVER,
+	    buf);
+	draw_big(cv, y + 1, x + 1, ST_STATE_CLIENT,
+	    tcp_state_names[state[0]]);
+	draw_big(cv, y + 1, x + w - 1 - BIG_W((int)strlen(
+	    tcp_state_names[state[1]])), ST_STATE_SERVER,
+	    tcp_state_names[state[1]]);
+	if (last != NULL) {
+		ui_cause(ui, last, cause, sizeof cause);
+		snprintf(buf, sizeof buf, "%s %s -> %s: %s (RFC 9293 %s)",
+		    ui_str(ui, last->side == SIDE_CLIENT ? M_K_CLIENT :
+		    M_K_SERVER), tcp_state_names[last->u.state.from],
+		    tcp_state_names[last->u.state.to], cause, ui_rfc(last));
+		text_shorten(buf, w - 2, "…");
+		canvas_text(cv, y + 4, x + 1 + (w - 2 - text_width(buf)) / 2,
+		    w - 2, ST_BOLD, buf);
+	}
+	return 5;
+}
+
 /*
  * The ladder panel: the sides, the timers, and the rows.  The newest rows
  * are shown; the chosen segment is kept in view.
@@ -882,7 +979,7 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 	int		 sel = ui_selected(ui), top, lines, rx, mx, mw;
 	int		 y = rc->y, x = rc->x, w = rc->w, h = rc->h;
 	size_t		 first, nrows;
-	int		 timers;
+	int		 timers, sides;
 
 	nrows = rows_upto(l, ui_shown(ui));
 	if (l->nhit != h) {
@@ -891,9 +988,12 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 	}
 	for (int i = 0; i < h; i++)
 		l->hit[i] = -1;
-	draw_sides(ui, cv, y, x, w);
-	timers = draw_timers(ui, cv, y + 4, x, w, h >= 20 ? 2 : 1);
-	top = y + 4 + (timers > 0 ? timers : 1);
+	if ((sides = draw_sides_big(ui, cv, y, x, w)) == 0) {
+		draw_sides(ui, cv, y, x, w);
+		sides = 4;
+	}
+	timers = draw_timers(ui, cv, y + sides, x, w, h >= 20 ? 2 : 1);
+	top = y + sides + (timers > 0 ? timers : 1);
 	lines = y + h - top;
 	if (lines <= 0)
 		return;

@@ -1213,6 +1213,23 @@ place(struct ui *ui, struct canvas *cv, const struct panel *p, int y, int x,
 }
 
 /*
+ * Presenter mode: nothing dim, for a projector washes dim text out; what
+ * was plain is bold.  Colours stay, and the words say it all anyway.
+ */
+static void
+present(struct canvas *cv)
+{
+	for (int i = 0; i < cv->w * cv->h; i++) {
+		struct cell	*c = &cv->cells[i];
+		uint8_t		 st = c->style & ~ST_SELECTED;
+
+		if (st == ST_DIM || st == ST_NORMAL || st == ST_ACK)
+			c->style = (uint8_t)((c->style & ST_SELECTED) |
+			    ST_BOLD);
+	}
+}
+
+/*
  * The frame: the status line at the top and the keys at the bottom; in
  * between the ladder, the segment's detail (from 46 rows) and the
  * narration, or a panel in their place; the state diagram beside them
@@ -1268,4 +1285,6 @@ ui_draw(struct ui *ui, struct canvas *cv)
 		place(ui, cv, &panel_help, (cv->h - dh) / 2, (cv->w - w) / 2,
 		    w, dh);
 	}
+	if (ui->present)
+		present(cv);
 }
