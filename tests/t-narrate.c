@@ -291,6 +291,99 @@ test_no_future(int argc, char **argv)
 	    scripts, bad);
 }
 
+/*
+ * The time points a line of narration names, in seconds, each passed to
+ * fn: "at 10.04 s", "t=5 s", "第 5 秒", "5 秒时".  Durations ("10 s
+ * idle", "64 秒") are not points and are left alone.
+ */
+static int
+later_points(const char *text, double now)
+{
+	int	 later = 0;
+
+	for (const char *p = text; *p != '\0'; p++) {
+		const char	*num = NULL, *end;
+		double		 x;
+
+		if (strncmp(p, "at ", 3) == 0)
+			num = p + 3;
+		else if (strncmp(p, "t=", 2) == 0)
+			num = p + 2;
+		else if (strncmp(p, "第 ", strlen("第 ")) == 0)
+			num = p + strlen("第 ");
+		else if (*p >= '0' && *p <= '9' && (p == text || p[-1] == ' '))
+			num = p;
+		if (num == NULL || *num < '0' || *num > '9')
+			continue;
+		x = strtod(num, (char **)&end);
+		while (*end == ' ')
+			end++;
+		/* A point in time: "at X s", "t=X s", "第 X 秒", "X 秒时". */
+		if (num == p) {
+			if (strncmp(end, "秒时", strlen("秒时")) != 0)
+				continue;
+		} else if (strncmp(p, "第", strlen("第")) == 0) {
+			if (strncmp(end, "秒", strlen("秒")) != 0)
+				continue;
+		} else if (end[0] != 's' || (end[1] != '\0' && end[1] != ' ' &&
+		    end[1] != ',' && end[1] != '.' && end[1] != ':' &&
+		    end[1] != ')'))
+			continue;
+		later += x * 1e6 > now + 1000;
+	}
+	return later;
+}
+
+/*
+ * The lessons' own lines do not speak of the run's future either: a line
+ * or a question names no moment later than its own, unless it says when
+ * a timer running now fires.
+ */
+static void
+test_lessons_no_future(int argc, char **argv)
+{
+	int	 bad = 0, lines = 0;
+
+	for (int a = 0; a < argc; a++) {
+		struct script	*s;
+		struct run	 r;
+		char		 err[512];
+
+		if (strstr(argv[a], "lessons/") == NULL)
+			continue;
+		if ((s = script_load(argv[a], err, sizeof err)) == NULL ||
+		    run_init(&r, s, err, sizeof err) == -1) {
+			script_free(s);
+			bad++;
+			continue;
+		}
+		run_all(&r);
+		run_end(&r);
+		for (size_t i = 0; i < run_journal(&r)->nev; i++) {
+			const struct jevent	*e = &run_journal(&r)->ev[i];
+			const char		*text;
+
+			if (e->type == JE_SAY)
+				text = e->u.say.text;
+			else if (e->type == JE_ASK)
+				text = e->u.ask.q->text;
+			else
+				continue;
+			lines++;
+			if (strstr(text, "timer") != NULL ||
+			    strstr(text, "定时器") != NULL)
+				continue;
+			if (later_points(text, (double)e->t) > 0 && bad++ < 5)
+				printf("# %s at %.3f s: %s\n", argv[a],
+				    e->t / 1e6, text);
+		}
+		run_free(&r);
+		script_free(s);
+	}
+	ok(bad == 0 && lines > 0, "%d lines and questions of the lessons name "
+	    "no moment after their own (%d do)", lines, bad);
+}
+
 /* The scripts of a directory of the source tree, added to *paths. */
 static void
 scripts_in(const char *rel, char ***paths, int *n)
@@ -330,6 +423,7 @@ main(void)
 	scripts_in("lessons", &paths, &n);
 	scripts_in("tests/scenarios", &paths, &n);
 	test_no_future(n, paths);
+	test_lessons_no_future(n, paths);
 	for (int i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
