@@ -530,6 +530,20 @@ test_drop(void)
 	}
 	ok(plain > 0 && fail == 0, "the lesson's expectations say in plain "
 	    "words what no longer holds, never in test syntax");
+	/* And in Chinese. */
+	keys(ui, "l");
+	plain = fail = 0;
+	for (size_t k = 1; k <= s.nsteps; k++) {
+		ui->play.pos = (double)k;
+		t = screen(ui, 80, 24);
+		plain += strstr(t, "课程原以为服务器此时处于 SYN_RECEIVED") !=
+		    NULL;
+		fail += strstr(t, "预期不符") != NULL ||
+		    strstr(t, "FAIL") != NULL;
+		free(t);
+	}
+	ok(plain > 0 && fail == 0, "in Chinese too: 课程原以为…, not 预期不符");
+	keys(ui, "l");
 	keys(ui, "r");
 	t = screen(ui, 80, 24);
 	ok(s.niv == 1 && strstr(t, "Start over without your 1 change(s)?"),
@@ -1060,6 +1074,20 @@ test_time_axis(void)
 	free(t);
 	ui_free(ui);
 	session_close(&s);
+
+	/* A copy arriving 100 ms after its original is drawn down to then,
+	 * not right under it. */
+	ui = view(&s, "lessons/handshake.syn", LANG_EN);
+	keys(ui, "nnnnc");
+	ui_key(ui, UIK_END);
+	t = screen(ui, 80, 30);
+	a = line_with(t, "(copy)", 0);
+	b = line_with(t, "120ms", 0);
+	ok(a > 0 && b - a >= 5, "a copy 100 ms late slopes down to its "
+	    "arrival (sent on line %d, the 120 ms row on %d)", a, b);
+	free(t);
+	ui_free(ui);
+	session_close(&s);
 }
 
 /* The sandbox's keys, one after another, each animation run out. */
@@ -1228,6 +1256,138 @@ test_present(void)
 	session_close(&s);
 }
 
+/* A line of a screen, from 0, into buf. */
+static const char *
+screen_line(const char *screen, int n, char *buf, size_t len)
+{
+	const char	*p = screen;
+
+	for (int i = 0; i < n && p != NULL; i++)
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	if (p == NULL) {
+		buf[0] = '\0';
+		return buf;
+	}
+	snprintf(buf, len, "%.*s", (int)strcspn(p, "\n"), p);
+	return buf;
+}
+
+/* Text that is cut shows it: no title cut mid-word, no RFC reference
+ * split over two lines, no timer written into the other's half. */
+static void
+test_cut_text(void)
+{
+	struct session	 s;
+	struct ui	*ui = view(&s, "lessons/header.syn", LANG_EN);
+	struct catalog	 cat;
+	struct ui	 menu;
+	char		*t, line[512], dir[1100];
+	int		 split = 0, cut = 0;
+
+	if (ui == NULL) {
+		ok(0, "open the header lesson");
+		return;
+	}
+	for (int i = 0; i < 10 && ui_question(ui, ui_shown(ui)) == NULL; i++)
+		keys(ui, "n");
+	keys(ui, "2");
+	t = screen(ui, 80, 24);
+	ok(strstr(screen_line(t, 0, line, sizeof line), "The TCP header, "
+	    "field by field") != NULL && strstr(line, "score 1/1") != NULL,
+	    "at 80 columns the title stays whole beside the score: %s", line);
+	free(t);
+	t = screen(ui, 60, 16);
+	screen_line(t, 0, line, sizeof line);
+	ok(strstr(line, "The TCP…") != NULL || strstr(line, "The TCP "
+	    "header,…") != NULL, "at 60 columns it is cut at a word, and "
+	    "says so: %s", line);
+	free(t);
+	ui_free(ui);
+	session_close(&s);
+
+	/* RFC references, at every step of two lessons, in both languages. */
+	for (int l = 0; l < 2; l++) {
+		ui = view(&s, l == 0 ? "lessons/handshake.syn" :
+		    "lessons/close-client-first.syn", l == 0 ? LANG_EN :
+		    LANG_ZH);
+		for (int i = 0; i < 40 && ui_shown(ui) < s.nsteps; i++) {
+			keys(ui, ui_question(ui, ui_shown(ui)) &&
+			    ui->quiz.answers[ui_shown(ui)] == 0 ? "1" : "n");
+			t = screen(ui, 80, 24);
+			for (int y = 0; y < 24; y++) {
+				const char	*r;
+				size_t		 n;
+
+				screen_line(t, y, line, sizeof line);
+				n = strlen(line);
+				while (n > 0 && line[n - 1] == ' ')
+					line[--n] = '\0';
+				r = strstr(line, "RFC");
+				if ((r != NULL && (strcmp(r, "RFC") == 0 ||
+				    strcmp(r, "RFC 9293") == 0 ||
+				    strcmp(r, "RFC 9293 第") == 0)) ||
+				    strncmp(line + strspn(line, " "), "3.", 2) ==
+				    0 || strncmp(line + strspn(line, " "), "节",
+				    strlen("节")) == 0) {
+					if (split++ < 3)
+						printf("# %s\n", line);
+				}
+			}
+			free(t);
+		}
+		ui_free(ui);
+		session_close(&s);
+	}
+	ok(split == 0, "no RFC reference is split over two lines (%d)",
+	    split);
+
+	/* Two timers with a retry at 60x16: each in its own half, whole. */
+	ui = view(&s, "lessons/lost-synack.syn", LANG_EN);
+	for (int i = 0; i < 60 && ui_shown(ui) < s.nsteps; i++) {
+		char	*a, *b;
+
+		keys(ui, ui_question(ui, ui_shown(ui)) &&
+		    ui->quiz.answers[ui_shown(ui)] == 0 ? "1" : "n");
+		t = screen(ui, 60, 16);
+		screen_line(t, 5, line, sizeof line);
+		free(t);
+		if ((a = strstr(line, "RTO")) == NULL ||
+		    (b = strstr(a + 3, "RTO")) == NULL)
+			continue;
+		/* Each ends in a whole word: a bar, a count or a time. */
+		b[-1] = '\0';
+		for (char *e = a + strlen(a); e > a && e[-1] == ' '; )
+			*--e = '\0';
+		if (strstr(b, " re") != NULL && strstr(b, "retry") == NULL)
+			cut++;
+		if (strstr(a, "retry") == NULL && strstr(a, " re") != NULL)
+			cut++;
+		if (b - a < 3 || strlen(a) > 28)
+			cut++;
+	}
+	ok(cut == 0, "at 60x16 the two timers each keep to their half, no "
+	    "word cut (%d)", cut);
+	ui_free(ui);
+	session_close(&s);
+
+	/* The menu at 80x24 says there are more lessons than it shows. */
+	snprintf(dir, sizeof dir, "%s/lessons", srcdir);
+	catalog_load(&cat, dir, NULL);
+	ui_init_menu(&menu, &cat, LANG_EN, false);
+	t = screen(&menu, 80, 24);
+	ok(cat.n == 23 && strstr(t, "9 more below") != NULL, "the menu at "
+	    "80x24 says 9 more lessons are below");
+	free(t);
+	ui_key(&menu, UIK_END);
+	t = screen(&menu, 80, 24);
+	ok(strstr(t, "more above") != NULL && strstr(t, "more below") == NULL,
+	    "at the last, how many are above");
+	free(t);
+	ui_free(&menu);
+	catalog_free(&cat);
+}
+
 int
 main(void)
 {
@@ -1250,6 +1410,7 @@ main(void)
 	test_panels();
 	test_time_axis();
 	test_present();
+	test_cut_text();
 	test_detail_relative();
 	test_long_narration();
 	test_timer_to_the_end();
