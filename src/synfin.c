@@ -445,8 +445,8 @@ main(int argc, char **argv)
 				continue;
 			}
 			if (ch != 'l' || lang_parse(optarg, &lang) == -1) {
-				fprintf(stderr, "synfin: run: expected --lang zh|en, --narrate "
-				    "or script files\n");
+				fprintf(stderr, "synfin: run: expected --lang "
+				    "zh|en, --narrate or script files\n");
 				return 2;
 			}
 		}

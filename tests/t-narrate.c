@@ -399,7 +399,8 @@ scripts_in(const char *rel, char ***paths, int *n)
 	for (int i = 0; i < k; i++) {
 		size_t	 len = strlen(names[i]->d_name);
 
-		if (len > 4 && strcmp(names[i]->d_name + len - 4, ".syn") == 0) {
+		if (len > 4 &&
+		    strcmp(names[i]->d_name + len - 4, ".syn") == 0) {
 			*paths = xreallocarray(*paths, (size_t)*n + 1,
 			    sizeof **paths);
 			(*paths)[*n] = xmalloc(strlen(dir) + len + 2);

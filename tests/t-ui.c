@@ -470,7 +470,8 @@ test_drop(void)
 	struct ui	*ui = view(&s, "lessons/handshake.syn", LANG_EN);
 	char		*t;
 	size_t		 n;
-	int		 claims = 0, asks = 0, right, asked, plain = 0, fail = 0;
+	int		 claims = 0, asks = 0, right, asked;
+	int		 plain = 0, fail = 0;
 
 	if (ui == NULL) {
 		ok(0, "open a lesson");
@@ -489,8 +490,8 @@ test_drop(void)
 	ok(s.nsteps != n, "and the timeline changed after it");
 	ok(strstr(t, "#1 SYN (seq=0) is lost on the way") != NULL &&
 	    strstr(t, "sends it again when its retransmission timer") != NULL &&
-	    strstr(t, "fires at 1.000 s") != NULL, "the narration says the SYN was lost and when "
-	    "it goes again");
+	    strstr(t, "fires at 1.000 s") != NULL, "the narration says the "
+	    "SYN was lost and when it goes again");
 	/* Step to the end: until the resent SYN establishes the connection,
 	 * nothing says it is, and no question about the lost run is asked. */
 	for (int i = 0; i < 40 && ui_shown(ui) < s.nsteps; i++) {
@@ -1017,7 +1018,8 @@ test_time_axis(void)
 	    l7 - l6 > l6 - l5 && l6 - l5 == l5 - l4,
 	    "the SYNs 1 s apart are evenly spaced, the one after 2 s further "
 	    "(lines %d %d %d %d)", l4, l5, l6, l7);
-	ok(line_with(t, "5000ms", l6) == l6 && line_with(t, "7000ms", l7) == l7 &&
+	ok(line_with(t, "5000ms", l6) == l6 &&
+	    line_with(t, "7000ms", l7) == l7 &&
 	    line_with(t, "~ 2.000 s ~", 0) > l6 &&
 	    line_with(t, "~ 2.000 s ~", 0) < l7,
 	    "the margin shows their times, the long gap its length");
@@ -1062,7 +1064,8 @@ test_time_axis(void)
 	b = line_with(t, "#5 F.", 0);
 	heads = -1;
 	for (int l = (a > b ? a : b) + 1; l < 30 && heads < 0; l++) {
-		int	 left = line_with(t, "<-", l), right = line_with(t, "->", l);
+		int	 left = line_with(t, "<-", l);
+		int	 right = line_with(t, "->", l);
 
 		if (left == l && right == l)
 			heads = l;
@@ -1235,7 +1238,8 @@ test_present(void)
 		canvas_init(&cv, 120, 35);
 		ui_draw(ui, &cv);
 		for (int i = 0; i < cv.w * cv.h; i++)
-			dim[mode] += (cv.cells[i].style & ~ST_SELECTED) == ST_DIM;
+			dim[mode] += (cv.cells[i].style & ~ST_SELECTED) ==
+			    ST_DIM;
 		canvas_free(&cv);
 		keys(ui, "p");
 	}
@@ -1327,9 +1331,9 @@ test_cut_text(void)
 				if ((r != NULL && (strcmp(r, "RFC") == 0 ||
 				    strcmp(r, "RFC 9293") == 0 ||
 				    strcmp(r, "RFC 9293 第") == 0)) ||
-				    strncmp(line + strspn(line, " "), "3.", 2) ==
-				    0 || strncmp(line + strspn(line, " "), "节",
-				    strlen("节")) == 0) {
+				    strncmp(line + strspn(line, " "), "3.",
+				    2) == 0 || strncmp(line + strspn(line,
+				    " "), "节", strlen("节")) == 0) {
 					if (split++ < 3)
 						printf("# %s\n", line);
 				}

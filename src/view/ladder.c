@@ -388,6 +388,38 @@ seconds(char *buf, size_t len, vtime_t us)
 }
 
 /*
+ * A countdown in one of its forms, longest first: "RTO 0.6s/1s
+ * [####------] retry 2", a bar of 5, no bar, "RTO 0.6s".  fill is the
+ * bar's part still to run, in tenths.
+ */
+static void
+timer_text(const struct ui *ui, int k, int form, int fill, const char *left,
+    const char *total, int retries, char *buf, size_t len)
+{
+	char	 bar[16];
+	int	 bw = form == 0 ? 10 : 5;
+	size_t	 n;
+
+	for (int i = 0; i < bw; i++)
+		bar[i] = i < (fill * bw + 5) / 10 ? '#' : '.';
+	bar[bw] = '\0';
+	if (form == 3) {
+		snprintf(buf, len, "%s %s", ui_str(ui, timer_msg[k]), left);
+		return;
+	}
+	if (form < 2)
+		snprintf(buf, len, "%s %s/%s [%s]", ui_str(ui, timer_msg[k]),
+		    left, total, bar);
+	else
+		snprintf(buf, len, "%s %s/%s", ui_str(ui, timer_msg[k]), left,
+		    total);
+	n = strlen(buf);
+	if (retries > 0 && n < len)
+		snprintf(buf + n, len - n, " %s %d", ui_str(ui, M_RETRY),
+		    retries);
+}
+
+/*
  * Countdowns under each side: "RTO 0.6s/1s [####------] retry 2".  The
  * bar empties as the timer runs; the figures are the real virtual time.
  */
@@ -420,7 +452,7 @@ draw_timers(struct ui *ui, struct canvas *cv, int y, int x, int w, int maxh)
 		for (int k = 0; k < TCP_NTIMERS && row < maxh; k++) {
 			struct ltimer	*t = &tm[side][k];
 			vtime_t		 left, total;
-			char		 a[16], b[16], buf[96], bar[16];
+			char		 a[16], b[16], buf[96];
 			int		 fill;
 
 			if (!t->on)
@@ -437,27 +469,8 @@ draw_timers(struct ui *ui, struct canvas *cv, int y, int x, int w, int maxh)
 			 * a short bar, then none, then the time left alone;
 			 * never a word cut. */
 			for (int form = 0; form < 4; form++) {
-				int	 bw = form == 0 ? 10 : 5;
-
-				for (int i = 0; i < bw; i++)
-					bar[i] = i < (fill * bw + 5) / 10 ?
-					    '#' : '.';
-				bar[bw] = '\0';
-				if (form == 3)
-					snprintf(buf, sizeof buf, "%s %s",
-					    ui_str(ui, timer_msg[k]), a);
-				else
-					snprintf(buf, sizeof buf, "%s %s/%s%s%s%s",
-					    ui_str(ui, timer_msg[k]), a, b,
-					    form < 2 ? " [" : "",
-					    form < 2 ? bar : "",
-					    form < 2 ? "]" : "");
-				if (form < 3 && k == TT_RTX && retries[side] > 0) {
-					size_t	 u = strlen(buf);
-
-					snprintf(buf + u, sizeof buf - u, " %s %d",
-					    ui_str(ui, M_RETRY), retries[side]);
-				}
+				timer_text(ui, k, form, fill, a, b, k == TT_RTX ?
+				    retries[side] : 0, buf, sizeof buf);
 				if (text_width(buf) <= half - 2)
 					break;
 			}
@@ -484,18 +497,13 @@ address(char *buf, size_t len, uint32_t ip, uint16_t port)
 	snprintf(buf, len, "%s:%u", s, port);
 }
 
-/* The addresses, both states large in their boxes, the last change. */
+/* Each side's address, the client's at the left, the server's right. */
 static void
-draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
+draw_addresses(struct ui *ui, struct canvas *cv, int y, int x, int w)
 {
 	const struct jconn	*c = &session_journal(ui->s)->conn;
-	const struct jevent	*last;
-	int			 state[2];
-	char			 buf[256], addr[64], cause[160];
-	int			 rx = x + w - 1 - BOX_W, mid = x + BOX_W + 2;
-	int			 midw = rx - 1 - mid;
+	char			 buf[256], addr[64];
 
-	ui_states(ui, state, &last);
 	address(addr, sizeof addr, c->ip[0], c->port[0]);
 	snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_CLIENT), addr);
 	canvas_text(cv, y, x + 1, w / 2 - 1, ST_CLIENT, buf);
@@ -503,6 +511,20 @@ draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
 	snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_SERVER), addr);
 	canvas_text(cv, y, x + w - 1 - text_width(buf), w / 2 - 1, ST_SERVER,
 	    buf);
+}
+
+/* The addresses, both states large in their boxes, the last change. */
+static void
+draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
+{
+	const struct jevent	*last;
+	int			 state[2];
+	char			 buf[256], cause[160];
+	int			 rx = x + w - 1 - BOX_W, mid = x + BOX_W + 2;
+	int			 midw = rx - 1 - mid;
+
+	ui_states(ui, state, &last);
+	draw_addresses(ui, cv, y, x, w);
 	for (int side = 0; side < NSIDES; side++) {
 		int	 bx = side == 0 ? x + 1 : rx;
 		uint8_t	 st = side == 0 ? ST_STATE_CLIENT : ST_STATE_SERVER;
@@ -568,8 +590,8 @@ draw_row_text(struct ui *ui, struct canvas *cv, int ry, int sx, int rx,
 /* ---- the time axis ---------------------------------------------------- */
 
 #define TIME_W		9	/* the margin: "60040ms" and a space */
-#define SLOPE_REACH	48	/* lines above the screen an arrow may come from */
-#define BREAK_FROM	3	/* a gap of this many lines or more says its length */
+#define SLOPE_REACH	48	/* lines above the screen an arrow comes from */
+#define BREAK_FROM	3	/* a gap of this many lines says its length */
 
 /*
  * The blank lines a gap of d microseconds takes: none for an instant,
@@ -935,21 +957,14 @@ draw_big(struct canvas *cv, int y, int x, uint8_t style, const char *name)
 static int
 draw_sides_big(struct ui *ui, struct canvas *cv, int y, int x, int w)
 {
-	const struct jconn	*c = &session_journal(ui->s)->conn;
 	const struct jevent	*last;
 	int			 state[2];
-	char			 buf[256], addr[64], cause[160];
+	char			 buf[256], cause[160];
 
 	if (!ui->present || cv->ascii || w < 2 * BIG_W(STATE_W) + 8)
 		return 0;
 	ui_states(ui, state, &last);
-	address(addr, sizeof addr, c->ip[0], c->port[0]);
-	snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_CLIENT), addr);
-	canvas_text(cv, y, x + 1, w / 2 - 1, ST_CLIENT, buf);
-	address(addr, sizeof addr, c->ip[1], c->port[1]);
-	snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_SERVER), addr);
-	canvas_text(cv, y, x + w - 1 - text_width(buf), w / 2 - 1, ST_SERVER,
-	    buf);
+	draw_addresses(ui, cv, y, x, w);
 	draw_big(cv, y + 1, x + 1, ST_STATE_CLIENT,
 	    tcp_state_names[state[0]]);
 	draw_big(cv, y + 1, x + w - 1 - BIG_W((int)strlen(

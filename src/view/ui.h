@@ -86,7 +86,7 @@ struct ladder {
 	size_t		 nseg_row;
 	int		*hit;		/* per row of the panel: a segment, or -1 */
 	int		 nhit;
-	bool		 compact;	/* one row after another, no time axis */
+	bool		 compact;	/* one row after another, no time */
 };
 
 /* Where the last frame put each part, for clicks. */
