@@ -492,6 +492,7 @@ test_drop(void)
 	    strstr(t, "sends it again when its retransmission timer") != NULL &&
 	    strstr(t, "fires at 1.000 s") != NULL, "the narration says the "
 	    "SYN was lost and when it goes again");
+	free(t);
 	/* Step to the end: until the resent SYN establishes the connection,
 	 * nothing says it is, and no question about the lost run is asked. */
 	for (int i = 0; i < 40 && ui_shown(ui) < s.nsteps; i++) {
