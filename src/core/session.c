@@ -63,6 +63,7 @@ free_indexes(struct session *s)
 	}
 	evlist_free(&s->appear);
 	evlist_free(&s->ignored);
+	evlist_free(&s->asks);
 }
 
 static void
@@ -326,6 +327,9 @@ index_timeline(struct session *s)
 				retries = 0;
 			evlist_add(l, i, true, retries);
 			break;
+		case JE_ASK:
+			evlist_add(&s->asks, i, false, 0);
+			break;
 		default:
 			break;
 		}
@@ -520,6 +524,7 @@ rewind_to(struct session *s, size_t m)
 	}
 	s->appear.n = evlist_before(&s->appear, nev);
 	s->ignored.n = evlist_before(&s->ignored, nev);
+	s->asks.n = evlist_before(&s->asks, nev);
 	s->indexed = nev;
 	cut_steps(s);
 }

@@ -101,6 +101,7 @@ struct session {
 	struct evlist		 appear;	/* a segment's first event; */
 						/* aux: the highest shown */
 	struct evlist		 ignored;	/* datagrams refused */
+	struct evlist		 asks;		/* questions, each language */
 };
 
 int		 session_open(struct session *, struct script *, char *,

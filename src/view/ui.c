@@ -456,11 +456,19 @@ ui_score(const struct ui *ui, int *right, int *asked)
 static int
 skipped(const struct ui *ui)
 {
-	size_t	 shown = ui_shown(ui);
-	int	 n = 0;
+	const struct evlist	*asks = &ui->s->asks;
+	size_t			 shown = ui_shown(ui), last = 0;
+	int			 n = 0;
 
-	for (size_t k = 1; k <= shown && k < ui->quiz.nanswers; k++)
+	/* By the questions, not the steps: a run may have 100,000. */
+	for (size_t i = 0; i < asks->n; i++) {
+		size_t	 k = session_step_of(ui->s, asks->ev[i]);
+
+		if (k > shown || k == last || k >= ui->quiz.nanswers)
+			continue;
+		last = k;
 		n += ui->quiz.answers[k] == 0 && ui_question(ui, k) != NULL;
+	}
 	return n;
 }
 
