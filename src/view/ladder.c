@@ -972,7 +972,9 @@ draw_sides_big(struct ui *ui, struct canvas *cv, int y, int x, int w)
 	    tcp_state_names[state[1]]);
 	if (last != NULL) {
 		ui_cause(ui, last, cause, sizeof cause);
-		snprintf(buf, sizeof buf, "%s %s -> %s: %s (RFC 9293 %s)",
+		snprintf(buf, sizeof buf, ui->lang == LANG_EN ?
+		    "%s %s -> %s: %s (RFC 9293 %s)" :
+		    "%s %s -> %s：%s（RFC 9293 第 %s 节）",
 		    ui_str(ui, last->side == SIDE_CLIENT ? M_K_CLIENT :
 		    M_K_SERVER), tcp_state_names[last->u.state.from],
 		    tcp_state_names[last->u.state.to], cause, ui_rfc(last));

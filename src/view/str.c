@@ -157,9 +157,11 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_SANDBOX_HINT] = {
 	    "Sandbox: nothing is scripted. Press 2 then l to make the server "
 	    "listen, then 1 then c to connect. Then try anything: send, "
-	    "close, abort, or d to drop a segment.",
+	    "close, abort, d to drop a segment, L for a latency so that "
+	    "segments cross (? lists the keys).",
 	    "沙盒：没有脚本。先按 2 再按 l 让服务器监听，然后按 1 再按 c "
-	    "发起连接。之后随便试：发送、关闭、中止，或按 d 丢弃报文段。" },
+	    "发起连接。之后随便试：发送、关闭、中止，按 d 丢弃报文段，按 L 设置"
+	    "延迟让报文段交错（? 列出所有按键）。" },
 	[M_LAST_TRANSITION] = { "last: %s %s -> %s  (RFC 9293 %s)",
 	    "最近：%s %s -> %s（RFC 9293 %s）" },
 	[M_NO_TRANSITION] = { "No transition yet.", "还没有状态转换。" },
