@@ -74,12 +74,18 @@ keys q
 shows "EXIT=0" && given_back
 check $? "and q quits with status 0"
 
+# Finishing a lesson: every question answered (1, where one waits; n
+# does not pass it), then to the end.
+finish=$(i=0; while [ $i -lt 150 ]; do printf '1 n '; i=$((i + 1)); \
+    done; echo end)
+
 # Several synfins finishing lessons at once: none of it is lost.
 state="$tmp/state"
 names="handshake abort half-close lost-syn time-wait keepalive header"
 for name in $names; do
+	# shellcheck disable=SC2086
 	XDG_STATE_HOME="$state" LESSONS_DIR="$lessons" \
-	    "$synfin" frames "$name" end >/dev/null 2>&1 &
+	    "$synfin" frames "$name" $finish >/dev/null 2>&1 &
 done
 wait
 lost=""
@@ -98,8 +104,9 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/disk" &&
 	mkdir -p "$tmp/disk/synfin"
 	printf 'handshake 1 1\n# mine\n' >"$tmp/disk/synfin/progress"
 	dd if=/dev/zero of="$tmp/disk/fill" bs=4k 2>/dev/null
+	# shellcheck disable=SC2086
 	XDG_STATE_HOME="$tmp/disk" LESSONS_DIR="$lessons" LC_ALL=C.UTF-8 \
-	    "$synfin" frames abort end dump >"$tmp/out" 2>&1
+	    "$synfin" frames abort $finish dump >"$tmp/out" 2>&1
 	status=$?
 	show="$tmp/out"
 	[ $status -eq 0 ] && grep -q "Progress not saved" "$tmp/out" &&
@@ -108,8 +115,9 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/disk" &&
 	check $? "a full disk: 'Progress not saved' on screen, the file as it was"
 	rm -f "$tmp/disk/fill"
 	mount -o remount,ro "$tmp/disk"
+	# shellcheck disable=SC2086
 	XDG_STATE_HOME="$tmp/disk" LESSONS_DIR="$lessons" LC_ALL=C.UTF-8 \
-	    "$synfin" frames abort end dump >"$tmp/out" 2>&1
+	    "$synfin" frames abort $finish dump >"$tmp/out" 2>&1
 	status=$?
 	[ $status -eq 0 ] && grep -q "Progress not saved.*Read-only" "$tmp/out"
 	check $? "a read-only directory: said on screen, status 0"

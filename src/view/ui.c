@@ -254,10 +254,11 @@ static int	 skipped(const struct ui *);
 /*
  * Keep the learner's progress in the lesson shown: finished once its
  * last step is reached with every question answered, and the most
- * questions answered right.
+ * questions answered right.  A save that failed is tried again at the
+ * next key (retry), not at every frame.
  */
 static void
-note_progress(struct ui *ui)
+note_progress(struct ui *ui, bool retry)
 {
 	struct lesson	*l = ui->course.lesson;
 	bool		 changed = false;
@@ -279,7 +280,13 @@ note_progress(struct ui *ui)
 		l->best = right;
 		changed = true;
 	}
-	if (changed && catalog_save(ui->course.cat, err, sizeof err) == -1)
+	/* A save that failed is tried again at each key, and said again
+	 * until it works: the learner must not think it was kept. */
+	if (!changed && !(ui->course.unsaved && retry))
+		return;
+	ui->course.unsaved = catalog_save(ui->course.cat, err,
+	    sizeof err) == -1;
+	if (ui->course.unsaved)
 		ui_say(ui, ST_BAD, M_SAVE_FAILED, err);
 }
 
@@ -550,7 +557,7 @@ ui_advance(struct ui *ui, double dt)
 		p->pos = (double)(k + 1);
 		arrived(ui, k + 1);
 	}
-	note_progress(ui);
+	note_progress(ui, false);
 }
 
 /*
@@ -1181,7 +1188,7 @@ ui_key(struct ui *ui, int key)
 		r = act_cancel(ui, 0);		/* any other key: no call */
 	else
 		r = UI_NOTHING;
-	note_progress(ui);
+	note_progress(ui, true);
 	return r;
 }
 

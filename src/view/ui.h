@@ -52,6 +52,7 @@ struct course {
 	struct lesson	*lesson;	/* the lesson shown, if it is one */
 	bool		 menu;		/* there is a menu to go back to */
 	size_t		 sel;		/* the lesson chosen in the menu */
+	bool		 unsaved;	/* the last save of progress failed */
 	int		 top;		/* the first menu line on screen */
 	struct session	 own;		/* a lesson opened from the menu */
 };
