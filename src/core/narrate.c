@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "narrate.h"
+#include "session.h"
 #include "trace.h"
 
 /* How far back a sentence looks for what it refers to. */
@@ -578,5 +579,88 @@ narrate_print(FILE *f, const struct journal *j, enum lang lang)
 		narrate(j, i, lang, NC_NONE, buf, sizeof buf);
 		if (buf[0] != '\0')
 			fprintf(f, "    %s\n", buf);
+	}
+}
+
+static int
+rank_of(const struct jevent *e)
+{
+	switch (e->type) {
+	case JE_EXPECT:
+	case JE_SAY:
+		return 0;
+	case JE_SEG:
+		return e->u.seg.fate == FATE_SENT ? 1 : 0;
+	case JE_STATE:
+	case JE_CALL:
+	case JE_ERROR:
+		return 1;
+	case JE_TIMER:
+		return e->x.timer.action == TA_ARMED ||
+		    e->x.timer.action == TA_PENDING ? 2 : 3;
+	default:
+		return 3;
+	}
+}
+
+/*
+ * Step k's lines, in a language.  The script's own lines, as long as
+ * their premise holds (session_holds), are the teacher's voice; a step
+ * without one is told by the generated narration, each event in words,
+ * a failed expectation in plain words.  Each line has a rank: where the
+ * room is short, the lines of the highest rank give way first.
+ */
+void
+narrate_step(const struct session *s, size_t k, enum lang lang,
+    struct narration *st)
+{
+	const struct journal	*j = session_journal(s);
+	size_t			 from = session_applied(s, k - 1);
+	size_t			 to = session_applied(s, k);
+	enum rule_kind		 kind = RULE_DROP;
+	size_t			 change = session_first_change(s, &kind);
+	enum narrate_change	 how = s->sandbox ? NC_CALLS :
+				    kind == RULE_DELAY ? NC_DELAY :
+				    kind == RULE_DUP ? NC_DUP : NC_DROP;
+
+	st->n = 0;
+	st->scripted = false;
+	for (size_t i = from; i < to; i++) {
+		const struct jevent	*e = &j->ev[i];
+
+		if (e->type == JE_SAY && e->x.lang == lang &&
+		    session_holds(s, i))
+			st->scripted = true;
+	}
+	for (size_t i = from; i < to && st->n < NARRATE_LINES; i++) {
+		const struct jevent	*e = &j->ev[i];
+		struct nline		*l = &st->line[st->n];
+
+		switch (e->type) {
+		case JE_SAY:
+			if (e->x.lang != lang || !session_holds(s, i))
+				continue;
+			l->text = e->u.say.text;
+			break;
+		case JE_EXPECT:
+			if (e->u.expect->ok)
+				continue;
+			break;
+		case JE_ASK:
+		case JE_PAUSE:
+			continue;
+		default:
+			if (st->scripted)
+				continue;
+			break;
+		}
+		if (e->type != JE_SAY)
+			l->text = narrate(j, i, lang, i >= change ? how :
+			    NC_NONE, st->buf[st->n], sizeof st->buf[st->n]);
+		if (l->text[0] == '\0')
+			continue;
+		l->bad = e->type == JE_EXPECT;
+		l->rank = (uint8_t)rank_of(e);
+		st->n++;
 	}
 }

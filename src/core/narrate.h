@@ -11,7 +11,9 @@
 #ifndef SYNFIN_NARRATE_H
 #define SYNFIN_NARRATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "journal.h"
@@ -26,8 +28,28 @@ enum narrate_change {
 	NC_DUP,			/* or sent twice */
 };
 
+/* A step's lines, as the view shows them and the export writes them. */
+#define NARRATE_LINES	16
+
+struct nline {
+	const char	*text;
+	bool		 bad;		/* an expectation that failed */
+	uint8_t		 rank;		/* 0 kept longest */
+};
+
+struct narration {
+	struct nline	 line[NARRATE_LINES];
+	int		 n;
+	bool		 scripted;	/* the script's own lines */
+	char		 buf[NARRATE_LINES][512];
+};
+
+struct session;
+
 const char	*narrate(const struct journal *, size_t, enum lang,
 		     enum narrate_change, char *, size_t);
+void		 narrate_step(const struct session *, size_t, enum lang,
+		     struct narration *);
 void		 narrate_print(FILE *, const struct journal *, enum lang);
 
 #endif

@@ -111,109 +111,9 @@ draw_question(struct ui *ui, struct canvas *cv, int y, int x, int w, int h,
 	return used;
 }
 
-/*
- * A step's lines.  The script's own lines in the learner's language, as
- * long as their premise holds, are the teacher's voice; a step without
- * one is told by the generated narration (narrate.h), each event in
- * words, a failed expectation in plain words.  Each line has a rank:
- * when the room is short, the lines of the highest rank go first.
- */
-#define STEP_LINES	16
-
-struct nline {
-	const char	*text;
-	uint8_t		 style;
-	uint8_t		 rank;		/* 0 kept longest */
-};
-
-struct nstep {
-	struct nline	 line[STEP_LINES];
-	int		 n;
-	bool		 scripted;	/* the script's own lines */
-	char		 buf[STEP_LINES][512];
-};
-
-static int
-rank_of(const struct jevent *e)
-{
-	switch (e->type) {
-	case JE_EXPECT:
-	case JE_SAY:
-		return 0;
-	case JE_SEG:
-		return e->u.seg.fate == FATE_SENT ? 1 : 0;
-	case JE_STATE:
-	case JE_CALL:
-	case JE_ERROR:
-		return 1;
-	case JE_TIMER:
-		return e->x.timer.action == TA_ARMED ||
-		    e->x.timer.action == TA_PENDING ? 2 : 3;
-	default:
-		return 3;
-	}
-}
-
-static void
-step_lines(const struct ui *ui, size_t k, struct nstep *st)
-{
-	const struct journal	*j = session_journal(ui->s);
-	size_t			 from = session_applied(ui->s, k - 1);
-	size_t			 to = session_applied(ui->s, k);
-	enum rule_kind		 kind = RULE_DROP;
-	size_t			 change = session_first_change(ui->s, &kind);
-	enum narrate_change	 how = ui->s->sandbox ? NC_CALLS :
-				    kind == RULE_DELAY ? NC_DELAY :
-				    kind == RULE_DUP ? NC_DUP : NC_DROP;
-	bool			 scripted = false;
-
-	st->n = 0;
-	st->scripted = false;
-	for (size_t i = from; i < to; i++) {
-		const struct jevent	*e = &j->ev[i];
-
-		if (e->type == JE_SAY && e->x.lang == ui->lang &&
-		    session_holds(ui->s, i))
-			scripted = true;
-	}
-	for (size_t i = from; i < to && st->n < STEP_LINES; i++) {
-		const struct jevent	*e = &j->ev[i];
-		struct nline		*l = &st->line[st->n];
-
-		switch (e->type) {
-		case JE_SAY:
-			if (e->x.lang != ui->lang || !session_holds(ui->s, i))
-				continue;
-			l->text = e->u.say.text;
-			break;
-		case JE_EXPECT:
-			if (e->u.expect->ok)
-				continue;
-			break;
-		case JE_ASK:
-		case JE_PAUSE:
-			continue;
-		default:
-			if (scripted)
-				continue;
-			break;
-		}
-		if (e->type != JE_SAY)
-			l->text = narrate(j, i, ui->lang, i >= change ?
-			    how : NC_NONE, st->buf[st->n],
-			    sizeof st->buf[st->n]);
-		if (l->text[0] == '\0')
-			continue;
-		l->style = e->type == JE_EXPECT ? ST_BAD : ST_NORMAL;
-		l->rank = (uint8_t)rank_of(e);
-		st->n++;
-	}
-	st->scripted = scripted;
-}
-
 /* The rows the step's lines take at width w. */
 static int
-step_rows(const struct nstep *st, int w)
+step_rows(const struct narration *st, int w)
 {
 	int	 rows = 0;
 
@@ -224,7 +124,7 @@ step_rows(const struct nstep *st, int w)
 
 /* Leave out the least needed lines until the rest fit in h rows. */
 static void
-step_fit(struct nstep *st, int w, int h)
+step_fit(struct narration *st, int w, int h)
 {
 	for (int rank = 3; rank > 0 && step_rows(st, w) > h; rank--) {
 		for (int i = st->n; i-- > 0 && step_rows(st, w) > h; ) {
@@ -257,7 +157,7 @@ layout(const struct ui *ui, int w, int h, int *ww, int *wh)
 	const struct jevent	*q = shown_question(ui);
 	size_t			 k = ui_shown(ui);
 	int			 need = 1;
-	struct nstep		*st;
+	struct narration	*st;
 
 	(void)h;
 	*ww = w;
@@ -272,7 +172,7 @@ layout(const struct ui *ui, int w, int h, int *ww, int *wh)
 	 * while the events they explain go by. */
 	st = xmalloc(sizeof *st);
 	for (size_t back = 0; back < NARRATION_KEEP && back < k; back++) {
-		step_lines(ui, k - back, st);
+		narrate_step(ui->s, k - back, ui->lang, st);
 		if (back == 0)
 			need += step_rows(st, w - 2);
 		if (back == 0 && st->scripted)
@@ -290,7 +190,7 @@ static void
 draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 {
 	size_t			 k = ui_shown(ui);
-	struct nstep		*st;
+	struct narration	*st;
 	int			 used;
 	int			 y = r->y + 1, x = r->x, w = r->w, h = r->h - 1;
 	char			 buf[512];
@@ -322,11 +222,12 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 	    back++) {
 		int	 rows;
 
-		step_lines(ui, k - back, st);
+		narrate_step(ui->s, k - back, ui->lang, st);
 		if (back == 0)
 			step_fit(st, w - 2, h);
 		for (int i = st->n; i-- > 0 && h > 0; ) {
 			const struct nline *l = &st->line[i];
+			uint8_t	 style = l->bad ? ST_BAD : ST_NORMAL;
 
 			rows = text_lines(l->text, w - 2);
 			if (rows > h) {
@@ -337,8 +238,7 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 				rows = h;
 			}
 			canvas_wrap(cv, y + h - rows, x + 1, w - 2, rows,
-			    back == 0 || l->style == ST_BAD ? l->style :
-			    ST_DIM, l->text);
+			    back == 0 || l->bad ? style : ST_DIM, l->text);
 			h -= rows;
 		}
 	}
