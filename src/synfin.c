@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "export.h"
 #include "loop.h"
 #include "narrate.h"
 #include "run.h"
@@ -34,6 +35,8 @@ usage(FILE *f)
 "       synfin [--lang zh|en] --sandbox\n"
 "       synfin --present ...  (any of the above, for a projector)\n"
 "       synfin run [--lang zh|en] [--narrate] NAME|FILE...\n"
+"       synfin export [--lang zh|en] NAME|FILE [--pcap OUT] [--ladder OUT]\n"
+"                     [--narration OUT] [--ascii] [--width N] [--no-dropped]\n"
 "       synfin frames [--lang zh|en] [--size WxH] NAME|FILE|--sandbox|--menu\n"
 "                     [KEY...]\n"
 "       synfin --help | --version\n"
@@ -49,6 +52,9 @@ usage(FILE *f)
 "                  --narrate says each event in words under it;\n"
 "                  exit 0 if every expect held, 1 if one failed,\n"
 "                  2 if a file is bad\n"
+"  export ...      write files other tools read: a pcap capture (tcpdump,\n"
+"                  Wireshark), the ladder as text, the narration as\n"
+"                  Markdown\n"
 "  frames ...      press KEYs without a terminal and print the screen\n"
 "                  at each 'dump' (screen tests, screenshots)\n"
 "  --lang zh|en    the language of narration and messages\n"
@@ -229,6 +235,81 @@ open_session(struct session *s, const char *arg, struct catalog *cat,
 		return -1;
 	}
 	return session_open_file(s, path, err, errlen);
+}
+
+/*
+ * synfin export FILE|NAME --pcap OUT --ladder OUT --narration OUT: files
+ * other tools read, of the run a script makes.
+ */
+static int
+cmd_export(int argc, char **argv, enum lang lang)
+{
+	const char	*pcap = NULL, *ladder = NULL, *narration = NULL;
+	const char	*arg = NULL;
+	struct catalog	 cat;
+	struct session	 s;
+	struct lesson	*lesson;
+	bool		 ascii = false, dropped = true;
+	int		 width = 80, status = 0;
+	char		 err[1024];
+
+	for (int i = 0; i < argc; i++) {
+		const char	*a = argv[i];
+		bool		 more = i + 1 < argc;
+
+		if (strcmp(a, "--pcap") == 0 && more)
+			pcap = argv[++i];
+		else if (strcmp(a, "--ladder") == 0 && more)
+			ladder = argv[++i];
+		else if (strcmp(a, "--narration") == 0 && more)
+			narration = argv[++i];
+		else if (strcmp(a, "--lang") == 0 && more &&
+		    lang_parse(argv[i + 1], &lang) == 0)
+			i++;
+		else if (strcmp(a, "--width") == 0 && more &&
+		    (width = atoi(argv[i + 1])) >= 60 && width <= 1000)
+			i++;
+		else if (strcmp(a, "--ascii") == 0)
+			ascii = true;
+		else if (strcmp(a, "--no-dropped") == 0)
+			dropped = false;
+		else if (a[0] != '-' && arg == NULL)
+			arg = a;
+		else {
+			fprintf(stderr, "synfin: export: expected a lesson or "
+			    "file, --pcap OUT, --ladder OUT, --narration OUT, "
+			    "--lang zh|en, --ascii, --width 60-1000 or "
+			    "--no-dropped, found '%s'\n", a);
+			return 2;
+		}
+	}
+	if (arg == NULL || (pcap == NULL && ladder == NULL &&
+	    narration == NULL)) {
+		fputs("synfin: export: expected a lesson or file and at least "
+		    "one of --pcap, --ladder, --narration\n", stderr);
+		return 2;
+	}
+	load_catalog(&cat);
+	if (open_session(&s, arg, &cat, &lesson, err, sizeof err) == -1) {
+		fprintf(stderr, "synfin: %s\n", err);
+		catalog_free(&cat);
+		return 2;
+	}
+	session_complete(&s);
+	if (s.error != NULL)
+		fprintf(stderr, "synfin: %s\n", s.error);
+	if ((pcap != NULL && export_pcap(session_journal(&s), pcap, dropped,
+	    err, sizeof err) == -1) ||
+	    (ladder != NULL && export_ladder(&s, ladder, lang, ascii, width,
+	    err, sizeof err) == -1) ||
+	    (narration != NULL && export_narration(&s, narration, lang, err,
+	    sizeof err) == -1)) {
+		fprintf(stderr, "synfin: export: %s\n", err);
+		status = 2;
+	}
+	session_close(&s);
+	catalog_free(&cat);
+	return status;
 }
 
 /*
@@ -452,6 +533,8 @@ main(int argc, char **argv)
 		}
 		return cmd_run(argc - optind, argv + optind, lang, narrated);
 	}
+	if (argc > 0 && strcmp(argv[0], "export") == 0)
+		return cmd_export(argc - 1, argv + 1, lang);
 	if (argc > 0 && strcmp(argv[0], "frames") == 0)
 		return cmd_frames(argc - 1, argv + 1, lang);
 	if (argc <= 1 && !(sandbox && argc == 1))

@@ -5,6 +5,7 @@
 #
 #	src/core	the model, the journal and its readers: nothing above
 #	src/view	draws on a canvas: core and view headers, no curses
+#	src/export	files other tools read: core, view and export headers
 #	src/term	curses and libevent, around the view
 #	src/synfin.c	main: anything
 #
@@ -45,20 +46,23 @@ check $? "src/core includes only core headers"
 foreign view core view >"$tmp/bad"
 [ ! -s "$tmp/bad" ]
 check $? "src/view includes only core and view headers"
-foreign term core view term >"$tmp/bad"
+foreign export core view export >"$tmp/bad"
 [ ! -s "$tmp/bad" ]
-check $? "src/term includes only core, view and term headers"
+check $? "src/export includes only core, view and export headers"
+foreign term core view export term >"$tmp/bad"
+[ ! -s "$tmp/bad" ]
+check $? "src/term includes only core, view, export and term headers"
 
 grep -n '#[[:space:]]*include[[:space:]]*<\(n\?curses\|term\|event2/\|event\)' \
-    "$src"/core/*.[ch] "$src"/view/*.[ch] >"$tmp/bad"
+    "$src"/core/*.[ch] "$src"/view/*.[ch] "$src"/export/*.[ch] >"$tmp/bad"
 [ ! -s "$tmp/bad" ]
-check $? "neither core nor view includes curses or libevent"
+check $? "neither core, view nor export includes curses or libevent"
 
 # Virtual time only: the core never reads a clock of the machine.
 grep -n '\(clock_gettime\|gettimeofday\|[^_a-z]time([^)]\|localtime\)' \
-    "$src"/core/*.[ch] "$src"/view/*.[ch] >"$tmp/bad"
+    "$src"/core/*.[ch] "$src"/view/*.[ch] "$src"/export/*.[ch] >"$tmp/bad"
 [ ! -s "$tmp/bad" ]
-check $? "neither core nor view reads the wall clock"
+check $? "neither core, view nor export reads the wall clock"
 
 # The check itself: a core file including a view header is caught.
 mkdir -p "$tmp/src/core" "$tmp/src/view"

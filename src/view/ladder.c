@@ -1044,6 +1044,38 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *rc)
 	}
 }
 
+/*
+ * The whole ladder as text, w columns wide, as far as the view has gone:
+ * the sides and states, then every row on its time axis (or one after
+ * another), tall enough for all of them.  For the exports.
+ */
+char *
+ui_ladder_text(struct ui *ui, int w)
+{
+	struct ladder	*l = &ui->ladder;
+	size_t		 nrows = rows_upto(l, ui_shown(ui));
+	struct canvas	 cv;
+	struct rect	 r;
+	char		*text;
+	int		 lines = 1;
+
+	for (size_t i = 1; i < nrows; i++)
+		lines += 1 + (l->compact ? 0 : gap_lines(row_time(ui, i) -
+		    row_time(ui, i - 1)));
+	r.y = r.x = 0;
+	r.w = w;
+	r.h = 4 + 2 + lines;
+	canvas_init(&cv, r.w, r.h);
+	cv.ascii = ui->ascii;
+	draw(ui, &cv, &r);
+	/* The selection's mark is the view's, not the diagram's. */
+	for (int y = 0; y < r.h; y++)
+		canvas_fill(&cv, y, 0, 1, ' ', ST_NORMAL);
+	text = canvas_dump(&cv);
+	canvas_free(&cv);
+	return text;
+}
+
 /* A click on a segment's row chooses it. */
 static enum ui_result
 click(struct ui *ui, const struct rect *r, int y, int x)

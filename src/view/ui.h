@@ -138,6 +138,7 @@ void		 ui_advance(struct ui *, double);
 void		 ui_finish(struct ui *);
 void		 ui_draw(struct ui *, struct canvas *);
 bool		 ui_working(const struct ui *);
+char		*ui_ladder_text(struct ui *, int);
 void		 ui_work(struct ui *);
 
 #endif
