@@ -34,6 +34,7 @@ usage(FILE *f)
 "       synfin [--lang zh|en] NAME|FILE\n"
 "       synfin [--lang zh|en] --sandbox\n"
 "       synfin --present ...  (any of the above, for a projector)\n"
+"       synfin --record OUT --sandbox\n"
 "       synfin run [--lang zh|en] [--narrate] NAME|FILE...\n"
 "       synfin export [--lang zh|en] NAME|FILE [--pcap OUT] [--ladder OUT]\n"
 "                     [--narration OUT] [--ascii] [--width N] [--no-dropped]\n"
@@ -59,6 +60,8 @@ usage(FILE *f)
 "                  at each 'dump' (screen tests, screenshots)\n"
 "  --lang zh|en    the language of narration and messages\n"
 "  --present       presenter mode: no dim text, large states, seconds\n"
+"  --record OUT    the sandbox's session, written to OUT at each change\n"
+"                  (a script: synfin OUT plays it, synfin run OUT tests it)\n"
 "  --help          this text (more in the manual: man synfin)\n"
 "  --version       the version\n", f);
 }
@@ -80,6 +83,36 @@ lang_from_env(void)
 
 static const char	*argv0;
 static bool		 presenting;	/* --present */
+static const char	*recording;	/* --record OUT */
+
+/*
+ * The sandbox's recording, written whole at each change when --record
+ * names it, or once when the learner presses w (then under a name of
+ * its own in the current directory).  NULL, or what went wrong.
+ */
+static const char *
+save_recording(struct ui *ui, bool asked, void *arg)
+{
+	static char	 err[1024], name[64];
+	const char	*path = recording;
+
+	(void)arg;
+	if (path == NULL && !asked)
+		return NULL;
+	if (path == NULL) {
+		for (int i = 1; i < 1000; i++) {
+			snprintf(name, sizeof name, "synfin-sandbox-%d.syn", i);
+			if (access(name, F_OK) == -1)
+				break;
+		}
+		path = name;
+	}
+	if (export_recording(ui->s, path, err, sizeof err) == -1)
+		return err;
+	if (asked)
+		ui_saved(ui, path, NULL);
+	return NULL;
+}
 
 /* The lesson library and the learner's progress in it. */
 static void
@@ -360,9 +393,15 @@ cmd_view(const char *arg, bool sandbox, enum lang lang)
 	char		 err[1024];
 	int		 status;
 
+	if (recording != NULL && !sandbox) {
+		fputs("synfin: --record: only the sandbox is recorded yet "
+		    "(synfin --record OUT --sandbox)\n", stderr);
+		return 2;
+	}
 	if (setup_view(&ui, &s, &cat, arg, arg == NULL && !sandbox, lang) == -1)
 		return 2;
 	ui.present = presenting;
+	ui.save = save_recording;
 	status = loop_run(&ui, nc == NULL || *nc == '\0', err, sizeof err);
 	teardown_view(&ui, &s, &cat);
 	if (status == -1) {
@@ -395,6 +434,8 @@ cmd_frames(int argc, char **argv, enum lang lang)
 			menu = true;
 		else if (strcmp(argv[i], "--present") == 0)
 			presenting = true;
+		else if (strcmp(argv[i], "--record") == 0 && i + 1 < argc)
+			recording = argv[++i];
 		else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc &&
 		    sscanf(argv[i + 1], "%dx%d", &w, &h) == 2 && w > 0 &&
 		    h > 0 && w <= 1000 && h <= 1000)
@@ -418,9 +459,15 @@ cmd_frames(int argc, char **argv, enum lang lang)
 		}
 		path = argv[i++];
 	}
+	if (recording != NULL && !sandbox) {
+		fputs("synfin: --record: only the sandbox is recorded yet "
+		    "(synfin --record OUT --sandbox)\n", stderr);
+		return 2;
+	}
 	if (setup_view(&ui, &s, &cat, path, menu, lang) == -1)
 		return 2;
 	ui.present = presenting;
+	ui.save = save_recording;
 	canvas_init(&cv, w, h);
 	cv.ascii = ui.ascii;
 	for (; i < argc; i++) {
@@ -473,6 +520,7 @@ main(int argc, char **argv)
 		{ "sandbox", no_argument, NULL, 's' },
 		{ "narrate", no_argument, NULL, 'n' },
 		{ "present", no_argument, NULL, 'p' },
+		{ "record", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum lang	 lang = lang_from_env();
@@ -507,6 +555,9 @@ main(int argc, char **argv)
 			break;
 		case 'p':
 			presenting = true;
+			break;
+		case 'r':
+			recording = optarg;
 			break;
 		default:
 			fprintf(stderr, "synfin: unknown option '%s'\n",

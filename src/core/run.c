@@ -20,7 +20,29 @@ run_init(struct run *r, struct script *s, char *err, size_t errlen)
 	memset(r, 0, sizeof *r);
 	r->script = s;
 	r->events_max = RUN_EVENTS_MAX;
-	return sim_init(&r->sim, PROFILE_LINUX, err, errlen);
+	if (sim_init(&r->sim, PROFILE_LINUX, err, errlen) == -1)
+		return -1;
+	run_seg_rules(r, 0);
+	return 0;
+}
+
+/*
+ * The script's fates for single segments (drop #N ...) go on the link
+ * from the start, wherever their lines are, for the segments numbered
+ * from_seg on (after a checkpoint, those not yet sent).
+ */
+void
+run_seg_rules(struct run *r, size_t from_seg)
+{
+	for (size_t i = 0; i < r->script->ncmds; i++) {
+		const struct cmd	*c = &r->script->cmds[i];
+
+		if (c->type == CMD_RULE_SEG &&
+		    (size_t)c->u.segrule.seg >= from_seg)
+			link_add_seg_rule(&r->sim.link,
+			    (enum rule_kind)c->u.segrule.kind,
+			    c->u.segrule.seg, c->u.segrule.extra);
+	}
 }
 
 void
@@ -324,6 +346,8 @@ run_command(struct run *r)
 		    c->u.rule.flags, c->u.rule.exact, c->u.rule.standing,
 		    c->u.rule.extra);
 		break;
+	case CMD_RULE_SEG:
+		break;		/* on the link from the start: run_seg_rules */
 	case CMD_RULE_CLEAR:
 		link_clear_rules(&s->link, RULE_DROP, c->u.rule.dir);
 		break;

@@ -40,6 +40,7 @@ struct run_mark {
 	struct sim_mark	 sim;
 };
 
+void		 run_seg_rules(struct run *, size_t);
 int		 run_init(struct run *, struct script *, char *, size_t);
 void		 run_free(struct run *);
 const struct journal *run_journal(const struct run *);

@@ -582,10 +582,35 @@ parse_call(struct parser *p, struct cmd *c)
 	}
 }
 
+/*
+ * drop|dup|delay|hold segment N [DUR]: the fate of one segment, by the
+ * number the view and the trace give it (from 1), wherever the line is:
+ * a recording says what the learner did to which segment.
+ */
+static void
+parse_seg_rule(struct parser *p, struct cmd *c, enum rule_kind kind)
+{
+	uint64_t	 n;
+
+	c->type = CMD_RULE_SEG;
+	c->u.segrule.kind = (uint8_t)kind;
+	if (!number(p, 1, INT32_MAX, &n))
+		return;
+	c->u.segrule.seg = (int32_t)(n - 1);
+	if (kind == RULE_DELAY)
+		duration(p, &c->u.segrule.extra);
+	else if (kind == RULE_DUP && !at_end(p))
+		duration(p, &c->u.segrule.extra);
+}
+
 /* drop|dup|delay|reorder|hold next DIR [FLAGS] [DUR]; drop all|none ... */
 static void
 parse_rule(struct parser *p, struct cmd *c, enum rule_kind kind)
 {
+	if (kind != RULE_REORDER && accept_word(p, "segment")) {
+		parse_seg_rule(p, c, kind);
+		return;
+	}
 	c->type = CMD_RULE;
 	c->u.rule.kind = kind;
 	if (kind == RULE_DROP && accept_word(p, "none")) {

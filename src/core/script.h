@@ -35,6 +35,7 @@ enum cmd_type {
 	CMD_CALL,		/* a side's application acts */
 	CMD_RULE,		/* drop/dup/delay/reorder/hold next|all */
 	CMD_RULE_CLEAR,		/* drop none [DIR] */
+	CMD_RULE_SEG,		/* drop|dup|delay|hold #N: one segment */
 	CMD_RELEASE,
 	CMD_WAIT,
 	CMD_WAIT_UNTIL,
@@ -118,6 +119,11 @@ struct cmd {
 			bool		 standing;
 			int8_t		 dir;	/* -1: both (release, clear) */
 		} rule;
+		struct {
+			vtime_t		 extra;
+			int32_t		 seg;		/* from 0 */
+			uint8_t		 kind;		/* enum rule_kind */
+		} segrule;
 		vtime_t		 wait;
 		enum tcp_state	 state;		/* wait until, expect state */
 		struct cmd_ask	*ask;		/* owned */

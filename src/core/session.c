@@ -493,6 +493,7 @@ rewind_to(struct session *s, size_t m)
 	run_rewind(&s->run, mk);
 	s->kept = nev;
 	link_drop_seg_rules(&s->run.sim.link);
+	run_seg_rules(&s->run, nsegs);
 	apply_fates(s, nsegs);
 	free_marks(s, m + 1);
 	s->phase = PHASE_SCRIPT;

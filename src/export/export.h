@@ -28,6 +28,7 @@ int	 export_pcap(const struct journal *, const char *, bool, char *,
 	     size_t);
 int	 export_narration(struct session *, const char *, enum lang, char *,
 	     size_t);
+int	 export_recording(struct session *, const char *, char *, size_t);
 int	 export_ladder(struct session *, const char *, enum lang, bool, int,
 	     char *, size_t);
 

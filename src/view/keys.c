@@ -36,6 +36,8 @@ const struct binding bindings[] = {
 	    M_K_HOLD, 6, M_NONE },
 	{ "R", { 'R' }, KM(KEYMAP_SANDBOX), A_RELEASE, 0, LADDER,
 	    M_K_RELEASE, 6, M_NONE },
+	{ "w", { 'w' }, KM(KEYMAP_SANDBOX), A_SAVE, 0, LADDER, M_K_SAVE, 4,
+	    M_NONE },
 
 	/* The panels, and back to the ladder. */
 	{ "s", { 's' }, KM_VIEWS, A_DIAGRAM, 0, KP(PANEL_DIAGRAM), M_K_LADDER,

@@ -76,6 +76,7 @@ enum ui_action {
 	A_LATENCY,		/* sandbox: the latency from now on */
 	A_RELEASE,		/* ... held segments go on */
 	A_PROFILE,		/* ... the calls again, the other profile */
+	A_SAVE,			/* ... saved as a recording */
 	A_MENU_MOVE,		/* the menu: arg lessons down (up if < 0) */
 	A_MENU_WRAP,		/* ... arg 1 or -1, wrapping round */
 	A_MENU_FIRST,

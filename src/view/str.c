@@ -125,6 +125,11 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	    "Start over without your %d change(s)? r again to confirm, any "
 	    "other key to keep them.",
 	    "不带你的 %d 处改动从头开始吗？再按 r 确认，按其他键保留。" },
+	[M_K_SAVE] = { "save", "保存" },
+	[M_SAVED] = { "Saved as %s: synfin %s plays it back.",
+	    "已保存为 %s：用 synfin %s 回放。" },
+	[M_RECORD_FAILED] = { "Recording not saved: %s",
+	    "记录没有保存：%s" },
 	[M_K_LATENCY] = { "latency", "延迟" },
 	[M_K_PROFILE] = { "profile", "配置" },
 	[M_K_HOLD] = { "hold", "扣留" },

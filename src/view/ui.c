@@ -250,6 +250,7 @@ ui_free(struct ui *ui)
 }
 
 static int	 skipped(const struct ui *);
+static void	 changed(struct ui *);
 
 /*
  * Keep the learner's progress in the lesson shown: finished once its
@@ -484,6 +485,9 @@ at_end(struct ui *ui)
 {
 	int	 n;
 
+	/* An error said on the way stays in view. */
+	if (ui->msg[0] != '\0' && ui->msg_style == ST_BAD)
+		return;
 	if (ui->s->sandbox)
 		ui_say(ui, ST_DIM, M_AT_END_SANDBOX);
 	else if ((n = skipped(ui)) > 0)
@@ -750,6 +754,7 @@ act_restart(struct ui *ui, int arg)
 		say(ui, ST_BAD, err);
 	else
 		ui_say(ui, ST_DIM, M_RESTARTED);
+	changed(ui);
 	sync(ui);
 	return UI_REDRAW;
 }
@@ -870,6 +875,7 @@ act_fate(struct ui *ui, int arg)
 	seg_label(ui, seg, label, sizeof label);
 	ui_say(ui, set ? ST_HILITE : ST_DIM, set ? will[kind] : M_TAKEN_BACK,
 	    seg + 1, label);
+	changed(ui);
 	return UI_REDRAW;
 }
 
@@ -1016,6 +1022,44 @@ sandbox_do(struct ui *ui, struct cmd *c)
 	ui->msg[0] = '\0';
 	/* Show it happen and what follows, as a program would. */
 	p->playing = ui_shown(ui) < ui->s->nsteps;
+	changed(ui);
+	return UI_REDRAW;
+}
+
+/*
+ * The sandbox's session changed: the program above writes the recording
+ * if there is one, and a failure is said at once.
+ */
+static void
+changed(struct ui *ui)
+{
+	const char	*err;
+
+	if (ui->s->sandbox && ui->save != NULL &&
+	    (err = ui->save(ui, false, ui->save_arg)) != NULL)
+		ui_say(ui, ST_BAD, M_RECORD_FAILED, err);
+}
+
+/* What a save came to, said by the program that made it. */
+void
+ui_saved(struct ui *ui, const char *path, const char *err)
+{
+	if (err != NULL)
+		ui_say(ui, ST_BAD, M_RECORD_FAILED, err);
+	else
+		ui_say(ui, ST_GOOD, M_SAVED, path, path);
+}
+
+/* Sandbox, w: save the session so far as a recording. */
+static enum ui_result
+act_save(struct ui *ui, int arg)
+{
+	const char	*err;
+
+	(void)arg;
+	if (ui->save != NULL && (err = ui->save(ui, true, ui->save_arg)) !=
+	    NULL)
+		ui_say(ui, ST_BAD, M_RECORD_FAILED, err);
 	return UI_REDRAW;
 }
 
@@ -1076,7 +1120,9 @@ act_latency(struct ui *ui, int arg)
 	c.u.set->key = SET_LATENCY;
 	c.u.set->d[0] = steps[(i + 1) % nitems(steps)];
 	sandbox_do(ui, &c);
-	ui_say(ui, ST_HILITE, M_LATENCY_SET, (int)(c.u.set->d[0] / 1000));
+	if (ui->msg[0] == '\0')
+		ui_say(ui, ST_HILITE, M_LATENCY_SET,
+		    (int)(c.u.set->d[0] / 1000));
 	return UI_REDRAW;
 }
 
@@ -1091,7 +1137,8 @@ act_release(struct ui *ui, int arg)
 	c.type = CMD_RELEASE;
 	c.u.rule.dir = -1;
 	sandbox_do(ui, &c);
-	ui_say(ui, ST_HILITE, M_RELEASED);
+	if (ui->msg[0] == '\0')
+		ui_say(ui, ST_HILITE, M_RELEASED);
 	return UI_REDRAW;
 }
 
@@ -1117,6 +1164,7 @@ act_profile(struct ui *ui, int arg)
 	ui->play.pos = pos < (double)ui->s->nsteps ? floor(pos) :
 	    (double)ui->s->nsteps;
 	ui_say(ui, ST_HILITE, M_PROFILE_SET, profiles[next].name);
+	changed(ui);
 	return UI_RELAYOUT;
 }
 
@@ -1148,6 +1196,7 @@ static action_fn *const actions[UI_NACTIONS] = {
 	[A_LATENCY] = act_latency,
 	[A_RELEASE] = act_release,
 	[A_PROFILE] = act_profile,
+	[A_SAVE] = act_save,
 	/* The menu's actions are menu.c's (ui_menu_act). */
 };
 

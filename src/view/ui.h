@@ -123,6 +123,14 @@ struct ui {
 	enum side	 act_side;	/* sandbox: a side chosen, or SIDE_NONE */
 	bool		 present;	/* presenter mode: for a projector */
 	bool		 restarting;	/* r pressed once: again to confirm */
+
+	/*
+	 * The sandbox's session changed (a call, a fate, a setting), or
+	 * the learner asked to save it (w): the program above the view
+	 * writes the recording, and returns NULL or what went wrong.
+	 */
+	const char	*(*save)(struct ui *, bool, void *);
+	void		*save_arg;
 	char		 msg[768];	/* a line for the learner */
 	uint8_t		 msg_style;
 };
@@ -139,6 +147,7 @@ void		 ui_finish(struct ui *);
 void		 ui_draw(struct ui *, struct canvas *);
 bool		 ui_working(const struct ui *);
 char		*ui_ladder_text(struct ui *, int);
+void		 ui_saved(struct ui *, const char *, const char *);
 void		 ui_work(struct ui *);
 
 #endif

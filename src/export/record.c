@@ -1,0 +1,188 @@
+/*
+ * A recording: the sandbox's session as a script in the language of
+ * DESIGN section 5, so that it plays back (synfin FILE), runs as a test
+ * (synfin run FILE) and edits into a lesson.  The learner's calls and
+ * settings at their @times, the fates given to segments (drop segment
+ * N ...), and before each action and at the end, expectations of both
+ * sides' states as they were.  It is written whole after every action
+ * (export_open, export_close): a session killed at any moment leaves the
+ * last whole recording.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "run.h"
+#include "script.h"
+#include "util.h"
+
+static const char *const fate_words[] = {
+	[RULE_DROP] = "drop", [RULE_DUP] = "dup", [RULE_DELAY] = "delay",
+	[RULE_REORDER] = "reorder", [RULE_HOLD] = "hold",
+};
+
+/* A duration as the language writes it: "20ms", "1500ms". */
+static void
+duration_text(char *buf, size_t len, vtime_t d)
+{
+	if (d % 1000 == 0)
+		snprintf(buf, len, "%" PRId64 "ms", (int64_t)(d / 1000));
+	else
+		snprintf(buf, len, "%" PRId64 "us", (int64_t)d);
+}
+
+/* One of the sandbox's commands, as a line of the language. */
+static void
+write_cmd(FILE *f, const struct cmd *c)
+{
+	char	 d[32];
+
+	if (c->at >= 0)
+		fprintf(f, "@%.3f ", c->at / 1e6);
+	switch (c->type) {
+	case CMD_CALL:
+		fprintf(f, "%s %s", side_name((enum side)c->side),
+		    tcp_call_names[c->u.call.call]);
+		if (c->u.call.call == CALL_KEEPALIVE)
+			fprintf(f, " %s", c->u.call.on ? "on" : "off");
+		else if (c->u.call.has_n)
+			fprintf(f, " %" PRIu32, c->u.call.n);
+		break;
+	case CMD_SET:
+		duration_text(d, sizeof d, c->u.set->d[0]);
+		fprintf(f, "set latency %s", d);
+		break;
+	case CMD_RELEASE:
+		fputs("release", f);
+		break;
+	default:
+		fputs("# (not recorded)", f);
+		break;
+	}
+	fputc('\n', f);
+}
+
+/* Both sides' states once the first k steps are, as expectations. */
+static void
+write_states(FILE *f, const struct session *s, size_t k)
+{
+	const struct jevent	*last;
+	int			 st[2];
+
+	session_states(s, k, st, &last);
+	fprintf(f, "expect client %s\nexpect server %s\n",
+	    tcp_state_names[st[0]], tcp_state_names[st[1]]);
+}
+
+/* The step a command of the script begins, or 0 if it made no event. */
+static size_t
+cmd_step(const struct session *s, size_t n)
+{
+	const struct journal	*j = session_journal(s);
+
+	for (size_t i = 0; i < j->nev; i++) {
+		if (j->ev[i].cmd == (int)n)
+			return session_step_of(s, i);
+	}
+	return 0;
+}
+
+/* The recording's text, without its closing expectations. */
+static void
+write_body(FILE *f, struct session *s)
+{
+	const struct script	*sc = s->script;
+	char			 d[32];
+
+	fputs("# A synfin recording of the sandbox.  synfin FILE plays it,\n"
+	    "# synfin run FILE runs it as a test; edit it into a lesson.\n"
+	    "title en \"Sandbox recording\"\n"
+	    "title zh \"沙盒记录\"\n", f);
+	if (session_journal(s)->conn.profile != PROFILE_LINUX)
+		fprintf(f, "profile %s\n",
+		    profiles[session_journal(s)->conn.profile].name);
+	/* The learner's fates, by segment number: they hold wherever the
+	 * line is. */
+	for (size_t i = 0; i < s->niv; i++) {
+		const struct intervention *iv = &s->iv[i];
+
+		fprintf(f, "%s segment %d", fate_words[iv->kind], iv->seg + 1);
+		if (iv->kind == RULE_DELAY || iv->kind == RULE_DUP) {
+			duration_text(d, sizeof d, iv->kind == RULE_DELAY ?
+			    SESSION_DELAY : SESSION_DUP_LAG);
+			fprintf(f, " %s", d);
+		}
+		fputc('\n', f);
+	}
+	for (size_t n = 0; n < sc->ncmds; n++) {
+		const struct cmd	*c = &sc->cmds[n];
+		size_t			 k = cmd_step(s, n);
+
+		if (c->type == CMD_PROFILE)
+			continue;
+		/* What the learner saw before acting: a test of the run. */
+		if (n > 0 && k > 0)
+			write_states(f, s, k - 1);
+		write_cmd(f, c);
+	}
+	fputs("wait idle\n", f);
+}
+
+/*
+ * The states the recording comes to: the text run headless, as synfin
+ * run would run it.  0, or -1 if it does not run.
+ */
+static int
+final_states(const char *text, size_t len, int st[2], char *err,
+    size_t errlen)
+{
+	struct script	*sc;
+	struct run	 r;
+
+	if ((sc = script_parse("recording", text, len, err, errlen)) == NULL)
+		return -1;
+	if (run_init(&r, sc, err, errlen) == -1) {
+		script_free(sc);
+		return -1;
+	}
+	run_all(&r);
+	for (int i = 0; i < NSIDES; i++)
+		st[i] = r.sim.ep[i].state;
+	run_free(&r);
+	script_free(sc);
+	return 0;
+}
+
+/* Write the sandbox's session to path as a recording: 0, or -1. */
+int
+export_recording(struct session *s, const char *path, char *err,
+    size_t errlen)
+{
+	struct export_file	 x;
+	char			*text = NULL;
+	size_t			 len = 0;
+	int			 st[2];
+	FILE			*m, *f;
+
+	session_complete(s);
+	if ((m = open_memstream(&text, &len)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	write_body(m, s);
+	fclose(m);
+	if (final_states(text, len, st, err, errlen) == -1 ||
+	    (f = export_open(path, &x, err, errlen)) == NULL) {
+		free(text);
+		return -1;
+	}
+	fwrite(text, 1, len, f);
+	free(text);
+	fprintf(f, "expect client %s\nexpect server %s\n",
+	    tcp_state_names[st[0]], tcp_state_names[st[1]]);
+	return export_close(f, &x, err, errlen);
+}

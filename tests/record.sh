@@ -1,0 +1,85 @@
+#!/bin/sh
+# Recordings of the sandbox (synfin --record OUT --sandbox, and w): a
+# script that synfin run runs with every expectation holding and that
+# plays back in the view to the same states; written whole at each
+# change, so that kill -9 leaves one that runs up to the last action; a
+# directory that cannot be written is said on screen, with no file left.
+synfin=${SYNFIN:-$(pwd)/src/synfin}
+. "${SRCDIR:-.}/tests/tap.sh"
+. "${SRCDIR:-.}/tests/term.sh"
+show="$tmp/why"
+export LC_ALL=C.UTF-8
+
+# Calls, a latency, a drop, a close each way: then run it, and play it.
+"$synfin" frames --record "$tmp/a.syn" --sandbox 2 l L 1 c 1 s d 1 x \
+    2 x >/dev/null 2>"$tmp/why"
+"$synfin" run "$tmp/a.syn" >"$tmp/a.trace" 2>"$tmp/why"
+status=$?
+[ $status -eq 0 ] && grep -q '^drop segment 5$' "$tmp/a.syn" &&
+    grep -q '^@0.000 set latency 20ms$' "$tmp/a.syn" &&
+    grep -q '^SEG .* S>C \. seq=1 ack=101 len=0 dropped$' "$tmp/a.trace" &&
+    [ "$(grep -c '^EXPECT .* ok$' "$tmp/a.trace")" -ge 8 ] &&
+    ! grep -q FAIL "$tmp/a.trace"
+check $? "a recording runs with synfin run, every expectation holding"
+want=$(tail -n 2 "$tmp/a.syn" | sed 's/expect //')
+"$synfin" frames "$tmp/a.syn" end dump >"$tmp/screen" 2>"$tmp/why"
+client=$(echo "$want" | sed -n 's/^client //p')
+server=$(echo "$want" | sed -n 's/^server //p')
+show="$tmp/screen"
+sed -n 5p "$tmp/screen" | grep -q "| *$client *|.*| *$server *|"
+check $? "played back in the view, it ends where it did: $client, $server"
+
+# Written as it happens: kill -9 leaves a recording that runs.
+start "TERM=tmux-256color" "--record $tmp/b.syn --sandbox" "sandbox"
+keys 2 l 1 c
+keys L
+keys 1 s
+sleep 0.5
+kill -9 "$(synfin_pid)"
+shows "EXIT=137"
+"$synfin" run "$tmp/b.syn" >"$tmp/b.trace" 2>"$tmp/why"
+status=$?
+show="$tmp/why"
+[ $status -eq 0 ] && grep -q 'client send 100' "$tmp/b.syn" &&
+    [ ! -e "$tmp/b.syn.partial" ]
+check $? "killed with kill -9, the recording runs up to its last action"
+
+# w without --record: a file of its own name, and said where.
+mkdir "$tmp/here"
+(cd "$tmp/here" && "$synfin" frames --sandbox 2 l 1 c w dump) \
+    >"$tmp/screen" 2>&1
+show="$tmp/screen"
+grep -q 'Saved as synfin-sandbox-1.syn' "$tmp/screen" &&
+    "$synfin" run "$tmp/here/synfin-sandbox-1.syn" >/dev/null 2>&1
+check $? "w saves the sandbox as synfin-sandbox-1.syn, and says so"
+
+# A directory that cannot be written: said on screen, nothing left.
+mkdir "$tmp/ro"
+chmod 555 "$tmp/ro"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	run_as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	chmod 755 "$tmp"
+else
+	run_as=""
+fi
+$run_as "$synfin" frames --record "$tmp/ro/c.syn" --sandbox 2 l dump \
+    >"$tmp/screen" 2>&1
+grep -q 'Recording not saved' "$tmp/screen" && [ -z "$(ls "$tmp/ro")" ]
+check $? "a directory that cannot be written: said on screen, no file"
+
+# A full disk (root: a tmpfs of our own, filled): the last whole
+# recording stays, no partial one.
+if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/disk" &&
+    mount -t tmpfs -o size=64k tmpfs "$tmp/disk" 2>/dev/null; then
+	dd if=/dev/zero of="$tmp/disk/fill" bs=4k 2>/dev/null
+	"$synfin" frames --record "$tmp/disk/d.syn" --sandbox 2 l 1 c dump \
+	    >"$tmp/screen" 2>&1
+	grep -q 'Recording not saved.*No space' "$tmp/screen" &&
+	    [ ! -e "$tmp/disk/d.syn" ] && [ ! -e "$tmp/disk/d.syn.partial" ]
+	check $? "a full disk: said on screen, no file claims to be whole"
+	umount "$tmp/disk"
+else
+	n=$((n + 1))
+	echo "ok $n - a full disk # SKIP needs root to mount a tmpfs"
+fi
+echo "1..$n"
