@@ -10,9 +10,9 @@ cd "$(dirname "$0")"
 # What the build needs, as Debian packages; the command each one provides,
 # so that nothing is installed when it is already there.
 # tmux runs the end-to-end test of the screen (make check); tcpdump reads
-# the pcap exports back in make check.
+# the pcap exports back and asciinema replays the casts in make check.
 deps="autoconf:autoconf automake:automake pkg-config:pkg-config tmux:tmux
-    tcpdump:tcpdump"
+    tcpdump:tcpdump asciinema:asciinema"
 libs="libevent-dev:libevent_core libncurses-dev:ncursesw libpcap-dev:libpcap"
 
 install_deps() {

@@ -37,7 +37,8 @@ usage(FILE *f)
 "       synfin --record OUT --sandbox\n"
 "       synfin run [--lang zh|en] [--narrate] NAME|FILE...\n"
 "       synfin export [--lang zh|en] NAME|FILE [--pcap OUT] [--ladder OUT]\n"
-"                     [--narration OUT] [--ascii] [--width N] [--no-dropped]\n"
+"                     [--narration OUT] [--cast OUT [--size WxH] [--speed N]]\n"
+"                     [--ascii] [--width N] [--no-dropped]\n"
 "       synfin frames [--lang zh|en] [--size WxH] NAME|FILE|--sandbox|--menu\n"
 "                     [KEY...]\n"
 "       synfin --help | --version\n"
@@ -55,7 +56,7 @@ usage(FILE *f)
 "                  2 if a file is bad\n"
 "  export ...      write files other tools read: a pcap capture (tcpdump,\n"
 "                  Wireshark), the ladder as text, the narration as\n"
-"                  Markdown\n"
+"                  Markdown, an asciicast of the screen\n"
 "  frames ...      press KEYs without a terminal and print the screen\n"
 "                  at each 'dump' (screen tests, screenshots)\n"
 "  --lang zh|en    the language of narration and messages\n"
@@ -270,6 +271,32 @@ open_session(struct session *s, const char *arg, struct catalog *cat,
 	return session_open_file(s, path, err, errlen);
 }
 
+/* The cast export: the view played into curses in memory (cast.c). */
+static int
+export_cast(struct session *s, const char *path, enum lang lang, bool ascii,
+    int w, int h, double speed, char *err, size_t errlen)
+{
+	struct export_file	 x;
+	struct ui		 ui;
+	const char		*nc = getenv("NO_COLOR");
+	FILE			*f;
+	int			 r;
+
+	if ((f = export_open(path, &x, err, errlen)) == NULL)
+		return -1;
+	screen_locale();
+	ui_init(&ui, s, lang, ascii);
+	r = cast_write(&ui, f, w, h, speed, nc == NULL || *nc == '\0', err,
+	    errlen);
+	ui_free(&ui);
+	if (r == -1) {
+		fclose(f);
+		remove(x.part);
+		return -1;
+	}
+	return export_close(f, &x, err, errlen);
+}
+
 /*
  * synfin export FILE|NAME --pcap OUT --ladder OUT --narration OUT: files
  * other tools read, of the run a script makes.
@@ -278,12 +305,13 @@ static int
 cmd_export(int argc, char **argv, enum lang lang)
 {
 	const char	*pcap = NULL, *ladder = NULL, *narration = NULL;
-	const char	*arg = NULL;
+	const char	*cast = NULL, *arg = NULL;
 	struct catalog	 cat;
 	struct session	 s;
 	struct lesson	*lesson;
 	bool		 ascii = false, dropped = true;
-	int		 width = 80, status = 0;
+	int		 width = 80, status = 0, cw = 80, ch = 24;
+	double		 speed = 1;
 	char		 err[1024];
 
 	for (int i = 0; i < argc; i++) {
@@ -296,6 +324,15 @@ cmd_export(int argc, char **argv, enum lang lang)
 			ladder = argv[++i];
 		else if (strcmp(a, "--narration") == 0 && more)
 			narration = argv[++i];
+		else if (strcmp(a, "--cast") == 0 && more)
+			cast = argv[++i];
+		else if (strcmp(a, "--size") == 0 && more &&
+		    sscanf(argv[i + 1], "%dx%d", &cw, &ch) == 2 &&
+		    cw >= 60 && ch >= 16 && cw <= 500 && ch <= 200)
+			i++;
+		else if (strcmp(a, "--speed") == 0 && more &&
+		    (speed = atof(argv[i + 1])) >= 0.25 && speed <= 16)
+			i++;
 		else if (strcmp(a, "--lang") == 0 && more &&
 		    lang_parse(argv[i + 1], &lang) == 0)
 			i++;
@@ -311,15 +348,16 @@ cmd_export(int argc, char **argv, enum lang lang)
 		else {
 			fprintf(stderr, "synfin: export: expected a lesson or "
 			    "file, --pcap OUT, --ladder OUT, --narration OUT, "
-			    "--lang zh|en, --ascii, --width 60-1000 or "
+			    "--cast OUT, --lang zh|en, --ascii, --width 60-1000, "
+			    "--size WxH (from 60x16), --speed 0.25-16 or "
 			    "--no-dropped, found '%s'\n", a);
 			return 2;
 		}
 	}
 	if (arg == NULL || (pcap == NULL && ladder == NULL &&
-	    narration == NULL)) {
+	    narration == NULL && cast == NULL)) {
 		fputs("synfin: export: expected a lesson or file and at least "
-		    "one of --pcap, --ladder, --narration\n", stderr);
+		    "one of --pcap, --ladder, --narration, --cast\n", stderr);
 		return 2;
 	}
 	load_catalog(&cat);
@@ -336,7 +374,9 @@ cmd_export(int argc, char **argv, enum lang lang)
 	    (ladder != NULL && export_ladder(&s, ladder, lang, ascii, width,
 	    err, sizeof err) == -1) ||
 	    (narration != NULL && export_narration(&s, narration, lang, err,
-	    sizeof err) == -1)) {
+	    sizeof err) == -1) ||
+	    (cast != NULL && export_cast(&s, cast, lang, ascii, cw, ch, speed,
+	    err, sizeof err) == -1)) {
 		fprintf(stderr, "synfin: export: %s\n", err);
 		status = 2;
 	}

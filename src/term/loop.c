@@ -26,6 +26,7 @@
 #include <wchar.h>
 
 #include "loop.h"
+#include "paint.h"
 
 #define FRAME_US	33333	/* 30 frames a second while animating */
 
@@ -66,8 +67,7 @@ struct loop {
 	bool			 repaint;	/* every cell, not what changed */
 	double			 last;		/* when the last frame was */
 	int			 status;
-	attr_t			 attr[ST_NSTYLES];
-	short			 pair[ST_NSTYLES];
+	struct paint		 paint;
 };
 
 static bool		curses_on;
@@ -146,78 +146,6 @@ now_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/*
- * The colour scheme: each style is a meaning, mapped to colours, or to
- * attributes alone when the terminal has no colours or NO_COLOR is set.
- * Text always says the same thing without them.
- */
-static void
-set_scheme(struct loop *lp, bool colour)
-{
-	static const struct {
-		short	 fg;
-		attr_t	 attr;		/* with colours */
-		attr_t	 mono;		/* without */
-	} scheme[ST_NSTYLES] = {
-		[ST_NORMAL] = { -1, A_NORMAL, A_NORMAL },
-		[ST_DIM] = { -1, A_DIM, A_DIM },
-		[ST_BOLD] = { -1, A_BOLD, A_BOLD },
-		[ST_STATUS] = { -1, A_REVERSE | A_BOLD, A_REVERSE },
-		[ST_CLIENT] = { COLOR_CYAN, A_BOLD, A_BOLD },
-		[ST_SERVER] = { COLOR_MAGENTA, A_BOLD, A_BOLD },
-		[ST_STATE_CLIENT] = { COLOR_CYAN, A_BOLD, A_BOLD },
-		[ST_STATE_SERVER] = { COLOR_MAGENTA, A_BOLD, A_BOLD },
-		[ST_SYN] = { COLOR_GREEN, A_BOLD, A_BOLD },
-		[ST_FIN] = { COLOR_YELLOW, A_BOLD, A_BOLD },
-		[ST_RST] = { COLOR_RED, A_BOLD, A_BOLD | A_UNDERLINE },
-		[ST_DATA] = { COLOR_BLUE, A_BOLD, A_NORMAL },
-		[ST_ACK] = { -1, A_NORMAL, A_NORMAL },
-		[ST_DROPPED] = { COLOR_RED, A_BOLD, A_BOLD },
-		[ST_TIMER] = { COLOR_YELLOW, A_NORMAL, A_NORMAL },
-		[ST_KEY] = { -1, A_REVERSE, A_REVERSE },
-		[ST_GOOD] = { COLOR_GREEN, A_BOLD, A_BOLD },
-		[ST_BAD] = { COLOR_RED, A_BOLD, A_BOLD },
-		[ST_HEADING] = { -1, A_BOLD, A_BOLD },
-		[ST_HILITE] = { COLOR_YELLOW, A_BOLD, A_BOLD | A_UNDERLINE },
-	};
-
-	for (int i = 0; i < ST_NSTYLES; i++) {
-		lp->pair[i] = 0;
-		lp->attr[i] = colour ? scheme[i].attr : scheme[i].mono;
-		if (colour && scheme[i].fg != -1) {
-			init_pair((short)(i + 1), scheme[i].fg, -1);
-			lp->pair[i] = (short)(i + 1);
-		}
-	}
-}
-
-/* Copy the canvas to curses; curses sends only what changed. */
-static void
-blit(struct loop *lp)
-{
-	const struct canvas	*cv = &lp->cv;
-
-	for (int y = 0; y < cv->h; y++) {
-		for (int x = 0; x < cv->w; x++) {
-			const struct cell	*c = &cv->cells[y * cv->w + x];
-			uint8_t			 st = c->style & ~ST_SELECTED;
-			wchar_t			 wc[2] = { (wchar_t)c->ch, 0 };
-			cchar_t			 cc;
-			attr_t			 a;
-
-			if (c->ch == 0)
-				continue;
-			if (st >= ST_NSTYLES)
-				st = ST_NORMAL;
-			a = lp->attr[st];
-			if (c->style & ST_SELECTED)
-				a |= A_REVERSE;
-			setcchar(&cc, wc, a, lp->pair[st], NULL);
-			mvadd_wch(y, x, &cc);
-		}
-	}
-}
-
 static void
 request_redraw(struct loop *lp)
 {
@@ -264,7 +192,7 @@ on_redraw(evutil_socket_t fd, short what, void *arg)
 		lp->repaint = false;
 	}
 	erase();
-	blit(lp);
+	paint_canvas(&lp->paint, &lp->cv);
 	wnoutrefresh(stdscr);
 	doupdate();
 	pace(lp);
@@ -527,7 +455,7 @@ loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
 		start_color();
 		use_default_colors();
 	}
-	set_scheme(&lp, colour);
+	paint_scheme(&lp.paint, colour);
 	canvas_init(&lp.cv, COLS, LINES);
 	lp.cv.ascii = ui->ascii;
 

@@ -4,9 +4,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ui.h"
 
 int	 loop_run(struct ui *, bool, char *, size_t);
+int	 cast_write(struct ui *, FILE *, int, int, double, bool, char *,
+	     size_t);
 
 #endif

@@ -964,6 +964,28 @@ act_answer(struct ui *ui, int choice)
 	return UI_REDRAW;
 }
 
+/* Whether the whole timeline is known and shown. */
+bool
+ui_at_end(const struct ui *ui)
+{
+	return session_done(ui->s) && ui_shown(ui) >= ui->s->nsteps;
+}
+
+/*
+ * The right answer to the question waiting, if one waits (a cast plays a
+ * lesson through): whether there was one.
+ */
+bool
+ui_answer_right(struct ui *ui)
+{
+	const struct jevent	*q = waiting_question(ui);
+
+	if (q == NULL)
+		return false;
+	act_answer(ui, q->u.ask.q->answer);
+	return true;
+}
+
 /* Sandbox: 1 or 2, a side will act. */
 static enum ui_result
 act_side(struct ui *ui, int side)

@@ -148,6 +148,8 @@ void		 ui_draw(struct ui *, struct canvas *);
 bool		 ui_working(const struct ui *);
 char		*ui_ladder_text(struct ui *, int);
 void		 ui_saved(struct ui *, const char *, const char *);
+bool		 ui_answer_right(struct ui *);
+bool		 ui_at_end(const struct ui *);
 void		 ui_work(struct ui *);
 
 #endif
