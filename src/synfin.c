@@ -34,7 +34,7 @@ usage(FILE *f)
 "       synfin [--lang zh|en] NAME|FILE\n"
 "       synfin [--lang zh|en] --sandbox\n"
 "       synfin --present ...  (any of the above, for a projector)\n"
-"       synfin --record OUT --sandbox\n"
+"       synfin --record OUT NAME|FILE|--sandbox\n"
 "       synfin run [--lang zh|en] [--narrate] NAME|FILE...\n"
 "       synfin export [--lang zh|en] NAME|FILE [--pcap OUT] [--ladder OUT]\n"
 "                     [--narration OUT] [--cast OUT [--size WxH] [--speed N]]\n"
@@ -61,7 +61,7 @@ usage(FILE *f)
 "                  at each 'dump' (screen tests, screenshots)\n"
 "  --lang zh|en    the language of narration and messages\n"
 "  --present       presenter mode: no dim text, large states, seconds\n"
-"  --record OUT    the sandbox's session, written to OUT at each change\n"
+"  --record OUT    the session, written to OUT at each change\n"
 "                  (a script: synfin OUT plays it, synfin run OUT tests it)\n"
 "  --help          this text (more in the manual: man synfin)\n"
 "  --version       the version\n", f);
@@ -433,9 +433,9 @@ cmd_view(const char *arg, bool sandbox, enum lang lang)
 	char		 err[1024];
 	int		 status;
 
-	if (recording != NULL && !sandbox) {
-		fputs("synfin: --record: only the sandbox is recorded yet "
-		    "(synfin --record OUT --sandbox)\n", stderr);
+	if (recording != NULL && arg == NULL && !sandbox) {
+		fputs("synfin: --record: expected a lesson, a file or "
+		    "--sandbox to record\n", stderr);
 		return 2;
 	}
 	if (setup_view(&ui, &s, &cat, arg, arg == NULL && !sandbox, lang) == -1)
@@ -499,9 +499,9 @@ cmd_frames(int argc, char **argv, enum lang lang)
 		}
 		path = argv[i++];
 	}
-	if (recording != NULL && !sandbox) {
-		fputs("synfin: --record: only the sandbox is recorded yet "
-		    "(synfin --record OUT --sandbox)\n", stderr);
+	if (recording != NULL && menu) {
+		fputs("synfin: --record: expected a lesson, a file or "
+		    "--sandbox to record\n", stderr);
 		return 2;
 	}
 	if (setup_view(&ui, &s, &cat, path, menu, lang) == -1)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Recordings of the sandbox (synfin --record OUT --sandbox, and w): a
+# Recordings (synfin --record OUT, of the sandbox or a lesson, and w): a
 # script that synfin run runs with every expectation holding and that
 # plays back in the view to the same states; written whole at each
 # change, so that kill -9 leaves one that runs up to the last action; a
@@ -28,6 +28,21 @@ server=$(echo "$want" | sed -n 's/^server //p')
 show="$tmp/screen"
 sed -n 5p "$tmp/screen" | grep -q "| *$client *|.*| *$server *|"
 check $? "played back in the view, it ends where it did: $client, $server"
+
+# A lesson with the SYN dropped: the lesson's lines as they were, the
+# drop, and what the drop broke written again as what happened.
+lessons=$(cd "${SRCDIR:-.}/lessons" && pwd)
+LESSONS_DIR="$lessons" "$synfin" frames --record "$tmp/l.syn" handshake \
+    n n d n n n n n n n n n >/dev/null 2>"$tmp/why"
+"$synfin" run "$tmp/l.syn" >"$tmp/l.trace" 2>"$tmp/why"
+status=$?
+show="$tmp/l.syn"
+[ $status -eq 0 ] && grep -q '^drop segment 1$' "$tmp/l.syn" &&
+    grep -q "^# before the learner's change: expect server SYN_RECEIVED$" \
+    "$tmp/l.syn" && grep -q '^expect server LISTEN$' "$tmp/l.syn" &&
+    grep -q '^SEG 20.000 C>S S seq=0 len=0 dropped$' "$tmp/l.trace" &&
+    ! grep -q 'is ESTABLISHED' "$tmp/l.trace"
+check $? "a lesson recorded with a drop runs as a test of the learner's run, no line left that the drop made untrue"
 
 # Written as it happens: kill -9 leaves a recording that runs.
 start "TERM=tmux-256color" "--record $tmp/b.syn --sandbox" "sandbox"

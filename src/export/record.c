@@ -1,5 +1,5 @@
 /*
- * A recording: the sandbox's session as a script in the language of
+ * A recording: a session as a script in the language of
  * DESIGN section 5, so that it plays back (synfin FILE), runs as a test
  * (synfin run FILE) and edits into a lesson.  The learner's calls and
  * settings at their @times, the fates given to segments (drop segment
@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,7 +158,110 @@ final_states(const char *text, size_t len, int st[2], char *err,
 	return 0;
 }
 
-/* Write the sandbox's session to path as a recording: 0, or -1. */
+/*
+ * A lesson or script as the learner ran it: its own lines as they are,
+ * the learner's fates for segments at the top (they hold wherever they
+ * are), and each expectation the change broke written again as what
+ * happened (a state), or kept as a comment (the rest), so that the
+ * recording holds as a test of the learner's run.
+ */
+static int
+write_lesson(struct session *s, const char *path, char *err, size_t errlen)
+{
+	const struct journal	*j;
+	struct export_file	 x;
+	char			**fix, *text, *line, *next, d[32];
+	FILE			*in, *f;
+	size_t			 len = 0, nlines = 1;
+	long			 size;
+	int			 no = 1;
+
+	if ((in = fopen(s->script->path, "r")) == NULL ||
+	    fseek(in, 0, SEEK_END) == -1 || (size = ftell(in)) < 0) {
+		snprintf(err, errlen, "%s: %s", s->script->path,
+		    strerror(errno));
+		if (in != NULL)
+			fclose(in);
+		return -1;
+	}
+	rewind(in);
+	text = xmalloc((size_t)size + 1);
+	len = fread(text, 1, (size_t)size, in);
+	text[len] = '\0';
+	fclose(in);
+	for (size_t i = 0; i < len; i++)
+		nlines += text[i] == '\n';
+	fix = xcalloc(nlines + 1, sizeof *fix);
+	session_complete(s);
+	j = session_journal(s);
+	for (size_t i = 0; i < j->nev; i++) {
+		const struct jevent	*e = &j->ev[i];
+		const struct jexpect	*xp;
+		char			 buf[128];
+		int			 ln;
+
+		if (e->cmd < 0)
+			continue;
+		ln = s->script->cmds[e->cmd].line;
+		if (ln < 1 || (size_t)ln > nlines || fix[ln] != NULL)
+			continue;
+		/* A line or a question whose premise the change broke. */
+		if ((e->type == JE_SAY || e->type == JE_ASK) &&
+		    !session_holds(s, i)) {
+			fix[ln] = xstrdup("");
+			continue;
+		}
+		if (e->type != JE_EXPECT || e->u.expect->ok)
+			continue;
+		xp = e->u.expect;
+		if (xp->kind == EXPECT_STATE || xp->kind == EXPECT_REACH)
+			snprintf(buf, sizeof buf, "expect %s %s",
+			    side_name((enum side)e->side),
+			    tcp_state_names[xp->got % TCP_NSTATES]);
+		else
+			buf[0] = '\0';
+		fix[ln] = xstrdup(buf);
+	}
+	if ((f = export_open(path, &x, err, errlen)) == NULL) {
+		for (size_t i = 0; i <= nlines; i++)
+			free(fix[i]);
+		free(fix);
+		free(text);
+		return -1;
+	}
+	fprintf(f, "# A synfin recording of %s: the lesson as the learner\n"
+	    "# ran it.  synfin FILE plays it, synfin run FILE tests it.\n",
+	    s->script->path);
+	for (size_t i = 0; i < s->niv; i++) {
+		const struct intervention *iv = &s->iv[i];
+
+		fprintf(f, "%s segment %d", fate_words[iv->kind], iv->seg + 1);
+		if (iv->kind == RULE_DELAY || iv->kind == RULE_DUP) {
+			duration_text(d, sizeof d, iv->kind == RULE_DELAY ?
+			    SESSION_DELAY : SESSION_DUP_LAG);
+			fprintf(f, " %s", d);
+		}
+		fputc('\n', f);
+	}
+	for (line = text; line != NULL && *line != '\0'; line = next, no++) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if ((size_t)no <= nlines && fix[no] != NULL) {
+			fprintf(f, "# before the learner's change: %s\n", line);
+			if (fix[no][0] != '\0')
+				fprintf(f, "%s\n", fix[no]);
+		} else
+			fprintf(f, "%s\n", line);
+	}
+	for (size_t i = 0; i <= nlines; i++)
+		free(fix[i]);
+	free(fix);
+	free(text);
+	return export_close(f, &x, err, errlen);
+}
+
+/* Write the session to path as a recording: 0, or -1. */
 int
 export_recording(struct session *s, const char *path, char *err,
     size_t errlen)
@@ -168,6 +272,8 @@ export_recording(struct session *s, const char *path, char *err,
 	int			 st[2];
 	FILE			*m, *f;
 
+	if (!s->sandbox)
+		return write_lesson(s, path, err, errlen);
 	session_complete(s);
 	if ((m = open_memstream(&text, &len)) == NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -1057,7 +1057,7 @@ changed(struct ui *ui)
 {
 	const char	*err;
 
-	if (ui->s->sandbox && ui->save != NULL &&
+	if (ui->save != NULL &&
 	    (err = ui->save(ui, false, ui->save_arg)) != NULL)
 		ui_say(ui, ST_BAD, M_RECORD_FAILED, err);
 }
