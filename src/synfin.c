@@ -85,6 +85,7 @@ lang_from_env(void)
 static const char	*argv0;
 static bool		 presenting;	/* --present */
 static const char	*recording;	/* --record OUT */
+static int		 capture_conn = 1;	/* --conn N */
 
 /*
  * The sandbox's recording, written whole at each change when --record
@@ -165,6 +166,42 @@ report_failures(const struct run *r)
 	}
 }
 
+/*
+ * synfin run FILE.pcap: a capture's connection as a trace (and in words
+ * with --narrate); the connections are listed on stderr when there are
+ * several.  0, or -1 with the error said.
+ */
+static int
+run_capture(const char *path, enum lang lang, bool narrated, bool header)
+{
+	struct journal	 j;
+	char		 err[1024], *list = NULL;
+	size_t		 len = 0;
+	FILE		*f = open_memstream(&list, &len);
+	int		 r;
+
+	r = capture_read(path, capture_conn, &j, f, err, sizeof err);
+	if (f != NULL)
+		fclose(f);
+	if (r == 0 && list != NULL && strchr(list, '\n') != strrchr(list,
+	    '\n'))
+		fprintf(stderr, "synfin: %s holds these connections (--conn N "
+		    "picks one):\n%s", path, list);
+	free(list);
+	if (r == -1) {
+		fprintf(stderr, "synfin: %s\n", err);
+		return -1;
+	}
+	if (header)
+		printf("RUN %s\n", path);
+	if (narrated)
+		narrate_print(stdout, &j, lang);
+	else
+		trace_print(stdout, &j, 0, j.nev, lang);
+	journal_free(&j);
+	return 0;
+}
+
 /* synfin run FILE...: the trace of each, to stdout. */
 static int
 cmd_run(int argc, char **argv, enum lang lang, bool narrated)
@@ -190,6 +227,11 @@ cmd_run(int argc, char **argv, enum lang lang, bool narrated)
 			    "(lessons are in %s)\n", argv[i], cat.dir != NULL ?
 			    cat.dir : "no directory found");
 			status = RUN_BAD;
+			continue;
+		}
+		if (capture_is(path)) {
+			if (run_capture(path, lang, narrated, argc > 1) == -1)
+				status = RUN_BAD;
 			continue;
 		}
 		if ((s = script_load(path, err, sizeof err)) == NULL) {
@@ -258,6 +300,15 @@ open_session(struct session *s, const char *arg, struct catalog *cat,
 	*lesson = NULL;
 	if (arg == NULL)
 		return session_open_sandbox(s, err, errlen);
+	if (access(arg, F_OK) == 0 && capture_is(arg)) {
+		struct journal	 j;
+
+		if (capture_read(arg, capture_conn, &j, NULL, err,
+		    errlen) == -1)
+			return -1;
+		session_open_capture(s, &j, arg);
+		return 0;
+	}
 	if (access(arg, F_OK) == 0)
 		*lesson = catalog_by_path(cat, arg);
 	else if ((*lesson = catalog_lookup(cat, arg)) != NULL)
@@ -561,6 +612,7 @@ main(int argc, char **argv)
 		{ "narrate", no_argument, NULL, 'n' },
 		{ "present", no_argument, NULL, 'p' },
 		{ "record", required_argument, NULL, 'r' },
+		{ "conn", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum lang	 lang = lang_from_env();
@@ -599,6 +651,14 @@ main(int argc, char **argv)
 		case 'r':
 			recording = optarg;
 			break;
+		case 'c':
+			if ((capture_conn = atoi(optarg)) < 1) {
+				fprintf(stderr, "synfin: --conn: expected a "
+				    "connection's number from 1, found '%s'\n",
+				    optarg);
+				return 2;
+			}
+			break;
 		default:
 			fprintf(stderr, "synfin: unknown option '%s'\n",
 			    argv[optind - 1]);
@@ -616,6 +676,8 @@ main(int argc, char **argv)
 				narrated = true;
 				continue;
 			}
+			if (ch == 'c' && (capture_conn = atoi(optarg)) >= 1)
+				continue;
 			if (ch != 'l' || lang_parse(optarg, &lang) == -1) {
 				fprintf(stderr, "synfin: run: expected --lang "
 				    "zh|en, --narrate or script files\n");

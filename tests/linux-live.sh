@@ -70,4 +70,33 @@ for f in "$dir"/*.syn; do
 		sed 's/^/# /' "$tmp/first"
 	fi
 done
+
+# A capture of the kernel itself on lo (Ethernet) and on any (Linux
+# cooked), read by synfin: each side goes through its real states.
+for dev in lo any; do
+	n=$((n + 1))
+	if [ -n "$why" ] || ! command -v tcpdump >/dev/null 2>&1; then
+		echo "ok $n - a capture on $dev: # SKIP ${why:-no tcpdump}"
+		continue
+	fi
+	tcpdump -i $dev -U -w "$tmp/$dev.pcap" tcp >/dev/null 2>&1 &
+	dump=$!
+	sleep 1
+	"$kreplay" "$dir/close-client-first.syn" >/dev/null 2>&1
+	sleep 1
+	kill $dump
+	wait $dump 2>/dev/null
+	"$synfin" run "$tmp/$dev.pcap" 2>/dev/null | awk '$1 == "STATE" {
+	    s[$3] = s[$3] " " $5 } END { print "client" s["client"];
+	    print "server" s["server"] }' >"$tmp/got"
+	printf '%s\n' "client SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT" \
+	    "server LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED" \
+	    >"$tmp/want"
+	if diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"; then
+		echo "ok $n - a capture of the kernel on $dev: its real states"
+	else
+		echo "not ok $n - a capture of the kernel on $dev: its real states"
+		sed 's/^/# /' "$tmp/diff"
+	fi
+done
 echo "1..$n"

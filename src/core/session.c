@@ -79,6 +79,8 @@ free_run(struct session *s)
 {
 	if (s->have_run)
 		run_free(&s->run);
+	if (s->capture)
+		journal_free(&s->run.sim.journal);
 	s->have_run = false;
 	free_marks(s, 0);
 	free(s->marks);
@@ -97,6 +99,8 @@ free_run(struct session *s)
 }
 
 static int	rebuild(struct session *, char *, size_t);
+static void	index_timeline(struct session *);
+static void	cut_steps(struct session *);
 
 /*
  * Show a script, which the session owns from now on: 0, or -1 with the
@@ -128,6 +132,26 @@ session_open_file(struct session *s, const char *path, char *err,
 	if ((sc = script_load(path, err, errlen)) == NULL)
 		return -1;
 	return session_open(s, sc, err, errlen);
+}
+
+/*
+ * A capture of real traffic, as a journal made from its packets (the
+ * export layer reads the file): the session owns the journal from now
+ * on.  Nothing runs: the timeline is the capture, and cannot be changed.
+ */
+void
+session_open_capture(struct session *s, struct journal *j, const char *path)
+{
+	memset(s, 0, sizeof *s);
+	s->script = script_new(path);
+	s->capture = true;
+	s->run.sim.journal = *j;
+	memset(j, 0, sizeof *j);
+	s->mark_every = SESSION_MARK_EVERY;
+	s->phase = PHASE_DONE;
+	index_timeline(s);
+	cut_steps(s);
+	s->same = s->rows = 0;
 }
 
 int
@@ -534,6 +558,8 @@ rewind_to(struct session *s, size_t m)
 int
 session_restart(struct session *s, char *err, size_t errlen)
 {
+	if (s->capture)
+		return 0;		/* what happened, from the start */
 	s->niv = 0;
 	s->pending = false;
 	if (s->sandbox)
@@ -734,6 +760,11 @@ session_toggle(struct session *s, int seg, enum rule_kind kind, char *err,
 {
 	int	 set = 1;
 
+	if (s->capture) {
+		snprintf(err, errlen, "a capture shows what happened on the "
+		    "wire: it cannot be changed");
+		return -1;
+	}
 	for (size_t i = 0; i < s->niv; i++) {
 		if (s->iv[i].seg != seg)
 			continue;

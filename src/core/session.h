@@ -58,6 +58,7 @@ struct intervention {
 struct session {
 	struct script		*script;	/* owned; the sandbox's calls */
 	bool			 sandbox;
+	bool			 capture;	/* real traffic, read from a file */
 	struct intervention	*iv;
 	size_t			 niv;
 	bool			 pending;	/* sandbox: a fate for the next */
@@ -109,6 +110,8 @@ int		 session_open(struct session *, struct script *, char *,
 int		 session_open_file(struct session *, const char *, char *,
 		     size_t);
 int		 session_open_sandbox(struct session *, char *, size_t);
+void		 session_open_capture(struct session *, struct journal *,
+		     const char *);
 void		 session_close(struct session *);
 int		 session_restart(struct session *, char *, size_t);
 int		 session_rebuild(struct session *, char *, size_t);

@@ -194,6 +194,18 @@ const struct tcp_cause_info tcp_causes[TCP_NCAUSES] = {
 	[CAUSE_KERNEL] = { NULL, {
 	    "seen in the kernel",
 	    "在内核中观察到" } },
+	[CAUSE_OBSERVED] = { NULL, {
+	    "the capture begins with the connection already open: an "
+	    "observer on the wire cannot see how it got there",
+	    "抓包开始时连接已经建立：线路上的观察者看不到它之前的经过" } },
+	[CAUSE_WAS_LISTENING] = { "3.10.1", {
+	    "it was listening: the SYN it answers shows it (listen() itself "
+	    "is not on the wire)",
+	    "它在监听：它回应的 SYN 说明了这一点（listen() 本身不会出现在线路上）" } },
+	[CAUSE_SENT_FIN] = { "3.10.4", {
+	    "sent FIN: its application called close() or shutdown(); the "
+	    "wire cannot tell which",
+	    "发出 FIN：它的应用调用了 close() 或 shutdown()，线路上分辨不出是哪一个" } },
 };
 
 const char *const tcp_outcomes[TCP_NOUTCOMES][NLANGS] = {
@@ -335,7 +347,8 @@ tcp_text_check(void)
 		const struct tcp_cause_info *ci = &tcp_causes[c];
 
 		if (ci->text[LANG_EN] == NULL || ci->text[LANG_ZH] == NULL ||
-		    (ci->rfc == NULL && c != CAUSE_NONE && c != CAUSE_KERNEL) ||
+		    (ci->rfc == NULL && c != CAUSE_NONE && c != CAUSE_KERNEL &&
+		    c != CAUSE_OBSERVED) ||
 		    !formats_agree(ci->text[LANG_EN], ci->text[LANG_ZH]))
 			return -1;
 	}

@@ -142,8 +142,11 @@ enum tcp_cause {
 	CAUSE_GIVE_UP_FIN,
 	CAUSE_GIVE_UP_DATA,
 	CAUSE_KERNEL,
+	CAUSE_OBSERVED,		/* a capture: seen already in this state */
+	CAUSE_WAS_LISTENING,	/* ... the SYN it answers shows it */
+	CAUSE_SENT_FIN,		/* ... close() or shutdown(), unseen */
 };
-#define TCP_NCAUSES (CAUSE_KERNEL + 1)
+#define TCP_NCAUSES (CAUSE_OBSERVED + 3)
 
 struct tcp_cause_info {
 	const char	*rfc;		/* "3.10.7.4"; NULL: none */

@@ -28,6 +28,9 @@ int	 export_pcap(const struct journal *, const char *, bool, char *,
 	     size_t);
 int	 export_narration(struct session *, const char *, enum lang, char *,
 	     size_t);
+int	 capture_read(const char *, int, struct journal *, FILE *, char *,
+	     size_t);
+bool	 capture_is(const char *);
 int	 export_recording(struct session *, const char *, char *, size_t);
 int	 export_ladder(struct session *, const char *, enum lang, bool, int,
 	     char *, size_t);
