@@ -7,7 +7,7 @@ srcdir=${SRCDIR:-.}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 n=0
-for t in script segment progress view; do
+for t in script segment progress view capture; do
 	prog="$(pwd)/tests/fuzz-$t"
 	dirs="$srcdir/tests/fuzz/$t"
 	[ $t = script ] && dirs="$dirs $srcdir/tests/scenarios $srcdir/lessons"

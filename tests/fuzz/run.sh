@@ -29,13 +29,14 @@ for f in "$@"; do
 done
 flags="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined
     -fno-sanitize-recover=all -I$builddir -I$srcdir/src/core
-    -I$srcdir/src/view -I$builddir/src/view -I$srcdir/tests/fuzz"
+    -I$srcdir/src/view -I$builddir/src/view -I$srcdir/src/export
+    -I$srcdir/tests/fuzz"
 
-for t in script segment progress view; do
+for t in script segment progress view capture; do
 	echo "=== fuzz $t: building"
 	# shellcheck disable=SC2086
 	if ! $cc $flags -o "$out/$t" "$srcdir/tests/fuzz/$t.c" $sources \
-	    -lm 2>"$out/$t.build"; then
+	    -lm -lpcap 2>"$out/$t.build"; then
 		cat "$out/$t.build"
 		status=1
 		continue
