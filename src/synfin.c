@@ -109,7 +109,8 @@ save_recording(struct ui *ui, bool asked, void *arg)
 		}
 		path = name;
 	}
-	if (export_recording(ui->s, path, err, sizeof err) == -1)
+	if (export_recording(ui->s, path, ui->quiz.answers,
+	    ui->quiz.nanswers, err, sizeof err) == -1)
 		return err;
 	if (asked)
 		ui_saved(ui, path, NULL);

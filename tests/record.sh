@@ -44,11 +44,24 @@ show="$tmp/l.syn"
     ! grep -q 'is ESTABLISHED' "$tmp/l.trace"
 check $? "a lesson recorded with a drop runs as a test of the learner's run, no line left that the drop made untrue"
 
+# The learner's answers are in it, and given again on playback.
+keys=$(i=0; while [ $i -lt 15 ]; do printf '1 n '; i=$((i + 1)); done)
+# shellcheck disable=SC2086
+LESSONS_DIR="$lessons" "$synfin" frames --record "$tmp/q.syn" handshake \
+    $keys >/dev/null 2>"$tmp/why"
+"$synfin" frames "$tmp/q.syn" end dump >"$tmp/screen" 2>&1
+show="$tmp/screen"
+[ "$(grep -c '^answered 1$' "$tmp/q.syn")" = 2 ] &&
+    grep -q 'score 0/1' "$tmp/screen"
+check $? "an answer is recorded (answered 1) and given again on playback"
+
 # Written as it happens: kill -9 leaves a recording that runs.
 start "TERM=tmux-256color" "--record $tmp/b.syn --sandbox" "sandbox"
 keys 2 l 1 c
 keys L
 keys 1 s
+keys d
+keys 1 x
 sleep 0.5
 kill -9 "$(synfin_pid)"
 shows "EXIT=137"
@@ -56,8 +69,20 @@ shows "EXIT=137"
 status=$?
 show="$tmp/why"
 [ $status -eq 0 ] && grep -q 'client send 100' "$tmp/b.syn" &&
-    [ ! -e "$tmp/b.syn.partial" ]
-check $? "killed with kill -9, the recording runs up to its last action"
+    grep -q '^drop segment' "$tmp/b.syn" && grep -q 'client close' \
+    "$tmp/b.syn" && [ ! -e "$tmp/b.syn.partial" ]
+check $? "killed with kill -9, the recording (calls, a latency, a drop) runs up to its last action"
+# Played in the view, step by step: every expectation it recorded holds
+# (a failed one would be said in the narration).
+steps=$(i=0; while [ $i -lt 60 ]; do printf 'n dump '; i=$((i + 1)); done)
+# shellcheck disable=SC2086
+"$synfin" frames "$tmp/b.syn" $steps >"$tmp/screen" 2>"$tmp/why"
+show="$tmp/screen"
+client=$(tail -n 2 "$tmp/b.syn" | sed -n 's/^expect client //p')
+server=$(tail -n 2 "$tmp/b.syn" | sed -n 's/^expect server //p')
+grep -q "| *$client *|.*| *$server *|" "$tmp/screen" &&
+    ! grep -q 'The lesson expected' "$tmp/screen"
+check $? "and plays back in the view to the same states: $client, $server"
 
 # w without --record: a file of its own name, and said where.
 mkdir "$tmp/here"

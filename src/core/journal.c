@@ -92,6 +92,31 @@ journal_say(struct journal *j, vtime_t t, enum lang lang, const char *text)
 	e->u.say.text = own_str(j, text);
 }
 
+/*
+ * A recording's answer (from 0) to the question just asked, in each of
+ * its languages: the number of its choices, or -1 if none was asked.
+ */
+int
+journal_answered(struct journal *j, int choice)
+{
+	int	 n = -1;
+
+	for (size_t i = j->nev; i-- > 0; ) {
+		struct jask	*q;
+
+		if (j->ev[i].type != JE_ASK) {
+			if (n >= 0)
+				break;
+			continue;
+		}
+		q = (struct jask *)(uintptr_t)j->ev[i].u.ask.q;
+		n = q->nchoices;
+		if (choice >= 0 && choice < q->nchoices)
+			q->answered = choice + 1;
+	}
+	return n;
+}
+
 /* A question in one language: its choices, the right one, and why. */
 void
 journal_ask(struct journal *j, vtime_t t, enum lang lang, const char *text,

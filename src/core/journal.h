@@ -98,6 +98,7 @@ struct jask {
 	int		  nchoices;
 	int		  answer;	/* index into choices */
 	char		 *why;		/* the explanation, or NULL */
+	int		  answered;	/* a recording's answer + 1, or 0 */
 };
 
 /* An expectation: what was wanted and what was found. */
@@ -240,6 +241,7 @@ uint32_t	 journal_rel(const struct journal *, enum dir, uint32_t);
 void		 journal_mark(const struct journal *, struct journal_mark *);
 void		 journal_rewind(struct journal *, const struct journal_mark *);
 struct jcall	*journal_call(struct journal *, vtime_t, enum side);
+int		 journal_answered(struct journal *, int);
 
 /* A segment's datagram as it was sent. */
 static inline const uint8_t *

@@ -370,6 +370,14 @@ run_command(struct run *r)
 		journal_say(&s->journal, s->clock.now, c->u.text.lang,
 		    c->u.text.text);
 		break;
+	case CMD_ANSWERED:
+		if (journal_answered(&s->journal, (int)c->u.count - 1) <
+		    (int)c->u.count) {
+			run_error(r, c, "expected an answer to the question "
+			    "just asked, one of its choices");
+			return false;
+		}
+		break;
 	case CMD_PAUSE:
 		journal_add(&s->journal, JE_PAUSE, s->clock.now, SIDE_NONE);
 		break;

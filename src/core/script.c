@@ -852,6 +852,10 @@ parse_command(struct parser *p, struct cmd *c)
 		parse_wait(p, c);
 	} else if (strcmp(kw, "pause") == 0) {
 		c->type = CMD_PAUSE;
+	} else if (strcmp(kw, "answered") == 0) {
+		/* answered N: the learner's choice, in a recording. */
+		c->type = CMD_ANSWERED;
+		number(p, 1, 9, &c->u.count);
 	} else if (strcmp(kw, "ask") == 0) {
 		parse_ask(p, c);
 	} else if (strcmp(kw, "expect") == 0) {
@@ -863,7 +867,7 @@ parse_command(struct parser *p, struct cmd *c)
 		expected(p, "a command (title, group, profile, set, client, "
 		    "server, "
 		    "drop, dup, delay, reorder, hold, release, wait, say, "
-		    "pause, ask, expect, inject)");
+		    "pause, ask, answered, expect, inject)");
 	}
 	if (!p->failed && !at_end(p))
 		expected(p, "end of line");

@@ -50,6 +50,7 @@ enum cmd_type {
 	CMD_EXPECT_IGNORED,
 	CMD_INJECT,		/* a crafted segment */
 	CMD_INJECT_BAD,		/* datagrams that are not valid segments */
+	CMD_ANSWERED,		/* a recording: the learner's answer */
 };
 
 enum set_key {

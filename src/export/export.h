@@ -31,7 +31,8 @@ int	 export_narration(struct session *, const char *, enum lang, char *,
 int	 capture_read(const char *, int, struct journal *, FILE *, char *,
 	     size_t);
 bool	 capture_is(const char *);
-int	 export_recording(struct session *, const char *, char *, size_t);
+int	 export_recording(struct session *, const char *, const uint8_t *,
+	     size_t, char *, size_t);
 int	 export_ladder(struct session *, const char *, enum lang, bool, int,
 	     char *, size_t);
 

@@ -166,11 +166,13 @@ final_states(const char *text, size_t len, int st[2], char *err,
  * recording holds as a test of the learner's run.
  */
 static int
-write_lesson(struct session *s, const char *path, char *err, size_t errlen)
+write_lesson(struct session *s, const char *path, const uint8_t *answers,
+    size_t nanswers, char *err, size_t errlen)
 {
 	const struct journal	*j;
 	struct export_file	 x;
 	char			**fix, *text, *line, *next, d[32];
+	uint8_t			*answered;
 	FILE			*in, *f;
 	size_t			 len = 0, nlines = 1;
 	long			 size;
@@ -192,6 +194,7 @@ write_lesson(struct session *s, const char *path, char *err, size_t errlen)
 	for (size_t i = 0; i < len; i++)
 		nlines += text[i] == '\n';
 	fix = xcalloc(nlines + 1, sizeof *fix);
+	answered = xcalloc(nlines + 1, 1);
 	session_complete(s);
 	j = session_journal(s);
 	for (size_t i = 0; i < j->nev; i++) {
@@ -205,6 +208,13 @@ write_lesson(struct session *s, const char *path, char *err, size_t errlen)
 		ln = s->script->cmds[e->cmd].line;
 		if (ln < 1 || (size_t)ln > nlines || fix[ln] != NULL)
 			continue;
+		/* The learner's answer, written after the question. */
+		if (e->type == JE_ASK && session_holds(s, i)) {
+			size_t	 k = session_step_of(s, i);
+
+			if (k < nanswers && answers[k] > 0)
+				answered[ln] = answers[k];
+		}
 		/* A line or a question whose premise the change broke. */
 		if ((e->type == JE_SAY || e->type == JE_ASK) &&
 		    !session_holds(s, i)) {
@@ -226,6 +236,7 @@ write_lesson(struct session *s, const char *path, char *err, size_t errlen)
 		for (size_t i = 0; i <= nlines; i++)
 			free(fix[i]);
 		free(fix);
+		free(answered);
 		free(text);
 		return -1;
 	}
@@ -253,18 +264,21 @@ write_lesson(struct session *s, const char *path, char *err, size_t errlen)
 				fprintf(f, "%s\n", fix[no]);
 		} else
 			fprintf(f, "%s\n", line);
+		if ((size_t)no <= nlines && answered[no] > 0)
+			fprintf(f, "answered %d\n", answered[no]);
 	}
 	for (size_t i = 0; i <= nlines; i++)
 		free(fix[i]);
 	free(fix);
+	free(answered);
 	free(text);
 	return export_close(f, &x, err, errlen);
 }
 
 /* Write the session to path as a recording: 0, or -1. */
 int
-export_recording(struct session *s, const char *path, char *err,
-    size_t errlen)
+export_recording(struct session *s, const char *path,
+    const uint8_t *answers, size_t nanswers, char *err, size_t errlen)
 {
 	struct export_file	 x;
 	char			*text = NULL;
@@ -273,7 +287,7 @@ export_recording(struct session *s, const char *path, char *err,
 	FILE			*m, *f;
 
 	if (!s->sandbox)
-		return write_lesson(s, path, err, errlen);
+		return write_lesson(s, path, answers, nanswers, err, errlen);
 	session_complete(s);
 	if ((m = open_memstream(&text, &len)) == NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -140,6 +140,15 @@ sync(struct ui *ui)
 	for (size_t i = from; i <= n; i++)
 		q->answers[i] = 0;
 	q->nanswers = n + 1;
+	/* A recording's answers: given as the learner gave them. */
+	for (size_t i = 0; i < ui->s->asks.n; i++) {
+		const struct jevent *e = &session_journal(ui->s)->ev[
+		    ui->s->asks.ev[i]];
+		size_t	 at = session_step_of(ui->s, ui->s->asks.ev[i]);
+
+		if (at >= from && at <= n && e->u.ask.q->answered > 0)
+			q->answers[at] = (uint8_t)e->u.ask.q->answered;
+	}
 	if (p->pos > (double)n)
 		p->pos = (double)n;
 	if (p->target > n)
@@ -961,6 +970,7 @@ act_answer(struct ui *ui, int choice)
 		return UI_REDRAW;
 	ui->quiz.answers[k] = (uint8_t)(choice + 1);
 	ui->msg[0] = '\0';
+	changed(ui);
 	return UI_REDRAW;
 }
 
