@@ -626,6 +626,8 @@ margin_time(const struct ui *ui, char *buf, size_t len, vtime_t t)
 		snprintf(buf, len, "%.2fs", t / 1e6);
 	else if (t % 1000 == 0)
 		snprintf(buf, len, "%lldms", (long long)(t / 1000));
+	else if (t < 1000)
+		snprintf(buf, len, "%lldus", (long long)t);
 	else
 		snprintf(buf, len, "%.1fms", t / 1e3);
 }
