@@ -86,6 +86,7 @@ static const char	*argv0;
 static bool		 presenting;	/* --present */
 static const char	*recording;	/* --record OUT */
 static int		 capture_conn = 1;	/* --conn N */
+static int		 capture_conns;		/* in the capture opened */
 
 /*
  * The sandbox's recording, written whole at each change when --record
@@ -303,9 +304,19 @@ open_session(struct session *s, const char *arg, struct catalog *cat,
 		return session_open_sandbox(s, err, errlen);
 	if (access(arg, F_OK) == 0 && capture_is(arg)) {
 		struct journal	 j;
+		char		*list = NULL;
+		size_t		 len = 0;
+		FILE		*f = open_memstream(&list, &len);
+		int		 r;
 
-		if (capture_read(arg, capture_conn, &j, NULL, err,
-		    errlen) == -1)
+		r = capture_read(arg, capture_conn, &j, f, err, errlen);
+		if (f != NULL)
+			fclose(f);
+		capture_conns = 0;
+		for (size_t i = 0; list != NULL && i < len; i++)
+			capture_conns += list[i] == '\n';
+		free(list);
+		if (r == -1)
 			return -1;
 		session_open_capture(s, &j, arg);
 		return 0;
@@ -460,6 +471,16 @@ setup_view(struct ui *ui, struct session *s, struct catalog *cat,
 	}
 	ui_init(ui, s, lang, screen_locale());
 	ui_set_lesson(ui, cat, lesson);
+	/* A capture of several connections: which one this is. */
+	if (s->capture && capture_conns > 1) {
+		snprintf(ui->msg, sizeof ui->msg, lang == LANG_EN ?
+		    "Connection %d of %d in this capture (--conn N shows "
+		    "another)." : "这是抓包中 %d 条连接里的第 %d 条（用 --conn N "
+		    "查看别的）。", lang == LANG_EN ? capture_conn :
+		    capture_conns, lang == LANG_EN ? capture_conns :
+		    capture_conn);
+		ui->msg_style = ST_HILITE;
+	}
 	return 0;
 }
 
