@@ -67,6 +67,28 @@ write_cmd(FILE *f, const struct cmd *c)
 	fputc('\n', f);
 }
 
+/*
+ * The learner's fates for segments, by number: 'drop segment 5'.  They
+ * hold wherever the line is.
+ */
+static void
+write_fates(FILE *f, const struct session *s)
+{
+	char	 d[32];
+
+	for (size_t i = 0; i < s->niv; i++) {
+		const struct intervention *iv = &s->iv[i];
+
+		fprintf(f, "%s segment %d", fate_words[iv->kind], iv->seg + 1);
+		if (iv->kind == RULE_DELAY || iv->kind == RULE_DUP) {
+			duration_text(d, sizeof d, iv->kind == RULE_DELAY ?
+			    SESSION_DELAY : SESSION_DUP_LAG);
+			fprintf(f, " %s", d);
+		}
+		fputc('\n', f);
+	}
+}
+
 /* Both sides' states once the first k steps are, as expectations. */
 static void
 write_states(FILE *f, const struct session *s, size_t k)
@@ -97,7 +119,6 @@ static void
 write_body(FILE *f, struct session *s)
 {
 	const struct script	*sc = s->script;
-	char			 d[32];
 
 	fputs("# A synfin recording of the sandbox.  synfin FILE plays it,\n"
 	    "# synfin run FILE runs it as a test; edit it into a lesson.\n"
@@ -106,19 +127,7 @@ write_body(FILE *f, struct session *s)
 	if (session_journal(s)->conn.profile != PROFILE_LINUX)
 		fprintf(f, "profile %s\n",
 		    profiles[session_journal(s)->conn.profile].name);
-	/* The learner's fates, by segment number: they hold wherever the
-	 * line is. */
-	for (size_t i = 0; i < s->niv; i++) {
-		const struct intervention *iv = &s->iv[i];
-
-		fprintf(f, "%s segment %d", fate_words[iv->kind], iv->seg + 1);
-		if (iv->kind == RULE_DELAY || iv->kind == RULE_DUP) {
-			duration_text(d, sizeof d, iv->kind == RULE_DELAY ?
-			    SESSION_DELAY : SESSION_DUP_LAG);
-			fprintf(f, " %s", d);
-		}
-		fputc('\n', f);
-	}
+	write_fates(f, s);
 	for (size_t n = 0; n < sc->ncmds; n++) {
 		const struct cmd	*c = &sc->cmds[n];
 		size_t			 k = cmd_step(s, n);
@@ -171,7 +180,7 @@ write_lesson(struct session *s, const char *path, const uint8_t *answers,
 {
 	const struct journal	*j;
 	struct export_file	 x;
-	char			**fix, *text, *line, *next, d[32];
+	char			**fix, *text, *line, *next;
 	uint8_t			*answered;
 	FILE			*in, *f;
 	size_t			 len = 0, nlines = 1;
@@ -243,17 +252,7 @@ write_lesson(struct session *s, const char *path, const uint8_t *answers,
 	fprintf(f, "# A synfin recording of %s: the lesson as the learner\n"
 	    "# ran it.  synfin FILE plays it, synfin run FILE tests it.\n",
 	    s->script->path);
-	for (size_t i = 0; i < s->niv; i++) {
-		const struct intervention *iv = &s->iv[i];
-
-		fprintf(f, "%s segment %d", fate_words[iv->kind], iv->seg + 1);
-		if (iv->kind == RULE_DELAY || iv->kind == RULE_DUP) {
-			duration_text(d, sizeof d, iv->kind == RULE_DELAY ?
-			    SESSION_DELAY : SESSION_DUP_LAG);
-			fprintf(f, " %s", d);
-		}
-		fputc('\n', f);
-	}
+	write_fates(f, s);
 	for (line = text; line != NULL && *line != '\0'; line = next, no++) {
 		next = strchr(line, '\n');
 		if (next != NULL)
