@@ -79,4 +79,3 @@ paint_canvas(const struct paint *pt, const struct canvas *cv)
 		}
 	}
 }
-
