@@ -1042,15 +1042,16 @@ sandbox_do(struct ui *ui, struct cmd *c)
 		return UI_REDRAW;
 	}
 	sync(ui);
-	/* Between the step before it and its own, where the clock was. */
-	if (step > 0) {
-		a = session_time(ui->s, step - 1);
+	/* Between the step before it and its own, where the clock was; a
+	 * setting makes no step of its own, and the view stays put. */
+	if (step > 0 && (a = session_time(ui->s, step - 1)) <= now) {
+		double	 f;
+
 		b = session_time(ui->s, step);
-		p->pos = (double)(step - 1) + (b > a ? (double)(now - a) /
-		    (double)(b - a) : 0);
-		if (p->pos > (double)step)
-			p->pos = (double)step;
-	}
+		f = b > a ? (double)(now - a) / (double)(b - a) : 0;
+		p->pos = (double)(step - 1) + (f > 1 ? 1 : f);
+	} else if (p->pos > (double)ui->s->nsteps)
+		p->pos = (double)ui->s->nsteps;
 	ui->msg[0] = '\0';
 	/* Show it happen and what follows, as a program would. */
 	p->playing = ui_shown(ui) < ui->s->nsteps;
