@@ -135,7 +135,10 @@ wait_until_time(struct run *r, const struct cmd *c, vtime_t t)
 static bool
 reached_state(const struct run *r, const struct cmd *c)
 {
-	return r->sim.ep[c->side].state == c->u.state;
+	const struct tcp	*tp = &r->sim.ep[c->side];
+
+	return tp->state == c->u.state ||
+	    tp->entered[c->u.state] != r->until_entered;
 }
 
 static bool
@@ -358,6 +361,7 @@ run_command(struct run *r)
 		wait_until_time(r, c, s->clock.now + c->u.wait);
 		break;
 	case CMD_WAIT_UNTIL:
+		r->until_entered = s->ep[c->side].entered[c->u.state];
 		if (!run_while(r, c, reached_state, s->clock.now +
 		    RUN_WAIT_MAX) && !r->bad)
 			expectation(r, c, EXPECT_REACH, false, c->u.state,

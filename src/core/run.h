@@ -29,6 +29,7 @@ struct run {
 	size_t		 pc;		/* the next command */
 	uint64_t	 events_max;	/* RUN_EVENTS_MAX unless lowered */
 	int		 failures;
+	uint32_t	 until_entered;	/* a wait until: entries seen before */
 	bool		 bad;
 	char		 err[512];
 };

@@ -345,18 +345,13 @@ after_input(struct tcp *tp)
 	tcp_ack_check(tp);
 }
 
-/* 3.10.7.1: no connection.  Linux's listener, still open, takes a SYN. */
+/* 3.10.7.1: no connection.  (Linux's listener, still open, is in LISTEN
+ * again as soon as its connection closes: tcp_closed.) */
 static void	input_listen(struct tcp *, const struct segment *);
 
 static void
 input_closed(struct tcp *tp, const struct segment *seg)
 {
-	if (tp->listening && tp->prof->listener_stays &&
-	    (seg->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN) {
-		tcp_set_state(tp, TCPS_LISTEN, CAUSE_LISTENER_SYN);
-		input_listen(tp, seg);
-		return;
-	}
 	tcp_send_reset_for(tp, seg);
 }
 
@@ -506,7 +501,6 @@ input_timewait_sock(struct tcp *tp, const struct segment *seg)
 
 		tcp_closed(tp, CAUSE_SYN_TIME_WAIT);
 		tp->isn_next = isn;
-		tcp_set_state(tp, TCPS_LISTEN, CAUSE_LISTENER_TAKES_SYN);
 		input_listen(tp, seg);
 		return;
 	}

@@ -17,6 +17,17 @@ result(enum tcp_error err, enum tcp_outcome what, uint32_t n)
 	return r;
 }
 
+/*
+ * The connection this socket had is over: CLOSED, or (Linux) the
+ * listener it came from is all that is left, in LISTEN.
+ */
+static bool
+conn_over(const struct tcp *tp)
+{
+	return tp->was_connected &&
+	    (tp->state == TCPS_CLOSED || tp->conn_gone);
+}
+
 /* OPEN, active (3.10.1): connect(). */
 static struct tcp_result
 user_connect(struct tcp *tp)
@@ -117,7 +128,7 @@ user_send(struct tcp *tp, uint32_t n)
 			tp->error = TE_NONE;
 			return result(e, OUT_NONE, 0);
 		}
-		if (tp->state == TCPS_CLOSED && tp->was_connected)
+		if (conn_over(tp))
 			return result(TE_PIPE, OUT_GONE, 0);
 		return result(TE_NOTCONN, OUT_NOT_CONNECTED, 0);
 	default:
@@ -166,7 +177,7 @@ user_read(struct tcp *tp, uint32_t n)
 		tp->error = TE_NONE;
 		return result(e, OUT_NONE, 0);
 	}
-	if (tp->state == TCPS_CLOSED && tp->was_connected)
+	if (conn_over(tp))
 		return result(TE_NONE, OUT_EOF, 0);
 	if (tp->state == TCPS_CLOSED || tp->state == TCPS_LISTEN)
 		return result(TE_NOTCONN, OUT_NOT_CONNECTED, 0);
@@ -190,6 +201,8 @@ user_shutdown(struct tcp *tp)
 	case TCPS_CLOSED:
 		return result(TE_NOTCONN, OUT_NOT_CONNECTED, 0);
 	case TCPS_LISTEN:
+		if (tp->conn_gone)
+			return result(TE_NOTCONN, OUT_NOT_CONNECTED, 0);
 		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_SYN_SENT:
 		tcp_closed(tp, CAUSE_SHUTDOWN_EARLY);
@@ -246,6 +259,8 @@ user_close(struct tcp *tp)
 		tp->listening = false;
 		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_LISTEN:
+		if (tp->conn_gone)	/* the dead connection's socket */
+			return result(TE_NONE, OUT_NONE, 0);
 		tp->listening = false;
 		tcp_closed(tp, CAUSE_CLOSE_LISTENER);
 		return result(TE_NONE, OUT_NONE, 0);
@@ -281,6 +296,8 @@ user_abort(struct tcp *tp)
 		tp->listening = false;
 		return result(TE_NONE, OUT_NONE, 0);
 	case TCPS_LISTEN:
+		if (tp->conn_gone)	/* the dead connection's socket */
+			return result(TE_NONE, OUT_NONE, 0);
 		tp->listening = false;
 		/* FALLTHROUGH */
 	case TCPS_SYN_SENT:

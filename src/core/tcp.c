@@ -94,12 +94,9 @@ const struct tcp_cause_info tcp_causes[TCP_NCAUSES] = {
 	[CAUSE_RCV_SYN] = { "3.10.7.2", {
 	    "received SYN: answer with SYN+ACK",
 	    "收到 SYN：回复 SYN+ACK" } },
-	[CAUSE_LISTENER_SYN] = { "3.10.7.2", {
-	    "a new SYN, and the listening socket is still open",
-	    "新的 SYN 到来，监听套接字仍然开着" } },
-	[CAUSE_LISTENER_TAKES_SYN] = { "3.10.7.2", {
-	    "the listening socket takes the new SYN",
-	    "监听套接字接收新的 SYN" } },
+	[CAUSE_LISTENER_ON] = { "3.10.1", {
+	    "the connection is gone; the listening socket is still open",
+	    "连接没了，监听套接字还开着" } },
 	[CAUSE_RCV_SYNACK] = { "3.10.7.3", {
 	    "received SYN+ACK: our SYN is acknowledged",
 	    "收到 SYN+ACK：我们的 SYN 已被确认" } },
@@ -387,6 +384,7 @@ tcp_change_state(struct tcp *tp, enum tcp_state to, enum tcp_cause cause, int n)
 	if (from == to)
 		return;
 	tp->state = to;
+	tp->entered[to]++;
 	tp->hooks->state(tp->ctx, tp, from, to, cause, n);
 }
 
@@ -474,6 +472,12 @@ tcp_closed(struct tcp *tp, enum tcp_cause cause)
 {
 	tcp_tcb_clear(tp);
 	tcp_set_state(tp, TCPS_CLOSED, cause);
+	/* Linux: the connection was one of the listener's; the listener
+	 * never stopped listening, so the server is in LISTEN again. */
+	if (tp->listening && tp->prof->listener_stays) {
+		tp->conn_gone = true;
+		tcp_set_state(tp, TCPS_LISTEN, CAUSE_LISTENER_ON);
+	}
 }
 
 /*
@@ -541,6 +545,7 @@ tcp_new_tcb(struct tcp *tp, bool passive)
 	tp->orphan = false;
 	tp->rcv_fin = false;
 	tp->accepted = false;
+	tp->conn_gone = false;
 	tp->rto = tp->prof->rto_initial;
 	tp->rtt_timing = true;
 	tp->rtt_seq = tp->iss;

@@ -110,8 +110,7 @@ enum tcp_cause {
 	CAUSE_CRASH,
 	CAUSE_REBOOT,
 	CAUSE_RCV_SYN,
-	CAUSE_LISTENER_SYN,
-	CAUSE_LISTENER_TAKES_SYN,
+	CAUSE_LISTENER_ON,
 	CAUSE_RCV_SYNACK,
 	CAUSE_REFUSED,
 	CAUSE_SIMOPEN,
@@ -211,6 +210,10 @@ struct tcp {
 	uint16_t		 lport;
 	uint16_t		 rport;
 	uint32_t		 isn_next;	/* the ISS the next open uses */
+	/* How often each state was entered: "wait until server CLOSED"
+	 * sees a connection close though the listener is in LISTEN again
+	 * in the same instant. */
+	uint32_t		 entered[TCP_NSTATES];
 
 	/* Send sequence variables (RFC 9293 section 3.3.1). */
 	uint32_t		 iss;
@@ -251,6 +254,8 @@ struct tcp {
 	bool			 was_connected;
 	bool			 passive;	/* came from LISTEN */
 	bool			 listening;	/* a listen socket stays open */
+	bool			 conn_gone;	/* LISTEN: the listener's, and the
+						   connection before is over */
 	bool			 accepted;
 	bool			 accept_waiting;	/* accept() before a connection */
 	bool			 keepalive;
