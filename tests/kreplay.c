@@ -57,6 +57,7 @@ struct kr {
 	int		 fd[NSIDES];	/* client socket; server's connection */
 	int		 listener;
 	bool		 accept_waiting;
+	bool		 reuseaddr;	/* set reuseaddr: the client's too */
 	uint16_t	 port[NSIDES];
 	double		 t0;
 	double		 last_seg;	/* when the last segment was seen */
@@ -420,20 +421,31 @@ try_accept(struct kr *k)
 	}
 }
 
+/*
+ * A socket bound to side s's port, or -1 with errno from bind().  The
+ * server's has SO_REUSEADDR, as servers' do; the client's only when the
+ * script sets reuseaddr, so that binding a port still in TIME_WAIT fails
+ * as it does for a program that did not ask.
+ */
 static int
 new_socket(struct kr *k, enum side s)
 {
 	struct sockaddr_in	 sin = { .sin_family = AF_INET };
-	int			 fd, one = 1;
+	int			 fd, one = 1, e;
 
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		die(NULL, "socket: %s", strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (s == SIDE_SERVER || k->reuseaddr)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	sin.sin_addr.s_addr = htonl(LOOPBACK);
 	sin.sin_port = htons(k->port[s]);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
-		die(NULL, "bind 127.0.0.1:%u: %s", k->port[s], strerror(errno));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
 	return fd;
 }
 
@@ -485,7 +497,9 @@ do_call(struct kr *k, const struct cmd *c)
 
 	switch (c->u.call.call) {
 	case CALL_LISTEN:
-		k->listener = new_socket(k, s);
+		if ((k->listener = new_socket(k, s)) == -1)
+			die(c, "bind 127.0.0.1:%u: %s", k->port[s],
+			    strerror(errno));
 		if (listen(k->listener, 16) == -1)
 			die(c, "listen: %s", strerror(errno));
 		break;
@@ -496,7 +510,10 @@ do_call(struct kr *k, const struct cmd *c)
 	case CALL_CONNECT: {
 		struct sockaddr_in	 sin = { .sin_family = AF_INET };
 
-		fd = new_socket(k, s);
+		if ((fd = new_socket(k, s)) == -1) {
+			res = failed(errno);
+			break;
+		}
 		if (k->keep_idle > 0)
 			set_keepalive(k, fd, true);
 		sin.sin_addr.s_addr = htonl(LOOPBACK);
@@ -659,6 +676,9 @@ run_script(struct kr *k)
 			case SET_LATENCY:
 				if (c->u.set->d[0] != 0)
 					die(c, "loopback has no latency to set");
+				break;
+			case SET_REUSEADDR:
+				k->reuseaddr = c->u.set->n != 0;
 				break;
 			case SET_KEEPALIVE:
 				k->keep_idle = (int)(c->u.set->d[0] / 1000000);

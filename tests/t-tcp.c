@@ -452,15 +452,33 @@ test_time_wait_linux(void)
 	h_establish(&h);
 	h_call(&h, CALL_CLOSE, 0);
 	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, 1002, 0);
-	h_run(&h, h.clock.now + VT_MS(500));
+	h_run(&h, h.clock.now + VT_MS(150));
+	is_int(h_call(&h, CALL_CONNECT, 0), TE_ADDRINUSE,
+	    "connect() from the port in TIME_WAIT, no SO_REUSEADDR: bind() "
+	    "fails, EADDRINUSE");
+	h.prof.reuseaddr = true;
+	is_int(h_call(&h, CALL_CONNECT, 0), TE_ADDRINUSE,
+	    "SO_REUSEADDR on the new socket only: still EADDRINUSE");
+	h.tp.so_reuseaddr = true;	/* as if the old one had asked */
+	h.tp.ts_ok = false;
 	is_int(h_call(&h, CALL_CONNECT, 0), TE_ADDRNOTAVAIL,
-	    "connect() in TIME_WAIT within a second: EADDRNOTAVAIL");
-	h_run(&h, h.clock.now + VT_MS(600));
+	    "both asked, but no timestamps: EADDRNOTAVAIL");
+	h.tp.ts_ok = true;
 	is_int(h_call(&h, CALL_CONNECT, 0), TE_NONE,
-	    "after a second: the ports are reused (tcp_tw_reuse)");
+	    "with SO_REUSEADDR and timestamps: connect() takes over at once");
 	ok(h.tp.state == TCPS_SYN_SENT &&
 	    h_last(&h)->seq == 1002 + 65535 + 2,
 	    "with an ISS past the old connection's: SND.NXT + 65537");
+	h_free(&h);
+
+	h_init(&h, PROFILE_RFC9293);
+	h_establish(&h);
+	h_call(&h, CALL_CLOSE, 0);
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, 1002, 0);
+	h.prof.reuseaddr = true;
+	h.tp.so_reuseaddr = true;
+	is_int(h_call(&h, CALL_CONNECT, 0), TE_ADDRNOTAVAIL,
+	    "rfc9293: SO_REUSEADDR or not, TIME_WAIT holds the four-tuple");
 	h_free(&h);
 }
 

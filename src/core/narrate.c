@@ -79,6 +79,7 @@ static const char *const error_words[TCP_NERRORS][NLANGS] = {
 	[TE_INVAL] = { "not possible in this state", "此状态下不能这样做" },
 	[TE_HOSTDOWN] = { "the host is down", "主机已经宕机" },
 	[TE_BADF] = { "the socket is closed", "套接字已经关闭" },
+	[TE_ADDRINUSE] = { "the address is in use", "地址已被占用" },
 };
 
 static const char *const why_words[NWHYS][NLANGS] = {

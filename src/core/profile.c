@@ -127,9 +127,12 @@ const struct profile profiles[NPROFILES] = {
 		/* TIME_WAIT, and an orphaned FIN_WAIT_2, are kept as a
 		 * light timewait socket (tcp_timewait_state_process). */
 		.timewait_socks = true,
-		/* tcp_tw_reuse 2 (loopback): with timestamps, connect() may
-		 * take a TIME_WAIT's ports after 1 s. */
-		.tw_reuse = VT_SEC(1),
+		/* tcp_twsk_unique: a socket bound to the port with
+		 * SO_REUSEADDR may connect() over a TIME_WAIT at once if
+		 * that connection used timestamps, whatever tcp_tw_reuse
+		 * says (that sysctl, and its 1 s, concern only ports the
+		 * kernel picks itself in connect()). */
+		.tw_takeover = true,
 		/* lo's MTU is 65536; tcp_rmem[2] of 32 MiB gives wscale 10. */
 		.mss = 65495,
 		.timestamps = true,

@@ -82,8 +82,9 @@ struct profile {
 	bool		 rst_before_rcv_nxt;	/* a RST at RCV.NXT-1 counts */
 	bool		 keepalive_rst;		/* a dead peer is sent a RST */
 	bool		 timewait_socks;	/* TIME_WAIT as a light socket */
-	vtime_t		 tw_reuse;	/* connect() takes TIME_WAIT's ports
-					 * after this; 0: never */
+	bool		 tw_takeover;	/* SO_REUSEADDR and timestamps: a
+					 * connect() takes over TIME_WAIT */
+	bool		 reuseaddr;	/* the client's SO_REUSEADDR (set) */
 
 	/* What goes into SYNs and windows. */
 	uint16_t	 mss;

@@ -273,6 +273,9 @@ run_set(struct run *r, const struct cmd *c)
 	case SET_DELACK:
 		p->delayed_ack = c->u.set->n != 0;
 		break;
+	case SET_REUSEADDR:
+		p->reuseaddr = c->u.set->n != 0;
+		break;
 	}
 }
 

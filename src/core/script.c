@@ -466,7 +466,7 @@ parse_set(struct parser *p, struct cmd *c)
 		{ "syn-retries", SET_SYN_RETRIES },
 		{ "synack-retries", SET_SYNACK_RETRIES },
 		{ "retries", SET_RETRIES }, { "keepalive", SET_KEEPALIVE },
-		{ "delack", SET_DELACK },
+		{ "delack", SET_DELACK }, { "reuseaddr", SET_REUSEADDR },
 	};
 	const char	*t;
 	size_t		 i;
@@ -480,7 +480,7 @@ parse_set(struct parser *p, struct cmd *c)
 	if (i == sizeof keys / sizeof keys[0]) {
 		expected(p, "a setting (seed, isn, latency, msl, rto, "
 		    "rto-min, addr, fin-timeout, syn-retries, synack-retries, "
-		    "retries, keepalive or delack)");
+		    "retries, keepalive, delack or reuseaddr)");
 		return;
 	}
 	c->u.set->key = keys[i].key;
@@ -530,6 +530,7 @@ parse_set(struct parser *p, struct cmd *c)
 		break;
 	}
 	case SET_DELACK:
+	case SET_REUSEADDR:
 		if (accept_word(p, "on"))
 			c->u.set->n = 1;
 		else if (accept_word(p, "off"))

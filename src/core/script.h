@@ -67,6 +67,7 @@ enum set_key {
 	SET_RETRIES,
 	SET_KEEPALIVE,
 	SET_DELACK,
+	SET_REUSEADDR,
 };
 
 /* A set command's values, and a question's parts: held apart. */

@@ -40,10 +40,15 @@ user_connect(struct tcp *tp)
 			return result(TE_ISCONN, OUT_LISTENING, 0);
 		break;		/* RFC: a passive open turns active */
 	case TCPS_TIME_WAIT:
-		if (tp->prof->tw_reuse > 0 && tp->ts_ok &&
-		    tcp_now(tp) - tp->rcv_tstamp >= tp->prof->tw_reuse) {
-			/* tcp_tw_reuse (2: loopback): with timestamps the
-			 * old duplicates can be told apart after 1 s. */
+		/* A new socket binds the old port first: unless both it
+		 * and the old one asked SO_REUSEADDR, bind() fails
+		 * (inet_csk_bind_conflict). */
+		if (!tp->prof->reuseaddr || !tp->so_reuseaddr)
+			return result(TE_ADDRINUSE, OUT_PORT_TAKEN, tp->state);
+		if (tp->prof->tw_takeover && tp->ts_ok) {
+			/* With timestamps the old duplicates can be told
+			 * apart: the new connection takes over, its ISS past
+			 * anything the old one sent. */
 			uint32_t	 isn = tp->snd_nxt + 65535 + 2;
 
 			tcp_closed(tp, CAUSE_TW_REUSE);
@@ -55,12 +60,16 @@ user_connect(struct tcp *tp)
 		if (tp->orphan) {
 			/* A new socket, but the old connection on these four
 			 * ports lives on after close(). */
+			if (!tp->prof->reuseaddr || !tp->so_reuseaddr)
+				return result(TE_ADDRINUSE, OUT_PORT_TAKEN,
+				    tp->state);
 			return result(TE_ADDRNOTAVAIL, OUT_IN_USE, tp->state);
 		}
 		return result(TE_ISCONN, OUT_CONNECTED_ALREADY, 0);
 	}
 	tp->error = TE_NONE;
 	tp->orphan = false;
+	tp->so_reuseaddr = tp->prof->reuseaddr;
 	tcp_new_tcb(tp, false);
 	tp->retrans_start = tcp_now(tp);
 	tcp_set_state(tp, TCPS_SYN_SENT, CAUSE_CONNECT);
@@ -94,7 +103,9 @@ user_accept(struct tcp *tp)
 {
 	if (!tp->listening && !tp->passive)
 		return result(TE_INVAL, OUT_NOT_LISTENING, 0);
-	if (tcp_synchronized(tp) && tp->passive) {
+	/* A connection the program already closed (in TIME_WAIT, say) is
+	 * not one to accept: wait for the next. */
+	if (tcp_synchronized(tp) && tp->passive && !tp->orphan) {
 		tp->accepted = true;
 		return result(TE_NONE, OUT_NONE, 0);
 	}

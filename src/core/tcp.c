@@ -37,6 +37,7 @@ const char *const tcp_call_names[TCP_NCALLS] = {
 const char *const tcp_error_names[TCP_NERRORS] = {
 	"OK", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTCONN",
 	"EISCONN", "EADDRNOTAVAIL", "EAGAIN", "EINVAL", "EHOSTDOWN", "EBADF",
+	"EADDRINUSE",
 };
 
 const struct tcp_cause_info tcp_causes[TCP_NCAUSES] = {
@@ -48,8 +49,9 @@ const struct tcp_cause_info tcp_causes[TCP_NCAUSES] = {
 	    "connect(): send SYN",
 	    "connect()：发送 SYN" } },
 	[CAUSE_TW_REUSE] = { "3.10.1", {
-	    "connect() reuses the ports: TIME_WAIT ends (tcp_tw_reuse)",
-	    "connect() 重用这对端口：TIME_WAIT 结束（tcp_tw_reuse）" } },
+	    "connect() with SO_REUSEADDR takes over the TIME_WAIT: "
+	    "timestamps tell its old segments apart",
+	    "带 SO_REUSEADDR 的 connect() 接管了 TIME_WAIT：时间戳能把旧报文段区分开" } },
 	[CAUSE_CLOSE] = { "3.10.4", {
 	    "close(): send FIN",
 	    "close()：发送 FIN" } },
@@ -220,6 +222,9 @@ const char *const tcp_outcomes[TCP_NOUTCOMES][NLANGS] = {
 	    "监听套接字不能发起连接" },
 	[OUT_IN_TIME_WAIT] = { "these four ports are still in TIME_WAIT",
 	    "这个四元组仍处于 TIME_WAIT" },
+	[OUT_PORT_TAKEN] = { "bind(): the port is still held (%s); that "
+	    "needs SO_REUSEADDR on both sockets",
+	    "bind()：端口仍被占用（%s）；要两个套接字都设置 SO_REUSEADDR 才行" },
 	[OUT_IN_USE] = { "these four ports are still in use (%s)",
 	    "这个四元组仍在使用中（%s）" },
 	[OUT_CONNECTED_ALREADY] = { "connection already exists",
@@ -289,6 +294,7 @@ tcp_error_from_errno(int e)
 		[TE_ISCONN] = EISCONN, [TE_ADDRNOTAVAIL] = EADDRNOTAVAIL,
 		[TE_AGAIN] = EAGAIN, [TE_INVAL] = EINVAL,
 		[TE_HOSTDOWN] = EHOSTDOWN, [TE_BADF] = EBADF,
+		[TE_ADDRINUSE] = EADDRINUSE,
 	};
 
 	for (int k = 0; k < TCP_NERRORS; k++) {
@@ -323,7 +329,7 @@ tcp_result_text(char *buf, size_t len, const struct tcp_result *r,
 	const char	*what = tcp_outcomes[r->what][lang];
 	char		 text[160];
 
-	if (r->what == OUT_IN_USE)
+	if (r->what == OUT_IN_USE || r->what == OUT_PORT_TAKEN)
 		snprintf(text, sizeof text, what, r->n < TCP_NSTATES ?
 		    tcp_state_names[r->n] : "?");
 	else

@@ -83,8 +83,9 @@ enum tcp_error {
 	TE_INVAL,
 	TE_HOSTDOWN,
 	TE_BADF,
+	TE_ADDRINUSE,
 };
-#define TCP_NERRORS 12
+#define TCP_NERRORS 13
 
 /*
  * Why a state changed.  tcp_causes[] gives each the section of RFC 9293
@@ -166,6 +167,7 @@ enum tcp_outcome {
 	OUT_LISTENER_RESET,	/* close of a listener: its connection reset */
 	OUT_LISTENING,		/* connect on a listening socket */
 	OUT_IN_TIME_WAIT,	/* connect: the four-tuple is in TIME_WAIT */
+	OUT_PORT_TAKEN,		/* connect: bind() of the port in state n */
 	OUT_IN_USE,		/* connect: ... still in state n */
 	OUT_CONNECTED_ALREADY,	/* connect twice */
 	OUT_CONNECTED,		/* listen on a connected socket */
@@ -214,6 +216,7 @@ struct tcp {
 	 * sees a connection close though the listener is in LISTEN again
 	 * in the same instant. */
 	uint32_t		 entered[TCP_NSTATES];
+	bool			 so_reuseaddr;	/* the socket asked SO_REUSEADDR */
 
 	/* Send sequence variables (RFC 9293 section 3.3.1). */
 	uint32_t		 iss;
