@@ -604,6 +604,26 @@ test_timers(void)
 	h_run(&h, t + VT_MS(816));
 	is_int(h_sent(&h), 1, "and the next 408 ms after that");
 	h_free(&h);
+
+	/* Two segments out (data, then data and FIN held back by Nagle):
+	 * the probe waits two RTTs and 2 ms, not 200 ms, so it goes
+	 * before the peer's delayed ACK (tcp_schedule_loss_probe). */
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	t = h.clock.now;
+	h_call(&h, CALL_SEND, 10);
+	h_call(&h, CALL_SEND, 10);
+	h_call(&h, CALL_CLOSE, 0);
+	ok(h_sent(&h) == 2 && sent_is(h_last(&h), TH_FIN | TH_PSH | TH_ACK,
+	    1011, PEER_ISS + 1) && h_last(&h)->len == 10,
+	    "linux: close() with data held back: FP. seq=1011 len=10");
+	h_run(&h, t + VT_MS(4) - 1);
+	is_int(h_sent(&h), 0, "no probe before 2 * SRTT + 2 ms, in ticks");
+	h_run(&h, t + VT_MS(4));
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_FIN | TH_PSH | TH_ACK,
+	    1011, PEER_ISS + 1) && h.tp.backoff == 0,
+	    "the FP. again at 4 ms, a probe");
+	h_free(&h);
 }
 
 /* The words of causes and call results, in both languages. */

@@ -1287,7 +1287,7 @@ test_cut_text(void)
 	struct ui	*ui = view(&s, "lessons/header.syn", LANG_EN);
 	struct catalog	 cat;
 	struct ui	 menu;
-	char		*t, line[512], dir[1100];
+	char		*t, line[512], dir[1100], below[32];
 	int		 split = 0, cut = 0;
 
 	if (ui == NULL) {
@@ -1376,13 +1376,16 @@ test_cut_text(void)
 	ui_free(ui);
 	session_close(&s);
 
-	/* The menu at 80x24 says there are more lessons than it shows. */
+	/* The menu at 80x24 says there are more lessons than it shows:
+	 * 14 rows of lessons fit under three group headings, whatever
+	 * the groups hold, so the rest are said to be below. */
 	snprintf(dir, sizeof dir, "%s/lessons", srcdir);
 	catalog_load(&cat, dir, NULL);
 	ui_init_menu(&menu, &cat, LANG_EN, false);
 	t = screen(&menu, 80, 24);
-	ok(cat.n == 23 && strstr(t, "9 more below") != NULL, "the menu at "
-	    "80x24 says 9 more lessons are below");
+	snprintf(below, sizeof below, "%zu more below", cat.n - 14);
+	ok(cat.n >= 23 && strstr(t, below) != NULL, "the menu at 80x24 "
+	    "says %zu more lessons are below", cat.n - 14);
 	free(t);
 	ui_key(&menu, UIK_END);
 	t = screen(&menu, 80, 24);

@@ -11,6 +11,7 @@
 #include "tcp-priv.h"
 
 #define MAX_QUICKACKS	16	/* Linux TCP_MAX_QUICKACKS */
+#define TLP_MIN_MORE	VT_MS(2) /* Linux TCP_TIMEOUT_MIN_US */
 
 void
 tcp_timer_set(struct tcp *tp, enum tcp_timer k, vtime_t delay)
@@ -52,19 +53,23 @@ tcp_rtx_start(struct tcp *tp)
 
 /*
  * When a tail loss probe would go (tcp_schedule_loss_probe): two RTTs
- * and TCP_RTO_MIN for a lone segment, two ticks when more are out; never
- * later than the RTO.
+ * and TCP_RTO_MIN for a lone segment, for the peer's delayed ACK; two
+ * RTTs and TCP_TIMEOUT_MIN_US (2 ms, since Linux 6.6; two ticks before)
+ * when more are out; in whole ticks, never later than the RTO.  The
+ * kernel counts segments (packets_out), not bytes: a small segment and
+ * the FIN behind it are two, and the probe goes before a delayed ACK.
  */
 vtime_t
 tcp_probe_timeout(const struct tcp *tp)
 {
 	vtime_t	 pto;
-	uint32_t out = tp->snd_max - tp->snd_una, mss = tcp_send_mss(tp);
+	/* More out than the last segment sent: it does not start at the
+	 * oldest unacknowledged octet. */
+	bool	 more = seq_lt(tp->snd_una, tp->last_seq);
 
 	if (tp->srtt == 0)
 		return tp->rto;
-	pto = 2 * tp->srtt + (out > mss ? 2 * tp->prof->tick :
-	    tp->prof->rto_min);
+	pto = 2 * tp->srtt + (more ? TLP_MIN_MORE : tp->prof->rto_min);
 	pto = (pto + tp->prof->tick - 1) / tp->prof->tick * tp->prof->tick;
 	return pto < tp->rto ? pto : tp->rto;
 }
