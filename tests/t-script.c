@@ -54,7 +54,8 @@ test_forms(void)
 	    "expect ignored 3\n"
 	    "inject c2s R seq=5 win=0\n"
 	    "inject s2c garbage 10\n"
-	    "@1.250 client close\n";
+	    "@1.250 client close\n"
+	    "expect segment c2s \"F.\" seq=1 at=708ms\n";
 	struct script	*s;
 	char		 err[256] = "";
 	const struct cmd *c;
@@ -63,7 +64,7 @@ test_forms(void)
 	ok(s != NULL, "every form reads (%s)", err);
 	if (s == NULL)
 		return;
-	is_int(s->ncmds, 30, "thirty commands, comments and blank lines aside");
+	is_int(s->ncmds, 31, "31 commands, comments and blank lines aside");
 	is_str(s->title[LANG_EN], "Four-way \"close\"", "escaped quotes");
 	is_str(s->title[LANG_ZH], "四次挥手", "a Chinese title");
 	c = &s->cmds[2];
@@ -105,6 +106,9 @@ test_forms(void)
 	ok(s->cmds[28].type == CMD_INJECT_BAD && s->cmds[28].u.bad.count == 10,
 	    "inject s2c garbage 10");
 	ok(s->cmds[29].at == 1250000, "@1.250 is 1.25 s");
+	c = &s->cmds[30];
+	ok(c->u.seg.fields == (FIELD_SEQ | FIELD_AT) && c->u.seg.at == 708000,
+	    "expect segment with at=708ms: the time it was sent");
 	script_free(s);
 }
 
@@ -131,6 +135,10 @@ test_errors(void)
 		  "t.syn:1:28: seq= is given twice" },
 		{ "say zh \"好\"x\n", "t.syn:1:11: expected end of line, "
 		  "found 'x'" },
+		{ "expect segment c2s F. at=soon\n", "t.syn:1:23: expected "
+		  "at= and a time (like 0.504 or 504ms), found 'at=soon'" },
+		{ "inject c2s R at=1\n", "t.syn:1:14: expected seq=, ack=, "
+		  "len= or win=, found 'at=1'" },
 	};
 	char	 err[256];
 

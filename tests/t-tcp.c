@@ -624,6 +624,24 @@ test_timers(void)
 	    1011, PEER_ISS + 1) && h.tp.backoff == 0,
 	    "the FP. again at 4 ms, a probe");
 	h_free(&h);
+
+	/* An orphan's FIN never ACKed: tcp_orphan_retries 0, taken as 8,
+	 * is a time budget of 511 x 200 ms from the first RTO resend. */
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	t = h.clock.now;
+	h_call(&h, CALL_CLOSE, 0);
+	h_sent(&h);
+	h_run(&h, t + VT_MS(104448) - 1);
+	ok(h.tp.state == TCPS_FIN_WAIT_1 && h_sent(&h) == 9,
+	    "linux orphan: a probe and 8 RTO resends of its FIN by 104.448 s");
+	h_run(&h, t + VT_MS(104448));
+	ok(h.tp.state == TCPS_CLOSED && h_sent(&h) == 0,
+	    "then it is dropped, without a RST");
+	ok(h.cause == CAUSE_GIVE_UP_FIN && h.cause_n == 8,
+	    "the cause: the FIN, retransmitted 8 times (%d)", h.cause_n);
+	is_int(h.err, TE_NONE, "and no program is told: it has closed");
+	h_free(&h);
 }
 
 /* The words of causes and call results, in both languages. */

@@ -216,6 +216,7 @@ journal_add_seg(struct journal *j, enum dir dir, const struct segment *seg,
 	}
 	s->rel_seq = journal_rel(j, dir, seg->seq);
 	s->rel_ack = journal_rel(j, !dir, seg->ack);
+	s->t = t;
 	journal_seg_event(j, t, idx, FATE_SENT);
 	return idx;
 }

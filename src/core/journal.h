@@ -62,6 +62,7 @@ enum jexpect_kind {
 #define FIELD_ACK	0x02
 #define FIELD_LEN	0x04
 #define FIELD_WIN	0x08
+#define FIELD_AT	0x10	/* expect segment: the time it was sent */
 
 /* Why a datagram was refused: what segment_decode found, or more. */
 enum jwhy {
@@ -84,6 +85,7 @@ struct jseg {
 	uint32_t	 nbytes;
 	uint32_t	 rel_seq;	/* relative to the direction's first seq */
 	uint32_t	 rel_ack;
+	vtime_t		 t;		/* when it was sent */
 	int32_t		 id;		/* 1, 2, ...: its number on screen */
 	uint8_t		 dir;		/* enum dir */
 	bool		 valid;		/* a segment of this connection */
@@ -115,6 +117,7 @@ struct jexpect {
 	uint32_t	 seq;
 	uint32_t	 ack;
 	uint32_t	 len;
+	vtime_t		 at;		/* the time it was sent */
 	int		 found;		/* and the segment found, or -1 */
 };
 

@@ -405,7 +405,7 @@ expect_event(const struct journal *j, const struct jevent *e, enum lang lang,
 	enum side		 side = e->side >= 0 ? (enum side)e->side :
 				    SIDE_CLIENT;
 	const char		*after = "";
-	char			 want[96], got[96], fl[16];
+	char			 want[96], got[96], fl[16], sec[32];
 	size_t			 n = 0, k = 0;
 
 	static const char *const afters[][NLANGS] = {
@@ -480,6 +480,9 @@ expect_event(const struct journal *j, const struct jevent *e, enum lang lang,
 			add(want, sizeof want, &k, " ack=%" PRIu32, x->ack);
 		if (x->fields & FIELD_LEN)
 			add(want, sizeof want, &k, " len=%" PRIu32, x->len);
+		if (x->fields & FIELD_AT)
+			add(want, sizeof want, &k, lang == LANG_EN ?
+			    ", sent at %s" : "，于 %s 发出", seconds(sec, x->at));
 		side = (enum side)x->dir;
 		if (x->ok) {
 			add(buf, len, &n, lang == LANG_EN ? "As the lesson "
@@ -488,8 +491,15 @@ expect_event(const struct journal *j, const struct jevent *e, enum lang lang,
 			    side_word(side, lang), want);
 			break;
 		}
-		if (x->found >= 0)
+		if (x->found >= 0) {
 			seg_words(got, sizeof got, &j->segs[x->found], lang);
+			if (x->fields & FIELD_AT) {
+				k = strlen(got);
+				add(got, sizeof got, &k, lang == LANG_EN ?
+				    ", sent at %s" : "，于 %s 发出",
+				    seconds(sec, j->segs[x->found].t));
+			}
+		}
 		add(buf, len, &n, lang == LANG_EN ? "The lesson expected the "
 		    "last segment %s sent to be %s; %s" :
 		    "课程原以为%s最近发出的报文段是 %s；%s",

@@ -202,13 +202,15 @@ expect_segment(struct run *r, const struct cmd *c)
 	    (!(c->u.seg.fields & FIELD_SEQ) || g->rel_seq == c->u.seg.seq) &&
 	    (!(c->u.seg.fields & FIELD_ACK) || ((g->seg.flags & TH_ACK) &&
 	    g->rel_ack == c->u.seg.ack)) &&
-	    (!(c->u.seg.fields & FIELD_LEN) || g->seg.len == c->u.seg.len);
+	    (!(c->u.seg.fields & FIELD_LEN) || g->seg.len == c->u.seg.len) &&
+	    (!(c->u.seg.fields & FIELD_AT) || g->t == c->u.seg.at);
 	x = expectation(r, c, EXPECT_SEGMENT, ok, 0, 0);
 	x->flags = c->u.seg.flags;
 	x->fields = c->u.seg.fields;
 	x->seq = c->u.seg.seq;
 	x->ack = c->u.seg.ack;
 	x->len = c->u.seg.len;
+	x->at = c->u.seg.at;
 	x->found = found;
 }
 

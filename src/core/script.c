@@ -374,6 +374,7 @@ seg_fields(struct parser *p, struct cmd *c, uint8_t allowed)
 		{ "ack", FIELD_ACK, UINT32_MAX },
 		{ "len", FIELD_LEN, SEG_PAYLOAD_MAX },
 		{ "win", FIELD_WIN, UINT16_MAX },
+		{ "at", FIELD_AT, 0 },
 	};
 	const char	*t;
 	uint64_t	 v;
@@ -391,13 +392,26 @@ seg_fields(struct parser *p, struct cmd *c, uint8_t allowed)
 		}
 		if (i == sizeof keys / sizeof keys[0] || eq == NULL) {
 			expected(p, allowed & FIELD_WIN ?
-			    "seq=, ack=, len= or win=" : "seq=, ack= or len=");
+			    "seq=, ack=, len= or win=" : allowed & FIELD_AT ?
+			    "seq=, ack=, len= or at=" : "seq=, ack= or len=");
 			return false;
 		}
 		if (c->u.seg.fields & keys[i].bit) {
 			error_at(p, cur_col(p), "%s= is given twice",
 			    keys[i].key);
 			return false;
+		}
+		if (keys[i].bit == FIELD_AT) {
+			/* A time as @ writes one: seconds, or a duration. */
+			if (!parse_duration_text(eq + 1, true,
+			    &c->u.seg.at)) {
+				expected(p, "at= and a time (like 0.504 or "
+				    "504ms)");
+				return false;
+			}
+			c->u.seg.fields |= FIELD_AT;
+			p->pos++;
+			continue;
 		}
 		if (!parse_uint_text(eq + 1, keys[i].max, &v)) {
 			snprintf(what, sizeof what, "%s= and a number up to "
@@ -717,7 +731,8 @@ parse_expect(struct parser *p, struct cmd *c)
 	if (accept_word(p, "segment")) {
 		c->type = CMD_EXPECT_SEGMENT;
 		if (direction(p, &c->dir) && flags(p, &c->u.seg.flags))
-			seg_fields(p, c, FIELD_SEQ | FIELD_ACK | FIELD_LEN);
+			seg_fields(p, c, FIELD_SEQ | FIELD_ACK | FIELD_LEN |
+			    FIELD_AT);
 		return;
 	}
 	if (accept_word(p, "ignored")) {

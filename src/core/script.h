@@ -136,6 +136,7 @@ struct cmd {
 			uint32_t	 seq;
 			uint32_t	 ack;
 			uint32_t	 len;
+			vtime_t		 at;	/* expect: when it was sent */
 		} seg;				/* expect segment, inject */
 		struct {
 			enum bad_kind	 kind;

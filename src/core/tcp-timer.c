@@ -364,7 +364,11 @@ rtx_timeout(struct tcp *tp)
 		enum tcp_cause	 why = give_up_cause(tp);
 		int		 tries = tp->retransmits;
 
-		tcp_notify(tp, TE_TIMEDOUT);
+		/* After close() no program is left to be told: Linux's
+		 * tcp_write_err sets sk_err on the orphan, which nobody
+		 * reads, and destroys it. */
+		if (!tp->orphan)
+			tcp_notify(tp, TE_TIMEDOUT);
 		/* Linux says nothing to the peer (tcp_write_err). */
 		tcp_tcb_clear(tp);
 		tcp_change_state(tp, TCPS_CLOSED, why, tries);

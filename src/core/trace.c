@@ -133,6 +133,9 @@ trace_expect_text(char *buf, size_t len, const struct journal *j,
 		if ((x->fields & FIELD_LEN) && n >= 0 && (size_t)n < len)
 			n += snprintf(buf + n, len - (size_t)n, " len=%" PRIu32,
 			    x->len);
+		if ((x->fields & FIELD_AT) && n >= 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - (size_t)n, " at=%.3fs",
+			    (double)x->at / 1e6);
 		if (n < 0 || (size_t)n >= len)
 			break;
 		if (x->ok)
@@ -141,9 +144,16 @@ trace_expect_text(char *buf, size_t len, const struct journal *j,
 			snprintf(buf + n, len - (size_t)n, " FAIL (no segment "
 			    "sent that way)");
 		else {
-			trace_seg_text(found, sizeof found, &j->segs[x->found]);
-			snprintf(buf + n, len - (size_t)n, " FAIL (found #%d %s)",
-			    j->segs[x->found].id, found);
+			const struct jseg *g = &j->segs[x->found];
+
+			trace_seg_text(found, sizeof found, g);
+			if (x->fields & FIELD_AT)
+				snprintf(buf + n, len - (size_t)n, " FAIL (found "
+				    "#%d %s at=%.3fs)", g->id, found,
+				    (double)g->t / 1e6);
+			else
+				snprintf(buf + n, len - (size_t)n, " FAIL (found "
+				    "#%d %s)", g->id, found);
 		}
 		break;
 	}
