@@ -50,14 +50,20 @@ trace_segs() {
 }
 
 # What tcpdump read, numbered as the trace numbers: each direction's
-# numbers less its base (its first segment's seq, or its latest SYN's),
-# from tcpdump -S's absolute ones; a bare ACK's seq, which tcpdump
-# leaves out, as "-".
+# numbers less its base (its first segment's seq, or its latest SYN's;
+# the base before that for a number nearer it), from tcpdump -S's
+# absolute ones; a bare ACK's seq, which tcpdump leaves out, as "-".
 pcap_segs() {
 	tcpdump -S -nn -r "$1" 2>/dev/null | awk '
-	    function rel(v, d) {
-		if (d in base)
-		    v = (v - base[d] + 4294967296) % 4294967296
+	    function dist(v, b,   d) {
+		d = (v - b + 4294967296) % 4294967296
+		return d > 2147483648 ? 4294967296 - d : d }
+	    function rel(v, d,   b) {
+		if (d in base) {
+		    b = base[d]
+		    if ((d in prev) && dist(v, prev[d]) < dist(v, b))
+			b = prev[d]
+		    v = (v - b + 4294967296) % 4294967296 }
 		return sprintf("%.0f", v) }
 	    {
 	    f = ""; s = ""; a = ""
@@ -68,7 +74,9 @@ pcap_segs() {
 		if ($i == "seq") { s = $(i + 1); sub(/,$/, "", s); sub(/:.*/, "", s) }
 		if ($i == "ack") { a = $(i + 1); sub(/,$/, "", a) } }
 	    sub(/,$/, "", f)
-	    if (s != "" && (!(dir in base) || f ~ /S/)) base[dir] = s
+	    if (s != "" && (!(dir in base) || (f ~ /S/ && s != base[dir]))) {
+		if (dir in base) prev[dir] = base[dir]
+		base[dir] = s }
 	    out = f " " (s == "" ? "-" : rel(s, dir))
 	    if (a != "") out = out " " rel(a, back)
 	    print out }'

@@ -10,8 +10,15 @@
  * segment through a raw socket.  Needs root (CAP_NET_RAW, CAP_NET_ADMIN)
  * and the nft program for drops.
  *
+ * "crash" is a host vanishing as its peer sees it: its sockets go with
+ * SO_LINGER 0 (the connection is forgotten) and, until "reboot", a rule
+ * at lo's ingress drops what its kernel still sends (the RST of that
+ * abort, the RSTs its closed port answers with), which the trace leaves
+ * out: a dead host sends nothing.  After the reboot, connect binds the
+ * same port again (SO_REUSEADDR), as every call here does.
+ *
  * Only what a real program can do is accepted: no latency, no dup, delay,
- * reorder or hold, no crash, no timers set by hand.
+ * reorder or hold, no timers set by hand.
  *
  *	kreplay FILE
  */
@@ -64,6 +71,8 @@ struct kr {
 	enum tcp_state	 state[NSIDES];
 	bool		 server_connected;	/* a connection came */
 	char		 table[48];	/* nft table, once made */
+	bool		 down[NSIDES];	/* crashed, not yet rebooted */
+	unsigned	 hidden;	/* segments a crashed host sent */
 	int		 keep_idle, keep_intvl, keep_cnt;
 	uint8_t		*buf;
 };
@@ -189,6 +198,24 @@ nft_flags(char *out, size_t len, uint8_t flags)
 		snprintf(out, len, "0x0");
 }
 
+/* The nft table with its chains at lo's ingress: "in" for the script's
+ * drops, "down0" and "down1" for what a crashed client or server sends. */
+static void
+make_table(struct kr *k)
+{
+	if (k->table[0] != '\0')
+		return;
+	snprintf(k->table, sizeof k->table, "synfin_kreplay_%d",
+	    (int)getpid());
+	nft("add table netdev %s\n"
+	    "add chain netdev %s in { type filter hook ingress device "
+	    "lo priority 0; }\n"
+	    "add chain netdev %s down0 { type filter hook ingress device "
+	    "lo priority -1; }\n"
+	    "add chain netdev %s down1 { type filter hook ingress device "
+	    "lo priority -1; }\n", k->table, k->table, k->table, k->table);
+}
+
 /* drop next|all DIR [FLAGS]: a rule at lo's ingress. */
 static void
 add_drop(struct kr *k, const struct cmd *c)
@@ -196,13 +223,7 @@ add_drop(struct kr *k, const struct cmd *c)
 	char	 match[160] = "", want[64];
 	enum dir d = c->dir;
 
-	if (k->table[0] == '\0') {
-		snprintf(k->table, sizeof k->table, "synfin_kreplay_%d",
-		    (int)getpid());
-		nft("add table netdev %s\n"
-		    "add chain netdev %s in { type filter hook ingress device "
-		    "lo priority 0; }\n", k->table, k->table);
-	}
+	make_table(k);
 	if (c->u.rule.flags != 0 || c->u.rule.exact) {
 		nft_flags(want, sizeof want, c->u.rule.flags);
 		if (c->u.rule.exact)
@@ -265,6 +286,13 @@ capture(struct kr *k)
 			dir = DIR_S2C;
 		else
 			continue;
+		/* A crashed host sends nothing: what its kernel does send
+		 * is RSTs, for the aborted connection and for what comes to
+		 * its closed port. */
+		if (k->down[dir] && (seg.flags & TH_RST)) {
+			k->hidden++;
+			continue;
+		}
 		journal_add_seg(&k->j, (enum dir)dir, &seg, k->buf + hl,
 		    (size_t)n - hl, false, now_vt(k));
 		k->last_seg = wall();
@@ -478,6 +506,51 @@ sock_of(struct kr *k, enum side s, bool implicit_accept)
 	return k->fd[s];
 }
 
+/*
+ * The host of side s stops dead.  Its peer cannot tell that from its
+ * sockets vanishing without a word: abort them (SO_LINGER 0) and drop,
+ * until the reboot, the RSTs that leave its port, starting with that
+ * abort's.
+ */
+static void
+crash(struct kr *k, enum side s)
+{
+	struct linger	 l = { 1, 0 };
+	unsigned	 hidden = k->hidden;
+	double		 until;
+
+	capture(k);		/* what it sent before */
+	make_table(k);
+	nft("add rule netdev %s down%d ip protocol tcp tcp sport %u "
+	    "tcp flags & rst == rst counter drop\n", k->table, (int)s,
+	    k->port[s]);
+	k->down[s] = true;
+	if (k->fd[s] != -1) {
+		setsockopt(k->fd[s], SOL_SOCKET, SO_LINGER, &l, sizeof l);
+		close(k->fd[s]);
+		k->fd[s] = -1;
+	}
+	if (s == SIDE_SERVER && k->listener != -1) {
+		close(k->listener);
+		k->listener = -1;
+		k->accept_waiting = false;
+	}
+	/* Lo's receive side may see the RST a little later: wait for it
+	 * while the rule is sure to be there. */
+	until = wall() - k->t0 + 0.05;
+	while (k->hidden == hidden && wall() - k->t0 < until)
+		pass_until(k, wall() - k->t0 + 0.001);
+}
+
+static void
+reboot(struct kr *k, enum side s)
+{
+	capture(k);
+	if (k->down[s])
+		nft("flush chain netdev %s down%d\n", k->table, (int)s);
+	k->down[s] = false;
+}
+
 /* The error a call failed with, as synfin names it. */
 static struct tcp_result
 failed(int e)
@@ -594,8 +667,12 @@ do_call(struct kr *k, const struct cmd *c)
 		if ((fd = sock_of(k, s, false)) != -1)
 			set_keepalive(k, fd, c->u.call.on);
 		break;
-	default:
-		die(c, "the kernel cannot do %s", tcp_call_names[c->u.call.call]);
+	case CALL_CRASH:
+		crash(k, s);
+		break;
+	case CALL_REBOOT:
+		reboot(k, s);
+		break;
 	}
 	return res;
 }
@@ -761,6 +838,9 @@ main(int argc, char **argv)
 	char			 err[512];
 	char *const		 flush[] = { "ip", "tcp_metrics", "flush", "all",
 	    NULL };
+	struct tpacket_stats	 st;
+	socklen_t		 stlen = sizeof st;
+	int			 rcvbuf = 32 << 20;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: kreplay FILE\n");
@@ -793,6 +873,9 @@ main(int argc, char **argv)
 	k.pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	if (k.pkt == -1)
 		die(NULL, "packet socket: %s (root is needed)", strerror(errno));
+	/* It sees all of lo, other programs' traffic too, and is not read
+	 * while nft runs: room for a burst. */
+	setsockopt(k.pkt, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf);
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = (int)if_nametoindex("lo");
 	if (bind(k.pkt, (struct sockaddr *)&sll, sizeof sll) == -1)
@@ -804,6 +887,11 @@ main(int argc, char **argv)
 	k.t0 = wall();
 	k.last_seg = k.t0;
 	run_script(&k);
+	/* A segment the packet socket missed would make a false recording. */
+	if (getsockopt(k.pkt, SOL_PACKET, PACKET_STATISTICS, &st, &stlen) == 0 &&
+	    st.tp_drops > 0)
+		die(NULL, "the packet socket lost %u packets on lo: run again",
+		    st.tp_drops);
 	trace_print(stdout, &k.j, 0, k.j.nev, LANG_EN);
 	fflush(stdout);
 	cleanup();

@@ -49,6 +49,7 @@ journal_clear(struct journal *j)
 	j->nbytes = 0;
 	j->ncalls = 0;
 	j->have_base[0] = j->have_base[1] = false;
+	j->have_prev[0] = j->have_prev[1] = false;
 }
 
 void
@@ -197,7 +198,8 @@ new_seg(struct journal *j, enum dir dir, const uint8_t *bytes, size_t n)
  * Record a segment put on the link and its "sent" event; returns its
  * index.  Segments an endpoint sends set the relative base of their
  * direction: the first one sent that way, or a SYN with a new ISN (a new
- * connection), as Wireshark numbers a new stream.
+ * connection), as Wireshark numbers a new stream.  The base it replaces
+ * is kept for the old connection's numbers (journal_rel).
  */
 int
 journal_add_seg(struct journal *j, enum dir dir, const struct segment *seg,
@@ -211,6 +213,8 @@ journal_add_seg(struct journal *j, enum dir dir, const struct segment *seg,
 	s->injected = injected;
 	if (!injected && (!j->have_base[dir] ||
 	    ((seg->flags & TH_SYN) && seg->seq != j->base[dir]))) {
+		j->prev_base[dir] = j->base[dir];
+		j->have_prev[dir] = j->have_base[dir];
 		j->base[dir] = seg->seq;
 		j->have_base[dir] = true;
 	}
@@ -246,11 +250,32 @@ journal_seg_event(struct journal *j, vtime_t t, int idx, enum fate fate)
 	e->u.seg.fate = fate;
 }
 
-/* A sequence number of direction dir, relative to that direction's base. */
+/* How far apart two sequence numbers are, either way round (mod 2^32). */
+static uint32_t
+distance(uint32_t a, uint32_t b)
+{
+	uint32_t	 d = a - b;
+
+	return d > 0x80000000u ? -d : d;
+}
+
+/*
+ * A sequence number of direction dir, relative to that direction's base.
+ * After a new connection's SYN, a number nearer the connection before it
+ * is counted from that connection's base, as the peer still holding it
+ * counts: a rebooted client's SYN draws a challenge ACK with ack=101, not
+ * ack=2^32 less some millions that depend on the two ISNs (RFC 9293
+ * 3.5.1, figure 9).
+ */
 uint32_t
 journal_rel(const struct journal *j, enum dir dir, uint32_t v)
 {
-	return j->have_base[dir] ? v - j->base[dir] : v;
+	if (!j->have_base[dir])
+		return v;
+	if (j->have_prev[dir] &&
+	    distance(v, j->prev_base[dir]) < distance(v, j->base[dir]))
+		return v - j->prev_base[dir];
+	return v - j->base[dir];
 }
 
 /* Where the journal stands now. */
@@ -266,6 +291,8 @@ journal_mark(const struct journal *j, struct journal_mark *m)
 	for (int i = 0; i < NSIDES; i++) {
 		m->base[i] = j->base[i];
 		m->have_base[i] = j->have_base[i];
+		m->prev_base[i] = j->prev_base[i];
+		m->have_prev[i] = j->have_prev[i];
 	}
 	m->cur_cmd = j->cur_cmd;
 }
@@ -287,6 +314,8 @@ journal_rewind(struct journal *j, const struct journal_mark *m)
 	for (int i = 0; i < NSIDES; i++) {
 		j->base[i] = m->base[i];
 		j->have_base[i] = m->have_base[i];
+		j->prev_base[i] = m->prev_base[i];
+		j->have_prev[i] = m->have_prev[i];
 	}
 	j->cur_cmd = m->cur_cmd;
 }

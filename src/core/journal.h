@@ -194,6 +194,8 @@ struct journal_mark {
 	struct jconn	 conn;
 	uint32_t	 base[NSIDES];
 	bool		 have_base[NSIDES];
+	uint32_t	 prev_base[NSIDES];
+	bool		 have_prev[NSIDES];
 	int		 cur_cmd;
 };
 
@@ -215,9 +217,12 @@ struct journal {
 	size_t		 callcap;
 	struct jconn	 conn;
 
-	/* Relative numbering: each direction's first sequence number. */
+	/* Relative numbering: each direction's first sequence number, and
+	 * the one before a new connection's SYN took its place. */
 	uint32_t	 base[NSIDES];
 	bool		 have_base[NSIDES];
+	uint32_t	 prev_base[NSIDES];
+	bool		 have_prev[NSIDES];
 
 	int		 cur_cmd;	/* stamped on each event added */
 };
