@@ -399,7 +399,8 @@ rtx_timeout(struct tcp *tp)
 		tcp_output(tp);
 		break;
 	}
-	tcp_timer_set(tp, TT_RTX, tp->rto);
+	/* tcp_output has armed it for data and FINs: once is enough. */
+	tcp_rtx_start(tp);
 }
 
 /* Linux tcp_delack_timer_handler. */
