@@ -54,7 +54,9 @@ test_forms(void)
 	    "expect ignored 3\n"
 	    "inject c2s R seq=5 win=0\n"
 	    "inject s2c garbage 10\n"
-	    "@1.250 client close\n";
+	    "@1.250 client close\n"
+	    "set user-timeout client 5s\n"
+	    "expect segment c2s P. seq=101 at=1.16s\n";
 	struct script	*s;
 	char		 err[256] = "";
 	const struct cmd *c;
@@ -63,7 +65,7 @@ test_forms(void)
 	ok(s != NULL, "every form reads (%s)", err);
 	if (s == NULL)
 		return;
-	is_int(s->ncmds, 30, "thirty commands, comments and blank lines aside");
+	is_int(s->ncmds, 32, "32 commands, comments and blank lines aside");
 	is_str(s->title[LANG_EN], "Four-way \"close\"", "escaped quotes");
 	is_str(s->title[LANG_ZH], "四次挥手", "a Chinese title");
 	c = &s->cmds[2];
@@ -105,6 +107,11 @@ test_forms(void)
 	ok(s->cmds[28].type == CMD_INJECT_BAD && s->cmds[28].u.bad.count == 10,
 	    "inject s2c garbage 10");
 	ok(s->cmds[29].at == 1250000, "@1.250 is 1.25 s");
+	ok(s->cmds[30].u.set->key == SET_USER_TIMEOUT &&
+	    s->cmds[30].side == SIDE_CLIENT &&
+	    s->cmds[30].u.set->d[0] == VT_SEC(5), "set user-timeout client 5s");
+	ok(s->cmds[31].u.seg.fields == (FIELD_SEQ | FIELD_AT) &&
+	    s->cmds[31].u.seg.at == VT_MS(1160), "expect segment ... at=1.16s");
 	script_free(s);
 }
 
@@ -131,6 +138,10 @@ test_errors(void)
 		  "t.syn:1:28: seq= is given twice" },
 		{ "say zh \"好\"x\n", "t.syn:1:11: expected end of line, "
 		  "found 'x'" },
+		{ "expect segment c2s . at=soon\n", "t.syn:1:22: expected "
+		  "at= and a time (like 680ms or 1.16s), found 'at=soon'" },
+		{ "set user-timeout 5s\n", "t.syn:1:18: expected client or "
+		  "server, found '5s'" },
 	};
 	char	 err[256];
 
@@ -274,6 +285,7 @@ static const char *const lines[] = {
 	"inject c2s F. seq=1 ack=1", "inject s2c garbage 3",
 	"set latency 7ms", "set latency 0ms", "expect client ESTABLISHED",
 	"say en \"hello\"", "pause", "profile rfc9293",
+	"set user-timeout client 300ms",
 };
 
 static void

@@ -62,6 +62,7 @@ enum jexpect_kind {
 #define FIELD_ACK	0x02
 #define FIELD_LEN	0x04
 #define FIELD_WIN	0x08
+#define FIELD_AT	0x10		/* expect segment: when it was sent */
 
 /* Why a datagram was refused: what segment_decode found, or more. */
 enum jwhy {
@@ -115,7 +116,9 @@ struct jexpect {
 	uint32_t	 seq;
 	uint32_t	 ack;
 	uint32_t	 len;
-	int		 found;		/* and the segment found, or -1 */
+	vtime_t		 at;		/* FIELD_AT: when it was sent */
+	int		 found;		/* and the segment found, or -1, */
+	vtime_t		 sent;		/* and when that one was sent */
 };
 
 /*

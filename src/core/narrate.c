@@ -404,7 +404,7 @@ expect_event(const struct journal *j, const struct jevent *e, enum lang lang,
 	enum side		 side = e->side >= 0 ? (enum side)e->side :
 				    SIDE_CLIENT;
 	const char		*after = "";
-	char			 want[96], got[96], fl[16];
+	char			 want[96], got[96], fl[16], sec[32];
 	size_t			 n = 0, k = 0;
 
 	static const char *const afters[][NLANGS] = {
@@ -479,6 +479,9 @@ expect_event(const struct journal *j, const struct jevent *e, enum lang lang,
 			add(want, sizeof want, &k, " ack=%" PRIu32, x->ack);
 		if (x->fields & FIELD_LEN)
 			add(want, sizeof want, &k, " len=%" PRIu32, x->len);
+		if (x->fields & FIELD_AT)
+			add(want, sizeof want, &k, lang == LANG_EN ?
+			    ", sent at %s" : "，发于 %s", seconds(sec, x->at));
 		side = (enum side)x->dir;
 		if (x->ok) {
 			add(buf, len, &n, lang == LANG_EN ? "As the lesson "
@@ -493,7 +496,11 @@ expect_event(const struct journal *j, const struct jevent *e, enum lang lang,
 		    "last segment %s sent to be %s; %s" :
 		    "课程原以为%s最近发出的报文段是 %s；%s",
 		    side_word(side, lang), want, after);
-		if (x->found >= 0)
+		if (x->found >= 0 && (x->fields & FIELD_AT))
+			add(buf, len, &n, lang == LANG_EN ? "it was %s, sent "
+			    "at %s." : "实际是 %s，发于 %s。", got,
+			    seconds(sec, x->sent));
+		else if (x->found >= 0)
 			add(buf, len, &n, lang == LANG_EN ? "it was %s." :
 			    "实际是 %s。", got);
 		else

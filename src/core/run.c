@@ -186,6 +186,20 @@ last_segment(const struct sim *s, enum dir dir)
 	return -1;
 }
 
+/* When segment idx was sent: its first event. */
+static vtime_t
+sent_at(const struct journal *j, int idx)
+{
+	for (size_t i = j->nev; i-- > 0; ) {
+		const struct jevent *e = &j->ev[i];
+
+		if (e->type == JE_SEG && e->u.seg.id == idx &&
+		    e->u.seg.fate == FATE_SENT)
+			return e->t;
+	}
+	return VT_NEVER;
+}
+
 static void
 expect_segment(struct run *r, const struct cmd *c)
 {
@@ -193,9 +207,12 @@ expect_segment(struct run *r, const struct cmd *c)
 	const struct jseg	*g = found >= 0 ? &r->sim.journal.segs[found] :
 				     NULL;
 	struct jexpect		*x;
+	vtime_t			 sent = found >= 0 ?
+				     sent_at(&r->sim.journal, found) : VT_NEVER;
 	bool			 ok;
 
 	ok = g != NULL && g->seg.flags == c->u.seg.flags &&
+	    (!(c->u.seg.fields & FIELD_AT) || sent == c->u.seg.at) &&
 	    (!(c->u.seg.fields & FIELD_SEQ) || g->rel_seq == c->u.seg.seq) &&
 	    (!(c->u.seg.fields & FIELD_ACK) || ((g->seg.flags & TH_ACK) &&
 	    g->rel_ack == c->u.seg.ack)) &&
@@ -206,7 +223,9 @@ expect_segment(struct run *r, const struct cmd *c)
 	x->seq = c->u.seg.seq;
 	x->ack = c->u.seg.ack;
 	x->len = c->u.seg.len;
+	x->at = c->u.seg.at;
 	x->found = found;
+	x->sent = sent;
 }
 
 static void
@@ -269,6 +288,10 @@ run_set(struct run *r, const struct cmd *c)
 		break;
 	case SET_DELACK:
 		p->delayed_ack = c->u.set->n != 0;
+		break;
+	case SET_USER_TIMEOUT:
+		/* A socket option: it may be set at any time. */
+		sim_set_user_timeout(s, c->side, c->u.set->d[0]);
 		break;
 	}
 }

@@ -361,7 +361,7 @@ optional_flags(struct parser *p, uint8_t *out, bool *exact)
 		p->pos++;
 }
 
-/* seq=N ack=N len=N win=N, any of them, each at most once. */
+/* seq=N ack=N len=N win=N at=TIME, any of them, each at most once. */
 static bool
 seg_fields(struct parser *p, struct cmd *c, uint8_t allowed)
 {
@@ -374,6 +374,7 @@ seg_fields(struct parser *p, struct cmd *c, uint8_t allowed)
 		{ "ack", FIELD_ACK, UINT32_MAX },
 		{ "len", FIELD_LEN, SEG_PAYLOAD_MAX },
 		{ "win", FIELD_WIN, UINT16_MAX },
+		{ "at", FIELD_AT, 0 },
 	};
 	const char	*t;
 	uint64_t	 v;
@@ -391,13 +392,26 @@ seg_fields(struct parser *p, struct cmd *c, uint8_t allowed)
 		}
 		if (i == sizeof keys / sizeof keys[0] || eq == NULL) {
 			expected(p, allowed & FIELD_WIN ?
-			    "seq=, ack=, len= or win=" : "seq=, ack= or len=");
+			    "seq=, ack=, len= or win=" :
+			    "seq=, ack=, len= or at=");
 			return false;
 		}
 		if (c->u.seg.fields & keys[i].bit) {
 			error_at(p, cur_col(p), "%s= is given twice",
 			    keys[i].key);
 			return false;
+		}
+		if (keys[i].bit == FIELD_AT) {
+			/* The virtual time the segment was sent. */
+			if (!parse_duration_text(eq + 1, false,
+			    &c->u.seg.at)) {
+				expected(p, "at= and a time (like 680ms or "
+				    "1.16s)");
+				return false;
+			}
+			c->u.seg.fields |= FIELD_AT;
+			p->pos++;
+			continue;
 		}
 		if (!parse_uint_text(eq + 1, keys[i].max, &v)) {
 			snprintf(what, sizeof what, "%s= and a number up to "
@@ -466,7 +480,7 @@ parse_set(struct parser *p, struct cmd *c)
 		{ "syn-retries", SET_SYN_RETRIES },
 		{ "synack-retries", SET_SYNACK_RETRIES },
 		{ "retries", SET_RETRIES }, { "keepalive", SET_KEEPALIVE },
-		{ "delack", SET_DELACK },
+		{ "delack", SET_DELACK }, { "user-timeout", SET_USER_TIMEOUT },
 	};
 	const char	*t;
 	size_t		 i;
@@ -480,7 +494,7 @@ parse_set(struct parser *p, struct cmd *c)
 	if (i == sizeof keys / sizeof keys[0]) {
 		expected(p, "a setting (seed, isn, latency, msl, rto, "
 		    "rto-min, addr, fin-timeout, syn-retries, synack-retries, "
-		    "retries, keepalive or delack)");
+		    "retries, keepalive, delack or user-timeout)");
 		return;
 	}
 	c->u.set->key = keys[i].key;
@@ -529,6 +543,11 @@ parse_set(struct parser *p, struct cmd *c)
 			error_at(p, col, "expected keepalive times above zero");
 		break;
 	}
+	case SET_USER_TIMEOUT:
+		/* 0 turns it off, as setsockopt(TCP_USER_TIMEOUT, 0). */
+		if (side(p, &c->side))
+			duration(p, &c->u.set->d[0]);
+		break;
 	case SET_DELACK:
 		if (accept_word(p, "on"))
 			c->u.set->n = 1;
@@ -716,7 +735,8 @@ parse_expect(struct parser *p, struct cmd *c)
 	if (accept_word(p, "segment")) {
 		c->type = CMD_EXPECT_SEGMENT;
 		if (direction(p, &c->dir) && flags(p, &c->u.seg.flags))
-			seg_fields(p, c, FIELD_SEQ | FIELD_ACK | FIELD_LEN);
+			seg_fields(p, c, FIELD_SEQ | FIELD_ACK | FIELD_LEN |
+			    FIELD_AT);
 		return;
 	}
 	if (accept_word(p, "ignored")) {

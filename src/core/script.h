@@ -67,6 +67,7 @@ enum set_key {
 	SET_RETRIES,
 	SET_KEEPALIVE,
 	SET_DELACK,
+	SET_USER_TIMEOUT,	/* a side's TCP_USER_TIMEOUT */
 };
 
 /* A set command's values, and a question's parts: held apart. */
@@ -135,6 +136,7 @@ struct cmd {
 			uint32_t	 seq;
 			uint32_t	 ack;
 			uint32_t	 len;
+			vtime_t		 at;	/* expect segment at= */
 		} seg;				/* expect segment, inject */
 		struct {
 			enum bad_kind	 kind;

@@ -133,6 +133,9 @@ trace_expect_text(char *buf, size_t len, const struct journal *j,
 		if ((x->fields & FIELD_LEN) && n >= 0 && (size_t)n < len)
 			n += snprintf(buf + n, len - (size_t)n, " len=%" PRIu32,
 			    x->len);
+		if ((x->fields & FIELD_AT) && n >= 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - (size_t)n, " at=%.3fms",
+			    (double)x->at / 1000);
 		if (n < 0 || (size_t)n >= len)
 			break;
 		if (x->ok)
@@ -142,8 +145,13 @@ trace_expect_text(char *buf, size_t len, const struct journal *j,
 			    "sent that way)");
 		else {
 			trace_seg_text(found, sizeof found, &j->segs[x->found]);
-			snprintf(buf + n, len - (size_t)n, " FAIL (found #%d %s)",
-			    j->segs[x->found].id, found);
+			if (x->fields & FIELD_AT)
+				snprintf(buf + n, len - (size_t)n, " FAIL (found "
+				    "#%d %s at=%.3fms)", j->segs[x->found].id,
+				    found, (double)x->sent / 1000);
+			else
+				snprintf(buf + n, len - (size_t)n, " FAIL (found "
+				    "#%d %s)", j->segs[x->found].id, found);
 		}
 		break;
 	}
