@@ -1287,7 +1287,7 @@ test_cut_text(void)
 	struct ui	*ui = view(&s, "lessons/header.syn", LANG_EN);
 	struct catalog	 cat;
 	struct ui	 menu;
-	char		*t, line[512], dir[1100];
+	char		*t, line[512], dir[1100], want[32];
 	int		 split = 0, cut = 0;
 
 	if (ui == NULL) {
@@ -1381,8 +1381,10 @@ test_cut_text(void)
 	catalog_load(&cat, dir, NULL);
 	ui_init_menu(&menu, &cat, LANG_EN, false);
 	t = screen(&menu, 80, 24);
-	ok(cat.n == 23 && strstr(t, "9 more below") != NULL, "the menu at "
-	    "80x24 says 9 more lessons are below");
+	/* It has room for 14 of them, under three group headings. */
+	snprintf(want, sizeof want, "%zu more below", cat.n - 14);
+	ok(cat.n > 14 && strstr(t, want) != NULL, "the menu at 80x24 says "
+	    "%zu more lessons are below", cat.n - 14);
 	free(t);
 	ui_key(&menu, UIK_END);
 	t = screen(&menu, 80, 24);
