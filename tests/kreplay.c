@@ -18,7 +18,11 @@
  * same port again (SO_REUSEADDR), as every call here does.
  *
  * Only what a real program can do is accepted: no latency, no dup, delay,
- * reorder or hold, no timers set by hand.
+ * reorder or hold, no timers set by hand.  "set user-timeout"
+ * is setsockopt(TCP_USER_TIMEOUT) on that side's sockets; "set retries"
+ * is the sysctl tcp_retries2 (and tcp_orphan_retries, as synfin takes
+ * it), which belongs to a network namespace: a script that sets it runs
+ * in a namespace of its own, never touching the host's.
  *
  *	kreplay FILE
  */
@@ -32,6 +36,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <net/if.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -41,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -74,6 +80,7 @@ struct kr {
 	bool		 down[NSIDES];	/* crashed, not yet rebooted */
 	unsigned	 hidden;	/* segments a crashed host sent */
 	int		 keep_idle, keep_intvl, keep_cnt;
+	unsigned int	 user_timeout[NSIDES];	/* ms; 0: none */
 	uint8_t		*buf;
 };
 
@@ -466,6 +473,11 @@ new_socket(struct kr *k, enum side s)
 		die(NULL, "socket: %s", strerror(errno));
 	if (s == SIDE_SERVER || k->reuseaddr)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	/* A listener's is inherited by the connections it accepts. */
+	if (k->user_timeout[s] > 0 && setsockopt(fd, IPPROTO_TCP,
+	    TCP_USER_TIMEOUT, &k->user_timeout[s],
+	    sizeof k->user_timeout[s]) == -1)
+		die(NULL, "TCP_USER_TIMEOUT: %s", strerror(errno));
 	sin.sin_addr.s_addr = htonl(LOOPBACK);
 	sin.sin_port = htons(k->port[s]);
 	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
@@ -493,6 +505,74 @@ set_keepalive(struct kr *k, int fd, bool on)
 		setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &k->keep_cnt,
 		    sizeof k->keep_cnt);
 	}
+}
+
+/* set user-timeout SIDE D: on the side's sockets, now and to come. */
+static void
+set_user_timeout(struct kr *k, const struct cmd *c)
+{
+	int	 fds[2] = { k->fd[c->side], c->side == SIDE_SERVER ?
+	    k->listener : -1 };
+
+	if (c->u.set->d[0] % 1000 != 0)
+		die(c, "the kernel takes TCP_USER_TIMEOUT in whole "
+		    "milliseconds");
+	k->user_timeout[c->side] = (unsigned int)(c->u.set->d[0] / 1000);
+	for (int i = 0; i < 2; i++) {
+		if (fds[i] != -1 && setsockopt(fds[i], IPPROTO_TCP,
+		    TCP_USER_TIMEOUT, &k->user_timeout[c->side],
+		    sizeof k->user_timeout[c->side]) == -1)
+			die(c, "TCP_USER_TIMEOUT: %s", strerror(errno));
+	}
+}
+
+/* net.ipv4.NAME = v, in the namespace we run in. */
+static void
+set_sysctl(const struct cmd *c, const char *name, uint64_t v)
+{
+	char	 path[96];
+	FILE	*f;
+
+	snprintf(path, sizeof path, "/proc/sys/net/ipv4/%s", name);
+	if ((f = fopen(path, "w")) == NULL ||
+	    fprintf(f, "%llu\n", (unsigned long long)v) < 0 ||
+	    fclose(f) == EOF)
+		die(c, "%s: %s", path, strerror(errno));
+}
+
+/*
+ * tcp_retries2 is a sysctl of the network namespace.  Setting the
+ * host's would change every other program's connections (and another
+ * kreplay's running beside us), so a script that sets it gets a
+ * namespace of its own, with its own lo brought up.  A new namespace
+ * starts from the kernel's defaults, which are what synfin models.
+ */
+static void
+own_netns(const struct script *sc)
+{
+	struct ifreq	 ifr;
+	int		 fd;
+	bool		 wanted = false;
+
+	for (size_t i = 0; i < sc->ncmds; i++) {
+		if (sc->cmds[i].type == CMD_SET &&
+		    sc->cmds[i].u.set->key == SET_RETRIES)
+			wanted = true;
+	}
+	if (!wanted)
+		return;
+	if (unshare(CLONE_NEWNET) == -1)
+		die(NULL, "unshare(CLONE_NEWNET): %s", strerror(errno));
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		die(NULL, "socket: %s", strerror(errno));
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1)
+		die(NULL, "lo: %s", strerror(errno));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
+		die(NULL, "lo up: %s", strerror(errno));
+	close(fd);
 }
 
 /* The socket a call on side s acts on: the server's is its connection. */
@@ -757,6 +837,15 @@ run_script(struct kr *k)
 			case SET_REUSEADDR:
 				k->reuseaddr = c->u.set->n != 0;
 				break;
+			case SET_USER_TIMEOUT:
+				set_user_timeout(k, c);
+				break;
+			case SET_RETRIES:
+				/* In our own namespace (main): the host's
+				 * stays as it is. */
+				set_sysctl(c, "tcp_retries2", c->u.set->n);
+				set_sysctl(c, "tcp_orphan_retries", c->u.set->n);
+				break;
 			case SET_KEEPALIVE:
 				k->keep_idle = (int)(c->u.set->d[0] / 1000000);
 				k->keep_intvl = (int)(c->u.set->d[1] / 1000000);
@@ -863,6 +952,8 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+
+	own_netns(k.script);
 
 	/* Lossy runs leave a large RTT cached for 127.0.0.1, which would
 	 * slow the next run's timers: start clean. */

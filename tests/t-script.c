@@ -55,7 +55,8 @@ test_forms(void)
 	    "inject c2s R seq=5 win=0\n"
 	    "inject s2c garbage 10\n"
 	    "@1.250 client close\n"
-	    "expect segment c2s \"F.\" seq=1 at=708ms\n";
+	    "expect segment c2s \"F.\" seq=1 at=708ms\n"
+	    "set user-timeout client 5s\n";
 	struct script	*s;
 	char		 err[256] = "";
 	const struct cmd *c;
@@ -64,7 +65,7 @@ test_forms(void)
 	ok(s != NULL, "every form reads (%s)", err);
 	if (s == NULL)
 		return;
-	is_int(s->ncmds, 31, "31 commands, comments and blank lines aside");
+	is_int(s->ncmds, 32, "32 commands, comments and blank lines aside");
 	is_str(s->title[LANG_EN], "Four-way \"close\"", "escaped quotes");
 	is_str(s->title[LANG_ZH], "四次挥手", "a Chinese title");
 	c = &s->cmds[2];
@@ -109,6 +110,9 @@ test_forms(void)
 	c = &s->cmds[30];
 	ok(c->u.seg.fields == (FIELD_SEQ | FIELD_AT) && c->u.seg.at == 708000,
 	    "expect segment with at=708ms: the time it was sent");
+	ok(s->cmds[31].u.set->key == SET_USER_TIMEOUT &&
+	    s->cmds[31].side == SIDE_CLIENT &&
+	    s->cmds[31].u.set->d[0] == VT_SEC(5), "set user-timeout client 5s");
 	script_free(s);
 }
 
@@ -139,6 +143,8 @@ test_errors(void)
 		  "at= and a time (like 0.504 or 504ms), found 'at=soon'" },
 		{ "inject c2s R at=1\n", "t.syn:1:14: expected seq=, ack=, "
 		  "len= or win=, found 'at=1'" },
+		{ "set user-timeout 5s\n", "t.syn:1:18: expected client or "
+		  "server, found '5s'" },
 	};
 	char	 err[256];
 
@@ -282,6 +288,7 @@ static const char *const lines[] = {
 	"inject c2s F. seq=1 ack=1", "inject s2c garbage 3",
 	"set latency 7ms", "set latency 0ms", "expect client ESTABLISHED",
 	"say en \"hello\"", "pause", "profile rfc9293",
+	"set user-timeout client 300ms",
 };
 
 static void

@@ -106,6 +106,13 @@ const struct profile profiles[NPROFILES] = {
 		/* retransmits_timed_out: retries are a time budget
 		 * (tcp_model_timeout), not a count. */
 		.give_up_by_time = true,
+		/* TCP_USER_TIMEOUT replaces that budget, counted from the
+		 * same start, the first retransmission by the timer
+		 * (retrans_stamp; the tail loss probe does not set it); the
+		 * timer is cut short to fire at the deadline
+		 * (tcp_clamp_rto_to_user_timeout).  RFC 5482 counts from
+		 * when the data went unacknowledged. */
+		.user_timeout_from_rtx = true,
 		/* tcp_rcv_synsent_state_process: a SYN+ACK with a bad ACK
 		 * is reset, and our SYN goes again in TCP_TIMEOUT_MIN. */
 		.syn_retry_on_bad_ack = true,

@@ -71,6 +71,7 @@ struct profile {
 	bool		 rto_in_ticks;		/* the RTO is whole ticks */
 	bool		 rto_3s_after_syn_loss;	/* RFC 6298 5.7 */
 	bool		 give_up_by_time;	/* retries count as time */
+	bool		 user_timeout_from_rtx;	/* ... from the first RTO */
 	bool		 syn_retry_on_bad_ack;	/* a confused peer: SYN again */
 
 	/* Opening, closing and their corners. */

@@ -278,6 +278,10 @@ run_set(struct run *r, const struct cmd *c)
 	case SET_REUSEADDR:
 		p->reuseaddr = c->u.set->n != 0;
 		break;
+	case SET_USER_TIMEOUT:
+		/* A socket option: it may be set at any time. */
+		sim_set_user_timeout(s, c->side, c->u.set->d[0]);
+		break;
 	}
 }
 

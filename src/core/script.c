@@ -361,7 +361,7 @@ optional_flags(struct parser *p, uint8_t *out, bool *exact)
 		p->pos++;
 }
 
-/* seq=N ack=N len=N win=N, any of them, each at most once. */
+/* seq=N ack=N len=N win=N at=TIME, any of them, each at most once. */
 static bool
 seg_fields(struct parser *p, struct cmd *c, uint8_t allowed)
 {
@@ -481,6 +481,7 @@ parse_set(struct parser *p, struct cmd *c)
 		{ "synack-retries", SET_SYNACK_RETRIES },
 		{ "retries", SET_RETRIES }, { "keepalive", SET_KEEPALIVE },
 		{ "delack", SET_DELACK }, { "reuseaddr", SET_REUSEADDR },
+		{ "user-timeout", SET_USER_TIMEOUT },
 	};
 	const char	*t;
 	size_t		 i;
@@ -494,7 +495,7 @@ parse_set(struct parser *p, struct cmd *c)
 	if (i == sizeof keys / sizeof keys[0]) {
 		expected(p, "a setting (seed, isn, latency, msl, rto, "
 		    "rto-min, addr, fin-timeout, syn-retries, synack-retries, "
-		    "retries, keepalive, delack or reuseaddr)");
+		    "retries, keepalive, delack, reuseaddr or user-timeout)");
 		return;
 	}
 	c->u.set->key = keys[i].key;
@@ -543,6 +544,11 @@ parse_set(struct parser *p, struct cmd *c)
 			error_at(p, col, "expected keepalive times above zero");
 		break;
 	}
+	case SET_USER_TIMEOUT:
+		/* 0 turns it off, as setsockopt(TCP_USER_TIMEOUT, 0). */
+		if (side(p, &c->side))
+			duration(p, &c->u.set->d[0]);
+		break;
 	case SET_DELACK:
 	case SET_REUSEADDR:
 		if (accept_word(p, "on"))

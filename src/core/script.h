@@ -68,6 +68,7 @@ enum set_key {
 	SET_KEEPALIVE,
 	SET_DELACK,
 	SET_REUSEADDR,
+	SET_USER_TIMEOUT,	/* a side's TCP_USER_TIMEOUT */
 };
 
 /* A set command's values, and a question's parts: held apart. */

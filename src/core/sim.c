@@ -113,11 +113,13 @@ void
 sim_set_profile(struct sim *s, enum profile_id prof)
 {
 	uint32_t	 isn[NSIDES], ts[NSIDES];
+	vtime_t		 ut[NSIDES];
 
 	assert(!s->started);
 	for (int i = 0; i < NSIDES; i++) {
 		isn[i] = s->ep[i].isn_next;
 		ts[i] = s->ep[i].ts_offset;
+		ut[i] = s->ep[i].user_timeout;
 		tcp_free(&s->ep[i]);
 	}
 	s->prof = profiles[prof];
@@ -127,6 +129,7 @@ sim_set_profile(struct sim *s, enum profile_id prof)
 	for (int i = 0; i < NSIDES; i++) {
 		s->ep[i].isn_next = isn[i];
 		s->ep[i].ts_offset = ts[i];
+		s->ep[i].user_timeout = ut[i];
 	}
 }
 
@@ -134,6 +137,13 @@ void
 sim_set_isn(struct sim *s, enum side side, uint32_t isn)
 {
 	s->ep[side].isn_next = isn;
+}
+
+/* setsockopt(TCP_USER_TIMEOUT) on the side's socket; 0 turns it off. */
+void
+sim_set_user_timeout(struct sim *s, enum side side, vtime_t d)
+{
+	s->ep[side].user_timeout = d;
 }
 
 void

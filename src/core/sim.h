@@ -67,6 +67,7 @@ void		 sim_set_profile(struct sim *, enum profile_id);
 void		 sim_seed(struct sim *, uint64_t);
 void		 sim_set_isn(struct sim *, enum side, uint32_t);
 void		 sim_set_addr(struct sim *, enum side, uint32_t, uint16_t);
+void		 sim_set_user_timeout(struct sim *, enum side, vtime_t);
 enum tcp_error	 sim_call(struct sim *, enum side, enum tcp_call, uint32_t);
 bool		 sim_step(struct sim *, vtime_t);
 void		 sim_run_until(struct sim *, vtime_t);

@@ -106,10 +106,12 @@ acked(struct tcp *tp, const struct segment *seg)
 	if (tp->snd_una == tp->snd_max)
 		tcp_timer_stop(tp, TT_RTX);
 	else {
+		/* Progress: the user timeout counts afresh (textbook). */
+		tp->unacked_since = tcp_now(tp);
 		if (tcp_synchronized(tp))
 			tcp_arm_tail_probe(tp);
 		tcp_timer_set(tp, TT_RTX, tp->tlp_armed ? tcp_probe_timeout(tp) :
-		    tp->rto);
+		    tcp_rtx_delay(tp));
 	}
 }
 

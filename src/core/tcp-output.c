@@ -367,6 +367,8 @@ tcp_output(struct tcp *tp)
 			tp->fin_sent = true;
 			tp->fin_seq = tp->snd_nxt + len;
 		}
+		if (!retrans && tp->snd_una == tp->snd_max)
+			tp->unacked_since = tcp_now(tp);
 		if (!retrans) {
 			tp->last_seq = tp->snd_nxt;
 			tp->last_len = len;

@@ -61,6 +61,7 @@ bool	 tcp_timer_armed(const struct tcp *, enum tcp_timer);
 void	 tcp_timers_stop_all(struct tcp *);
 void	 tcp_timer_fired(struct timer *, void *);
 void	 tcp_rtx_start(struct tcp *);
+vtime_t	 tcp_rtx_delay(const struct tcp *);
 vtime_t	 tcp_probe_timeout(const struct tcp *);
 void	 tcp_arm_tail_probe(struct tcp *);
 void	 tcp_rtt_sample(struct tcp *, vtime_t);

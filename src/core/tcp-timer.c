@@ -44,11 +44,53 @@ tcp_timers_stop_all(struct tcp *tp)
 		tcp_timer_stop(tp, (enum tcp_timer)k);
 }
 
+/*
+ * When the user timeout runs out, or VT_NEVER.  The application's R2
+ * (RFC 9293 3.8.3 (d), MUST-21; the USER TIMEOUT of 3.10.8; RFC 5482's
+ * "maximum amount of time that transmitted data may remain
+ * unacknowledged"; Linux's TCP_USER_TIMEOUT) replaces the retry budget
+ * once the connection is synchronized.  The textbook counts it from when
+ * data went out with nothing unacknowledged before it, and afresh after
+ * each acknowledgement of new data; Linux from the first retransmission
+ * by the timer (retransmits_timed_out given icsk_user_timeout).  SYNs
+ * keep their own count here.
+ */
+static vtime_t
+user_deadline(const struct tcp *tp)
+{
+	if (tp->user_timeout == 0 || !tcp_synchronized(tp))
+		return VT_NEVER;
+	if (tp->prof->user_timeout_from_rtx)
+		return tp->retransmits > 0 ? tp->retrans_start +
+		    tp->user_timeout : VT_NEVER;
+	return tp->unacked_since + tp->user_timeout;
+}
+
+/*
+ * The retransmission timer's next wait: the RTO, cut short so that it
+ * fires when the user timeout runs out (Linux
+ * tcp_clamp_rto_to_user_timeout: whole ticks, and at least one).
+ */
+vtime_t
+tcp_rtx_delay(const struct tcp *tp)
+{
+	vtime_t	 deadline = user_deadline(tp), left, tick = tp->prof->tick;
+
+	if (deadline == VT_NEVER)
+		return tp->rto;
+	left = deadline - tcp_now(tp);
+	if (tick > 0)
+		left = (left + tick - 1) / tick * tick;
+	if (left < tick)
+		left = tick;
+	return left < tp->rto ? left : tp->rto;
+}
+
 void
 tcp_rtx_start(struct tcp *tp)
 {
 	if (!tcp_timer_armed(tp, TT_RTX))
-		tcp_timer_set(tp, TT_RTX, tp->rto);
+		tcp_timer_set(tp, TT_RTX, tcp_rtx_delay(tp));
 }
 
 /*
@@ -304,6 +346,8 @@ retries_exhausted(const struct tcp *tp)
 	    tp->state == TCPS_SYN_RECEIVED;
 	int			 limit;
 
+	if (tp->user_timeout > 0 && !syn)
+		return tcp_now(tp) >= user_deadline(tp);
 	limit = syn ? p->syn_retries : tp->orphan ? p->orphan_retries :
 	    p->retries2;
 	if (!p->give_up_by_time)
@@ -327,6 +371,8 @@ give_up_cause(const struct tcp *tp)
 	case TCPS_SYN_RECEIVED:
 		return CAUSE_GIVE_UP_SYNACK;
 	default:
+		if (tp->user_timeout > 0)
+			return CAUSE_USER_TIMEOUT;
 		return tp->fin_sent && tp->snd_una == tp->fin_seq &&
 		    tp->sndbuf_end == tp->fin_seq ? CAUSE_GIVE_UP_FIN :
 		    CAUSE_GIVE_UP_DATA;
@@ -408,7 +454,8 @@ rtx_timeout(struct tcp *tp)
 		tcp_output(tp);
 		break;
 	}
-	tcp_timer_set(tp, TT_RTX, tp->rto);
+	/* tcp_output has armed it for data and FINs: once is enough. */
+	tcp_rtx_start(tp);
 }
 
 /* Linux tcp_delack_timer_handler. */

@@ -190,6 +190,10 @@ const struct tcp_cause_info tcp_causes[TCP_NCAUSES] = {
 	[CAUSE_GIVE_UP_DATA] = { "3.8.3", {
 	    "data retransmitted %d times: the connection is given up",
 	    "数据重传了 %d 次：放弃连接" } },
+	[CAUSE_USER_TIMEOUT] = { "3.10.8", {
+	    "the user timeout ran out (TCP_USER_TIMEOUT) after %d "
+	    "retransmissions: the connection is given up",
+	    "用户超时（TCP_USER_TIMEOUT）已到，此前重传了 %d 次：放弃连接" } },
 	[CAUSE_KERNEL] = { NULL, {
 	    "seen in the kernel",
 	    "在内核中观察到" } },
@@ -435,7 +439,8 @@ tcp_free(struct tcp *tp)
 /*
  * Forget the connection (RFC 9293: "delete the TCB").  What belongs to
  * the socket rather than the connection stays: ports, the listening
- * socket, the keepalive option, the next ISN, the clock offset.
+ * socket, the keepalive and user timeout options, the next ISN, the
+ * clock offset.
  */
 void
 tcp_tcb_clear(struct tcp *tp)

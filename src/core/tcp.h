@@ -141,6 +141,7 @@ enum tcp_cause {
 	CAUSE_GIVE_UP_SYNACK,
 	CAUSE_GIVE_UP_FIN,
 	CAUSE_GIVE_UP_DATA,
+	CAUSE_USER_TIMEOUT,
 	CAUSE_KERNEL,
 	CAUSE_OBSERVED,		/* a capture: seen already in this state */
 	CAUSE_WAS_LISTENING,	/* ... the SYN it answers shows it */
@@ -217,6 +218,7 @@ struct tcp {
 	 * in the same instant. */
 	uint32_t		 entered[TCP_NSTATES];
 	bool			 so_reuseaddr;	/* the socket asked SO_REUSEADDR */
+	vtime_t			 user_timeout;	/* TCP_USER_TIMEOUT; 0: none */
 
 	/* Send sequence variables (RFC 9293 section 3.3.1). */
 	uint32_t		 iss;
@@ -270,6 +272,7 @@ struct tcp {
 	int			 backoff;
 	int			 retransmits;
 	vtime_t			 retrans_start;	/* when the first one went */
+	vtime_t			 unacked_since;	/* data out, no progress since */
 	vtime_t			 srtt;		/* 0: no sample yet */
 	vtime_t			 rttvar;
 	vtime_t			 rtt_sent;	/* a timed segment's send time */
