@@ -368,7 +368,7 @@ test_view(void)
 	ui_score(ui, &right, &asked);
 	ok(asked == 1 && right == 0, "a wrong answer is scored");
 	t = screen(ui, 80, 24);
-	ok(strstr(t, "the answer is 1") != NULL && strstr(t, "score 0/1"),
+	ok(strstr(t, "the answer is \"1\"") != NULL && strstr(t, "score 0/1"),
 	    "and says what was right");
 	free(t);
 	keys(ui, "2");

@@ -72,6 +72,7 @@ draw_question(struct ui *ui, struct canvas *cv, int y, int x, int w, int h,
 	const struct jask	*q;
 	int			 used, chosen = ui->quiz.answers[k] - 1;
 	char			 buf[512];
+	const char		*sep;
 
 	if (e == NULL)
 		return 0;
@@ -96,15 +97,18 @@ draw_question(struct ui *ui, struct canvas *cv, int y, int x, int w, int h,
 		canvas_text(cv, y + used++, x, w, ST_KEY, buf);
 		return used;
 	}
+	/* Chinese puts no space after its full stop. */
+	sep = ui->lang == LANG_ZH ? "" : " ";
 	if (chosen == q->answer)
-		snprintf(buf, sizeof buf, "%s %s", ui_str(ui, M_RIGHT),
-		    q->why ? q->why : "");
+		snprintf(buf, sizeof buf, "%s%s%s", ui_str(ui, M_RIGHT),
+		    q->why ? sep : "", q->why ? q->why : "");
 	else {
 		int n = msg_format(buf, sizeof buf, M_WRONG, ui->lang,
 		    q->choices[q->answer]);
 
 		if (q->why != NULL && n > 0 && (size_t)n < sizeof buf)
-			snprintf(buf + n, sizeof buf - (size_t)n, " %s", q->why);
+			snprintf(buf + n, sizeof buf - (size_t)n, "%s%s", sep,
+			    q->why);
 	}
 	used += canvas_wrap(cv, y + used, x, w, h - used,
 	    chosen == q->answer ? ST_GOOD : ST_BAD, buf);

@@ -155,7 +155,7 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	    "请先回答问题：按 1-%d（End 跳到结尾）。" },
 	[M_ASK_PROMPT] = { "Press 1-%d to answer.", "按 1-%d 作答。" },
 	[M_RIGHT] = { "Right.", "答对了。" },
-	[M_WRONG] = { "Not quite: the answer is %s.", "不对：答案是 %s。" },
+	[M_WRONG] = { "Not quite: the answer is \"%s\".", "不对：答案是“%s”。" },
 	[M_ANSWERED] = { "You answered %s.", "你的答案：%s。" },
 	[M_EXPECT_FAILED] = { "expectation failed: %s", "预期不符：%s" },
 	[M_SCRIPT_STOPPED] = { "The script stopped: %s", "脚本中止：%s" },
