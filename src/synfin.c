@@ -169,6 +169,30 @@ report_failures(const struct run *r)
 }
 
 /*
+ * Read connection capture_conn of a capture into j; *list is the
+ * capture's connections, one a line (the caller frees it), *nconns
+ * their count.  0, or -1 with the reason in err.
+ */
+static int
+read_capture(const char *path, struct journal *j, char **list,
+    int *nconns, char *err, size_t errlen)
+{
+	size_t		 len = 0;
+	FILE		*f;
+	int		 r;
+
+	*list = NULL;
+	f = open_memstream(list, &len);
+	r = capture_read(path, capture_conn, j, f, err, errlen);
+	if (f != NULL)
+		fclose(f);
+	*nconns = 0;
+	for (size_t i = 0; *list != NULL && i < len; i++)
+		*nconns += (*list)[i] == '\n';
+	return r;
+}
+
+/*
  * synfin run FILE.pcap: a capture's connection as a trace (and in words
  * with --narrate); the connections are listed on stderr when there are
  * several.  0, or -1 with the error said.
@@ -177,16 +201,11 @@ static int
 run_capture(const char *path, enum lang lang, bool narrated, bool header)
 {
 	struct journal	 j;
-	char		 err[1024], *list = NULL;
-	size_t		 len = 0;
-	FILE		*f = open_memstream(&list, &len);
-	int		 r;
+	char		 err[1024], *list;
+	int		 nconns, r;
 
-	r = capture_read(path, capture_conn, &j, f, err, sizeof err);
-	if (f != NULL)
-		fclose(f);
-	if (r == 0 && list != NULL && strchr(list, '\n') != strrchr(list,
-	    '\n'))
+	r = read_capture(path, &j, &list, &nconns, err, sizeof err);
+	if (r == 0 && nconns > 1)
 		fprintf(stderr, "synfin: %s holds these connections (--conn N "
 		    "picks one):\n%s", path, list);
 	free(list);
@@ -304,17 +323,10 @@ open_session(struct session *s, const char *arg, struct catalog *cat,
 		return session_open_sandbox(s, err, errlen);
 	if (access(arg, F_OK) == 0 && capture_is(arg)) {
 		struct journal	 j;
-		char		*list = NULL;
-		size_t		 len = 0;
-		FILE		*f = open_memstream(&list, &len);
+		char		*list;
 		int		 r;
 
-		r = capture_read(arg, capture_conn, &j, f, err, errlen);
-		if (f != NULL)
-			fclose(f);
-		capture_conns = 0;
-		for (size_t i = 0; list != NULL && i < len; i++)
-			capture_conns += list[i] == '\n';
+		r = read_capture(arg, &j, &list, &capture_conns, err, errlen);
 		free(list);
 		if (r == -1)
 			return -1;

@@ -147,14 +147,7 @@ check $? "the narration: a title, a heading per step, the questions"
 check $? "and in Chinese"
 
 # Nothing half-written: a directory that cannot be written.
-mkdir "$tmp/ro"
-chmod 555 "$tmp/ro"
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
-	run_as="setpriv --reuid=65534 --regid=65534 --clear-groups"
-	chmod 755 "$tmp"
-else
-	run_as=""
-fi
+read_only_dir "$tmp"
 $run_as "$synfin" export "$tmp/mine.syn" --pcap "$tmp/ro/x.pcap" \
     --narration "$tmp/ro/x.md" >/dev/null 2>"$tmp/why"
 status=$?

@@ -94,14 +94,7 @@ grep -q 'Saved as synfin-sandbox-1.syn' "$tmp/screen" &&
 check $? "w saves the sandbox as synfin-sandbox-1.syn, and says so"
 
 # A directory that cannot be written: said on screen, nothing left.
-mkdir "$tmp/ro"
-chmod 555 "$tmp/ro"
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
-	run_as="setpriv --reuid=65534 --regid=65534 --clear-groups"
-	chmod 755 "$tmp"
-else
-	run_as=""
-fi
+read_only_dir "$tmp"
 $run_as "$synfin" frames --record "$tmp/ro/c.syn" --sandbox 2 l dump \
     >"$tmp/screen" 2>&1
 grep -q 'Recording not saved' "$tmp/screen" && [ -z "$(ls "$tmp/ro")" ]

@@ -13,3 +13,17 @@ check() {
 		fi
 	fi
 }
+
+# A directory "$1/ro" that cannot be written, and in $run_as how to run a
+# command that respects that: as root, which writes anywhere, by dropping
+# to nobody (the parent "$1" is opened up for it).
+read_only_dir() {
+	mkdir "$1/ro"
+	chmod 555 "$1/ro"
+	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+		run_as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+		chmod 755 "$1"
+	else
+		run_as=""
+	fi
+}

@@ -116,6 +116,13 @@ sum16(const uint8_t *p, size_t n)
 	return ntohs((uint16_t)sum);
 }
 
+/* The Internet checksum of n octets alone (an IPv4 header, say). */
+uint16_t
+inet_checksum(const uint8_t *buf, size_t n)
+{
+	return (uint16_t)~sum16(buf, n);
+}
+
 /*
  * The Internet checksum of a whole TCP segment (header with its checksum
  * field as it stands, plus payload) and the IPv4 pseudo-header: source,
@@ -137,35 +144,6 @@ segment_checksum(const uint8_t *buf, size_t n, const struct seg_addrs *a)
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v & 0xff;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
 }
 
 /*

@@ -71,8 +71,39 @@ enum seg_error	 segment_decode(const uint8_t *, size_t,
 		     const uint8_t **);
 uint16_t	 segment_checksum(const uint8_t *, size_t,
 		     const struct seg_addrs *);
+uint16_t	 inet_checksum(const uint8_t *, size_t);
 const char	*segment_strerror(enum seg_error);
 const char	*segment_flags(uint8_t, char [16]);
 int		 segment_parse_flags(const char *, uint8_t *, bool *);
+
+/* Network byte order in and out of a buffer: headers, captures. */
+static inline void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
 
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "segment.h"
 #include "util.h"
 
 #define CAPTURE_MAX	1000000		/* packets kept, at most */
@@ -37,19 +38,6 @@ struct conn {
 	size_t		 npackets;
 	bool		 syn_seen;
 };
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 /* Where the IPv4 header starts in a frame of this link type, or -1. */
 static long

@@ -20,48 +20,26 @@
 #include <string.h>
 
 #include "export.h"
+#include "segment.h"
 #include "util.h"
 
 #define IP_HDR		20
 #define MAX_PACKET	(IP_HDR + 65535)
 
-/* The Internet checksum of n octets (RFC 1071). */
-static uint16_t
-ip_checksum(const uint8_t *p, size_t n)
-{
-	uint32_t	 sum = 0;
-
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* An IPv4 header for a TCP payload of len octets from src to dst. */
 static void
 ip_header(uint8_t *h, size_t len, uint16_t id, uint32_t src, uint32_t dst)
 {
-	uint16_t	 total = (uint16_t)(IP_HDR + len), sum;
-
 	memset(h, 0, IP_HDR);
 	h[0] = 0x45;			/* version 4, 5 words */
-	h[2] = (uint8_t)(total >> 8);
-	h[3] = (uint8_t)total;
-	h[4] = (uint8_t)(id >> 8);
-	h[5] = (uint8_t)id;
+	put16(h + 2, (uint16_t)(IP_HDR + len));
+	put16(h + 4, id);
 	h[6] = 0x40;			/* don't fragment */
 	h[8] = 64;			/* TTL */
 	h[9] = 6;			/* TCP */
-	for (int i = 0; i < 4; i++) {
-		h[12 + i] = (uint8_t)(src >> (24 - 8 * i));
-		h[16 + i] = (uint8_t)(dst >> (24 - 8 * i));
-	}
-	sum = ip_checksum(h, IP_HDR);
-	h[10] = (uint8_t)(sum >> 8);
-	h[11] = (uint8_t)sum;
+	put32(h + 12, src);
+	put32(h + 16, dst);
+	put16(h + 10, inet_checksum(h, IP_HDR));
 }
 
 /*
