@@ -14,10 +14,11 @@
 #include "narrate.h"
 #include "util.h"
 
+/* "Question:" and "Answer:", each with its language's colon. */
 static const char *const words[][NLANGS] = {
 	{ "Step", "第" },
-	{ "Question", "提问" },
-	{ "Answer", "答案" },
+	{ "Question:", "提问：" },
+	{ "Answer:", "答案：" },
 };
 
 /* The question of step k in lang, or NULL. */
@@ -55,10 +56,10 @@ write_step(FILE *f, const struct session *s, size_t k, enum lang lang,
 		    st->line[i].text);
 	if (q == NULL)
 		return;
-	fprintf(f, "> **%s:** %s\n>\n", words[1][lang], q->text);
+	fprintf(f, "> **%s** %s\n>\n", words[1][lang], q->text);
 	for (int c = 0; c < q->nchoices; c++)
 		fprintf(f, "> %d. %s\n", c + 1, q->choices[c]);
-	fprintf(f, ">\n> **%s:** %s%s%s\n\n", words[2][lang],
+	fprintf(f, ">\n> **%s** %s%s%s\n\n", words[2][lang],
 	    q->choices[q->answer], q->why != NULL ? " · " : "",
 	    q->why != NULL ? q->why : "");
 }
