@@ -106,8 +106,9 @@ lifecycle(struct sim *s)
 	settle(s, VT_MS(10));
 	sim_call(s, SIDE_SERVER, CALL_CLOSE, 0);
 	settle(s, VT_SEC(61));
+	/* The server's listener is open all along: LISTEN again. */
 	if (s->ep[SIDE_CLIENT].state != TCPS_CLOSED ||
-	    s->ep[SIDE_SERVER].state != TCPS_CLOSED ||
+	    s->ep[SIDE_SERVER].state != TCPS_LISTEN ||
 	    s->journal.nsegs != 7) {
 		fprintf(stderr, "bench: the close went wrong (%zu segments)\n",
 		    s->journal.nsegs);
