@@ -129,7 +129,7 @@ test_errors(void)
 		{ "say en \"no end\n", "t.syn:1:8: unterminated string: "
 		  "expected a closing '\"' on this line" },
 		{ "client connect\n\n\nexpect client BOGUS\n",
-		  "t.syn:4:15: expected a TCP state, error, or read, found "
+		  "t.syn:4:15: expected a TCP state, error, read or queued, found "
 		  "'BOGUS'" },
 		{ "set latency\n", "t.syn:1:12: expected a duration (like "
 		  "200ms, 1.5s or 2min, at most 1000000s), found end of line" },
