@@ -288,7 +288,8 @@ static const char *const lines[] = {
 	"inject c2s F. seq=1 ack=1", "inject s2c garbage 3",
 	"set latency 7ms", "set latency 0ms", "expect client ESTABLISHED",
 	"say en \"hello\"", "pause", "profile rfc9293",
-	"set user-timeout client 300ms",
+	"set user-timeout client 300ms", "set backlog 0", "set queued 1",
+	"set abort-on-overflow on", "expect server queued 1",
 };
 
 static void
