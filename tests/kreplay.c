@@ -22,7 +22,14 @@
  * is setsockopt(TCP_USER_TIMEOUT) on that side's sockets; "set retries"
  * is the sysctl tcp_retries2 (and tcp_orphan_retries, as synfin takes
  * it), which belongs to a network namespace: a script that sets it runs
- * in a namespace of its own, never touching the host's.
+ * in a namespace of its own, never touching the host's; so does one that
+ * sets abort-on-overflow (tcp_abort_on_overflow).
+ *
+ * "set backlog" is listen()'s backlog.  "set queued N" connects other
+ * clients until N of their connections wait in the listener's accept
+ * queue, as a busy server's do: their segments are on other ports, left
+ * out of the capture, and accept() takes them before the script's
+ * connection when they came first (the queue is first in, first out).
  *
  *	kreplay FILE
  */
@@ -81,6 +88,12 @@ struct kr {
 	unsigned	 hidden;	/* segments a crashed host sent */
 	int		 keep_idle, keep_intvl, keep_cnt;
 	unsigned int	 user_timeout[NSIDES];	/* ms; 0: none */
+	int		 backlog;	/* listen()'s */
+	int		 others[256];	/* set queued: other clients' sockets */
+	unsigned	 nothers;
+	unsigned	 others_waiting;	/* ... not yet accepted */
+	int		 others_accepted[256];	/* ... and accepted (kept open) */
+	unsigned	 naccepted;
 	uint8_t		*buf;
 };
 
@@ -442,17 +455,92 @@ pass_until(struct kr *k, double t)
 	}
 }
 
-static void
+/* accept(): true if it returned another client's connection. */
+static bool
 try_accept(struct kr *k)
 {
-	int	 fd;
+	struct sockaddr_in	 peer;
+	socklen_t		 len = sizeof peer;
+	int			 fd;
 
 	if (!k->accept_waiting || k->listener == -1 || k->fd[SIDE_SERVER] != -1)
-		return;
-	fd = accept4(k->listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd != -1) {
-		k->fd[SIDE_SERVER] = fd;
-		k->accept_waiting = false;
+		return false;
+	fd = accept4(k->listener, (struct sockaddr *)&peer, &len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1)
+		return false;
+	k->accept_waiting = false;
+	if (ntohs(peer.sin_port) != k->port[SIDE_CLIENT]) {
+		/* One of set queued's: kept open, never shown. */
+		if (k->naccepted == sizeof k->others_accepted /
+		    sizeof k->others_accepted[0] || k->others_waiting == 0)
+			die(NULL, "accept() returned a stranger's connection");
+		k->others_accepted[k->naccepted++] = fd;
+		k->others_waiting--;
+		return true;
+	}
+	k->fd[SIDE_SERVER] = fd;
+	return false;
+}
+
+/* The listener's accept queue: its length now (TCP_INFO of a listener). */
+static unsigned
+acceptq_len(struct kr *k)
+{
+	struct tcp_info	 ti;
+	socklen_t	 len = sizeof ti;
+
+	if (getsockopt(k->listener, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
+		die(NULL, "TCP_INFO: %s", strerror(errno));
+	return ti.tcpi_unacked;
+}
+
+/*
+ * set queued N: other clients connect until N of their connections wait
+ * in the accept queue.  Each binds a port of its own first, never the
+ * script's client's, and must be seen to join the queue.
+ */
+static void
+queue_others(struct kr *k, const struct cmd *c)
+{
+	unsigned	 want = (unsigned)c->u.set->n;
+
+	if (k->listener == -1)
+		die(c, "set queued needs a listening server");
+	if (want < k->others_waiting)
+		die(c, "only accept takes connections out of the queue");
+	while (k->others_waiting < want) {
+		struct sockaddr_in	 sin = { .sin_family = AF_INET };
+		socklen_t		 sl = sizeof sin;
+		unsigned		 before = acceptq_len(k);
+		double			 until;
+		int			 fd;
+
+		if (k->nothers == sizeof k->others / sizeof k->others[0])
+			die(c, "too many queued connections");
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+		sin.sin_addr.s_addr = htonl(LOOPBACK);
+		if (fd == -1 || bind(fd, (struct sockaddr *)&sin, sl) == -1 ||
+		    getsockname(fd, (struct sockaddr *)&sin, &sl) == -1)
+			die(c, "another client's socket: %s", strerror(errno));
+		if (ntohs(sin.sin_port) == k->port[SIDE_CLIENT] ||
+		    ntohs(sin.sin_port) == k->port[SIDE_SERVER]) {
+			close(fd);
+			continue;
+		}
+		sin.sin_port = htons(k->port[SIDE_SERVER]);
+		if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1 &&
+		    errno != EINPROGRESS)
+			die(c, "another client's connect: %s", strerror(errno));
+		k->others[k->nothers++] = fd;
+		until = wall() + 0.5;
+		while (acceptq_len(k) == before && wall() < until)
+			pass_until(k, wall() - k->t0 + 0.001);
+		if (acceptq_len(k) == before)
+			die(c, "another client's connection did not join the "
+			    "accept queue: it is full");
+		k->others_waiting++;
 	}
 }
 
@@ -556,7 +644,8 @@ own_netns(const struct script *sc)
 
 	for (size_t i = 0; i < sc->ncmds; i++) {
 		if (sc->cmds[i].type == CMD_SET &&
-		    sc->cmds[i].u.set->key == SET_RETRIES)
+		    (sc->cmds[i].u.set->key == SET_RETRIES ||
+		    sc->cmds[i].u.set->key == SET_ABORT_ON_OVERFLOW))
 			wanted = true;
 	}
 	if (!wanted)
@@ -653,12 +742,13 @@ do_call(struct kr *k, const struct cmd *c)
 		if ((k->listener = new_socket(k, s)) == -1)
 			die(c, "bind 127.0.0.1:%u: %s", k->port[s],
 			    strerror(errno));
-		if (listen(k->listener, 16) == -1)
+		if (listen(k->listener, k->backlog) == -1)
 			die(c, "listen: %s", strerror(errno));
 		break;
 	case CALL_ACCEPT:
 		k->accept_waiting = true;
-		try_accept(k);
+		if (try_accept(k))
+			res.what = OUT_OTHER_CONN;
 		break;
 	case CALL_CONNECT: {
 		struct sockaddr_in	 sin = { .sin_family = AF_INET };
@@ -815,6 +905,7 @@ run_script(struct kr *k)
 		case CMD_EXPECT_ERROR:
 		case CMD_EXPECT_READ:
 		case CMD_EXPECT_IGNORED:
+		case CMD_EXPECT_QUEUED:
 			break;
 		case CMD_PROFILE:
 			if (c->u.profile != PROFILE_LINUX)
@@ -839,6 +930,20 @@ run_script(struct kr *k)
 				break;
 			case SET_USER_TIMEOUT:
 				set_user_timeout(k, c);
+				break;
+			case SET_BACKLOG:
+				/* listen() again sets it anew. */
+				k->backlog = (int)c->u.set->n;
+				if (k->listener != -1 &&
+				    listen(k->listener, k->backlog) == -1)
+					die(c, "listen: %s", strerror(errno));
+				break;
+			case SET_QUEUED:
+				queue_others(k, c);
+				break;
+			case SET_ABORT_ON_OVERFLOW:
+				set_sysctl(c, "tcp_abort_on_overflow",
+				    c->u.set->n);
 				break;
 			case SET_RETRIES:
 				/* In our own namespace (main): the host's
@@ -944,6 +1049,7 @@ main(int argc, char **argv)
 	journal_init(&k.j);
 	k.buf = xmalloc(65536);
 	k.fd[0] = k.fd[1] = k.listener = -1;
+	k.backlog = TCP_BACKLOG_DEFAULT;
 	/* Fresh ports for each run unless the script sets them: the last
 	 * run's TIME_WAIT must not meet this one. */
 	k.port[SIDE_CLIENT] = (uint16_t)(40000 + getpid() % 20000);

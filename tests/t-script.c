@@ -129,7 +129,7 @@ test_errors(void)
 		{ "say en \"no end\n", "t.syn:1:8: unterminated string: "
 		  "expected a closing '\"' on this line" },
 		{ "client connect\n\n\nexpect client BOGUS\n",
-		  "t.syn:4:15: expected a TCP state, error, or read, found "
+		  "t.syn:4:15: expected a TCP state, error, read or queued, found "
 		  "'BOGUS'" },
 		{ "set latency\n", "t.syn:1:12: expected a duration (like "
 		  "200ms, 1.5s or 2min, at most 1000000s), found end of line" },
@@ -288,7 +288,8 @@ static const char *const lines[] = {
 	"inject c2s F. seq=1 ack=1", "inject s2c garbage 3",
 	"set latency 7ms", "set latency 0ms", "expect client ESTABLISHED",
 	"say en \"hello\"", "pause", "profile rfc9293",
-	"set user-timeout client 300ms",
+	"set user-timeout client 300ms", "set backlog 0", "set queued 1",
+	"set abort-on-overflow on", "expect server queued 1",
 };
 
 static void

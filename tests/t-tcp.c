@@ -644,6 +644,76 @@ test_timers(void)
 	h_free(&h);
 }
 
+/*
+ * The listener's accept queue: a SYN that finds it full is dropped; an
+ * ACK that finds it filled since the SYN is dropped too (linux), or
+ * reset with tcp_abort_on_overflow; accept() takes the oldest first.
+ */
+static void
+test_accept_queue(void)
+{
+	struct harness	 h;
+
+	for (int p = 0; p < NPROFILES; p++) {
+		h_init(&h, (enum profile_id)p);
+		h.tp.backlog = 1;
+		h_call(&h, CALL_LISTEN, 0);
+		ok(tcp_others_arrive(&h.tp, 2) && tcp_acceptq_full(&h.tp),
+		    "%s: backlog 1 holds two connections", profiles[p].name);
+		ok(!tcp_others_arrive(&h.tp, 1), "and no third");
+		h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+		ok(h_sent(&h) == 0 && h.tp.state == TCPS_LISTEN,
+		    "a SYN to a full queue is dropped without a word");
+		h_call(&h, CALL_ACCEPT, 0);
+		is_int(h.res.what, OUT_OTHER_CONN,
+		    "accept() takes the oldest: another client's");
+		h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+		h_in(&h, TH_ACK, PEER_ISS + 1, h.tp.iss + 1, 0);
+		ok(h.tp.state == TCPS_ESTABLISHED && tcp_acceptq_full(&h.tp),
+		    "room for one: the next SYN completes, the queue is full");
+		h_call(&h, CALL_ACCEPT, 0);
+		ok(h.res.what == OUT_OTHER_CONN && !h.tp.accepted,
+		    "accept() takes the other one first");
+		h_call(&h, CALL_ACCEPT, 0);
+		ok(h.res.what == OUT_NONE && h.tp.accepted,
+		    "then this one");
+		h_free(&h);
+	}
+
+	h_init(&h, PROFILE_LINUX);
+	h.tp.backlog = 1;
+	h_call(&h, CALL_LISTEN, 0);
+	h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+	h_sent(&h);
+	tcp_others_arrive(&h.tp, 2);
+	h_in(&h, TH_ACK, PEER_ISS + 1, h.tp.iss + 1, 0);
+	ok(h_sent(&h) == 0 && h.tp.state == TCPS_SYN_RECEIVED,
+	    "linux: the ACK finds the queue filled since: dropped");
+	h_in(&h, TH_ACK | TH_PSH, PEER_ISS + 1, h.tp.iss + 1, 10);
+	ok(h_sent(&h) == 0 && h.tp.state == TCPS_SYN_RECEIVED &&
+	    h.tp.rcvq == 0, "and data with it");
+	h_run(&h, VT_SEC(1));
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_SYN | TH_ACK, 1000,
+	    PEER_ISS + 1), "the SYN+ACK timer still runs: 1 s");
+	h_call(&h, CALL_ACCEPT, 0);
+	h_in(&h, TH_ACK, PEER_ISS + 1, h.tp.iss + 1, 0);
+	is_int(h.tp.state, TCPS_ESTABLISHED, "room again: the ACK completes");
+	h_free(&h);
+
+	h_init(&h, PROFILE_LINUX);
+	h.prof.abort_on_overflow = true;
+	h.tp.backlog = 0;
+	h_call(&h, CALL_LISTEN, 0);
+	h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+	h_sent(&h);
+	tcp_others_arrive(&h.tp, 1);
+	h_in(&h, TH_ACK, PEER_ISS + 1, h.tp.iss + 1, 0);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_RST, 1001, 0) &&
+	    h.tp.state == TCPS_LISTEN && h.cause == CAUSE_OVERFLOW_RESET,
+	    "tcp_abort_on_overflow: RST, and the request goes");
+	h_free(&h);
+}
+
 /* The words of causes and call results, in both languages. */
 static void
 test_texts(void)
@@ -682,5 +752,6 @@ main(void)
 	test_time_wait_linux();
 	test_calls();
 	test_timers();
+	test_accept_queue();
 	return tap_done();
 }

@@ -54,8 +54,9 @@ enum jexpect_kind {
 	EXPECT_ERROR,		/* the last error a side was told */
 	EXPECT_READ,		/* the octets a side has read */
 	EXPECT_IGNORED,		/* datagrams refused */
+	EXPECT_QUEUED,		/* connections in a listener's accept queue */
 };
-#define NEXPECT_KINDS	(EXPECT_IGNORED + 1)
+#define NEXPECT_KINDS	(EXPECT_QUEUED + 1)
 
 /* Which fields of a segment an expectation (or an inject) names. */
 #define FIELD_SEQ	0x01

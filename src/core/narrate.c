@@ -460,6 +460,19 @@ expect_event(const struct journal *j, const struct jevent *e, enum lang lang,
 			    PRIu64 "." : "%s它读到的是 %" PRIu64 " 字节。",
 			    after, x->got);
 		break;
+	case EXPECT_QUEUED:
+		add(buf, len, &n, x->ok ? (lang == LANG_EN ? "As the lesson "
+		    "expects, %s's accept queue holds %" PRIu64
+		    " connections." : "正如课程所料，%s的全连接队列里有 %"
+		    PRIu64 " 条连接。") : (lang == LANG_EN ? "The lesson "
+		    "expected %s's accept queue to hold %" PRIu64
+		    " connections; " : "课程原以为%s的全连接队列里有 %" PRIu64
+		    " 条连接；"), side_word(side, lang), x->want);
+		if (!x->ok)
+			add(buf, len, &n, lang == LANG_EN ? "%sit holds %"
+			    PRIu64 "." : "%s实际是 %" PRIu64 " 条。", after,
+			    x->got);
+		break;
 	case EXPECT_IGNORED:
 		add(buf, len, &n, x->ok ? (lang == LANG_EN ? "As the lesson "
 		    "expects, %" PRIu64 " datagrams were thrown away." :

@@ -86,6 +86,7 @@ struct profile {
 	bool		 tw_takeover;	/* SO_REUSEADDR and timestamps: a
 					 * connect() takes over TIME_WAIT */
 	bool		 reuseaddr;	/* the client's SO_REUSEADDR (set) */
+	bool		 abort_on_overflow;	/* tcp_abort_on_overflow (set) */
 
 	/* What goes into SYNs and windows. */
 	uint16_t	 mss;

@@ -214,6 +214,33 @@ expect_segment(struct run *r, const struct cmd *c)
 	x->found = found;
 }
 
+/*
+ * set queued N: other clients' connections (never drawn: the model has
+ * one) have completed their handshakes and wait in the server's accept
+ * queue, N of them now.  Only accept() takes them out again.
+ */
+static void
+run_set_queued(struct run *r, const struct cmd *c)
+{
+	struct tcp	*tp = &r->sim.ep[SIDE_SERVER];
+	uint32_t	 n = (uint32_t)c->u.set->n, now;
+
+	now = tp->others + tp->others_behind;
+	if (!tp->listening) {
+		run_error(r, c, "expected a listening server for set queued");
+		return;
+	}
+	if (n < now) {
+		run_error(r, c, "expected at least %u queued: only server "
+		    "accept takes connections out of the queue", now);
+		return;
+	}
+	if (!tcp_others_arrive(tp, n - now))
+		run_error(r, c, "expected at most %u in the accept queue "
+		    "(backlog + 1): the rest would have their SYNs dropped",
+		    tp->backlog + 1);
+}
+
 static void
 run_set(struct run *r, const struct cmd *c)
 {
@@ -281,6 +308,16 @@ run_set(struct run *r, const struct cmd *c)
 	case SET_USER_TIMEOUT:
 		/* A socket option: it may be set at any time. */
 		sim_set_user_timeout(s, c->side, c->u.set->d[0]);
+		break;
+	case SET_BACKLOG:
+		/* listen() again on a listening socket sets it anew. */
+		s->ep[SIDE_SERVER].backlog = (uint32_t)c->u.set->n;
+		break;
+	case SET_QUEUED:
+		run_set_queued(r, c);
+		break;
+	case SET_ABORT_ON_OVERFLOW:
+		p->abort_on_overflow = c->u.set->n != 0;
 		break;
 	}
 }
@@ -414,6 +451,13 @@ run_command(struct run *r)
 		expectation(r, c, EXPECT_READ, s->read_total[c->side] ==
 		    c->u.count, c->u.count, s->read_total[c->side]);
 		break;
+	case CMD_EXPECT_QUEUED: {
+		uint64_t	 n = tcp_acceptq_len(&s->ep[c->side]);
+
+		expectation(r, c, EXPECT_QUEUED, n == c->u.count, c->u.count,
+		    n);
+		break;
+	}
 	case CMD_EXPECT_IGNORED: {
 		uint64_t	 n = s->ignored[0] + s->ignored[1];
 

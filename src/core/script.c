@@ -482,6 +482,8 @@ parse_set(struct parser *p, struct cmd *c)
 		{ "retries", SET_RETRIES }, { "keepalive", SET_KEEPALIVE },
 		{ "delack", SET_DELACK }, { "reuseaddr", SET_REUSEADDR },
 		{ "user-timeout", SET_USER_TIMEOUT },
+		{ "backlog", SET_BACKLOG }, { "queued", SET_QUEUED },
+		{ "abort-on-overflow", SET_ABORT_ON_OVERFLOW },
 	};
 	const char	*t;
 	size_t		 i;
@@ -495,7 +497,8 @@ parse_set(struct parser *p, struct cmd *c)
 	if (i == sizeof keys / sizeof keys[0]) {
 		expected(p, "a setting (seed, isn, latency, msl, rto, "
 		    "rto-min, addr, fin-timeout, syn-retries, synack-retries, "
-		    "retries, keepalive, delack, reuseaddr or user-timeout)");
+		    "retries, keepalive, delack, reuseaddr, user-timeout, "
+		    "backlog, queued or abort-on-overflow)");
 		return;
 	}
 	c->u.set->key = keys[i].key;
@@ -549,8 +552,13 @@ parse_set(struct parser *p, struct cmd *c)
 		if (side(p, &c->side))
 			duration(p, &c->u.set->d[0]);
 		break;
+	case SET_BACKLOG:
+	case SET_QUEUED:
+		number(p, 0, 65535, &c->u.set->n);
+		break;
 	case SET_DELACK:
 	case SET_REUSEADDR:
+	case SET_ABORT_ON_OVERFLOW:
 		if (accept_word(p, "on"))
 			c->u.set->n = 1;
 		else if (accept_word(p, "off"))
@@ -761,11 +769,14 @@ parse_expect(struct parser *p, struct cmd *c)
 	} else if (accept_word(p, "read")) {
 		c->type = CMD_EXPECT_READ;
 		number(p, 0, UINT32_MAX, &c->u.count);
+	} else if (accept_word(p, "queued")) {
+		c->type = CMD_EXPECT_QUEUED;
+		number(p, 0, UINT32_MAX, &c->u.count);
 	} else {
 		c->type = CMD_EXPECT_STATE;
 		if (peek_word(p) == NULL ||
 		    tcp_state_parse(peek_word(p), &c->u.state) == -1)
-			expected(p, "a TCP state, error, or read");
+			expected(p, "a TCP state, error, read or queued");
 		else
 			p->pos++;
 	}

@@ -48,6 +48,7 @@ enum cmd_type {
 	CMD_EXPECT_ERROR,
 	CMD_EXPECT_READ,
 	CMD_EXPECT_IGNORED,
+	CMD_EXPECT_QUEUED,	/* connections in the accept queue */
 	CMD_INJECT,		/* a crafted segment */
 	CMD_INJECT_BAD,		/* datagrams that are not valid segments */
 	CMD_ANSWERED,		/* a recording: the learner's answer */
@@ -69,6 +70,9 @@ enum set_key {
 	SET_DELACK,
 	SET_REUSEADDR,
 	SET_USER_TIMEOUT,	/* a side's TCP_USER_TIMEOUT */
+	SET_BACKLOG,		/* the server's listen() backlog */
+	SET_QUEUED,		/* others' connections in its accept queue */
+	SET_ABORT_ON_OVERFLOW,	/* tcp_abort_on_overflow */
 };
 
 /* A set command's values, and a question's parts: held apart. */

@@ -112,7 +112,7 @@ sim_free(struct sim *s)
 void
 sim_set_profile(struct sim *s, enum profile_id prof)
 {
-	uint32_t	 isn[NSIDES], ts[NSIDES];
+	uint32_t	 isn[NSIDES], ts[NSIDES], backlog[NSIDES];
 	vtime_t		 ut[NSIDES];
 
 	assert(!s->started);
@@ -120,6 +120,7 @@ sim_set_profile(struct sim *s, enum profile_id prof)
 		isn[i] = s->ep[i].isn_next;
 		ts[i] = s->ep[i].ts_offset;
 		ut[i] = s->ep[i].user_timeout;
+		backlog[i] = s->ep[i].backlog;
 		tcp_free(&s->ep[i]);
 	}
 	s->prof = profiles[prof];
@@ -130,6 +131,7 @@ sim_set_profile(struct sim *s, enum profile_id prof)
 		s->ep[i].isn_next = isn[i];
 		s->ep[i].ts_offset = ts[i];
 		s->ep[i].user_timeout = ut[i];
+		s->ep[i].backlog = backlog[i];
 	}
 }
 

@@ -371,6 +371,13 @@ input_listen(struct tcp *tp, const struct segment *seg)
 		return;
 	if (tp->prof->drop_syn_fin && (seg->flags & TH_FIN))
 		return;
+	/*
+	 * No room in the accept queue: the SYN is dropped without a word
+	 * and the client will send it again (Linux tcp_conn_request, since
+	 * 4.10; 4.4BSD's sonewconn refused it too).  RFC 9293 has no queue.
+	 */
+	if (tcp_acceptq_full(tp))
+		return;
 	learn_syn(tp, seg);
 	tcp_new_tcb(tp, true);
 	tp->synack_timeouts = 0;
@@ -472,6 +479,20 @@ input_request(struct tcp *tp, const struct segment *seg)
 	}
 	if (!(fl & TH_ACK))
 		return;
+	/*
+	 * The handshake is complete, but the accept queue has filled since
+	 * the SYN (tcp_v4_syn_recv_sock): the segment is dropped and the
+	 * request stays, its SYN+ACK timer running, for a later ACK to
+	 * complete; with tcp_abort_on_overflow the request is reset
+	 * instead (tcp_check_req).
+	 */
+	if (tcp_acceptq_full(tp)) {
+		if (tp->prof->abort_on_overflow) {
+			tcp_send_reset_for(tp, seg);
+			tcp_back_to_listen(tp, CAUSE_OVERFLOW_RESET);
+		}
+		return;
+	}
 	acked(tp, seg);
 	established(tp, seg, CAUSE_ACK_OF_SYNACK);
 	text_and_fin(tp, seg);

@@ -89,6 +89,7 @@ user_listen(struct tcp *tp)
 	tp->listening = true;
 	tp->error = TE_NONE;
 	tp->orphan = false;
+	tp->others = tp->others_behind = 0;	/* a new, empty queue */
 	tcp_set_state(tp, TCPS_LISTEN, CAUSE_LISTEN);
 	return result(TE_NONE, OUT_NONE, 0);
 }
@@ -103,10 +104,22 @@ user_accept(struct tcp *tp)
 {
 	if (!tp->listening && !tp->passive)
 		return result(TE_INVAL, OUT_NOT_LISTENING, 0);
+	/* The accept queue is first in, first out: other clients'
+	 * connections that came first go first. */
+	if (tcp_acceptq_len(tp) == tp->others + tp->others_behind) {
+		tp->others += tp->others_behind;
+		tp->others_behind = 0;
+	}
+	if (tp->others > 0) {
+		tp->others--;
+		return result(TE_NONE, OUT_OTHER_CONN, 0);
+	}
 	/* A connection the program already closed (in TIME_WAIT, say) is
 	 * not one to accept: wait for the next. */
 	if (tcp_synchronized(tp) && tp->passive && !tp->orphan) {
 		tp->accepted = true;
+		tp->others = tp->others_behind;
+		tp->others_behind = 0;
 		return result(TE_NONE, OUT_NONE, 0);
 	}
 	tp->accept_waiting = true;

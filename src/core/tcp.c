@@ -194,6 +194,10 @@ const struct tcp_cause_info tcp_causes[TCP_NCAUSES] = {
 	    "the user timeout ran out (TCP_USER_TIMEOUT) after %d "
 	    "retransmissions: the connection is given up",
 	    "用户超时（TCP_USER_TIMEOUT）已到，此前重传了 %d 次：放弃连接" } },
+	[CAUSE_OVERFLOW_RESET] = { "3.10.7.4", {
+	    "the ACK finds the accept queue full and tcp_abort_on_overflow "
+	    "is on: the half-open connection is reset",
+	    "ACK 到达时全连接队列已满，且 tcp_abort_on_overflow 已打开：半连接被复位" } },
 	[CAUSE_KERNEL] = { NULL, {
 	    "seen in the kernel",
 	    "在内核中观察到" } },
@@ -240,6 +244,8 @@ const char *const tcp_outcomes[TCP_NOUTCOMES][NLANGS] = {
 	[OUT_SHUT] = { "we have closed our side", "我们已经关闭了自己这一端" },
 	[OUT_HOST_DOWN] = { "the host is down", "主机已经宕机" },
 	[OUT_CLOSED_SOCKET] = { "the socket was closed", "套接字已经关闭" },
+	[OUT_OTHER_CONN] = { "another client's connection (not drawn)",
+	    "另一个客户端的连接（图中未画出）" },
 };
 
 /* "TIME_WAIT", "time-wait" and "TIME-WAIT" all name the same state. */
@@ -423,6 +429,7 @@ tcp_init(struct tcp *tp, enum side side, const struct profile *prof,
 	tp->hooks = hooks;
 	tp->ctx = ctx;
 	tp->rto = prof->rto_initial;
+	tp->backlog = TCP_BACKLOG_DEFAULT;
 	for (int k = 0; k < TCP_NTIMERS; k++)
 		timer_init(&tp->timers[k], tcp_timer_fired, tp, TIMER_ENDPOINT);
 	timer_init(&tp->write_timer, tcp_write_on, tp, TIMER_ARRIVAL);
@@ -520,6 +527,52 @@ bool
 tcp_synchronized(const struct tcp *tp)
 {
 	return tp->state >= TCPS_ESTABLISHED;
+}
+
+/*
+ * The listener's accept queue: the other clients' connections waiting
+ * there, and this one from the end of its handshake until accept()
+ * takes it.
+ */
+uint32_t
+tcp_acceptq_len(const struct tcp *tp)
+{
+	return tp->others + tp->others_behind + (tp->passive &&
+	    !tp->accepted && tcp_synchronized(tp) && !tp->orphan);
+}
+
+/*
+ * Linux sk_acceptq_is_full: full when it holds more than the backlog,
+ * so listen(fd, 1) lets two connections wait.
+ */
+bool
+tcp_acceptq_full(const struct tcp *tp)
+{
+	return tp->listening && tcp_acceptq_len(tp) > tp->backlog;
+}
+
+/*
+ * n connections of other clients (not drawn) complete their handshakes
+ * and join the accept queue, behind this one if it is waiting there.
+ * An accept() already waiting takes the first.  False if the queue has
+ * no room for them: their SYNs would be dropped.
+ */
+bool
+tcp_others_arrive(struct tcp *tp, uint32_t n)
+{
+	bool	 behind = tcp_acceptq_len(tp) > tp->others + tp->others_behind;
+
+	if (!tp->listening || tcp_acceptq_len(tp) + n > tp->backlog + 1)
+		return false;
+	if (n > 0 && tp->accept_waiting && !behind) {
+		tp->accept_waiting = false;
+		n--;
+	}
+	if (behind)
+		tp->others_behind += n;
+	else
+		tp->others += n;
+	return true;
 }
 
 bool

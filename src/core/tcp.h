@@ -142,6 +142,7 @@ enum tcp_cause {
 	CAUSE_GIVE_UP_FIN,
 	CAUSE_GIVE_UP_DATA,
 	CAUSE_USER_TIMEOUT,
+	CAUSE_OVERFLOW_RESET,
 	CAUSE_KERNEL,
 	CAUSE_OBSERVED,		/* a capture: seen already in this state */
 	CAUSE_WAS_LISTENING,	/* ... the SYN it answers shows it */
@@ -178,8 +179,9 @@ enum tcp_outcome {
 	OUT_SHUT,		/* send after our FIN */
 	OUT_HOST_DOWN,		/* the host has crashed */
 	OUT_CLOSED_SOCKET,	/* the socket was closed */
+	OUT_OTHER_CONN,		/* accept: another client's, not drawn */
 };
-#define TCP_NOUTCOMES (OUT_CLOSED_SOCKET + 1)
+#define TCP_NOUTCOMES (OUT_OTHER_CONN + 1)
 
 struct tcp_result {
 	enum tcp_error	 err;
@@ -188,6 +190,9 @@ struct tcp_result {
 };
 
 #define TCP_OOO_MAX 16
+
+/* listen()'s backlog unless a script sets one: Linux's somaxconn. */
+#define TCP_BACKLOG_DEFAULT 4096
 
 struct tcp;
 
@@ -219,6 +224,12 @@ struct tcp {
 	uint32_t		 entered[TCP_NSTATES];
 	bool			 so_reuseaddr;	/* the socket asked SO_REUSEADDR */
 	vtime_t			 user_timeout;	/* TCP_USER_TIMEOUT; 0: none */
+	/* The listener's accept queue: listen()'s backlog, and the
+	 * connections of other clients, not drawn, that wait there for
+	 * accept(), ahead of this one or (come while it waited) behind. */
+	uint32_t		 backlog;
+	uint32_t		 others;
+	uint32_t		 others_behind;
 
 	/* Send sequence variables (RFC 9293 section 3.3.1). */
 	uint32_t		 iss;
@@ -343,6 +354,9 @@ void		 tcp_input(struct tcp *, const struct segment *,
 bool		 tcp_owes_ack(const struct tcp *);
 bool		 tcp_awaits_ack(const struct tcp *);
 bool		 tcp_synchronized(const struct tcp *);
+uint32_t	 tcp_acceptq_len(const struct tcp *);
+bool		 tcp_acceptq_full(const struct tcp *);
+bool		 tcp_others_arrive(struct tcp *, uint32_t);
 void		 tcp_stream_bytes(enum side, uint64_t, uint8_t *, uint32_t);
 
 #endif

@@ -120,6 +120,10 @@ trace_expect_text(char *buf, size_t len, const struct journal *j,
 		snprintf(buf, len, "ignored %" PRIu64 " %s (%" PRIu64 ")",
 		    x->want, verdict, x->got);
 		break;
+	case EXPECT_QUEUED:
+		snprintf(buf, len, "%s queued %" PRIu64 " %s (%" PRIu64 ")",
+		    side_name(e->side), x->want, verdict, x->got);
+		break;
 	case EXPECT_SEGMENT:
 		n = snprintf(buf, len, "segment %s %s",
 		    x->dir == DIR_C2S ? "c2s" : "s2c",
