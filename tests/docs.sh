@@ -35,7 +35,7 @@ else
 fi
 missing=""
 for kw in title group profile set listen accept connect send read \
-    shutdown close abort keepalive crash reboot drop dup delay reorder \
+    shutdown close abort keepalive exit crash reboot drop dup delay reorder \
     hold release wait say pause ask expect inject; do
 	grep -q "\\(Ic\\|Cm\\) $kw\\b" "$srcdir/synfin.1" ||
 	    missing="$missing $kw"

@@ -52,7 +52,8 @@ trace_segs() {
 # What tcpdump read, numbered as the trace numbers: each direction's
 # numbers less its base (its first segment's seq, or its latest SYN's;
 # the base before that for a number nearer it), from tcpdump -S's
-# absolute ones; a bare ACK's seq, which tcpdump leaves out, as "-".
+# absolute ones; a bare ACK's seq, which tcpdump leaves out, as "-"; a
+# RST+ACK's seq 0, no place in any stream, as 0.
 pcap_segs() {
 	tcpdump -S -nn -r "$1" 2>/dev/null | awk '
 	    function dist(v, b,   d) {
@@ -77,7 +78,10 @@ pcap_segs() {
 	    if (s != "" && (!(dir in base) || (f ~ /S/ && s != base[dir]))) {
 		if (dir in base) prev[dir] = base[dir]
 		base[dir] = s }
-	    out = f " " (s == "" ? "-" : rel(s, dir))
+	    # A reset with SEQ=0 (RFC 9293 3.10.7.1) is shown as 0.
+	    if (s == "") out = f " -"
+	    else if (f ~ /R/ && f ~ /\./ && s == "0") out = f " 0"
+	    else out = f " " rel(s, dir)
 	    if (a != "") out = out " " rel(a, back)
 	    print out }'
 }

@@ -10,6 +10,10 @@
  * segment through a raw socket.  Needs root (CAP_NET_RAW, CAP_NET_ADMIN)
  * and the nft program for drops.
  *
+ * "exit" is a program's end: the kernel closes each descriptor it held
+ * (the connection, and a server's listener), as it does for a process
+ * that returns from main, calls exit() or is killed.
+ *
  * "crash" is a host vanishing as its peer sees it: its sockets go with
  * SO_LINGER 0 (the connection is forgotten) and, until "reboot", a rule
  * at lo's ingress drops what its kernel still sends (the RST of that
@@ -831,6 +835,19 @@ do_call(struct kr *k, const struct cmd *c)
 		} else if (s == SIDE_SERVER && k->listener != -1) {
 			close(k->listener);
 			k->listener = -1;
+		}
+		break;
+	case CALL_EXIT:
+		/* The kernel closes every descriptor the program held,
+		 * its connection and, a server's, its listener. */
+		if (k->fd[s] != -1) {
+			close(k->fd[s]);
+			k->fd[s] = -1;
+		}
+		if (s == SIDE_SERVER && k->listener != -1) {
+			close(k->listener);
+			k->listener = -1;
+			k->accept_waiting = false;
 		}
 		break;
 	case CALL_KEEPALIVE:

@@ -714,6 +714,126 @@ test_accept_queue(void)
 	h_free(&h);
 }
 
+/* A passive open on the harness's endpoint, to ESTABLISHED. */
+static void
+h_accept_one(struct harness *h)
+{
+	h_call(h, CALL_LISTEN, 0);
+	h_in(h, TH_SYN, PEER_ISS, 0, 0);
+	h_in(h, TH_ACK, PEER_ISS + 1, h->tp.iss + 1, 0);
+	h_sent(h);
+}
+
+/*
+ * The program exits: the kernel closes its sockets as close() would.
+ * The connection's FIN, or RST with data unread; the listener closes
+ * too, so a later SYN is refused; and no descriptor is left to use.
+ */
+static void
+test_exit(void)
+{
+	struct harness	 h;
+	uint32_t	 iss;
+
+	h_init(&h, PROFILE_LINUX);
+	h_accept_one(&h);
+	h_call(&h, CALL_ACCEPT, 0);
+	iss = h.tp.iss;
+	is_int(h_call(&h, CALL_EXIT, 0), TE_NONE, "exit(): no error");
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_FIN | TH_ACK, iss + 1,
+	    PEER_ISS + 1) && h.tp.state == TCPS_FIN_WAIT_1,
+	    "linux exit with a connection: F. as close() sends, FIN_WAIT_1");
+	ok(h_call(&h, CALL_SEND, 10) == TE_BADF && h_call(&h, CALL_READ, 0) ==
+	    TE_BADF && h_call(&h, CALL_CLOSE, 0) == TE_BADF &&
+	    h_call(&h, CALL_SHUTDOWN, 0) == TE_BADF &&
+	    h_call(&h, CALL_ABORT, 0) == TE_BADF &&
+	    h_call(&h, CALL_KEEPALIVE, 1) == TE_BADF,
+	    "after exit, send, read, close, shutdown, abort, keepalive: EBADF");
+	is_int(h_call(&h, CALL_ACCEPT, 0), TE_INVAL,
+	    "accept() after exit: EINVAL, nothing listens");
+	is_int(h_call(&h, CALL_EXIT, 0), TE_NONE, "a second exit: nothing "
+	    "left to close");
+	is_int(h_sent(&h), 0, "and nothing sent");
+	h_in(&h, TH_ACK, PEER_ISS + 1, iss + 2, 0);
+	is_int(h.tp.state, TCPS_FIN_WAIT_2, "its FIN acknowledged: FIN_WAIT_2");
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, iss + 2, 0);
+	ok(h.tp.state == TCPS_TIME_WAIT && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_ACK, iss + 2, PEER_ISS + 2),
+	    "the peer's FIN: ACK, TIME_WAIT");
+	h_run(&h, h.clock.now + VT_SEC(60));
+	is_int(h.tp.state, TCPS_CLOSED, "60 s later CLOSED, not LISTEN: the "
+	    "listener went with the program");
+	h_in(&h, TH_SYN, PEER_ISS + 9000, 0, 0);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_RST | TH_ACK, 0,
+	    PEER_ISS + 9001) && h.tp.state == TCPS_CLOSED,
+	    "a new SYN: RST+ACK, connection refused");
+	is_int(h_call(&h, CALL_LISTEN, 0), TE_NONE, "a new program listens");
+	ok(h.tp.state == TCPS_LISTEN && h_call(&h, CALL_SEND, 10) ==
+	    TE_NOTCONN, "LISTEN, and its calls are its own (send: ENOTCONN)");
+	h_free(&h);
+
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	h_in(&h, TH_ACK | TH_PSH, PEER_ISS + 1, 1001, 20);
+	h_sent(&h);
+	h_call(&h, CALL_EXIT, 0);
+	ok(h.tp.state == TCPS_CLOSED && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_RST | TH_ACK, 1001, PEER_ISS + 21) &&
+	    h.res.what == OUT_UNREAD_RESET && h.res.n == 20,
+	    "linux exit with 20 octets unread: R., CLOSED (tcp_close)");
+	is_int(h_call(&h, CALL_READ, 0), TE_BADF, "read() after it: EBADF");
+	is_int(h_call(&h, CALL_CONNECT, 0), TE_NONE, "connect() anew: a new "
+	    "socket");
+	is_int(h.tp.state, TCPS_SYN_SENT, "SYN_SENT");
+	h_free(&h);
+
+	h_init(&h, PROFILE_LINUX);
+	h_call(&h, CALL_LISTEN, 0);
+	h_call(&h, CALL_EXIT, 0);
+	ok(h.tp.state == TCPS_CLOSED && h_sent(&h) == 0,
+	    "exit while listening: CLOSED, nothing sent");
+	h_in(&h, TH_SYN, PEER_ISS, 0, 0);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_RST | TH_ACK, 0,
+	    PEER_ISS + 1), "then a SYN is refused: RST+ACK");
+	h_free(&h);
+
+	h_init(&h, PROFILE_LINUX);
+	h_accept_one(&h);
+	iss = h.tp.iss;
+	h_call(&h, CALL_EXIT, 0);
+	ok(h.tp.state == TCPS_CLOSED && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_RST | TH_ACK, iss + 1, PEER_ISS + 1),
+	    "a connection never accepted goes with the listener: R.");
+	h_free(&h);
+
+	h_init(&h, PROFILE_LINUX);
+	h_accept_one(&h);
+	h_call(&h, CALL_ACCEPT, 0);
+	iss = h.tp.iss;
+	h_call(&h, CALL_CLOSE, 0);
+	h_sent(&h);
+	h_call(&h, CALL_EXIT, 0);
+	ok(h.tp.state == TCPS_FIN_WAIT_1 && h_sent(&h) == 0,
+	    "exit after close(): the orphan goes on, nothing more sent");
+	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, iss + 2, 0);
+	h_run(&h, h.clock.now + VT_SEC(60));
+	is_int(h.tp.state, TCPS_CLOSED, "and ends CLOSED: the listener "
+	    "closed with the program");
+	h_free(&h);
+
+	h_init(&h, PROFILE_RFC9293);
+	h_accept_one(&h);
+	h_in(&h, TH_ACK | TH_PSH, PEER_ISS + 1, h.tp.iss + 1, 20);
+	h_sent(&h);
+	iss = h.tp.iss;
+	h_call(&h, CALL_EXIT, 0);
+	ok(h.tp.state == TCPS_FIN_WAIT_1 && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_FIN | TH_ACK, iss + 1, PEER_ISS + 21),
+	    "rfc9293 exit with 20 octets unread: FIN, as its CLOSE sends");
+	is_int(h_call(&h, CALL_READ, 0), TE_BADF, "read() after exit: EBADF");
+	h_free(&h);
+}
+
 /* The words of causes and call results, in both languages. */
 static void
 test_texts(void)
@@ -751,6 +871,7 @@ main(void)
 	test_close_states();
 	test_time_wait_linux();
 	test_calls();
+	test_exit();
 	test_timers();
 	test_accept_queue();
 	return tap_done();

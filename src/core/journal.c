@@ -218,7 +218,16 @@ journal_add_seg(struct journal *j, enum dir dir, const struct segment *seg,
 		j->base[dir] = seg->seq;
 		j->have_base[dir] = true;
 	}
-	s->rel_seq = journal_rel(j, dir, seg->seq);
+	/* A reset of a segment that had no ACK, a SYN to a port where
+	 * nothing listens above all, is <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
+	 * <CTL=RST,ACK> (RFC 9293 3.10.7.1): its 0 is no place in any
+	 * stream, and counted from an earlier connection's ISN it would
+	 * read as a number that depends on that ISN. */
+	if ((seg->flags & (TH_RST | TH_ACK)) == (TH_RST | TH_ACK) &&
+	    seg->seq == 0)
+		s->rel_seq = 0;
+	else
+		s->rel_seq = journal_rel(j, dir, seg->seq);
 	s->rel_ack = journal_rel(j, !dir, seg->ack);
 	s->t = t;
 	journal_seg_event(j, t, idx, FATE_SENT);

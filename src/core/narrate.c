@@ -369,6 +369,13 @@ call_event(const struct journal *j, const struct jevent *e, enum lang lang,
 		    "%s所在的主机重新启动，忘记了所有连接。",
 		    side_cap(side, lang));
 		return;
+	case CALL_EXIT:
+		add(buf, len, &n, lang == LANG_EN ? "%s's program exits "
+		    "without calling close(): the kernel closes every socket "
+		    "it held, as close() would." :
+		    "%s的程序没有调用 close() 就退出了：内核替它关闭了它持有的"
+		    "所有套接字，效果和 close() 一样。", side_cap(side, lang));
+		break;
 	case CALL_KEEPALIVE:
 		add(buf, len, &n, lang == LANG_EN ? "%s turns keepalive %s." :
 		    "%s%s保活。", side_cap(side, lang), c->arg ?

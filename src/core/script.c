@@ -582,7 +582,7 @@ parse_call(struct parser *p, struct cmd *c)
 	    tcp_call_parse(t, &c->u.call.call) == -1) {
 		expected(p, "what the application does (listen, accept, "
 		    "connect, send, read, shutdown, close, abort, keepalive, "
-		    "crash or reboot)");
+		    "exit, crash or reboot)");
 		return;
 	}
 	p->pos++;

@@ -1,7 +1,8 @@
 /*
  * What the application does (RFC 9293 3.10.1-6): open (listen, connect,
- * accept), send, receive, close and shutdown, abort; and the socket
- * options and host events a script can make (keepalive, crash, reboot).
+ * accept), send, receive, close and shutdown, abort; the program's end
+ * (exit); and the socket options and host events a script can make
+ * (keepalive, crash, reboot).
  */
 #include "config.h"
 
@@ -69,6 +70,7 @@ user_connect(struct tcp *tp)
 	}
 	tp->error = TE_NONE;
 	tp->orphan = false;
+	tp->exited = false;
 	tp->so_reuseaddr = tp->prof->reuseaddr;
 	tcp_new_tcb(tp, false);
 	tp->retrans_start = tcp_now(tp);
@@ -90,6 +92,7 @@ user_listen(struct tcp *tp)
 	tp->error = TE_NONE;
 	tp->orphan = false;
 	tp->others = tp->others_behind = 0;	/* a new, empty queue */
+	tp->exited = false;
 	tcp_set_state(tp, TCPS_LISTEN, CAUSE_LISTEN);
 	return result(TE_NONE, OUT_NONE, 0);
 }
@@ -102,7 +105,9 @@ user_listen(struct tcp *tp)
 static struct tcp_result
 user_accept(struct tcp *tp)
 {
-	if (!tp->listening && !tp->passive)
+	/* After exit, until a new listen(), nothing listens: the
+	 * connection a passive open left behind is no one's to accept. */
+	if ((!tp->listening && !tp->passive) || tp->exited)
 		return result(TE_INVAL, OUT_NOT_LISTENING, 0);
 	/* The accept queue is first in, first out: other clients'
 	 * connections that came first go first. */
@@ -376,6 +381,36 @@ user_reboot(struct tcp *tp)
 }
 
 /*
+ * The program exits: it returns from main(), calls exit(), or is killed
+ * (SIGKILL too).  It never calls close(), but the kernel closes every
+ * descriptor it held (do_exit -> exit_files -> filp_close), and for a
+ * socket that is tcp_close(), exactly what close() does: the connection
+ * gets its FIN and lives on as an orphan, or, with data unread, a RST
+ * (RFC 9293 3.6.1 SHLD-3; RFC 2525 2.17); and the listening socket
+ * closes, so that a later SYN is refused (RFC 9293 3.10.7.1).  Nothing
+ * here is SO_LINGER's abort: an exit is a close, not a reset.
+ */
+static struct tcp_result
+user_exit(struct tcp *tp)
+{
+	struct tcp_result	 r = result(TE_NONE, OUT_NONE, 0);
+
+	if (tp->exited)
+		return r;
+	tp->exited = true;
+	tp->accept_waiting = false;
+	/* The listener goes first: its connection, once over, leaves the
+	 * port CLOSED, not LISTEN. */
+	tp->listening = false;
+	tp->others = tp->others_behind = 0;	/* reset with it, not drawn */
+	if (tp->state == TCPS_LISTEN)
+		tcp_closed(tp, CAUSE_CLOSE_LISTENER);
+	else if (tp->state != TCPS_CLOSED && !tp->orphan)
+		r = user_close(tp);
+	return r;
+}
+
+/*
  * What the application does.  arg is the octet count for send and read
  * (0: read all), on/off for keepalive.  The result is the error the
  * call returns and what it came to (tcp_result_text says it in words).
@@ -385,6 +420,12 @@ tcp_call(struct tcp *tp, enum tcp_call call, uint32_t arg)
 {
 	if (tp->down && call != CALL_REBOOT)
 		return result(TE_HOSTDOWN, OUT_HOST_DOWN, 0);
+	/* A program that exited holds no descriptor: only a new socket
+	 * (listen, connect) or the host's events act. */
+	if (tp->exited && (call == CALL_SEND || call == CALL_READ ||
+	    call == CALL_SHUTDOWN || call == CALL_CLOSE ||
+	    call == CALL_ABORT || call == CALL_KEEPALIVE))
+		return result(TE_BADF, OUT_CLOSED_SOCKET, 0);
 	/* After close() the application has no connection socket to use
 	 * (accept acts on the listening socket, which may still be open):
 	 * a second close, like any use of the descriptor, is EBADF. */
@@ -420,6 +461,8 @@ tcp_call(struct tcp *tp, enum tcp_call call, uint32_t arg)
 		return user_crash(tp);
 	case CALL_REBOOT:
 		return user_reboot(tp);
+	case CALL_EXIT:
+		return user_exit(tp);
 	}
 	return result(TE_INVAL, OUT_NONE, 0);
 }

@@ -31,7 +31,7 @@ const char *const tcp_timer_names[TCP_NTIMERS] = {
 
 const char *const tcp_call_names[TCP_NCALLS] = {
 	"listen", "accept", "connect", "send", "read", "shutdown", "close",
-	"abort", "keepalive", "crash", "reboot",
+	"abort", "keepalive", "crash", "reboot", "exit",
 };
 
 const char *const tcp_error_names[TCP_NERRORS] = {

@@ -66,8 +66,9 @@ enum tcp_call {
 	CALL_KEEPALIVE,	/* SO_KEEPALIVE on or off */
 	CALL_CRASH,	/* the host stops dead: no segment in or out */
 	CALL_REBOOT,	/* it comes back having forgotten everything */
+	CALL_EXIT,	/* the program ends: the kernel closes its sockets */
 };
-#define TCP_NCALLS 11
+#define TCP_NCALLS 12
 
 /* Errors the application can be told, named as errno names them. */
 enum tcp_error {
@@ -230,6 +231,9 @@ struct tcp {
 	uint32_t		 backlog;
 	uint32_t		 others;
 	uint32_t		 others_behind;
+	bool			 exited;	/* the program exited: it holds
+						   no socket until it listens or
+						   connects anew */
 
 	/* Send sequence variables (RFC 9293 section 3.3.1). */
 	uint32_t		 iss;
