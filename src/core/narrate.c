@@ -38,12 +38,12 @@ static const char *const timer_armed[TCP_NTIMERS][NLANGS] = {
 	[TT_RTX] = {
 	    "%s's retransmission timer runs: if what it sent is not "
 	    "acknowledged by %s, it sends it again (RFC 9293 3.8.1).",
-	    "%s的重传定时器开始计时：到 %s 还没有收到确认，就重发（RFC 9293 "
+	    "%s的重传定时器开始计时：到 %s还没有收到确认，就重发（RFC 9293 "
 	    "第 3.8.1 节）。" },
 	[TT_DELACK] = {
 	    "%s holds its ACK back: it goes out by %s, or sooner with "
 	    "something else to send (RFC 9293 3.8.6.3).",
-	    "%s推迟发送 ACK：最迟 %s 发出，若先有别的报文段要发就捎带上"
+	    "%s推迟发送 ACK：最迟 %s发出，若先有别的报文段要发就捎带上"
 	    "（RFC 9293 第 3.8.6.3 节）。" },
 	[TT_TIMEWAIT] = {
 	    "%s's 2MSL timer runs: it keeps the connection in TIME_WAIT "
@@ -55,11 +55,11 @@ static const char *const timer_armed[TCP_NTIMERS][NLANGS] = {
 	[TT_FINWAIT2] = {
 	    "%s has no application left to close it: it waits for the "
 	    "other side's FIN until %s at most.",
-	    "%s的应用已经关闭了套接字：它最多等到 %s 接收对方的 FIN。" },
+	    "%s的应用已经关闭了套接字：它最多等到 %s，等对方的 FIN。" },
 	[TT_KEEPALIVE] = {
 	    "%s's keepalive timer runs: if the connection is still idle at "
 	    "%s, it sends a probe (RFC 9293 3.8.4).",
-	    "%s的保活定时器开始计时：到 %s 连接仍然空闲，就发出探测（RFC 9293 "
+	    "%s的保活定时器开始计时：到 %s连接仍然空闲，就发出探测（RFC 9293 "
 	    "第 3.8.4 节）。" },
 };
 
@@ -134,9 +134,10 @@ side_word(enum side side, enum lang lang)
 
 /* Seconds as the status line shows them: "1.060 s". */
 static char *
-seconds(char buf[32], vtime_t t)
+seconds(char buf[32], vtime_t t, enum lang lang)
 {
-	snprintf(buf, 32, "%.3f s", (double)t / 1e6);
+	snprintf(buf, 32, lang == LANG_EN ? "%.3f s" : "%.3f 秒",
+	    (double)t / 1e6);
 	return buf;
 }
 
@@ -167,12 +168,13 @@ seg_words(char *buf, size_t len, const struct jseg *g, enum lang lang)
 	}
 	if (n > 0 && buf[n - 1] == '+')
 		buf[--n] = '\0';
-	add(buf, len, &n, " (seq=%" PRIu32, g->rel_seq);
+	add(buf, len, &n, lang == LANG_EN ? " (seq=%" PRIu32 : "（seq=%"
+	    PRIu32, g->rel_seq);
 	if (g->seg.flags & TH_ACK)
 		add(buf, len, &n, " ack=%" PRIu32, g->rel_ack);
 	if (g->seg.len > 0)
 		add(buf, len, &n, " len=%" PRIu32, g->seg.len);
-	add(buf, len, &n, ")");
+	add(buf, len, &n, lang == LANG_EN ? ")" : "）");
 }
 
 /*
@@ -248,7 +250,7 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 		break;
 	case FATE_DELIVERED:
 		add(buf, len, &n, lang == LANG_EN ? "%s reaches %s." :
-		    "%s 到达%s。", what, side_word(to, lang));
+		    "%s到达%s。", what, side_word(to, lang));
 		break;
 	case FATE_DUPLICATED:
 		add(buf, len, &n, lang == LANG_EN ? "A second copy of %s "
@@ -266,9 +268,9 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 			add(buf, len, &n, lang == LANG_EN ? " Unless something "
 			    "acknowledges it first, %s sends it again when its "
 			    "retransmission timer fires at %s." :
-			    "除非在此之前得到确认，%s会在重传定时器于 %s 到期时"
+			    "除非在此之前得到确认，%s会在重传定时器于 %s到期时"
 			    "重发它。", side_word(from, lang),
-			    seconds(t, due));
+			    seconds(t, due, lang));
 		else if (g->seg.len == 0 &&
 		    !(g->seg.flags & (TH_SYN | TH_FIN)))
 			add(buf, len, &n, lang == LANG_EN ? " It takes no "
@@ -321,7 +323,7 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 	switch ((enum timer_action)e->x.timer.action) {
 	case TA_ARMED:
 		add(buf, len, &n, timer_armed[kind][lang], side_cap(side,
-		    lang), seconds(t, e->u.timer.due));
+		    lang), seconds(t, e->u.timer.due, lang));
 		break;
 	case TA_CANCELLED:
 		add(buf, len, &n, lang == LANG_EN ? "%s's %s timer is "
@@ -339,7 +341,7 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 		    "%s's %s timer still running; it would fire at %s." :
 		    "运行到此结束，%s的%s定时器仍在计时，本应在 %s 到期。",
 		    side_word(side, lang), timer_words[kind][lang],
-		    seconds(t, e->u.timer.due));
+		    seconds(t, e->u.timer.due, lang));
 		break;
 	}
 }
@@ -502,7 +504,7 @@ expect_event(const struct journal *j, const struct jevent *e, enum lang lang,
 			add(want, sizeof want, &k, " len=%" PRIu32, x->len);
 		if (x->fields & FIELD_AT)
 			add(want, sizeof want, &k, lang == LANG_EN ?
-			    ", sent at %s" : "，于 %s 发出", seconds(sec, x->at));
+			    ", sent at %s" : "，于 %s发出", seconds(sec, x->at, lang));
 		side = (enum side)x->dir;
 		if (x->ok) {
 			add(buf, len, &n, lang == LANG_EN ? "As the lesson "
@@ -516,8 +518,8 @@ expect_event(const struct journal *j, const struct jevent *e, enum lang lang,
 			if (x->fields & FIELD_AT) {
 				k = strlen(got);
 				add(got, sizeof got, &k, lang == LANG_EN ?
-				    ", sent at %s" : "，于 %s 发出",
-				    seconds(sec, j->segs[x->found].t));
+				    ", sent at %s" : "，于 %s发出",
+				    seconds(sec, j->segs[x->found].t, lang));
 			}
 		}
 		add(buf, len, &n, lang == LANG_EN ? "The lesson expected the "

@@ -545,7 +545,8 @@ draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
 	    mid + (midw - text_width(buf)) / 2 : mid, midw, ST_BOLD, buf);
 	/* Why, and where RFC 9293 says so: two centred lines. */
 	ui_cause(ui, last, cause, sizeof cause);
-	snprintf(buf, sizeof buf, "%s (RFC 9293 %s)", cause, ui_rfc(last));
+	snprintf(buf, sizeof buf, ui->lang == LANG_EN ? "%s (RFC 9293 %s)" :
+	    "%s（RFC 9293 第 %s 节）", cause, ui_rfc(last));
 	{
 		const char	*p = buf;
 		size_t		 n, skip;
