@@ -17,6 +17,9 @@
 
 #include "catalog.h"
 #include "export.h"
+#ifdef HAVE_LINUX_IF_PACKET_H
+#include "kernel.h"
+#endif
 #include "loop.h"
 #include "narrate.h"
 #include "run.h"
@@ -87,6 +90,7 @@ static bool		 presenting;	/* --present */
 static const char	*recording;	/* --record OUT */
 static int		 capture_conn = 1;	/* --conn N */
 static int		 capture_conns;		/* in the capture opened */
+static bool		 kernel_engine;		/* run --engine kernel */
 
 /*
  * The sandbox's recording, written whole at each change when --record
@@ -224,6 +228,149 @@ run_capture(const char *path, enum lang lang, bool narrated, bool header)
 }
 
 /* synfin run FILE...: the trace of each, to stdout. */
+/* The segments a journal says were sent, as the trace writes them. */
+static char **
+sent_segments(const struct journal *j, size_t *n)
+{
+	char	**v = xcalloc(j->nsegs + 1, sizeof *v);
+	char	  buf[128];
+
+	*n = 0;
+	for (size_t i = 0; i < j->nsegs; i++) {
+		if (!j->segs[i].valid || j->segs[i].injected)
+			continue;
+		trace_seg_text(buf, sizeof buf, &j->segs[i]);
+		v[(*n)++] = xstrdup(buf);
+	}
+	return v;
+}
+
+/* Each side's state at the end of a journal. */
+static void
+last_states(const struct journal *j, enum tcp_state st[NSIDES])
+{
+	st[0] = st[1] = TCPS_CLOSED;
+	for (size_t i = 0; i < j->nev; i++) {
+		if (j->ev[i].type == JE_STATE)
+			st[j->ev[i].side] = j->ev[i].u.state.to;
+	}
+}
+
+/*
+ * Where the kernel and the model part, as DIFF lines: the segments in the
+ * order each sent them (the longest run they share kept in step, so one
+ * extra segment is one line), then each side's last state.  Returns the
+ * number of lines.
+ */
+static int
+print_diffs(FILE *f, const struct journal *kj, const struct journal *mj)
+{
+	size_t		 nk, nm, i, k, m;
+	char		**ks = sent_segments(kj, &nk), **ms = sent_segments(mj, &nm);
+	uint32_t	*lcs = NULL;
+	enum tcp_state	 kst[NSIDES], mst[NSIDES];
+	int		 lines = 0;
+
+	/* Longest common subsequence, from the end. */
+	if ((nk + 1) * (nm + 1) <= 4u << 20) {
+		lcs = xcalloc((nk + 1) * (nm + 1), sizeof *lcs);
+		for (i = nk; i-- > 0; ) {
+			for (size_t jj = nm; jj-- > 0; ) {
+				uint32_t	*c = &lcs[i * (nm + 1) + jj];
+
+				if (strcmp(ks[i], ms[jj]) == 0)
+					*c = lcs[(i + 1) * (nm + 1) + jj + 1] + 1;
+				else {
+					uint32_t a = lcs[(i + 1) * (nm + 1) + jj];
+					uint32_t b = lcs[i * (nm + 1) + jj + 1];
+
+					*c = a > b ? a : b;
+				}
+			}
+		}
+	}
+	for (k = m = 0; k < nk || m < nm; ) {
+		if (k < nk && m < nm && strcmp(ks[k], ms[m]) == 0) {
+			k++, m++;
+			continue;
+		}
+		if (m >= nm || (k < nk && (lcs == NULL ||
+		    lcs[(k + 1) * (nm + 1) + m] >= lcs[k * (nm + 1) + m + 1]))) {
+			fprintf(f, "DIFF segment %zu kernel %s model -\n", k + 1,
+			    ks[k]);
+			k++;
+		} else {
+			fprintf(f, "DIFF segment %zu kernel - model %s\n", m + 1,
+			    ms[m]);
+			m++;
+		}
+		lines++;
+	}
+	last_states(kj, kst);
+	last_states(mj, mst);
+	for (int s = 0; s < NSIDES; s++) {
+		if (kst[s] == mst[s])
+			continue;
+		fprintf(f, "DIFF state %s kernel %s model %s\n",
+		    side_name((enum side)s), tcp_state_names[kst[s]],
+		    tcp_state_names[mst[s]]);
+		lines++;
+	}
+	for (i = 0; i < nk; i++)
+		free(ks[i]);
+	for (i = 0; i < nm; i++)
+		free(ms[i]);
+	free(ks);
+	free(ms);
+	free(lcs);
+	return lines;
+}
+
+/*
+ * synfin run --engine kernel: the script's calls on the kernel's own TCP,
+ * its trace with real times, then the model's run of the same calls
+ * (linux profile) set beside it, every difference a DIFF line.  RUN_OK
+ * when they agree, RUN_FAILED when they differ, RUN_BAD when the kernel
+ * engine cannot run here.
+ */
+static int
+run_kernel(struct script *s, enum lang lang, bool narrated)
+{
+#ifdef HAVE_LINUX_IF_PACKET_H
+	struct journal	 kj;
+	struct run	 r;
+	char		 err[1024];
+	int		 diffs;
+
+	if (kernel_run(s, &kj, err, sizeof err) == -1) {
+		fprintf(stderr, "synfin: kernel engine: %s\n", err);
+		return RUN_BAD;
+	}
+	if (narrated)
+		narrate_print(stdout, &kj, lang);
+	else
+		trace_print(stdout, &kj, 0, kj.nev, lang);
+	if (run_init(&r, s, err, sizeof err) == -1) {
+		fprintf(stderr, "synfin: %s\n", err);
+		journal_free(&kj);
+		return RUN_BAD;
+	}
+	run_all(&r);
+	run_end(&r);
+	diffs = print_diffs(stdout, &kj, run_journal(&r));
+	run_free(&r);
+	journal_free(&kj);
+	return diffs > 0 ? RUN_FAILED : RUN_OK;
+#else
+	(void)s;
+	(void)lang;
+	(void)narrated;
+	fputs("synfin: --engine kernel: the kernel engine is Linux's, and "
+	    "this synfin was built without it\n", stderr);
+	return RUN_BAD;
+#endif
+}
+
 static int
 cmd_run(int argc, char **argv, enum lang lang, bool narrated)
 {
@@ -258,6 +405,15 @@ cmd_run(int argc, char **argv, enum lang lang, bool narrated)
 		if ((s = script_load(path, err, sizeof err)) == NULL) {
 			fprintf(stderr, "synfin: %s\n", err);
 			status = RUN_BAD;
+			continue;
+		}
+		if (kernel_engine) {
+			if (argc > 1)
+				printf("RUN %s\n", argv[i]);
+			st = (enum run_status)run_kernel(s, lang, narrated);
+			if (st > (enum run_status)status)
+				status = (int)st;
+			script_free(s);
 			continue;
 		}
 		if (run_init(&r, s, err, sizeof err) == -1) {
@@ -647,6 +803,7 @@ main(int argc, char **argv)
 		{ "present", no_argument, NULL, 'p' },
 		{ "record", required_argument, NULL, 'r' },
 		{ "conn", required_argument, NULL, 'c' },
+		{ "engine", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum lang	 lang = lang_from_env();
@@ -685,6 +842,15 @@ main(int argc, char **argv)
 		case 'r':
 			recording = optarg;
 			break;
+		case 'e':
+			if (strcmp(optarg, "kernel") != 0 &&
+			    strcmp(optarg, "model") != 0) {
+				fprintf(stderr, "synfin: --engine: expected "
+				    "kernel or model, found '%s'\n", optarg);
+				return 2;
+			}
+			kernel_engine = strcmp(optarg, "kernel") == 0;
+			break;
 		case 'c':
 			if ((capture_conn = atoi(optarg)) < 1) {
 				fprintf(stderr, "synfin: --conn: expected a "
@@ -712,9 +878,15 @@ main(int argc, char **argv)
 			}
 			if (ch == 'c' && (capture_conn = atoi(optarg)) >= 1)
 				continue;
+			if (ch == 'e' && (strcmp(optarg, "kernel") == 0 ||
+			    strcmp(optarg, "model") == 0)) {
+				kernel_engine = strcmp(optarg, "kernel") == 0;
+				continue;
+			}
 			if (ch != 'l' || lang_parse(optarg, &lang) == -1) {
 				fprintf(stderr, "synfin: run: expected --lang "
-				    "zh|en, --narrate or script files\n");
+				    "zh|en, --narrate, --engine kernel|model or "
+				    "script files\n");
 				return 2;
 			}
 		}

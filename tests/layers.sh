@@ -7,6 +7,7 @@
 #	src/view	draws on a canvas: core and view headers, no curses
 #	src/export	files other tools read: core, view and export headers
 #	src/term	curses and libevent, around the view
+#	src/kernel	the kernel engine (Linux): core and kernel headers
 #	src/synfin.c	main: anything
 #
 # The compiler enforces the first rule too (each layer's include path
@@ -52,11 +53,15 @@ check $? "src/export includes only core, view and export headers"
 foreign term core view export term >"$tmp/bad"
 [ ! -s "$tmp/bad" ]
 check $? "src/term includes only core, view, export and term headers"
+foreign kernel core kernel >"$tmp/bad"
+[ ! -s "$tmp/bad" ]
+check $? "src/kernel includes only core and kernel headers"
 
 grep -n '#[[:space:]]*include[[:space:]]*<\(n\?curses\|term\|event2/\|event\)' \
-    "$src"/core/*.[ch] "$src"/view/*.[ch] "$src"/export/*.[ch] >"$tmp/bad"
+    "$src"/core/*.[ch] "$src"/view/*.[ch] "$src"/export/*.[ch] \
+    "$src"/kernel/*.[ch] >"$tmp/bad"
 [ ! -s "$tmp/bad" ]
-check $? "neither core, view nor export includes curses or libevent"
+check $? "no layer but the terminal (core, view, export, kernel) includes curses or libevent"
 
 # Virtual time only: the core never reads a clock of the machine.
 grep -n '\(clock_gettime\|gettimeofday\|[^_a-z]time([^)]\|localtime\)' \

@@ -1,0 +1,1224 @@
+/*
+ * The kernel engine: what the Linux kernel does for a script's calls,
+ * written into a journal as the model's engine writes its own, so that
+ * the trace, the narration and the exports read it alike.
+ *
+ * Each call in the script is made on real sockets of the kernel's own TCP
+ * on 127.0.0.1, in real time; the segments are read off the loopback
+ * interface with a packet socket, and the states come from the kernel
+ * (sock_diag).  "drop" rules become one-shot nftables rules at lo's
+ * ingress, after the packet socket has seen the segment (so it still
+ * counts as sent); "inject" sends a crafted segment through a raw socket.
+ * As root it runs on the host's lo; otherwise in a user and network
+ * namespace of its own, where this process may capture and filter (most
+ * distributions allow unprivileged user namespaces).  Drops need the nft
+ * program (Debian's nftables).
+ *
+ * "exit" is a program's end: the kernel closes each descriptor it held
+ * (the connection, and a server's listener), as it does for a process
+ * that returns from main, calls exit() or is killed.
+ *
+ * "crash" is a host vanishing as its peer sees it: its sockets go with
+ * SO_LINGER 0 (the connection is forgotten) and, until "reboot", a rule
+ * at lo's ingress drops what its kernel still sends (the RST of that
+ * abort, the RSTs its closed port answers with), which the trace leaves
+ * out: a dead host sends nothing.  After the reboot, connect binds the
+ * same port again (SO_REUSEADDR), as every call here does.
+ *
+ * Only what a real program can do is accepted: no latency, no dup, delay,
+ * reorder or hold, no timers set by hand.  "set user-timeout"
+ * is setsockopt(TCP_USER_TIMEOUT) on that side's sockets; "set retries"
+ * is the sysctl tcp_retries2 (and tcp_orphan_retries, as synfin takes
+ * it), which belongs to a network namespace: a script that sets it runs
+ * in a namespace of its own, never touching the host's; so does one that
+ * sets abort-on-overflow (tcp_abort_on_overflow).
+ *
+ * "set backlog" is listen()'s backlog.  "set queued N" connects other
+ * clients until N of their connections wait in the listener's accept
+ * queue, as a busy server's do: their segments are on other ports, left
+ * out of the capture, and accept() takes them before the script's
+ * connection when they came first (the queue is first in, first out).
+ *
+ *	kernel_run(script, journal, err, errlen)
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <net/if.h>
+#include <sched.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "kernel.h"
+#include "script.h"
+#include "tcp.h"
+#include "util.h"
+
+#define LOOPBACK	0x7f000001u
+#define WAIT_UNTIL_MAX	200.0		/* seconds a wait until may take */
+#define QUIET_GAP	0.3		/* no segment this long: quiet */
+
+struct kr {
+	const struct script *script;
+	struct journal	 j;
+	int		 pkt;		/* packet socket on lo */
+	int		 raw;		/* raw socket for inject */
+	int		 fd[NSIDES];	/* client socket; server's connection */
+	int		 listener;
+	bool		 accept_waiting;
+	bool		 reuseaddr;	/* set reuseaddr: the client's too */
+	uint16_t	 port[NSIDES];
+	double		 t0;
+	double		 last_seg;	/* when the last segment was seen */
+	enum tcp_state	 state[NSIDES];
+	unsigned	 entered[NSIDES][TCP_NSTATES];	/* wait until */
+	char		 table[48];	/* nft table, once made */
+	bool		 down[NSIDES];	/* crashed, not yet rebooted */
+	unsigned	 hidden;	/* segments a crashed host sent */
+	int		 keep_idle, keep_intvl, keep_cnt;
+	unsigned int	 user_timeout[NSIDES];	/* ms; 0: none */
+	int		 backlog;	/* listen()'s */
+	int		 others[256];	/* set queued: other clients' sockets */
+	unsigned	 nothers;
+	unsigned	 others_waiting;	/* ... not yet accepted */
+	int		 others_accepted[256];	/* ... and accepted (kept open) */
+	unsigned	 naccepted;
+	uint8_t		*buf;
+};
+
+static struct kr	*cleanup_kr;
+static jmp_buf		 failed_run;	/* die() goes back to kernel_run */
+static char		*fail_err;
+static size_t		 fail_errlen;
+
+/* The run cannot go on: say why (at the command, if one) and unwind. */
+static void __attribute__((format(printf, 2, 3), noreturn))
+die(const struct cmd *c, const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (c != NULL)
+		snprintf(fail_err, fail_errlen, "%s:%d:%d: %s",
+		    cleanup_kr->script->path, c->line, c->col, msg);
+	else
+		snprintf(fail_err, fail_errlen, "%s", msg);
+	longjmp(failed_run, 1);
+}
+
+static double
+wall(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static vtime_t
+now_vt(const struct kr *k)
+{
+	return (vtime_t)((wall() - k->t0) * 1e6);
+}
+
+/* Run a program with arguments; its standard input is text, if any. */
+static int
+run_prog(const char *text, char *const argv[])
+{
+	int	 p[2], status;
+	pid_t	 pid;
+
+	if (pipe(p) == -1)
+		return -1;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		dup2(p[0], 0);
+		close(p[0]);
+		close(p[1]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(p[0]);
+	if (text != NULL && write(p[1], text, strlen(text)) == -1)
+		status = -1;
+	close(p[1]);
+	if (waitpid(pid, &status, 0) == -1)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void __attribute__((format(printf, 1, 2)))
+nft(const char *fmt, ...)
+{
+	char		*text;
+	va_list		 ap;
+	char *const	 argv[] = { "nft", "-f", "-", NULL };
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (run_prog(text, argv) != 0)
+		die(NULL, "nft failed on: %s", text);
+	free(text);
+}
+
+static void
+cleanup(void)
+{
+	struct kr	*k = cleanup_kr;
+
+	if (k != NULL && k->table[0] != '\0') {
+		char	*const argv[] = { "nft", "delete", "table", "netdev",
+		    k->table, NULL };
+
+		run_prog(NULL, argv);
+		k->table[0] = '\0';
+	}
+}
+
+static void
+on_signal(int sig)
+{
+	cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* nft's words for a flag set. */
+static void
+nft_flags(char *out, size_t len, uint8_t flags)
+{
+	static const struct {
+		uint8_t		 bit;
+		const char	*name;
+	} names[] = {
+		{ TH_FIN, "fin" }, { TH_SYN, "syn" }, { TH_RST, "rst" },
+		{ TH_PSH, "psh" }, { TH_ACK, "ack" }, { TH_URG, "urg" },
+	};
+	size_t	 n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (flags & names[i].bit)
+			n += (size_t)snprintf(out + n, len - n, "%s%s",
+			    n ? "|" : "", names[i].name);
+	}
+	if (n == 0)
+		snprintf(out, len, "0x0");
+}
+
+/* The nft table with its chains at lo's ingress: "in" for the script's
+ * drops, "down0" and "down1" for what a crashed client or server sends. */
+static void
+make_table(struct kr *k)
+{
+	if (k->table[0] != '\0')
+		return;
+	snprintf(k->table, sizeof k->table, "synfin_kreplay_%d",
+	    (int)getpid());
+	nft("add table netdev %s\n"
+	    "add chain netdev %s in { type filter hook ingress device "
+	    "lo priority 0; }\n"
+	    "add chain netdev %s down0 { type filter hook ingress device "
+	    "lo priority -1; }\n"
+	    "add chain netdev %s down1 { type filter hook ingress device "
+	    "lo priority -1; }\n", k->table, k->table, k->table, k->table);
+}
+
+/* drop next|all DIR [FLAGS]: a rule at lo's ingress. */
+static void
+add_drop(struct kr *k, const struct cmd *c)
+{
+	char	 match[160] = "", want[64];
+	enum dir d = c->dir;
+
+	make_table(k);
+	if (c->u.rule.flags != 0 || c->u.rule.exact) {
+		nft_flags(want, sizeof want, c->u.rule.flags);
+		if (c->u.rule.exact)
+			snprintf(match, sizeof match,
+			    "tcp flags & (fin|syn|rst|psh|ack|urg) == %s", want);
+		else
+			snprintf(match, sizeof match, "tcp flags & (%s) == %s",
+			    want, want);
+	}
+	nft("add rule netdev %s in ip protocol tcp tcp sport %u tcp dport %u "
+	    "%s %s counter drop\n", k->table, k->port[d], k->port[!d], match,
+	    c->u.rule.standing ? "" : "limit rate 1/hour burst 1 packets");
+}
+
+static void
+clear_drops(struct kr *k)
+{
+	if (k->table[0] != '\0')
+		nft("flush chain netdev %s in\n", k->table);
+}
+
+/* Take every segment the packet socket holds into the journal. */
+static void
+capture(struct kr *k)
+{
+	for (;;) {
+		struct sockaddr_ll	 sll;
+		socklen_t		 sl = sizeof sll;
+		ssize_t			 n;
+		struct iphdr		*ip;
+		struct segment		 seg;
+		size_t			 hl;
+		int			 dir;
+
+		memset(&sll, 0, sizeof sll);
+		n = recvfrom(k->pkt, k->buf, 65536, MSG_DONTWAIT,
+		    (struct sockaddr *)&sll, &sl);
+		if (n < 0)
+			return;
+		/* On lo every packet is seen going out and coming in. */
+		if (sll.sll_pkttype == PACKET_OUTGOING ||
+		    sll.sll_protocol != htons(ETH_P_IP))
+			continue;
+		ip = (struct iphdr *)k->buf;
+		if ((size_t)n < sizeof *ip || ip->protocol != IPPROTO_TCP)
+			continue;
+		hl = ip->ihl * 4u;
+		if (hl < sizeof *ip || (size_t)n < hl ||
+		    ntohl(ip->saddr) != LOOPBACK || ntohl(ip->daddr) != LOOPBACK)
+			continue;
+		n = ntohs(ip->tot_len) < n ? ntohs(ip->tot_len) : n;
+		if (segment_decode(k->buf + hl, (size_t)n - hl, NULL, &seg,
+		    NULL) != SEG_OK)
+			continue;
+		if (seg.sport == k->port[SIDE_CLIENT] &&
+		    seg.dport == k->port[SIDE_SERVER])
+			dir = DIR_C2S;
+		else if (seg.sport == k->port[SIDE_SERVER] &&
+		    seg.dport == k->port[SIDE_CLIENT])
+			dir = DIR_S2C;
+		else
+			continue;
+		/* A crashed host sends nothing: what its kernel does send
+		 * is RSTs, for the aborted connection and for what comes to
+		 * its closed port. */
+		if (k->down[dir] && (seg.flags & TH_RST)) {
+			k->hidden++;
+			continue;
+		}
+		journal_add_seg(&k->j, (enum dir)dir, &seg, k->buf + hl,
+		    (size_t)n - hl, false, now_vt(k));
+		k->last_seg = wall();
+	}
+}
+
+static enum tcp_state
+from_linux(int s)
+{
+	switch (s) {
+	case 1:
+		return TCPS_ESTABLISHED;
+	case 2:
+		return TCPS_SYN_SENT;
+	case 3:
+	case 12:			/* TCP_NEW_SYN_RECV: a request */
+		return TCPS_SYN_RECEIVED;
+	case 4:
+		return TCPS_FIN_WAIT_1;
+	case 5:
+		return TCPS_FIN_WAIT_2;
+	case 6:
+		return TCPS_TIME_WAIT;
+	case 8:
+		return TCPS_CLOSE_WAIT;
+	case 9:
+		return TCPS_LAST_ACK;
+	case 10:
+		return TCPS_LISTEN;
+	case 11:
+		return TCPS_CLOSING;
+	default:
+		return TCPS_CLOSED;
+	}
+}
+
+/*
+ * Each side's state, from the kernel (sock_diag): the connection on the
+ * four ports if there is one, else CLOSED; as in synfin's linux profile,
+ * the server shows LISTEN while its listener is open and no connection
+ * is on the four ports.
+ */
+static void
+kernel_states(struct kr *k, enum tcp_state out[NSIDES])
+{
+	struct {
+		struct nlmsghdr		 nlh;
+		struct inet_diag_req_v2	 r;
+	} req;
+	struct sockaddr_nl	 sa = { .nl_family = AF_NETLINK };
+	char			 buf[16384];
+	int			 fd;
+	bool			 listening = false, done = false;
+
+	out[0] = out[1] = TCPS_CLOSED;
+	if ((fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+	    NETLINK_SOCK_DIAG)) == -1)
+		die(NULL, "sock_diag: %s", strerror(errno));
+	memset(&req, 0, sizeof req);
+	req.nlh.nlmsg_len = sizeof req;
+	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.r.sdiag_family = AF_INET;
+	req.r.sdiag_protocol = IPPROTO_TCP;
+	req.r.idiag_states = ~0u;
+	if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&sa,
+	    sizeof sa) == -1)
+		die(NULL, "sock_diag: %s", strerror(errno));
+	while (!done) {
+		ssize_t		 n = recv(fd, buf, sizeof buf, 0);
+		struct nlmsghdr	*h;
+
+		if (n <= 0)
+			break;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		    h = NLMSG_NEXT(h, n)) {
+			struct inet_diag_msg	*m;
+			uint16_t		 sp, dp;
+
+			if (h->nlmsg_type == NLMSG_DONE ||
+			    h->nlmsg_type == NLMSG_ERROR) {
+				done = true;
+				break;
+			}
+			m = NLMSG_DATA(h);
+			sp = ntohs(m->id.idiag_sport);
+			dp = ntohs(m->id.idiag_dport);
+			if (ntohl(m->id.idiag_src[0]) != LOOPBACK &&
+			    m->id.idiag_src[0] != 0)
+				continue;
+			for (int s = 0; s < NSIDES; s++) {
+				if (sp == k->port[s] && dp == k->port[!s])
+					out[s] = from_linux(m->idiag_state);
+			}
+			if (sp == k->port[SIDE_SERVER] && m->idiag_state == 10)
+				listening = true;
+		}
+	}
+	close(fd);
+	if (out[SIDE_SERVER] == TCPS_CLOSED && listening)
+		out[SIDE_SERVER] = TCPS_LISTEN;
+}
+
+/* Journal the state changes the kernel shows. */
+static void
+observe(struct kr *k)
+{
+	enum tcp_state	 st[NSIDES];
+
+	capture(k);
+	kernel_states(k, st);
+	for (int s = 0; s < NSIDES; s++) {
+		struct jevent	*e;
+
+		if (st[s] == k->state[s])
+			continue;
+		/* A connection that ended, its listener still open: CLOSED,
+		 * then LISTEN, as the model says it. */
+		if (st[s] == TCPS_LISTEN && k->state[s] != TCPS_CLOSED) {
+			e = journal_add(&k->j, JE_STATE, now_vt(k),
+			    (enum side)s);
+			e->u.state.from = (uint8_t)k->state[s];
+			e->u.state.to = TCPS_CLOSED;
+			e->u.state.cause = CAUSE_KERNEL;
+			k->state[s] = TCPS_CLOSED;
+			k->entered[s][TCPS_CLOSED]++;
+		}
+		e = journal_add(&k->j, JE_STATE, now_vt(k), (enum side)s);
+		e->u.state.from = (uint8_t)k->state[s];
+		e->u.state.to = (uint8_t)st[s];
+		e->u.state.cause = CAUSE_KERNEL;
+		k->state[s] = st[s];
+		k->entered[s][st[s]]++;
+	}
+}
+
+/* Let real time pass until t (seconds since start), watching. */
+static void
+pass_until(struct kr *k, double t)
+{
+	for (;;) {
+		struct pollfd	 p = { .fd = k->pkt, .events = POLLIN };
+		double		 left = t - (wall() - k->t0);
+
+		observe(k);
+		if (left <= 0)
+			return;
+		poll(&p, 1, left > 0.002 ? 2 : (int)(left * 1000) + 1);
+	}
+}
+
+/* accept(): true if it returned another client's connection. */
+static bool
+try_accept(struct kr *k)
+{
+	struct sockaddr_in	 peer;
+	socklen_t		 len = sizeof peer;
+	int			 fd;
+
+	if (!k->accept_waiting || k->listener == -1 || k->fd[SIDE_SERVER] != -1)
+		return false;
+	fd = accept4(k->listener, (struct sockaddr *)&peer, &len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1)
+		return false;
+	k->accept_waiting = false;
+	if (ntohs(peer.sin_port) != k->port[SIDE_CLIENT]) {
+		/* One of set queued's: kept open, never shown. */
+		if (k->naccepted == sizeof k->others_accepted /
+		    sizeof k->others_accepted[0] || k->others_waiting == 0)
+			die(NULL, "accept() returned a stranger's connection");
+		k->others_accepted[k->naccepted++] = fd;
+		k->others_waiting--;
+		return true;
+	}
+	k->fd[SIDE_SERVER] = fd;
+	return false;
+}
+
+/* The listener's accept queue: its length now (TCP_INFO of a listener). */
+static unsigned
+acceptq_len(struct kr *k)
+{
+	struct tcp_info	 ti;
+	socklen_t	 len = sizeof ti;
+
+	if (getsockopt(k->listener, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
+		die(NULL, "TCP_INFO: %s", strerror(errno));
+	return ti.tcpi_unacked;
+}
+
+/*
+ * set queued N: other clients connect until N of their connections wait
+ * in the accept queue.  Each binds a port of its own first, never the
+ * script's client's, and must be seen to join the queue.
+ */
+static void
+queue_others(struct kr *k, const struct cmd *c)
+{
+	unsigned	 want = (unsigned)c->u.set->n;
+
+	if (k->listener == -1)
+		die(c, "set queued needs a listening server");
+	if (want < k->others_waiting)
+		die(c, "only accept takes connections out of the queue");
+	while (k->others_waiting < want) {
+		struct sockaddr_in	 sin = { .sin_family = AF_INET };
+		socklen_t		 sl = sizeof sin;
+		unsigned		 before = acceptq_len(k);
+		double			 until;
+		int			 fd;
+
+		if (k->nothers == sizeof k->others / sizeof k->others[0])
+			die(c, "too many queued connections");
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+		sin.sin_addr.s_addr = htonl(LOOPBACK);
+		if (fd == -1 || bind(fd, (struct sockaddr *)&sin, sl) == -1 ||
+		    getsockname(fd, (struct sockaddr *)&sin, &sl) == -1)
+			die(c, "another client's socket: %s", strerror(errno));
+		if (ntohs(sin.sin_port) == k->port[SIDE_CLIENT] ||
+		    ntohs(sin.sin_port) == k->port[SIDE_SERVER]) {
+			close(fd);
+			continue;
+		}
+		sin.sin_port = htons(k->port[SIDE_SERVER]);
+		if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1 &&
+		    errno != EINPROGRESS)
+			die(c, "another client's connect: %s", strerror(errno));
+		k->others[k->nothers++] = fd;
+		until = wall() + 0.5;
+		while (acceptq_len(k) == before && wall() < until)
+			pass_until(k, wall() - k->t0 + 0.001);
+		if (acceptq_len(k) == before)
+			die(c, "another client's connection did not join the "
+			    "accept queue: it is full");
+		k->others_waiting++;
+	}
+}
+
+/*
+ * A socket bound to side s's port, or -1 with errno from bind().  The
+ * server's has SO_REUSEADDR, as servers' do; the client's only when the
+ * script sets reuseaddr, so that binding a port still in TIME_WAIT fails
+ * as it does for a program that did not ask.
+ */
+static int
+new_socket(struct kr *k, enum side s)
+{
+	struct sockaddr_in	 sin = { .sin_family = AF_INET };
+	int			 fd, one = 1, e;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		die(NULL, "socket: %s", strerror(errno));
+	if (s == SIDE_SERVER || k->reuseaddr)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	/* A listener's is inherited by the connections it accepts. */
+	if (k->user_timeout[s] > 0 && setsockopt(fd, IPPROTO_TCP,
+	    TCP_USER_TIMEOUT, &k->user_timeout[s],
+	    sizeof k->user_timeout[s]) == -1)
+		die(NULL, "TCP_USER_TIMEOUT: %s", strerror(errno));
+	sin.sin_addr.s_addr = htonl(LOOPBACK);
+	sin.sin_port = htons(k->port[s]);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static void
+set_keepalive(struct kr *k, int fd, bool on)
+{
+	int	 v = on;
+
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &v, sizeof v);
+	if (!on)
+		return;
+	if (k->keep_idle > 0) {
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &k->keep_idle,
+		    sizeof k->keep_idle);
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &k->keep_intvl,
+		    sizeof k->keep_intvl);
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &k->keep_cnt,
+		    sizeof k->keep_cnt);
+	}
+}
+
+/* set user-timeout SIDE D: on the side's sockets, now and to come. */
+static void
+set_user_timeout(struct kr *k, const struct cmd *c)
+{
+	int	 fds[2] = { k->fd[c->side], c->side == SIDE_SERVER ?
+	    k->listener : -1 };
+
+	if (c->u.set->d[0] % 1000 != 0)
+		die(c, "the kernel takes TCP_USER_TIMEOUT in whole "
+		    "milliseconds");
+	k->user_timeout[c->side] = (unsigned int)(c->u.set->d[0] / 1000);
+	for (int i = 0; i < 2; i++) {
+		if (fds[i] != -1 && setsockopt(fds[i], IPPROTO_TCP,
+		    TCP_USER_TIMEOUT, &k->user_timeout[c->side],
+		    sizeof k->user_timeout[c->side]) == -1)
+			die(c, "TCP_USER_TIMEOUT: %s", strerror(errno));
+	}
+}
+
+/* net.ipv4.NAME = v, in the namespace we run in. */
+static void
+set_sysctl(const struct cmd *c, const char *name, uint64_t v)
+{
+	char	 path[96];
+	FILE	*f;
+
+	snprintf(path, sizeof path, "/proc/sys/net/ipv4/%s", name);
+	if ((f = fopen(path, "w")) == NULL ||
+	    fprintf(f, "%llu\n", (unsigned long long)v) < 0 ||
+	    fclose(f) == EOF)
+		die(c, "%s: %s", path, strerror(errno));
+}
+
+/* Bring lo up in a network namespace just made. */
+static void
+lo_up(void)
+{
+	struct ifreq	 ifr;
+	int		 fd;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		die(NULL, "socket: %s", strerror(errno));
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1)
+		die(NULL, "lo: %s", strerror(errno));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
+		die(NULL, "lo up: %s", strerror(errno));
+	close(fd);
+}
+
+/* Write text to a file of /proc: 0, or -1 with errno. */
+static int
+proc_write(const char *path, const char *text)
+{
+	int	 fd, e;
+	ssize_t	 n;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = write(fd, text, strlen(text));
+	e = errno;
+	close(fd);
+	errno = e;
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * Where the run takes place.  Not root: a user namespace of our own, in
+ * which this process is root, and a network namespace it owns, so that it
+ * may capture, filter and set sysctls there (and nowhere else).  Root:
+ * the host's lo, unless the script sets a sysctl of the network
+ * namespace (tcp_retries2, tcp_abort_on_overflow): setting the host's
+ * would change every other program's connections, so such a script gets
+ * a namespace of its own.  A new namespace starts from the kernel's
+ * defaults, which are what synfin models.
+ */
+static void
+own_netns(const struct script *sc)
+{
+	bool		 wanted = false;
+	uid_t		 uid = geteuid();
+	gid_t		 gid = getegid();
+	char		 map[64];
+
+	for (size_t i = 0; i < sc->ncmds; i++) {
+		if (sc->cmds[i].type == CMD_SET &&
+		    (sc->cmds[i].u.set->key == SET_RETRIES ||
+		    sc->cmds[i].u.set->key == SET_ABORT_ON_OVERFLOW))
+			wanted = true;
+	}
+	if (uid != 0) {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == -1)
+			die(NULL, "the kernel engine needs root, or a user "
+			    "namespace of its own, and this system refuses one "
+			    "(unshare: %s; see user.max_user_namespaces and "
+			    "kernel.unprivileged_userns_clone)", strerror(errno));
+		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
+		if (proc_write("/proc/self/setgroups", "deny") == -1 ||
+		    proc_write("/proc/self/uid_map", map) == -1)
+			die(NULL, "user namespace: %s", strerror(errno));
+		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
+		if (proc_write("/proc/self/gid_map", map) == -1)
+			die(NULL, "user namespace: %s", strerror(errno));
+		lo_up();
+		return;
+	}
+	if (!wanted)
+		return;
+	if (unshare(CLONE_NEWNET) == -1)
+		die(NULL, "unshare(CLONE_NEWNET): %s", strerror(errno));
+	lo_up();
+}
+
+/* The socket a call on side s acts on: the server's is its connection. */
+static int
+sock_of(struct kr *k, enum side s, bool implicit_accept)
+{
+	if (s == SIDE_SERVER && implicit_accept && k->fd[s] == -1) {
+		k->accept_waiting = true;
+		try_accept(k);
+	}
+	return k->fd[s];
+}
+
+/*
+ * The host of side s stops dead.  Its peer cannot tell that from its
+ * sockets vanishing without a word: abort them (SO_LINGER 0) and drop,
+ * until the reboot, the RSTs that leave its port, starting with that
+ * abort's.
+ */
+static void
+crash(struct kr *k, enum side s)
+{
+	struct linger	 l = { 1, 0 };
+	unsigned	 hidden = k->hidden;
+	double		 until;
+
+	capture(k);		/* what it sent before */
+	make_table(k);
+	nft("add rule netdev %s down%d ip protocol tcp tcp sport %u "
+	    "tcp flags & rst == rst counter drop\n", k->table, (int)s,
+	    k->port[s]);
+	k->down[s] = true;
+	if (k->fd[s] != -1) {
+		setsockopt(k->fd[s], SOL_SOCKET, SO_LINGER, &l, sizeof l);
+		close(k->fd[s]);
+		k->fd[s] = -1;
+	}
+	if (s == SIDE_SERVER && k->listener != -1) {
+		close(k->listener);
+		k->listener = -1;
+		k->accept_waiting = false;
+	}
+	/* Lo's receive side may see the RST a little later: wait for it
+	 * while the rule is sure to be there. */
+	until = wall() - k->t0 + 0.05;
+	while (k->hidden == hidden && wall() - k->t0 < until)
+		pass_until(k, wall() - k->t0 + 0.001);
+}
+
+static void
+reboot(struct kr *k, enum side s)
+{
+	capture(k);
+	if (k->down[s])
+		nft("flush chain netdev %s down%d\n", k->table, (int)s);
+	k->down[s] = false;
+}
+
+/* The error a call failed with, as synfin names it. */
+static struct tcp_result
+failed(int e)
+{
+	struct tcp_result	 r = { tcp_error_from_errno(e), OUT_NONE, 0 };
+
+	return r;
+}
+
+static struct tcp_result
+do_call(struct kr *k, const struct cmd *c)
+{
+	struct tcp_result res = { TE_NONE, OUT_NONE, 0 };
+	enum side	 s = c->side;
+	int		 fd;
+	ssize_t		 n;
+
+	switch (c->u.call.call) {
+	case CALL_LISTEN:
+		if ((k->listener = new_socket(k, s)) == -1)
+			die(c, "bind 127.0.0.1:%u: %s", k->port[s],
+			    strerror(errno));
+		if (listen(k->listener, k->backlog) == -1)
+			die(c, "listen: %s", strerror(errno));
+		break;
+	case CALL_ACCEPT:
+		k->accept_waiting = true;
+		if (try_accept(k))
+			res.what = OUT_OTHER_CONN;
+		break;
+	case CALL_CONNECT: {
+		struct sockaddr_in	 sin = { .sin_family = AF_INET };
+
+		if ((fd = new_socket(k, s)) == -1) {
+			res = failed(errno);
+			break;
+		}
+		if (k->keep_idle > 0)
+			set_keepalive(k, fd, true);
+		sin.sin_addr.s_addr = htonl(LOOPBACK);
+		sin.sin_port = htons(k->port[!s]);
+		if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1 &&
+		    errno != EINPROGRESS)
+			res = failed(errno);
+		k->fd[s] = fd;
+		break;
+	}
+	case CALL_SEND: {
+		uint8_t	*data = xmalloc(c->u.call.n);
+		uint32_t done = 0;
+
+		tcp_stream_bytes(s, 0, data, c->u.call.n);
+		if ((fd = sock_of(k, s, true)) == -1)
+			die(c, "send: no connection");
+		while (done < c->u.call.n) {
+			n = send(fd, data + done, c->u.call.n - done,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (n < 0) {
+				res = failed(errno);
+				break;
+			}
+			done += (uint32_t)n;
+		}
+		free(data);
+		break;
+	}
+	case CALL_READ: {
+		uint32_t got = 0, want = c->u.call.has_n ? c->u.call.n : ~0u;
+
+		if ((fd = sock_of(k, s, true)) == -1)
+			die(c, "read: no connection");
+		while (got < want) {
+			n = recv(fd, k->buf, want - got > 65536 ? 65536 :
+			    want - got, MSG_DONTWAIT);
+			if (n < 0) {
+				if (errno != EAGAIN)
+					res = failed(errno);
+				break;
+			}
+			if (n == 0) {
+				res.what = OUT_EOF;
+				break;
+			}
+			got += (uint32_t)n;
+		}
+		if (got > 0) {
+			res.what = OUT_BYTES;
+			res.n = got;
+		}
+		break;
+	}
+	case CALL_SHUTDOWN:
+		if ((fd = sock_of(k, s, true)) == -1)
+			die(c, "shutdown: no connection");
+		shutdown(fd, SHUT_WR);
+		break;
+	case CALL_ABORT: {
+		struct linger	 l = { 1, 0 };
+
+		if ((fd = sock_of(k, s, false)) != -1)
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+	}
+		/* FALLTHROUGH */
+	case CALL_CLOSE:
+		/* The server's connection if accepted, else its listener. */
+		if (k->fd[s] != -1) {
+			close(k->fd[s]);
+			k->fd[s] = -1;
+		} else if (s == SIDE_SERVER && k->listener != -1) {
+			close(k->listener);
+			k->listener = -1;
+		}
+		break;
+	case CALL_EXIT:
+		/* The kernel closes every descriptor the program held,
+		 * its connection and, a server's, its listener. */
+		if (k->fd[s] != -1) {
+			close(k->fd[s]);
+			k->fd[s] = -1;
+		}
+		if (s == SIDE_SERVER && k->listener != -1) {
+			close(k->listener);
+			k->listener = -1;
+			k->accept_waiting = false;
+		}
+		break;
+	case CALL_KEEPALIVE:
+		if ((fd = sock_of(k, s, false)) != -1)
+			set_keepalive(k, fd, c->u.call.on);
+		break;
+	case CALL_CRASH:
+		crash(k, s);
+		break;
+	case CALL_REBOOT:
+		reboot(k, s);
+		break;
+	}
+	return res;
+}
+
+/* A crafted segment through a raw socket, numbers made absolute. */
+static void
+inject(struct kr *k, const struct cmd *c)
+{
+	struct seg_addrs	 a = { LOOPBACK, LOOPBACK };
+	struct sockaddr_in	 sin = { .sin_family = AF_INET };
+	struct segment		 seg;
+	uint8_t			 buf[1500];
+	enum dir		 d = c->dir;
+	int			 n;
+
+	if (!k->j.have_base[d] || !k->j.have_base[!d])
+		die(c, "inject needs a connection to number against");
+	segment_init(&seg);
+	seg.sport = k->port[d];
+	seg.dport = k->port[!d];
+	seg.flags = c->u.seg.flags;
+	seg.seq = c->u.seg.seq + k->j.base[d];
+	seg.ack = (seg.flags & TH_ACK) ? c->u.seg.ack + k->j.base[!d] : 0;
+	seg.win = c->u.seg.fields & FIELD_WIN ? c->u.seg.win : 512;
+	if (c->u.seg.len > 0)
+		die(c, "inject with data is not supported here");
+	n = segment_encode(&seg, NULL, &a, buf, sizeof buf);
+	sin.sin_addr.s_addr = htonl(LOOPBACK);
+	if (sendto(k->raw, buf, (size_t)n, 0, (struct sockaddr *)&sin,
+	    sizeof sin) != n)
+		die(c, "raw send: %s", strerror(errno));
+}
+
+static bool
+quiet(struct kr *k)
+{
+	return wall() - k->last_seg >= QUIET_GAP;
+}
+
+static void
+run_script(struct kr *k)
+{
+	for (size_t i = 0; i < k->script->ncmds; i++) {
+		const struct cmd	*c = &k->script->cmds[i];
+		struct jcall		*jc;
+		struct tcp_result	 res;
+		double			 until;
+		size_t			 at;
+
+		if (c->at >= 0)
+			pass_until(k, c->at / 1e6);
+		switch (c->type) {
+		case CMD_TITLE:
+		case CMD_GROUP:
+		case CMD_SAY:
+		case CMD_PAUSE:
+		case CMD_ASK:
+		case CMD_EXPECT_STATE:
+		case CMD_EXPECT_SEGMENT:
+		case CMD_EXPECT_ERROR:
+		case CMD_EXPECT_READ:
+		case CMD_EXPECT_IGNORED:
+		case CMD_EXPECT_QUEUED:
+			break;
+		case CMD_PROFILE:
+			if (c->u.profile != PROFILE_LINUX)
+				die(c, "the kernel is the linux profile");
+			break;
+		case CMD_SET:
+			switch (c->u.set->key) {
+			case SET_SEED:
+			case SET_ISN:
+				break;		/* the kernel picks its own */
+			case SET_ADDR:
+				if (c->u.set->ip != LOOPBACK)
+					die(c, "the kernel runs on 127.0.0.1");
+				k->port[c->side] = c->u.set->port;
+				break;
+			case SET_LATENCY:
+				if (c->u.set->d[0] != 0)
+					die(c, "loopback has no latency to set");
+				break;
+			case SET_REUSEADDR:
+				k->reuseaddr = c->u.set->n != 0;
+				break;
+			case SET_USER_TIMEOUT:
+				set_user_timeout(k, c);
+				break;
+			case SET_BACKLOG:
+				/* listen() again sets it anew. */
+				k->backlog = (int)c->u.set->n;
+				if (k->listener != -1 &&
+				    listen(k->listener, k->backlog) == -1)
+					die(c, "listen: %s", strerror(errno));
+				break;
+			case SET_QUEUED:
+				queue_others(k, c);
+				break;
+			case SET_ABORT_ON_OVERFLOW:
+				set_sysctl(c, "tcp_abort_on_overflow",
+				    c->u.set->n);
+				break;
+			case SET_RETRIES:
+				/* In our own namespace (main): the host's
+				 * stays as it is. */
+				set_sysctl(c, "tcp_retries2", c->u.set->n);
+				set_sysctl(c, "tcp_orphan_retries", c->u.set->n);
+				break;
+			case SET_KEEPALIVE:
+				k->keep_idle = (int)(c->u.set->d[0] / 1000000);
+				k->keep_intvl = (int)(c->u.set->d[1] / 1000000);
+				k->keep_cnt = (int)c->u.set->n;
+				if (k->keep_idle < 1 || k->keep_intvl < 1)
+					die(c, "the kernel counts keepalive in "
+					    "whole seconds");
+				break;
+			default:
+				die(c, "the kernel's timers cannot be set here");
+			}
+			break;
+		case CMD_CALL:
+			jc = journal_call(&k->j, now_vt(k), c->side);
+			jc->call = (uint8_t)c->u.call.call;
+			jc->arg = c->u.call.n;
+			jc->has_arg = c->u.call.has_n;
+			at = k->j.ncalls - 1;
+			res = do_call(k, c);
+			journal_set_result(&k->j.calls[at], &res);
+			break;
+		case CMD_RULE:
+			if (c->u.rule.kind != RULE_DROP)
+				die(c, "the kernel engine can only drop");
+			add_drop(k, c);
+			break;
+		case CMD_RULE_CLEAR:
+			clear_drops(k);
+			break;
+		case CMD_RELEASE:
+			die(c, "the kernel engine cannot hold segments");
+		case CMD_WAIT:
+			pass_until(k, wall() - k->t0 + c->u.wait / 1e6);
+			break;
+		case CMD_WAIT_UNTIL: {
+			/* Entered, though perhaps left at once (a server's
+			 * connection CLOSED, its listener LISTEN again). */
+			unsigned	 seen = k->entered[c->side][c->u.state];
+
+			until = wall() - k->t0 + WAIT_UNTIL_MAX;
+			while (k->state[c->side] != c->u.state &&
+			    k->entered[c->side][c->u.state] == seen &&
+			    wall() - k->t0 < until)
+				pass_until(k, wall() - k->t0 + 0.001);
+			break;
+		}
+		case CMD_WAIT_IDLE:
+			/* Nothing sent for a while, no connection waiting
+			 * on a retransmission. */
+			do {
+				pass_until(k, wall() - k->t0 + 0.01);
+			} while (!quiet(k) ||
+			    k->state[0] == TCPS_SYN_SENT ||
+			    k->state[1] == TCPS_SYN_RECEIVED ||
+			    k->state[0] == TCPS_FIN_WAIT_1 ||
+			    k->state[1] == TCPS_FIN_WAIT_1 ||
+			    k->state[0] == TCPS_LAST_ACK ||
+			    k->state[1] == TCPS_LAST_ACK);
+			break;
+		case CMD_INJECT:
+			inject(k, c);
+			break;
+		case CMD_INJECT_BAD:
+			die(c, "garbage never reaches the kernel's TCP");
+		}
+		/* Between two calls a real program does nothing; the
+		 * states are read only when time passes (or is waited on). */
+		capture(k);
+		try_accept(k);
+		if (i + 1 < k->script->ncmds &&
+		    k->script->cmds[i + 1].type != CMD_CALL)
+			observe(k);
+	}
+	/* As synfin run does: on until nothing more is on its way. */
+	do {
+		pass_until(k, wall() - k->t0 + 0.01);
+	} while (!quiet(k));
+}
+
+/* Give back what a run holds: its sockets, its nft table, its memory. */
+static void
+teardown(struct kr *k)
+{
+	cleanup();
+	for (int s = 0; s < NSIDES; s++) {
+		if (k->fd[s] != -1)
+			close(k->fd[s]);
+	}
+	if (k->listener != -1)
+		close(k->listener);
+	for (unsigned i = 0; i < k->nothers; i++)
+		close(k->others[i]);
+	for (unsigned i = 0; i < k->naccepted; i++)
+		close(k->others_accepted[i]);
+	if (k->pkt != -1)
+		close(k->pkt);
+	if (k->raw != -1)
+		close(k->raw);
+	free(k->buf);
+	cleanup_kr = NULL;
+}
+
+/*
+ * Run the script's calls on the kernel's TCP and journal what it did in
+ * *j (the caller frees it): 0, or -1 with the reason in err.
+ */
+int
+kernel_run(const struct script *sc, struct journal *j, char *err,
+    size_t errlen)
+{
+	static struct kr	 k;	/* static: setjmp leaves it whole */
+	static bool		 registered;
+	struct sockaddr_ll	 sll = { .sll_family = AF_PACKET };
+	char *const		 flush[] = { "ip", "tcp_metrics", "flush", "all",
+	    NULL };
+	struct tpacket_stats	 st;
+	socklen_t		 stlen = sizeof st;
+	int			 rcvbuf = 32 << 20;
+	void			(*old_int)(int), (*old_term)(int), (*old_pipe)(int);
+
+	memset(&k, 0, sizeof k);
+	cleanup_kr = &k;
+	fail_err = err;
+	fail_errlen = errlen;
+	k.script = sc;
+	journal_init(&k.j);
+	k.buf = xmalloc(65536);
+	k.fd[0] = k.fd[1] = k.listener = k.pkt = k.raw = -1;
+	k.backlog = TCP_BACKLOG_DEFAULT;
+	/* Fresh ports for each run unless the script sets them: the last
+	 * run's TIME_WAIT must not meet this one. */
+	k.port[SIDE_CLIENT] = (uint16_t)(40000 + getpid() % 20000);
+	k.port[SIDE_SERVER] = (uint16_t)(20000 + getpid() % 10000);
+	if (!registered) {
+		atexit(cleanup);
+		registered = true;
+	}
+	old_int = signal(SIGINT, on_signal);
+	old_term = signal(SIGTERM, on_signal);
+	old_pipe = signal(SIGPIPE, SIG_IGN);
+	if (setjmp(failed_run) != 0) {
+		teardown(&k);
+		journal_free(&k.j);
+		signal(SIGINT, old_int);
+		signal(SIGTERM, old_term);
+		signal(SIGPIPE, old_pipe);
+		return -1;
+	}
+
+	own_netns(k.script);
+
+	/* Lossy runs leave a large RTT cached for 127.0.0.1, which would
+	 * slow the next run's timers: start clean. */
+	run_prog(NULL, flush);
+
+	/* ETH_P_ALL, as tcpdump: such taps see a packet before lo's
+	 * ingress hook can drop it; an ETH_P_IP socket would not. */
+	k.pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (k.pkt == -1)
+		die(NULL, "packet socket: %s", strerror(errno));
+	/* It sees all of lo, other programs' traffic too, and is not read
+	 * while nft runs: room for a burst. */
+	if (setsockopt(k.pkt, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof rcvbuf) == -1)		/* not root: as much as allowed */
+		setsockopt(k.pkt, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof rcvbuf);
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = (int)if_nametoindex("lo");
+	if (bind(k.pkt, (struct sockaddr *)&sll, sizeof sll) == -1)
+		die(NULL, "bind to lo: %s", strerror(errno));
+	k.raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (k.raw == -1)
+		die(NULL, "raw socket: %s", strerror(errno));
+
+	k.t0 = wall();
+	k.last_seg = k.t0;
+	run_script(&k);
+	/* A segment the packet socket missed would make a false recording. */
+	if (getsockopt(k.pkt, SOL_PACKET, PACKET_STATISTICS, &st, &stlen) == 0 &&
+	    st.tp_drops > 0)
+		die(NULL, "the packet socket lost %u packets on lo: run again",
+		    st.tp_drops);
+	teardown(&k);
+	signal(SIGINT, old_int);
+	signal(SIGTERM, old_term);
+	signal(SIGPIPE, old_pipe);
+	*j = k.j;
+	return 0;
+}

@@ -1,0 +1,125 @@
+#!/bin/sh
+# The kernel engine as a learner runs it: synfin run --engine kernel, on
+# scripts written here (not the recordings of tests/linux).  For each,
+# the segments synfin shows are the ones an independent capture of lo
+# (tcpdump, running beside it) saw for the same connection: the same
+# directions, flags and lengths, in order; and the model, run beside the
+# kernel, agrees (no DIFF line, exit 0).  Then the same as an ordinary
+# user, in a user namespace of synfin's own, where the system allows one.
+# Needs root and tcpdump; part of make check-live, not make check.
+srcdir=${SRCDIR:-.}
+synfin=${SYNFIN:-$(pwd)/src/synfin}
+. "$srcdir/tests/tap.sh"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+show="$tmp/why"
+
+if [ "$(id -u)" != 0 ] || ! command -v tcpdump >/dev/null 2>&1; then
+	echo "1..0 # SKIP needs root and tcpdump"
+	exit 0
+fi
+chmod 755 "$tmp"
+
+# name, then the calls (after listen, connect, accept and a pause).
+cases='handshake|
+close-client|client close;wait 10ms;server close
+close-server|server close;wait 10ms;client close
+close-data|client send 100;server read;wait 100ms;client close;server read;server close
+close-three|client close;server close
+half-close|client shutdown;wait 50ms;server send 200;client read;server close;client close
+abort|client abort
+unread|server send 20;wait 50ms;client close'
+
+# Ports of this run's own: a run a minute ago left TIME_WAITs on its.
+port=$((20000 + ($$ % 14000) * 2))
+base=$port
+echo "$cases" | while IFS='|' read -r name calls; do
+	port=$((port + 2))
+	{
+		echo "set addr client 127.0.0.1:$port"
+		echo "set addr server 127.0.0.1:$((port + 1))"
+		echo "server listen"
+		echo "client connect"
+		echo "server accept"
+		echo "wait 100ms"
+		echo "$calls" | tr ';' '\n'
+		echo "wait 300ms"
+	} >"$tmp/$name.syn"
+	chmod 644 "$tmp/$name.syn"
+	tcpdump -i lo -nn -U --immediate-mode -w "$tmp/$name.pcap" \
+	    "tcp and port $port and port $((port + 1))" 2>"$tmp/dump.err" &
+	dump=$!
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		grep -q 'listening on' "$tmp/dump.err" && break
+		sleep 0.5
+	done
+	"$synfin" run --engine kernel "$tmp/$name.syn" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	sleep 0.5
+	kill $dump
+	wait $dump 2>/dev/null
+	# Direction, flags, length: from synfin's trace and from tcpdump's.
+	grep '^SEG .* sent$' "$tmp/out" |
+	    sed 's/^SEG [^ ]* \([CS]>[CS]\) \([^ ]*\) .*len=\([0-9]*\) sent$/\1 \2 \3/' \
+	    >"$tmp/ours"
+	tcpdump -nn -r "$tmp/$name.pcap" 2>/dev/null | awk -v c="$port" '
+	    { split($3, a, "."); dir = (a[5] == c) ? "C>S" : "S>C"
+	      f = $0; sub(/.*Flags \[/, "", f); sub(/\].*/, "", f)
+	      n = $0; sub(/.* length /, "", n); sub(/[^0-9].*/, "", n)
+	      print dir, f, n }' >"$tmp/theirs.all"
+	# The handshake is left open: what the sockets' closing sends once
+	# the run is over is not the script's.
+	if [ "$name" = handshake ]; then
+		head -n "$(wc -l <"$tmp/ours")" "$tmp/theirs.all"
+	else
+		cat "$tmp/theirs.all"
+	fi >"$tmp/theirs"
+	{ echo "synfin:"; cat "$tmp/ours"; echo "tcpdump:"; cat "$tmp/theirs"
+	  cat "$tmp/err"; grep '^DIFF' "$tmp/out"; } >"$show"
+	[ -s "$tmp/ours" ] && cmp -s "$tmp/ours" "$tmp/theirs"
+	check $? "$name: synfin --engine kernel shows the segments tcpdump saw ($(wc -l <"$tmp/ours"))"
+	[ $status -eq 0 ] && ! grep -q '^DIFF' "$tmp/out"
+	check $? "$name: the model agrees with the kernel (no DIFF)"
+	# The states the kernel reported: TIME_WAIT where a side closed
+	# first and the other side's FIN came.
+	case $name in
+	close-client|close-data|close-three|half-close)
+		grep -q '^STATE .* client .* TIME_WAIT$' "$tmp/out"
+		check $? "$name: the kernel's client TIME_WAIT is seen" ;;
+	close-server)
+		grep -q '^STATE .* server .* TIME_WAIT$' "$tmp/out"
+		check $? "$name: the kernel's server TIME_WAIT is seen" ;;
+	esac
+	echo "$n" >"$tmp/n"
+done
+n=$(cat "$tmp/n")
+
+# A port nobody listens on: R. seq=0 ack=1, as the model says.
+printf 'set addr client 127.0.0.1:%d\nset addr server 127.0.0.1:%d\nclient connect\nwait 100ms\n' \
+    $((base - 2)) $((base - 1)) >"$tmp/refused.syn"
+chmod 644 "$tmp/refused.syn"
+"$synfin" run --engine kernel "$tmp/refused.syn" >"$tmp/out" 2>"$show"
+status=$?
+grep -q '^SEG .* S>C R\. seq=0 ack=1 len=0 sent$' "$tmp/out" &&
+    [ $status -eq 0 ] && ! grep -q '^DIFF' "$tmp/out"
+check $? "refused: R. seq=0 ack=1, and the model agrees"
+
+# Not root: the same, in a user and network namespace of synfin's own.
+if command -v setpriv >/dev/null 2>&1; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$synfin" run --engine kernel "$tmp/close-client.syn" \
+	    >"$tmp/out" 2>"$show"
+	status=$?
+	if grep -q 'refuses one' "$show"; then
+		echo "ok $((n + 2)) - not root # SKIP this system allows no user namespace: $(cat "$show")"
+		n=$((n + 2))
+	else
+		grep -q '^STATE .* client .* TIME_WAIT$' "$tmp/out" &&
+		    [ $status -eq 0 ]
+		check $? "not root: a user namespace of its own, the same close, TIME_WAIT seen, no DIFF"
+		"$synfin" run --engine kernel /nonexistent/x.syn 2>"$show"
+		[ $? -eq 2 ]
+		check $? "a missing file is an error (status 2)"
+	fi
+fi
+echo "1..$n"
