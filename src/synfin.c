@@ -327,6 +327,38 @@ print_diffs(FILE *f, const struct journal *kj, const struct journal *mj)
 }
 
 /*
+ * The view on the kernel engine: the script's calls run first, in real
+ * time, and the view shows the kernel's run as it shows a capture's
+ * (it happened: it can be stepped through, not changed).  0, or -1 with
+ * the reason in err.
+ */
+static int
+open_kernel(struct session *s, const char *path, char *err, size_t errlen)
+{
+#ifdef HAVE_LINUX_IF_PACKET_H
+	struct script	*sc;
+	struct journal	 j;
+	int		 r;
+
+	if ((sc = script_load(path, err, errlen)) == NULL)
+		return -1;
+	r = kernel_run(sc, &j, err, errlen);
+	script_free(sc);
+	if (r == -1)
+		return -1;
+	session_open_capture(s, &j, path);
+	s->kernel = true;
+	return 0;
+#else
+	(void)s;
+	(void)path;
+	snprintf(err, errlen, "--engine kernel: the kernel engine is Linux's, "
+	    "and this synfin was built without it");
+	return -1;
+#endif
+}
+
+/*
  * synfin run --engine kernel: the script's calls on the kernel's own TCP,
  * its trace with real times, then the model's run of the same calls
  * (linux profile) set beside it, every difference a DIFF line.  RUN_OK
@@ -475,6 +507,11 @@ open_session(struct session *s, const char *arg, struct catalog *cat,
 	const char	*path = arg;
 
 	*lesson = NULL;
+	if (arg == NULL && kernel_engine) {
+		snprintf(err, errlen, "--engine kernel: the sandbox runs on "
+		    "the model only, for now; the kernel engine takes a script");
+		return -1;
+	}
 	if (arg == NULL)
 		return session_open_sandbox(s, err, errlen);
 	if (access(arg, F_OK) == 0 && capture_is(arg)) {
@@ -499,6 +536,8 @@ open_session(struct session *s, const char *arg, struct catalog *cat,
 		    cat->dir != NULL ? cat->dir : "no directory found");
 		return -1;
 	}
+	if (kernel_engine)
+		return open_kernel(s, path, err, errlen);
 	return session_open_file(s, path, err, errlen);
 }
 

@@ -119,7 +119,7 @@ test_every_kind(void)
 	journal_seg_event(&j, VT_MS(20), id, FATE_DROPPED);
 	id = seg(&j, DIR_C2S, TH_ACK, 0);
 	journal_seg_event(&j, VT_MS(20), id, FATE_DROPPED);
-	id = seg(&j, DIR_C2S, TH_SYN, 0);	/* sent again */
+	seg(&j, DIR_C2S, TH_SYN, 0);		/* sent again */
 	id = seg(&j, DIR_S2C, TH_ACK | TH_PSH, 100);
 	journal_seg_event(&j, VT_MS(20), id, FATE_DROPPED);
 	for (int w = 0; w < NWHYS; w++) {

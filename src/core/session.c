@@ -761,8 +761,10 @@ session_toggle(struct session *s, int seg, enum rule_kind kind, char *err,
 	int	 set = 1;
 
 	if (s->capture) {
-		snprintf(err, errlen, "a capture shows what happened on the "
-		    "wire: it cannot be changed");
+		snprintf(err, errlen, s->kernel ? "the kernel has run these "
+		    "calls: to lose a segment, put a drop line in the script" :
+		    "a capture shows what happened on the wire: it cannot be "
+		    "changed");
 		return -1;
 	}
 	for (size_t i = 0; i < s->niv; i++) {

@@ -59,6 +59,7 @@ struct session {
 	struct script		*script;	/* owned; the sandbox's calls */
 	bool			 sandbox;
 	bool			 capture;	/* real traffic, read from a file */
+	bool			 kernel;	/* ... or the kernel engine's run */
 	struct intervention	*iv;
 	size_t			 niv;
 	bool			 pending;	/* sandbox: a fate for the next */

@@ -93,6 +93,11 @@ struct kr {
 	double		 last_seg;	/* when the last segment was seen */
 	enum tcp_state	 state[NSIDES];
 	unsigned	 entered[NSIDES][TCP_NSTATES];	/* wait until */
+	struct {			/* the nft rules, to tell the fates */
+		uint8_t		 dir, flags;
+		bool		 exact, standing, used;
+	}		 rules[64];
+	unsigned	 nrules;
 	char		 table[48];	/* nft table, once made */
 	bool		 down[NSIDES];	/* crashed, not yet rebooted */
 	unsigned	 hidden;	/* segments a crashed host sent */
@@ -270,6 +275,38 @@ add_drop(struct kr *k, const struct cmd *c)
 	nft("add rule netdev %s in ip protocol tcp tcp sport %u tcp dport %u "
 	    "%s %s counter drop\n", k->table, k->port[d], k->port[!d], match,
 	    c->u.rule.standing ? "" : "limit rate 1/hour burst 1 packets");
+	if (k->nrules == sizeof k->rules / sizeof k->rules[0])
+		die(c, "more drop rules than the kernel engine keeps (%u)",
+		    k->nrules);
+	k->rules[k->nrules].dir = (uint8_t)d;
+	k->rules[k->nrules].flags = c->u.rule.flags;
+	k->rules[k->nrules].exact = c->u.rule.exact;
+	k->rules[k->nrules].standing = c->u.rule.standing;
+	k->rules[k->nrules].used = false;
+	k->nrules++;
+}
+
+/*
+ * Whether lo's ingress drops this segment: the rules in order, as nft
+ * takes them, a one-shot rule spent by the first segment it matches.
+ */
+static bool
+dropped(struct kr *k, enum dir d, uint8_t flags)
+{
+	const uint8_t	 all = TH_FIN | TH_SYN | TH_RST | TH_PSH | TH_ACK |
+			     TH_URG;
+
+	for (unsigned i = 0; i < k->nrules; i++) {
+		if (k->rules[i].dir != d || k->rules[i].used)
+			continue;
+		if (k->rules[i].exact ? (flags & all) != k->rules[i].flags :
+		    (flags & k->rules[i].flags) != k->rules[i].flags)
+			continue;
+		if (!k->rules[i].standing)
+			k->rules[i].used = true;
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -277,6 +314,7 @@ clear_drops(struct kr *k)
 {
 	if (k->table[0] != '\0')
 		nft("flush chain netdev %s in\n", k->table);
+	k->nrules = 0;
 }
 
 /* Take every segment the packet socket holds into the journal. */
@@ -290,7 +328,7 @@ capture(struct kr *k)
 		struct iphdr		*ip;
 		struct segment		 seg;
 		size_t			 hl;
-		int			 dir;
+		int			 dir, id;
 
 		memset(&sll, 0, sizeof sll);
 		n = recvfrom(k->pkt, k->buf, 65536, MSG_DONTWAIT,
@@ -327,8 +365,13 @@ capture(struct kr *k)
 			k->hidden++;
 			continue;
 		}
-		journal_add_seg(&k->j, (enum dir)dir, &seg, k->buf + hl,
+		id = journal_add_seg(&k->j, (enum dir)dir, &seg, k->buf + hl,
 		    (size_t)n - hl, false, now_vt(k));
+		/* On lo a segment arrives as it leaves, or is dropped at
+		 * the ingress. */
+		journal_seg_event(&k->j, now_vt(k), id,
+		    dropped(k, (enum dir)dir, seg.flags) ? FATE_DROPPED :
+		    FATE_DELIVERED);
 		k->last_seg = wall();
 	}
 }
@@ -482,7 +525,7 @@ pass_until(struct kr *k, double t)
 static bool
 try_accept(struct kr *k)
 {
-	struct sockaddr_in	 peer;
+	struct sockaddr_in	 peer = { .sin_family = AF_INET };
 	socklen_t		 len = sizeof peer;
 	int			 fd;
 
@@ -977,11 +1020,20 @@ run_script(struct kr *k)
 		if (c->at >= 0)
 			pass_until(k, c->at / 1e6);
 		switch (c->type) {
+		case CMD_SAY:		/* the lesson's words, as the model's */
+			journal_say(&k->j, now_vt(k), c->u.text.lang,
+			    c->u.text.text);
+			break;
+		case CMD_PAUSE:
+			journal_add(&k->j, JE_PAUSE, now_vt(k), SIDE_NONE);
+			break;
+		case CMD_ASK:
+			journal_ask(&k->j, now_vt(k), c->u.ask->lang,
+			    c->u.ask->text, c->u.ask->choices,
+			    c->u.ask->nchoices, c->u.ask->answer, c->u.ask->why);
+			break;
 		case CMD_TITLE:
 		case CMD_GROUP:
-		case CMD_SAY:
-		case CMD_PAUSE:
-		case CMD_ASK:
 		case CMD_EXPECT_STATE:
 		case CMD_EXPECT_SEGMENT:
 		case CMD_EXPECT_ERROR:
@@ -1053,6 +1105,20 @@ run_script(struct kr *k)
 			at = k->j.ncalls - 1;
 			res = do_call(k, c);
 			journal_set_result(&k->j.calls[at], &res);
+			/* listen() returned: the kernel listens, whatever
+			 * time passes before we next look. */
+			if (c->u.call.call == CALL_LISTEN &&
+			    res.err == TE_NONE &&
+			    k->state[c->side] == TCPS_CLOSED) {
+				struct jevent	*e = journal_add(&k->j,
+				    JE_STATE, now_vt(k), c->side);
+
+				e->u.state.from = TCPS_CLOSED;
+				e->u.state.to = TCPS_LISTEN;
+				e->u.state.cause = CAUSE_LISTEN;
+				k->state[c->side] = TCPS_LISTEN;
+				k->entered[c->side][TCPS_LISTEN]++;
+			}
 			break;
 		case CMD_RULE:
 			if (c->u.rule.kind != RULE_DROP)
@@ -1159,6 +1225,7 @@ kernel_run(const struct script *sc, struct journal *j, char *err,
 	fail_errlen = errlen;
 	k.script = sc;
 	journal_init(&k.j);
+	k.j.conn.profile = PROFILE_LINUX;
 	k.buf = xmalloc(65536);
 	k.fd[0] = k.fd[1] = k.listener = k.pkt = k.raw = -1;
 	k.backlog = TCP_BACKLOG_DEFAULT;
@@ -1210,6 +1277,10 @@ kernel_run(const struct script *sc, struct journal *j, char *err,
 	k.t0 = wall();
 	k.last_seg = k.t0;
 	run_script(&k);
+	for (int d = 0; d < NSIDES; d++) {	/* as the view names them */
+		k.j.conn.ip[d] = LOOPBACK;
+		k.j.conn.port[d] = k.port[d];
+	}
 	/* A segment the packet socket missed would make a false recording. */
 	if (getsockopt(k.pkt, SOL_PACKET, PACKET_STATISTICS, &st, &stlen) == 0 &&
 	    st.tp_drops > 0)

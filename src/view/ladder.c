@@ -519,7 +519,7 @@ draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
 {
 	const struct jevent	*last;
 	int			 state[2];
-	char			 buf[256], cause[160];
+	char			 buf[256], cause[160], note[64];
 	int			 rx = x + w - 1 - BOX_W, mid = x + BOX_W + 2;
 	int			 midw = rx - 1 - mid;
 
@@ -545,8 +545,7 @@ draw_sides(struct ui *ui, struct canvas *cv, int y, int x, int w)
 	    mid + (midw - text_width(buf)) / 2 : mid, midw, ST_BOLD, buf);
 	/* Why, and where RFC 9293 says so: two centred lines. */
 	ui_cause(ui, last, cause, sizeof cause);
-	snprintf(buf, sizeof buf, ui->lang == LANG_EN ? "%s (RFC 9293 %s)" :
-	    "%s（RFC 9293 第 %s 节）", cause, ui_rfc(last));
+	snprintf(buf, sizeof buf, "%s%s", cause, ui_rfc_note(ui, last, note));
 	{
 		const char	*p = buf;
 		size_t		 n, skip;
@@ -962,7 +961,7 @@ draw_sides_big(struct ui *ui, struct canvas *cv, int y, int x, int w)
 {
 	const struct jevent	*last;
 	int			 state[2];
-	char			 buf[256], cause[160];
+	char			 buf[256], cause[160], note[64];
 
 	if (!ui->present || cv->ascii || w < 2 * BIG_W(STATE_W) + 8)
 		return 0;
@@ -976,11 +975,11 @@ draw_sides_big(struct ui *ui, struct canvas *cv, int y, int x, int w)
 	if (last != NULL) {
 		ui_cause(ui, last, cause, sizeof cause);
 		snprintf(buf, sizeof buf, ui->lang == LANG_EN ?
-		    "%s %s -> %s: %s (RFC 9293 %s)" :
-		    "%s %s -> %s：%s（RFC 9293 第 %s 节）",
+		    "%s %s -> %s: %s%s" : "%s %s -> %s：%s%s",
 		    ui_str(ui, last->side == SIDE_CLIENT ? M_K_CLIENT :
 		    M_K_SERVER), tcp_state_names[last->u.state.from],
-		    tcp_state_names[last->u.state.to], cause, ui_rfc(last));
+		    tcp_state_names[last->u.state.to], cause,
+		    ui_rfc_note(ui, last, note));
 		text_shorten(buf, w - 2, "…");
 		canvas_text(cv, y + 4, x + 1 + (w - 2 - text_width(buf)) / 2,
 		    w - 2, ST_BOLD, buf);

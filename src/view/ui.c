@@ -69,6 +69,23 @@ ui_rfc(const struct jevent *e)
 	return rfc != NULL ? rfc : "-";
 }
 
+/*
+ * What follows a cause: " (RFC 9293 3.10.4)", "（RFC 9293 第 3.10.4 节）",
+ * or nothing where the change is not the RFC's (seen in the kernel).
+ */
+const char *
+ui_rfc_note(const struct ui *ui, const struct jevent *e, char buf[64])
+{
+	const char	*rfc = tcp_causes[e->u.state.cause].rfc;
+
+	if (rfc == NULL)
+		buf[0] = '\0';
+	else
+		snprintf(buf, 64, ui->lang == LANG_EN ? " (RFC 9293 %s)" :
+		    "（RFC 9293 第 %s 节）", rfc);
+	return buf;
+}
+
 /* The first event of a type in step k (from 1), or NULL. */
 const struct jevent *
 ui_step_event(const struct ui *ui, size_t k, enum jev_type type)

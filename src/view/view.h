@@ -52,6 +52,8 @@ const struct jevent *ui_step_event(const struct ui *, size_t,
 const char	*ui_cause(const struct ui *, const struct jevent *, char *,
 		     size_t);
 const char	*ui_rfc(const struct jevent *);
+const char	*ui_rfc_note(const struct ui *, const struct jevent *,
+		    char [64]);
 enum keymap	 ui_keymap(const struct ui *);
 int		 ui_open_lesson(struct ui *, struct lesson *);
 void		 ui_say(struct ui *, uint8_t, enum msg, ...);
