@@ -793,6 +793,22 @@ sock_of(struct kr *k, enum side s, bool implicit_accept)
  * until the reboot, the RSTs that leave its port, starting with that
  * abort's.
  */
+/* Side s's program holds no socket any more: its connection and, a
+ * server's, its listener. */
+static void
+close_sockets(struct kr *k, enum side s)
+{
+	if (k->fd[s] != -1) {
+		close(k->fd[s]);
+		k->fd[s] = -1;
+	}
+	if (s == SIDE_SERVER && k->listener != -1) {
+		close(k->listener);
+		k->listener = -1;
+		k->accept_waiting = false;
+	}
+}
+
 static void
 crash(struct kr *k, enum side s)
 {
@@ -806,16 +822,9 @@ crash(struct kr *k, enum side s)
 	    "tcp flags & rst == rst counter drop\n", k->table, (int)s,
 	    k->port[s]);
 	k->down[s] = true;
-	if (k->fd[s] != -1) {
+	if (k->fd[s] != -1)
 		setsockopt(k->fd[s], SOL_SOCKET, SO_LINGER, &l, sizeof l);
-		close(k->fd[s]);
-		k->fd[s] = -1;
-	}
-	if (s == SIDE_SERVER && k->listener != -1) {
-		close(k->listener);
-		k->listener = -1;
-		k->accept_waiting = false;
-	}
+	close_sockets(k, s);
 	/* Lo's receive side may see the RST a little later: wait for it
 	 * while the rule is sure to be there. */
 	until = wall() - k->t0 + 0.05;
@@ -948,15 +957,7 @@ do_call(struct kr *k, const struct cmd *c)
 	case CALL_EXIT:
 		/* The kernel closes every descriptor the program held,
 		 * its connection and, a server's, its listener. */
-		if (k->fd[s] != -1) {
-			close(k->fd[s]);
-			k->fd[s] = -1;
-		}
-		if (s == SIDE_SERVER && k->listener != -1) {
-			close(k->listener);
-			k->listener = -1;
-			k->accept_waiting = false;
-		}
+		close_sockets(k, s);
 		break;
 	case CALL_KEEPALIVE:
 		if ((fd = sock_of(k, s, false)) != -1)
