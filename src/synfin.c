@@ -228,18 +228,27 @@ run_capture(const char *path, enum lang lang, bool narrated, bool header)
 }
 
 /* synfin run FILE...: the trace of each, to stdout. */
-/* The segments a journal says were sent, as the trace writes them. */
+/*
+ * The segments a journal says were sent one way, as the trace writes
+ * them, and each one's number among all the journal's segments.
+ */
 static char **
-sent_segments(const struct journal *j, size_t *n)
+sent_segments(const struct journal *j, enum dir d, size_t *n, size_t **num)
 {
 	char	**v = xcalloc(j->nsegs + 1, sizeof *v);
 	char	  buf[128];
+	size_t	  all = 0;
 
+	*num = xcalloc(j->nsegs + 1, sizeof **num);
 	*n = 0;
 	for (size_t i = 0; i < j->nsegs; i++) {
 		if (!j->segs[i].valid || j->segs[i].injected)
 			continue;
+		all++;
+		if (j->segs[i].dir != d)
+			continue;
 		trace_seg_text(buf, sizeof buf, &j->segs[i]);
+		(*num)[*n] = all;
 		v[(*n)++] = xstrdup(buf);
 	}
 	return v;
@@ -257,54 +266,67 @@ last_states(const struct journal *j, enum tcp_state st[NSIDES])
 }
 
 /*
- * Where the kernel and the model part, as DIFF lines: the segments in the
- * order each sent them (the longest run they share kept in step, so one
- * extra segment is one line), then each side's last state.  Returns the
- * number of lines.
+ * Where the kernel and the model part, as DIFF lines: each direction's
+ * segments in the order sent (the longest run they share kept in step,
+ * so one extra segment is one line; the two directions apart, since
+ * which of two crossing segments left first is not a difference), then
+ * each side's last state.  Returns the number of lines.
  */
 static int
 print_diffs(FILE *f, const struct journal *kj, const struct journal *mj)
 {
-	size_t		 nk, nm, i, k, m;
-	char		**ks = sent_segments(kj, &nk), **ms = sent_segments(mj, &nm);
-	uint32_t	*lcs = NULL;
 	enum tcp_state	 kst[NSIDES], mst[NSIDES];
 	int		 lines = 0;
 
-	/* Longest common subsequence, from the end. */
-	if ((nk + 1) * (nm + 1) <= 4u << 20) {
-		lcs = xcalloc((nk + 1) * (nm + 1), sizeof *lcs);
-		for (i = nk; i-- > 0; ) {
-			for (size_t jj = nm; jj-- > 0; ) {
-				uint32_t	*c = &lcs[i * (nm + 1) + jj];
+	for (int d = 0; d < 2; d++) {
+		size_t		 nk, nm, i, k, m, *kn, *mn;
+		char		**ks = sent_segments(kj, (enum dir)d, &nk, &kn);
+		char		**ms = sent_segments(mj, (enum dir)d, &nm, &mn);
+		uint32_t	*lcs = NULL;
 
-				if (strcmp(ks[i], ms[jj]) == 0)
-					*c = lcs[(i + 1) * (nm + 1) + jj + 1] + 1;
-				else {
-					uint32_t a = lcs[(i + 1) * (nm + 1) + jj];
-					uint32_t b = lcs[i * (nm + 1) + jj + 1];
+		/* Longest common subsequence, from the end. */
+		if ((nk + 1) * (nm + 1) <= 4u << 20) {
+			lcs = xcalloc((nk + 1) * (nm + 1), sizeof *lcs);
+			for (i = nk; i-- > 0; ) {
+				for (size_t x = nm; x-- > 0; ) {
+					uint32_t *c = &lcs[i * (nm + 1) + x];
+					uint32_t  a = lcs[(i + 1) * (nm + 1) + x];
+					uint32_t  b = lcs[i * (nm + 1) + x + 1];
 
-					*c = a > b ? a : b;
+					if (strcmp(ks[i], ms[x]) == 0)
+						*c = lcs[(i + 1) * (nm + 1) +
+						    x + 1] + 1;
+					else
+						*c = a > b ? a : b;
 				}
 			}
 		}
-	}
-	for (k = m = 0; k < nk || m < nm; ) {
-		if (k < nk && m < nm && strcmp(ks[k], ms[m]) == 0) {
-			k++, m++;
-			continue;
+		for (k = m = 0; k < nk || m < nm; lines++) {
+			if (k < nk && m < nm && strcmp(ks[k], ms[m]) == 0) {
+				k++, m++, lines--;
+				continue;
+			}
+			if (m >= nm || (k < nk && (lcs == NULL ||
+			    lcs[(k + 1) * (nm + 1) + m] >=
+			    lcs[k * (nm + 1) + m + 1]))) {
+				fprintf(f, "DIFF segment %zu kernel %s model -\n",
+				    kn[k], ks[k]);
+				k++;
+			} else {
+				fprintf(f, "DIFF segment %zu kernel - model %s\n",
+				    mn[m], ms[m]);
+				m++;
+			}
 		}
-		if (m >= nm || (k < nk && (lcs == NULL ||
-		    lcs[(k + 1) * (nm + 1) + m] >= lcs[k * (nm + 1) + m + 1]))) {
-			fprintf(f, "DIFF segment %zu kernel %s model -\n", k + 1,
-			    ks[k]);
-			k++;
-		} else {
-			fprintf(f, "DIFF segment %zu kernel - model %s\n", m + 1,
-			    ms[m]);
-			m++;
-		}
-		lines++;
+		for (i = 0; i < nk; i++)
+			free(ks[i]);
+		for (i = 0; i < nm; i++)
+			free(ms[i]);
+		free(ks);
+		free(ms);
+		free(kn);
+		free(mn);
+		free(lcs);
 	}
 	last_states(kj, kst);
 	last_states(mj, mst);
@@ -316,13 +338,6 @@ print_diffs(FILE *f, const struct journal *kj, const struct journal *mj)
 		    tcp_state_names[mst[s]]);
 		lines++;
 	}
-	for (i = 0; i < nk; i++)
-		free(ks[i]);
-	for (i = 0; i < nm; i++)
-		free(ms[i]);
-	free(ks);
-	free(ms);
-	free(lcs);
 	return lines;
 }
 

@@ -14,6 +14,12 @@
  * distributions allow unprivileged user namespaces).  Drops need the nft
  * program (Debian's nftables).
  *
+ * A script with a latency, or a segment held, delayed, copied or
+ * reordered, runs through the relay instead: each side in a network
+ * namespace of its own with a TUN device, and this process between the
+ * two devices, carrying every segment across on the model's link (the
+ * same rules, the same fates), on wall time.
+ *
  * "exit" is a program's end: the kernel closes each descriptor it held
  * (the connection, and a server's listener), as it does for a process
  * that returns from main, calls exit() or is killed.
@@ -50,6 +56,7 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <linux/if_tun.h>
 #include <net/if.h>
 #include <sched.h>
 #include <netinet/in.h>
@@ -69,13 +76,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "journal.h"
 #include "kernel.h"
+#include "link.h"
 #include "script.h"
 #include "tcp.h"
 #include "util.h"
 
 #define LOOPBACK	0x7f000001u
+#define RELAY_NET	0x0a090000u	/* 10.9.0.0/24: the relay's two sides */
 #define WAIT_UNTIL_MAX	200.0		/* seconds a wait until may take */
 #define QUIET_GAP	0.3		/* no segment this long: quiet */
 
@@ -98,6 +108,15 @@ struct kr {
 		bool		 exact, standing, used;
 	}		 rules[64];
 	unsigned	 nrules;
+	/* Relay: each side in a network namespace of its own, joined by
+	 * a TUN device to this process, which carries every segment across
+	 * on the link of the model (latency, drop, copy, delay, hold). */
+	bool		 relay;
+	uint32_t	 ip[NSIDES];	/* each side's address */
+	int		 ns[NSIDES];	/* its network namespace */
+	int		 tun[NSIDES];	/* its TUN device */
+	struct clock	 clock;		/* the link's, on wall time */
+	struct link	 link;
 	char		 table[48];	/* nft table, once made */
 	bool		 down[NSIDES];	/* crashed, not yet rebooted */
 	unsigned	 hidden;	/* segments a crashed host sent */
@@ -317,10 +336,19 @@ clear_drops(struct kr *k)
 	k->nrules = 0;
 }
 
-/* Take every segment the packet socket holds into the journal. */
+static void	relay_read(struct kr *);
+static void	relay_tick(struct kr *);
+static void	in_ns(struct kr *, enum side);
+
+/* Take every segment the packet socket (or the relay) holds into the
+ * journal. */
 static void
 capture(struct kr *k)
 {
+	if (k->relay) {
+		relay_read(k);
+		return;
+	}
 	for (;;) {
 		struct sockaddr_ll	 sll;
 		socklen_t		 sl = sizeof sll;
@@ -413,7 +441,7 @@ from_linux(int s)
  * is on the four ports.
  */
 static void
-kernel_states(struct kr *k, enum tcp_state out[NSIDES])
+diag_dump(struct kr *k, enum tcp_state out[NSIDES], bool *listening)
 {
 	struct {
 		struct nlmsghdr		 nlh;
@@ -422,9 +450,8 @@ kernel_states(struct kr *k, enum tcp_state out[NSIDES])
 	struct sockaddr_nl	 sa = { .nl_family = AF_NETLINK };
 	char			 buf[16384];
 	int			 fd;
-	bool			 listening = false, done = false;
+	bool			 done = false;
 
-	out[0] = out[1] = TCPS_CLOSED;
 	if ((fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
 	    NETLINK_SOCK_DIAG)) == -1)
 		die(NULL, "sock_diag: %s", strerror(errno));
@@ -457,7 +484,8 @@ kernel_states(struct kr *k, enum tcp_state out[NSIDES])
 			m = NLMSG_DATA(h);
 			sp = ntohs(m->id.idiag_sport);
 			dp = ntohs(m->id.idiag_dport);
-			if (ntohl(m->id.idiag_src[0]) != LOOPBACK &&
+			if (m->id.idiag_src[0] != htonl(k->ip[0]) &&
+			    m->id.idiag_src[0] != htonl(k->ip[1]) &&
 			    m->id.idiag_src[0] != 0)
 				continue;
 			for (int s = 0; s < NSIDES; s++) {
@@ -465,10 +493,24 @@ kernel_states(struct kr *k, enum tcp_state out[NSIDES])
 					out[s] = from_linux(m->idiag_state);
 			}
 			if (sp == k->port[SIDE_SERVER] && m->idiag_state == 10)
-				listening = true;
+				*listening = true;
 		}
 	}
 	close(fd);
+}
+
+/* The states, from every namespace the run uses. */
+static void
+kernel_states(struct kr *k, enum tcp_state out[NSIDES])
+{
+	bool	 listening = false;
+
+	out[0] = out[1] = TCPS_CLOSED;
+	/* On lo one namespace holds both sides; the relay's, one each. */
+	for (int ns = 0; ns < (k->relay ? NSIDES : 1); ns++) {
+		in_ns(k, (enum side)ns);
+		diag_dump(k, out, &listening);
+	}
 	if (out[SIDE_SERVER] == TCPS_CLOSED && listening)
 		out[SIDE_SERVER] = TCPS_LISTEN;
 }
@@ -511,13 +553,16 @@ static void
 pass_until(struct kr *k, double t)
 {
 	for (;;) {
-		struct pollfd	 p = { .fd = k->pkt, .events = POLLIN };
+		struct pollfd	 p[2] = {
+			{ .fd = k->relay ? k->tun[0] : k->pkt, .events = POLLIN },
+			{ .fd = k->relay ? k->tun[1] : -1, .events = POLLIN },
+		};
 		double		 left = t - (wall() - k->t0);
 
 		observe(k);
 		if (left <= 0)
 			return;
-		poll(&p, 1, left > 0.002 ? 2 : (int)(left * 1000) + 1);
+		poll(p, 2, left > 0.002 ? 2 : (int)(left * 1000) + 1);
 	}
 }
 
@@ -584,9 +629,10 @@ queue_others(struct kr *k, const struct cmd *c)
 
 		if (k->nothers == sizeof k->others / sizeof k->others[0])
 			die(c, "too many queued connections");
+		in_ns(k, SIDE_CLIENT);
 		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    0);
-		sin.sin_addr.s_addr = htonl(LOOPBACK);
+		sin.sin_addr.s_addr = htonl(k->ip[SIDE_CLIENT]);
 		if (fd == -1 || bind(fd, (struct sockaddr *)&sin, sl) == -1 ||
 		    getsockname(fd, (struct sockaddr *)&sin, &sl) == -1)
 			die(c, "another client's socket: %s", strerror(errno));
@@ -596,6 +642,7 @@ queue_others(struct kr *k, const struct cmd *c)
 			continue;
 		}
 		sin.sin_port = htons(k->port[SIDE_SERVER]);
+		sin.sin_addr.s_addr = htonl(k->ip[SIDE_SERVER]);
 		if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1 &&
 		    errno != EINPROGRESS)
 			die(c, "another client's connect: %s", strerror(errno));
@@ -622,6 +669,7 @@ new_socket(struct kr *k, enum side s)
 	struct sockaddr_in	 sin = { .sin_family = AF_INET };
 	int			 fd, one = 1, e;
 
+	in_ns(k, s);
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		die(NULL, "socket: %s", strerror(errno));
@@ -632,7 +680,7 @@ new_socket(struct kr *k, enum side s)
 	    TCP_USER_TIMEOUT, &k->user_timeout[s],
 	    sizeof k->user_timeout[s]) == -1)
 		die(NULL, "TCP_USER_TIMEOUT: %s", strerror(errno));
-	sin.sin_addr.s_addr = htonl(LOOPBACK);
+	sin.sin_addr.s_addr = htonl(k->ip[s]);
 	sin.sin_port = htons(k->port[s]);
 	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
 		e = errno;
@@ -682,16 +730,20 @@ set_user_timeout(struct kr *k, const struct cmd *c)
 
 /* net.ipv4.NAME = v, in the namespace we run in. */
 static void
-set_sysctl(const struct cmd *c, const char *name, uint64_t v)
+set_sysctl(struct kr *k, const struct cmd *c, const char *name, uint64_t v)
 {
 	char	 path[96];
 	FILE	*f;
 
 	snprintf(path, sizeof path, "/proc/sys/net/ipv4/%s", name);
-	if ((f = fopen(path, "w")) == NULL ||
-	    fprintf(f, "%llu\n", (unsigned long long)v) < 0 ||
-	    fclose(f) == EOF)
-		die(c, "%s: %s", path, strerror(errno));
+	/* The relay's two namespaces have a value each. */
+	for (int s = 0; s < (k->relay ? NSIDES : 1); s++) {
+		in_ns(k, (enum side)s);
+		if ((f = fopen(path, "w")) == NULL ||
+		    fprintf(f, "%llu\n", (unsigned long long)v) < 0 ||
+		    fclose(f) == EOF)
+			die(c, "%s: %s", path, strerror(errno));
+	}
 }
 
 /* Bring lo up in a network namespace just made. */
@@ -776,6 +828,169 @@ own_netns(const struct script *sc)
 	lo_up();
 }
 
+/* Relay: make the sockets of side s (and ask the kernel) in its
+ * namespace; a socket stays in the namespace it was made in. */
+static void
+in_ns(struct kr *k, enum side s)
+{
+	if (k->relay && setns(k->ns[s], CLONE_NEWNET) == -1)
+		die(NULL, "setns: %s", strerror(errno));
+}
+
+/* A segment's time on the link has come: into the other side's TUN. */
+static void
+relay_arrive(void *ctx, struct flight *f)
+{
+	struct kr	*k = ctx;
+
+	if (write(k->tun[!f->dir], f->bytes, f->nbytes) != (ssize_t)f->nbytes)
+		die(NULL, "tun: %s", strerror(errno));
+	journal_seg_event(&k->j, k->clock.now, f->seg,
+	    f->copy ? FATE_DUPLICATED : FATE_DELIVERED);
+}
+
+static void
+relay_lost(void *ctx, struct flight *f)
+{
+	struct kr	*k = ctx;
+
+	journal_seg_event(&k->j, k->clock.now, f->seg, FATE_DROPPED);
+}
+
+static const struct link_ops relay_ops = { relay_arrive, relay_lost };
+
+/* Let the link's clock catch up with the wall: what is due arrives. */
+static void
+relay_tick(struct kr *k)
+{
+	vtime_t	 now = now_vt(k);
+
+	while (clock_fire_next(&k->clock, now))
+		continue;
+	if (now > k->clock.now)
+		clock_advance(&k->clock, now);
+}
+
+/* Every packet a side's kernel sent: journaled, and onto the link. */
+static void
+relay_read(struct kr *k)
+{
+	relay_tick(k);
+	for (int s = 0; s < NSIDES; s++) {
+		for (;;) {
+			ssize_t		 n = read(k->tun[s], k->buf, 65536);
+			struct iphdr	*ip = (struct iphdr *)k->buf;
+			struct segment	 seg;
+			size_t		 hl;
+			int		 id;
+
+			if (n <= 0)
+				break;
+			if ((size_t)n < sizeof *ip || ip->version != 4 ||
+			    ip->protocol != IPPROTO_TCP)
+				continue;
+			hl = ip->ihl * 4u;
+			if (hl < sizeof *ip || (size_t)n < hl ||
+			    segment_decode(k->buf + hl, (size_t)n - hl, NULL,
+			    &seg, NULL) != SEG_OK)
+				continue;
+			/* Other clients' connections (set queued) cross at
+			 * once, unseen. */
+			if (seg.sport != k->port[s] ||
+			    seg.dport != k->port[!s]) {
+				if (write(k->tun[!s], k->buf, (size_t)n) != n)
+					die(NULL, "tun: %s", strerror(errno));
+				continue;
+			}
+			/* A crashed host sends nothing (see crash). */
+			if (k->down[s] && (seg.flags & TH_RST)) {
+				k->hidden++;
+				continue;
+			}
+			id = journal_add_seg(&k->j, (enum dir)s, &seg,
+			    k->buf + hl, (size_t)n - hl, false, k->clock.now);
+			link_send(&k->link, id, (enum dir)s, seg.flags, k->buf,
+			    (size_t)n);
+			k->last_seg = wall();
+		}
+	}
+}
+
+/* A TUN device in the current namespace, up, with this address. */
+static int
+tun_open(uint32_t addr)
+{
+	struct ifreq		 ifr;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	int			 fd, s;
+
+	if ((fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)) == -1)
+		die(NULL, "segments held, delayed or copied, or a latency, "
+		    "need the kernel's TUN device, and /dev/net/tun: %s (as "
+		    "root it works)", strerror(errno));
+	memset(&ifr, 0, sizeof ifr);
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "synfin0");
+	if (ioctl(fd, TUNSETIFF, &ifr) == -1)
+		die(NULL, "TUNSETIFF: %s", strerror(errno));
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		die(NULL, "socket: %s", strerror(errno));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(addr);
+	if (ioctl(s, SIOCSIFADDR, &ifr) == -1)
+		die(NULL, "tun address: %s", strerror(errno));
+	sin->sin_addr.s_addr = htonl(0xffffff00u);
+	if (ioctl(s, SIOCSIFNETMASK, &ifr) == -1)
+		die(NULL, "tun netmask: %s", strerror(errno));
+	/* lo's MSS: 65535 - 40, as the model's linux profile sends. */
+	ifr.ifr_mtu = 65535;
+	if (ioctl(s, SIOCSIFMTU, &ifr) == -1)
+		die(NULL, "tun mtu: %s", strerror(errno));
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == -1)
+		die(NULL, "tun: %s", strerror(errno));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) == -1)
+		die(NULL, "tun up: %s", strerror(errno));
+	close(s);
+	return fd;
+}
+
+/*
+ * Whether the script needs the relay: a latency, or a fate plain
+ * loopback cannot give (a copy, a delay, a hold, a reorder).
+ */
+static bool
+needs_relay(const struct script *sc)
+{
+	for (size_t i = 0; i < sc->ncmds; i++) {
+		const struct cmd	*c = &sc->cmds[i];
+
+		if ((c->type == CMD_SET && c->u.set->key == SET_LATENCY &&
+		    c->u.set->d[0] != 0) || c->type == CMD_RELEASE ||
+		    (c->type == CMD_RULE && c->u.rule.kind != RULE_DROP))
+			return true;
+	}
+	return false;
+}
+
+/* Two namespaces, a TUN device in each, this process between them. */
+static void
+relay_setup(struct kr *k)
+{
+	for (int s = 0; s < NSIDES; s++) {
+		if (unshare(CLONE_NEWNET) == -1)
+			die(NULL, "unshare(CLONE_NEWNET): %s", strerror(errno));
+		if ((k->ns[s] = open("/proc/self/ns/net", O_RDONLY |
+		    O_CLOEXEC)) == -1)
+			die(NULL, "/proc/self/ns/net: %s", strerror(errno));
+		lo_up();
+		k->ip[s] = RELAY_NET | (uint32_t)(s + 1);
+		k->tun[s] = tun_open(k->ip[s]);
+	}
+	clock_init(&k->clock);
+	link_init(&k->link, &k->clock, &relay_ops, k);
+}
+
 /* The socket a call on side s acts on: the server's is its connection. */
 static int
 sock_of(struct kr *k, enum side s, bool implicit_accept)
@@ -817,10 +1032,12 @@ crash(struct kr *k, enum side s)
 	double		 until;
 
 	capture(k);		/* what it sent before */
-	make_table(k);
-	nft("add rule netdev %s down%d ip protocol tcp tcp sport %u "
-	    "tcp flags & rst == rst counter drop\n", k->table, (int)s,
-	    k->port[s]);
+	if (!k->relay) {	/* the relay itself holds them back */
+		make_table(k);
+		nft("add rule netdev %s down%d ip protocol tcp tcp sport %u "
+		    "tcp flags & rst == rst counter drop\n", k->table, (int)s,
+		    k->port[s]);
+	}
 	k->down[s] = true;
 	if (k->fd[s] != -1)
 		setsockopt(k->fd[s], SOL_SOCKET, SO_LINGER, &l, sizeof l);
@@ -836,7 +1053,7 @@ static void
 reboot(struct kr *k, enum side s)
 {
 	capture(k);
-	if (k->down[s])
+	if (k->down[s] && !k->relay)
 		nft("flush chain netdev %s down%d\n", k->table, (int)s);
 	k->down[s] = false;
 }
@@ -880,7 +1097,7 @@ do_call(struct kr *k, const struct cmd *c)
 		}
 		if (k->keep_idle > 0)
 			set_keepalive(k, fd, true);
-		sin.sin_addr.s_addr = htonl(LOOPBACK);
+		sin.sin_addr.s_addr = htonl(k->ip[!s]);
 		sin.sin_port = htons(k->port[!s]);
 		if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1 &&
 		    errno != EINPROGRESS)
@@ -984,6 +1201,8 @@ inject(struct kr *k, const struct cmd *c)
 	enum dir		 d = c->dir;
 	int			 n;
 
+	if (k->relay)
+		die(c, "inject does not go through the relay yet");
 	if (!k->j.have_base[d] || !k->j.have_base[!d])
 		die(c, "inject needs a connection to number against");
 	segment_init(&seg);
@@ -1005,7 +1224,10 @@ inject(struct kr *k, const struct cmd *c)
 static bool
 quiet(struct kr *k)
 {
-	return wall() - k->last_seg >= QUIET_GAP;
+	/* Through the relay, nothing due on the link either (a held
+	 * segment waits for a release that will not come). */
+	return wall() - k->last_seg >= QUIET_GAP &&
+	    (!k->relay || k->clock.head == NULL);
 }
 
 static void
@@ -1052,13 +1274,15 @@ run_script(struct kr *k)
 			case SET_ISN:
 				break;		/* the kernel picks its own */
 			case SET_ADDR:
-				if (c->u.set->ip != LOOPBACK)
+				/* The relay's sides have addresses of their
+				 * own; the ports are the script's. */
+				if (c->u.set->ip != LOOPBACK && !k->relay)
 					die(c, "the kernel runs on 127.0.0.1");
 				k->port[c->side] = c->u.set->port;
 				break;
 			case SET_LATENCY:
-				if (c->u.set->d[0] != 0)
-					die(c, "loopback has no latency to set");
+				/* needs_relay chose the relay for it. */
+				k->link.latency = c->u.set->d[0];
 				break;
 			case SET_REUSEADDR:
 				k->reuseaddr = c->u.set->n != 0;
@@ -1077,14 +1301,15 @@ run_script(struct kr *k)
 				queue_others(k, c);
 				break;
 			case SET_ABORT_ON_OVERFLOW:
-				set_sysctl(c, "tcp_abort_on_overflow",
+				set_sysctl(k, c, "tcp_abort_on_overflow",
 				    c->u.set->n);
 				break;
 			case SET_RETRIES:
 				/* In our own namespace (main): the host's
 				 * stays as it is. */
-				set_sysctl(c, "tcp_retries2", c->u.set->n);
-				set_sysctl(c, "tcp_orphan_retries", c->u.set->n);
+				set_sysctl(k, c, "tcp_retries2", c->u.set->n);
+				set_sysctl(k, c, "tcp_orphan_retries",
+				    c->u.set->n);
 				break;
 			case SET_KEEPALIVE:
 				k->keep_idle = (int)(c->u.set->d[0] / 1000000);
@@ -1122,15 +1347,26 @@ run_script(struct kr *k)
 			}
 			break;
 		case CMD_RULE:
-			if (c->u.rule.kind != RULE_DROP)
-				die(c, "the kernel engine can only drop");
-			add_drop(k, c);
+			/* Through the relay, the link of the model decides;
+			 * on lo, nftables can only drop. */
+			if (k->relay)
+				link_add_rule(&k->link, c->u.rule.kind, c->dir,
+				    c->u.rule.flags, c->u.rule.exact,
+				    c->u.rule.standing, c->u.rule.extra);
+			else
+				add_drop(k, c);
 			break;
 		case CMD_RULE_CLEAR:
-			clear_drops(k);
+			if (k->relay)
+				link_clear_rules(&k->link, RULE_DROP,
+				    c->u.rule.dir);
+			else
+				clear_drops(k);
 			break;
 		case CMD_RELEASE:
-			die(c, "the kernel engine cannot hold segments");
+			relay_tick(k);
+			link_release(&k->link, c->u.rule.dir);
+			break;
 		case CMD_WAIT:
 			pass_until(k, wall() - k->t0 + c->u.wait / 1e6);
 			break;
@@ -1198,6 +1434,15 @@ teardown(struct kr *k)
 		close(k->pkt);
 	if (k->raw != -1)
 		close(k->raw);
+	if (k->relay) {
+		link_free(&k->link);
+		for (int s = 0; s < NSIDES; s++) {
+			if (k->tun[s] != -1)
+				close(k->tun[s]);
+			if (k->ns[s] != -1)
+				close(k->ns[s]);
+		}
+	}
 	free(k->buf);
 	cleanup_kr = NULL;
 }
@@ -1229,6 +1474,9 @@ kernel_run(const struct script *sc, struct journal *j, char *err,
 	k.j.conn.profile = PROFILE_LINUX;
 	k.buf = xmalloc(65536);
 	k.fd[0] = k.fd[1] = k.listener = k.pkt = k.raw = -1;
+	k.tun[0] = k.tun[1] = k.ns[0] = k.ns[1] = -1;
+	k.ip[0] = k.ip[1] = LOOPBACK;
+	k.relay = needs_relay(sc);
 	k.backlog = TCP_BACKLOG_DEFAULT;
 	/* Fresh ports for each run unless the script sets them: the last
 	 * run's TIME_WAIT must not meet this one. */
@@ -1251,6 +1499,10 @@ kernel_run(const struct script *sc, struct journal *j, char *err,
 	}
 
 	own_netns(k.script);
+	if (k.relay) {
+		relay_setup(&k);
+		goto ready;
+	}
 
 	/* Lossy runs leave a large RTT cached for 127.0.0.1, which would
 	 * slow the next run's timers: start clean. */
@@ -1275,15 +1527,17 @@ kernel_run(const struct script *sc, struct journal *j, char *err,
 	if (k.raw == -1)
 		die(NULL, "raw socket: %s", strerror(errno));
 
+ready:
 	k.t0 = wall();
 	k.last_seg = k.t0;
 	run_script(&k);
 	for (int d = 0; d < NSIDES; d++) {	/* as the view names them */
-		k.j.conn.ip[d] = LOOPBACK;
+		k.j.conn.ip[d] = k.ip[d];
 		k.j.conn.port[d] = k.port[d];
 	}
 	/* A segment the packet socket missed would make a false recording. */
-	if (getsockopt(k.pkt, SOL_PACKET, PACKET_STATISTICS, &st, &stlen) == 0 &&
+	if (!k.relay &&
+	    getsockopt(k.pkt, SOL_PACKET, PACKET_STATISTICS, &st, &stlen) == 0 &&
 	    st.tp_drops > 0)
 		die(NULL, "the packet socket lost %u packets on lo: run again",
 		    st.tp_drops);
