@@ -424,10 +424,60 @@ test_settings(void)
 	is_int(port, 80, "the server's port is 80 unless set");
 }
 
+/* What the kernel engine can run, and when it needs its relay. */
+static void
+test_kernel(void)
+{
+	static const struct {
+		const char	*text;
+		bool		 ok, relay;
+		const char	*why;
+	} t[] = {
+		{ "server listen\nclient connect\nclient close\n", true, false,
+		  NULL },
+		{ "set latency 20ms\nserver listen\n", true, true, NULL },
+		{ "dup next c2s S\nclient connect\n", true, true, NULL },
+		{ "drop next c2s S\nclient connect\n", true, false, NULL },
+		{ "set retries 3\nset fin-timeout 30s\n", true, false, NULL },
+		{ "server listen\nset msl 50ms\n", false, false,
+		  "t.syn:2:1: the kernel's timers are its own" },
+		{ "profile rfc9293\n", false, false,
+		  "t.syn:1:1: the kernel is the linux profile" },
+		{ "set fin-timeout 1500ms\n", false, false,
+		  "t.syn:1:1: tcp_fin_timeout is in whole seconds" },
+		{ "inject c2s garbage 3\n", false, false,
+		  "t.syn:1:1: garbage never reaches the kernel's TCP" },
+		{ "set addr client 10.0.0.1:5000\n", false, false,
+		  "t.syn:1:1: the kernel runs on 127.0.0.1" },
+		{ "set latency 5ms\nset addr client 10.0.0.1:5000\n", true,
+		  true, NULL },
+	};
+	char	 err[256], why[256];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct script	*s = parse(t[i].text, err, sizeof err);
+		bool		 ok;
+
+		if (s == NULL) {
+			ok(false, "kernel %zu: %s", i, err);
+			continue;
+		}
+		why[0] = '\0';
+		ok = script_kernel_ok(s, why, sizeof why);
+		ok(ok == t[i].ok && script_needs_relay(s) == t[i].relay &&
+		    (t[i].why == NULL || strcmp(why, t[i].why) == 0),
+		    "kernel engine: %s%s%s", ok ? "runs" : "refuses",
+		    t[i].relay ? " (through the relay)" : "",
+		    ok ? "" : strchr(why + 6, ' '));
+		script_free(s);
+	}
+}
+
 int
 main(void)
 {
 	test_forms();
+	test_kernel();
 	test_settings();
 	test_errors();
 	test_fuzz();

@@ -98,6 +98,7 @@ add_lesson(struct catalog *cat, const char *name, const struct script *sc)
 	l->group = sc->group >= 0 ? sc->group : NGROUPS;
 	l->order = sc->order;
 	l->best = -1;
+	l->kernel = script_kernel_ok(sc, NULL, 0);
 	for (size_t i = 0; i < sc->ncmds; i++) {
 		if (sc->cmds[i].type == CMD_ASK &&
 		    sc->cmds[i].u.ask->lang == LANG_EN)

@@ -23,6 +23,7 @@ struct lesson {
 	int		 group;		/* enum lesson_group, NGROUPS: other */
 	int		 order;
 	int		 questions;	/* how many it asks */
+	bool		 kernel;	/* the kernel engine can run it */
 	bool		 finished;
 	int		 best;		/* most answered right, -1: never tried */
 };

@@ -1331,3 +1331,95 @@ script_load(const char *path, char *err, size_t errlen)
 	free(buf);
 	return s;
 }
+
+/*
+ * Whether the kernel engine must carry the segments itself (two
+ * namespaces joined through synfin): a latency, or a fate plain
+ * loopback cannot give (a copy, a delay, a hold, a reorder).
+ */
+bool
+script_needs_relay(const struct script *sc)
+{
+	for (size_t i = 0; i < sc->ncmds; i++) {
+		const struct cmd	*c = &sc->cmds[i];
+
+		if ((c->type == CMD_SET && c->u.set->key == SET_LATENCY &&
+		    c->u.set->d[0] != 0) || c->type == CMD_RELEASE ||
+		    (c->type == CMD_RULE && c->u.rule.kind != RULE_DROP))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the kernel engine can run the script: every line one a real
+ * program (or the kernel's sysctls) can make.  false, with the first
+ * line that cannot in why ("FILE:LINE:COL: what"), else true.  The
+ * kernel's timers are its own; the rfc9293 profile is not the kernel.
+ */
+bool
+script_kernel_ok(const struct script *sc, char *why, size_t len)
+{
+	bool		 relay = script_needs_relay(sc);
+	const char	*no;
+
+	for (size_t i = 0; i < sc->ncmds; i++) {
+		const struct cmd	*c = &sc->cmds[i];
+
+		no = NULL;
+		switch (c->type) {
+		case CMD_PROFILE:
+			if (c->u.profile != PROFILE_LINUX)
+				no = "the kernel is the linux profile";
+			break;
+		case CMD_SET:
+			switch (c->u.set->key) {
+			case SET_MSL:
+			case SET_RTO:
+			case SET_RTO_MIN:
+			case SET_DELACK:
+				no = "the kernel's timers are its own";
+				break;
+			case SET_ADDR:
+				if (c->u.set->ip != 0x7f000001u && !relay)
+					no = "the kernel runs on 127.0.0.1";
+				break;
+			case SET_FIN_TIMEOUT:
+				if (c->u.set->d[0] % VT_SEC(1) != 0)
+					no = "tcp_fin_timeout is in whole seconds";
+				break;
+			case SET_KEEPALIVE:
+				if (c->u.set->d[0] % VT_SEC(1) != 0 ||
+				    c->u.set->d[1] % VT_SEC(1) != 0)
+					no = "the kernel counts keepalive in whole "
+					    "seconds";
+				break;
+			default:
+				break;
+			}
+			break;
+		case CMD_INJECT:
+			if (relay)
+				no = "inject does not go through the relay yet";
+			else if (c->u.seg.len > 0)
+				no = "inject with data is not supported on the "
+				    "kernel";
+			break;
+		case CMD_INJECT_BAD:
+			no = "garbage never reaches the kernel's TCP";
+			break;
+		case CMD_RULE_SEG:
+			no = "a rule for segment N is a recording's, not a "
+			    "program's";
+			break;
+		default:
+			break;
+		}
+		if (no != NULL) {
+			snprintf(why, len, "%s:%d:%d: %s", sc->path, c->line,
+			    c->col, no);
+			return false;
+		}
+	}
+	return true;
+}

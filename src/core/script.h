@@ -172,5 +172,7 @@ void		 script_set_profile(struct script *, int);
 void		 script_truncate(struct script *, size_t);
 struct script	*script_load(const char *, char *, size_t);
 void		 script_free(struct script *);
+bool		 script_needs_relay(const struct script *);
+bool		 script_kernel_ok(const struct script *, char *, size_t);
 
 #endif

@@ -31,13 +31,13 @@
  * out: a dead host sends nothing.  After the reboot, connect binds the
  * same port again (SO_REUSEADDR), as every call here does.
  *
- * Only what a real program can do is accepted: no latency, no dup, delay,
- * reorder or hold, no timers set by hand.  "set user-timeout"
- * is setsockopt(TCP_USER_TIMEOUT) on that side's sockets; "set retries"
- * is the sysctl tcp_retries2 (and tcp_orphan_retries, as synfin takes
- * it), which belongs to a network namespace: a script that sets it runs
- * in a namespace of its own, never touching the host's; so does one that
- * sets abort-on-overflow (tcp_abort_on_overflow).
+ * Only what a real program or a sysctl can do is accepted
+ * (script_kernel_ok): no timers set by hand.  "set user-timeout" is
+ * setsockopt(TCP_USER_TIMEOUT) on that side's sockets; "set retries" is
+ * the sysctl tcp_retries2 (and tcp_orphan_retries, as synfin takes it);
+ * fin-timeout, syn-retries, synack-retries and abort-on-overflow are
+ * sysctls too.  They belong to a network namespace: a script that sets
+ * one runs in a namespace of its own, never touching the host's.
  *
  * "set backlog" is listen()'s backlog.  "set queued N" connects other
  * clients until N of their connections wait in the listener's accept
@@ -786,7 +786,7 @@ proc_write(const char *path, const char *text)
  * which this process is root, and a network namespace it owns, so that it
  * may capture, filter and set sysctls there (and nowhere else).  Root:
  * the host's lo, unless the script sets a sysctl of the network
- * namespace (tcp_retries2, tcp_abort_on_overflow): setting the host's
+ * namespace (tcp_retries2 and the like): setting the host's
  * would change every other program's connections, so such a script gets
  * a namespace of its own.  A new namespace starts from the kernel's
  * defaults, which are what synfin models.
@@ -802,7 +802,10 @@ own_netns(const struct script *sc)
 	for (size_t i = 0; i < sc->ncmds; i++) {
 		if (sc->cmds[i].type == CMD_SET &&
 		    (sc->cmds[i].u.set->key == SET_RETRIES ||
-		    sc->cmds[i].u.set->key == SET_ABORT_ON_OVERFLOW))
+		    sc->cmds[i].u.set->key == SET_ABORT_ON_OVERFLOW ||
+		    sc->cmds[i].u.set->key == SET_FIN_TIMEOUT ||
+		    sc->cmds[i].u.set->key == SET_SYN_RETRIES ||
+		    sc->cmds[i].u.set->key == SET_SYNACK_RETRIES))
 			wanted = true;
 	}
 	if (uid != 0) {
@@ -953,24 +956,6 @@ tun_open(uint32_t addr)
 		die(NULL, "tun up: %s", strerror(errno));
 	close(s);
 	return fd;
-}
-
-/*
- * Whether the script needs the relay: a latency, or a fate plain
- * loopback cannot give (a copy, a delay, a hold, a reorder).
- */
-static bool
-needs_relay(const struct script *sc)
-{
-	for (size_t i = 0; i < sc->ncmds; i++) {
-		const struct cmd	*c = &sc->cmds[i];
-
-		if ((c->type == CMD_SET && c->u.set->key == SET_LATENCY &&
-		    c->u.set->d[0] != 0) || c->type == CMD_RELEASE ||
-		    (c->type == CMD_RULE && c->u.rule.kind != RULE_DROP))
-			return true;
-	}
-	return false;
 }
 
 /* Two namespaces, a TUN device in each, this process between them. */
@@ -1304,6 +1289,17 @@ run_script(struct kr *k)
 				set_sysctl(k, c, "tcp_abort_on_overflow",
 				    c->u.set->n);
 				break;
+			case SET_FIN_TIMEOUT:
+				set_sysctl(k, c, "tcp_fin_timeout",
+				    (uint64_t)(c->u.set->d[0] / VT_SEC(1)));
+				break;
+			case SET_SYN_RETRIES:
+				set_sysctl(k, c, "tcp_syn_retries", c->u.set->n);
+				break;
+			case SET_SYNACK_RETRIES:
+				set_sysctl(k, c, "tcp_synack_retries",
+				    c->u.set->n);
+				break;
 			case SET_RETRIES:
 				/* In our own namespace (main): the host's
 				 * stays as it is. */
@@ -1465,6 +1461,9 @@ kernel_run(const struct script *sc, struct journal *j, char *err,
 	int			 rcvbuf = 32 << 20;
 	void			(*old_int)(int), (*old_term)(int), (*old_pipe)(int);
 
+	/* What the kernel cannot do is said before any real time passes. */
+	if (!script_kernel_ok(sc, err, errlen))
+		return -1;
 	memset(&k, 0, sizeof k);
 	cleanup_kr = &k;
 	fail_err = err;
@@ -1476,7 +1475,7 @@ kernel_run(const struct script *sc, struct journal *j, char *err,
 	k.fd[0] = k.fd[1] = k.listener = k.pkt = k.raw = -1;
 	k.tun[0] = k.tun[1] = k.ns[0] = k.ns[1] = -1;
 	k.ip[0] = k.ip[1] = LOOPBACK;
-	k.relay = needs_relay(sc);
+	k.relay = script_needs_relay(sc);
 	k.backlog = TCP_BACKLOG_DEFAULT;
 	/* Fresh ports for each run unless the script sets them: the last
 	 * run's TIME_WAIT must not meet this one. */

@@ -144,8 +144,17 @@ draw_note(struct ui *ui, struct canvas *cv, int y)
 		return;
 	}
 	if (cat->n > 0) {
-		snprintf(buf, sizeof buf, "synfin %s  ·  %s",
-		    cat->l[ui->course.sel].name, cat->l[ui->course.sel].path);
+		const struct lesson	*l = &cat->l[ui->course.sel];
+
+		/* Where the kernel engine can run it too, the command. */
+#ifdef HAVE_LINUX_IF_PACKET_H
+		if (l->kernel)
+			snprintf(buf, sizeof buf, "synfin [--engine kernel] %s"
+			    "  ·  %s", l->name, l->path);
+		else
+#endif
+			snprintf(buf, sizeof buf, "synfin %s  ·  %s", l->name,
+			    l->path);
 		canvas_text(cv, y, 1, cv->w - 2, ST_DIM, buf);
 	}
 }
