@@ -353,11 +353,21 @@ open_kernel(struct session *s, const char *path, char *err, size_t errlen)
 #ifdef HAVE_LINUX_IF_PACKET_H
 	struct script	*sc;
 	struct journal	 j;
+	struct run	 model;
 	int		 r;
 
 	if ((sc = script_load(path, err, errlen)) == NULL)
 		return -1;
-	r = kernel_run(sc, &j, err, errlen);
+	/* The model first (at once), so that the kernel's run can say
+	 * where it parts from it, when it does. */
+	if (run_init(&model, sc, err, errlen) == -1) {
+		script_free(sc);
+		return -1;
+	}
+	run_all(&model);
+	run_end(&model);
+	r = kernel_run(sc, run_journal(&model), &j, err, errlen);
+	run_free(&model);
 	script_free(sc);
 	if (r == -1)
 		return -1;
@@ -389,21 +399,24 @@ run_kernel(struct script *s, enum lang lang, bool narrated)
 	char		 err[1024];
 	int		 diffs;
 
-	if (kernel_run(s, &kj, err, sizeof err) == -1) {
+	/* The model first, at once: narrated, the kernel's run says where
+	 * it parts from it as it happens; the DIFF lines follow either way. */
+	if (run_init(&r, s, err, sizeof err) == -1) {
+		fprintf(stderr, "synfin: %s\n", err);
+		return RUN_BAD;
+	}
+	run_all(&r);
+	run_end(&r);
+	if (kernel_run(s, narrated ? run_journal(&r) : NULL, &kj, err,
+	    sizeof err) == -1) {
 		fprintf(stderr, "synfin: kernel engine: %s\n", err);
+		run_free(&r);
 		return RUN_BAD;
 	}
 	if (narrated)
 		narrate_print(stdout, &kj, lang);
 	else
 		trace_print(stdout, &kj, 0, kj.nev, lang);
-	if (run_init(&r, s, err, sizeof err) == -1) {
-		fprintf(stderr, "synfin: %s\n", err);
-		journal_free(&kj);
-		return RUN_BAD;
-	}
-	run_all(&r);
-	run_end(&r);
 	diffs = print_diffs(stdout, &kj, run_journal(&r));
 	run_free(&r);
 	journal_free(&kj);

@@ -30,7 +30,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
-	r = kernel_run(sc, &j, err, sizeof err);
+	r = kernel_run(sc, NULL, &j, err, sizeof err);
 	script_free(sc);
 	if (r == -1) {
 		fprintf(stderr, "kreplay: %s\n", err);

@@ -81,6 +81,7 @@
 #include "kernel.h"
 #include "link.h"
 #include "script.h"
+#include "trace.h"
 #include "tcp.h"
 #include "util.h"
 
@@ -117,6 +118,10 @@ struct kr {
 	int		 tun[NSIDES];	/* its TUN device */
 	struct clock	 clock;		/* the link's, on wall time */
 	struct link	 link;
+	/* The model's run of the same calls, each direction's segments as
+	 * the trace writes them: where the kernel parts from it, said. */
+	char		**model[2];
+	size_t		 nmodel[2], imodel[2];
 	char		 table[48];	/* nft table, once made */
 	bool		 down[NSIDES];	/* crashed, not yet rebooted */
 	unsigned	 hidden;	/* segments a crashed host sent */
@@ -336,6 +341,99 @@ clear_drops(struct kr *k)
 	k->nrules = 0;
 }
 
+/*
+ * Say it, in both languages, now (a line of the journal's narration):
+ * each language's words before and after the segment.
+ */
+static void
+say_both(struct kr *k, const char *const en[2], const char *const zh[2],
+    const char *seg)
+{
+	char	 buf[512];
+
+	snprintf(buf, sizeof buf, "%s%s%s", en[0], seg, en[1]);
+	journal_say(&k->j, now_vt(k), LANG_EN, buf);
+	snprintf(buf, sizeof buf, "%s%s%s", zh[0], seg, zh[1]);
+	journal_say(&k->j, now_vt(k), LANG_ZH, buf);
+}
+
+static const char *const model_only_en[2] = {
+	"The model (linux profile) sends ", " here; the kernel does not." };
+static const char *const model_only_zh[2] = {
+	"模型（linux 模式）在这里发出 ", "，内核没有发。" };
+static const char *const kernel_only_en[2] = {
+	"The kernel sends ", ", which the model (linux profile) does not send "
+	"here." };
+static const char *const kernel_only_zh[2] = {
+	"内核发出了 ", "，模型（linux 模式）在这里不发这个。" };
+static const char *const never_en[2] = {
+	"The model (linux profile) also sends ", "; the kernel never did." };
+static const char *const never_zh[2] = {
+	"模型（linux 模式）还会发出 ", "，内核始终没有发。" };
+
+/*
+ * A segment the kernel sent, set beside the model's next one that way:
+ * the same, or said.  Model segments the kernel skipped (it sends what
+ * the model sends a little later) are said as the model's alone.
+ */
+static void
+compare_segment(struct kr *k, const struct jseg *g)
+{
+	char		 text[128];
+	int		 d = g->dir;
+	size_t		 i = k->imodel[d];
+
+	if (k->model[d] == NULL)
+		return;
+	trace_seg_text(text, sizeof text, g);
+	if (i < k->nmodel[d] && strcmp(text, k->model[d][i]) == 0) {
+		k->imodel[d]++;
+		return;
+	}
+	for (size_t ahead = i + 1; ahead < k->nmodel[d] && ahead <= i + 3;
+	    ahead++) {
+		if (strcmp(text, k->model[d][ahead]) != 0)
+			continue;
+		for (; i < ahead; i++)
+			say_both(k, model_only_en, model_only_zh,
+			    k->model[d][i]);
+		k->imodel[d] = ahead + 1;
+		return;
+	}
+	say_both(k, kernel_only_en, kernel_only_zh, text);
+}
+
+/* The model's segments the kernel never sent, said at the end. */
+static void
+compare_end(struct kr *k)
+{
+	for (int d = 0; d < 2; d++) {
+		for (size_t i = k->imodel[d]; k->model[d] != NULL &&
+		    i < k->nmodel[d]; i++)
+			say_both(k, never_en, never_zh, k->model[d][i]);
+		k->imodel[d] = k->nmodel[d];
+	}
+}
+
+/* The model's run, each direction's segments as the trace writes them. */
+static void
+model_segments(struct kr *k, const struct journal *mj)
+{
+	char	 text[128];
+
+	for (int d = 0; d < 2; d++) {
+		k->model[d] = xcalloc(mj->nsegs + 1, sizeof *k->model[d]);
+		for (size_t i = 0; i < mj->nsegs; i++) {
+			const struct jseg	*g = &mj->segs[i];
+
+			if (!g->valid || g->injected || g->dir != d)
+				continue;
+			trace_seg_text(text, sizeof text, g);
+			k->model[d][k->nmodel[d]++] = xstrdup(text);
+		}
+	}
+}
+
 static void	relay_read(struct kr *);
 static void	relay_tick(struct kr *);
 static void	in_ns(struct kr *, enum side);
@@ -395,6 +493,7 @@ capture(struct kr *k)
 		}
 		id = journal_add_seg(&k->j, (enum dir)dir, &seg, k->buf + hl,
 		    (size_t)n - hl, false, now_vt(k));
+		compare_segment(k, &k->j.segs[id]);
 		/* On lo a segment arrives as it leaves, or is dropped at
 		 * the ingress. */
 		journal_seg_event(&k->j, now_vt(k), id,
@@ -912,6 +1011,7 @@ relay_read(struct kr *k)
 			}
 			id = journal_add_seg(&k->j, (enum dir)s, &seg,
 			    k->buf + hl, (size_t)n - hl, false, k->clock.now);
+			compare_segment(k, &k->j.segs[id]);
 			link_send(&k->link, id, (enum dir)s, seg.flags, k->buf,
 			    (size_t)n);
 			k->last_seg = wall();
@@ -1439,6 +1539,11 @@ teardown(struct kr *k)
 				close(k->ns[s]);
 		}
 	}
+	for (int d = 0; d < 2; d++) {
+		for (size_t i = 0; i < k->nmodel[d]; i++)
+			free(k->model[d][i]);
+		free(k->model[d]);
+	}
 	free(k->buf);
 	cleanup_kr = NULL;
 }
@@ -1448,8 +1553,8 @@ teardown(struct kr *k)
  * *j (the caller frees it): 0, or -1 with the reason in err.
  */
 int
-kernel_run(const struct script *sc, struct journal *j, char *err,
-    size_t errlen)
+kernel_run(const struct script *sc, const struct journal *model,
+    struct journal *j, char *err, size_t errlen)
 {
 	static struct kr	 k;	/* static: setjmp leaves it whole */
 	static bool		 registered;
@@ -1476,6 +1581,8 @@ kernel_run(const struct script *sc, struct journal *j, char *err,
 	k.tun[0] = k.tun[1] = k.ns[0] = k.ns[1] = -1;
 	k.ip[0] = k.ip[1] = LOOPBACK;
 	k.relay = script_needs_relay(sc);
+	if (model != NULL)
+		model_segments(&k, model);
 	k.backlog = TCP_BACKLOG_DEFAULT;
 	/* Fresh ports for each run unless the script sets them: the last
 	 * run's TIME_WAIT must not meet this one. */
@@ -1530,6 +1637,7 @@ ready:
 	k.t0 = wall();
 	k.last_seg = k.t0;
 	run_script(&k);
+	compare_end(&k);
 	for (int d = 0; d < NSIDES; d++) {	/* as the view names them */
 		k.j.conn.ip[d] = k.ip[d];
 		k.j.conn.port[d] = k.port[d];

@@ -10,6 +10,7 @@
 #include "journal.h"
 #include "script.h"
 
-int	 kernel_run(const struct script *, struct journal *, char *, size_t);
+int	 kernel_run(const struct script *, const struct journal *,
+	     struct journal *, char *, size_t);
 
 #endif
