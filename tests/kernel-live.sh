@@ -101,15 +101,18 @@ echo "$cases" | while IFS='|' read -r name calls; do
 done
 n=$(cat "$tmp/n")
 
-# A port nobody listens on: R. seq=0 ack=1, as the model says.
+# A port nobody listens on: R. seq=0 ack=1 and ECONNREFUSED, as the model
+# says.
 printf 'set addr client 127.0.0.1:%d\nset addr server 127.0.0.1:%d\nclient connect\nwait 100ms\n' \
     $((base - 2)) $((base - 1)) >"$tmp/refused.syn"
 chmod 644 "$tmp/refused.syn"
 "$synfin" run --engine kernel "$tmp/refused.syn" >"$tmp/out" 2>"$show"
 status=$?
 grep -q '^SEG .* S>C R\. seq=0 ack=1 len=0 sent$' "$tmp/out" &&
+    grep -q '^STATE .* client SYN_SENT CLOSED$' "$tmp/out" &&
+    grep -q '^ERROR .* client ECONNREFUSED$' "$tmp/out" &&
     [ $status -eq 0 ] && ! grep -q '^DIFF' "$tmp/out"
-check $? "refused: R. seq=0 ack=1, and the model agrees"
+check $? "refused: R. seq=0 ack=1, SYN_SENT to CLOSED, ECONNREFUSED, and the model agrees"
 
 # Through the relay (a latency, so two namespaces joined by TUN devices
 # through synfin): the kernel's own SYN_SENT and SYN_RECEIVED, its real

@@ -116,6 +116,8 @@ struct kr {
 	uint32_t	 ip[NSIDES];	/* each side's address */
 	int		 ns[NSIDES];	/* its network namespace */
 	int		 tun[NSIDES];	/* its TUN device */
+	bool		 rst_to[NSIDES];	/* a RST came to it, since we
+						   last looked at its state */
 	struct clock	 clock;		/* the link's, on wall time */
 	struct link	 link;
 	/* The model's run of the same calls, each direction's segments as
@@ -494,6 +496,8 @@ capture(struct kr *k)
 		id = journal_add_seg(&k->j, (enum dir)dir, &seg, k->buf + hl,
 		    (size_t)n - hl, false, now_vt(k));
 		compare_segment(k, &k->j.segs[id]);
+		if (seg.flags & TH_RST)
+			k->rst_to[!dir] = true;
 		/* On lo a segment arrives as it leaves, or is dropped at
 		 * the ingress. */
 		journal_seg_event(&k->j, now_vt(k), id,
@@ -614,6 +618,35 @@ kernel_states(struct kr *k, enum tcp_state out[NSIDES])
 		out[SIDE_SERVER] = TCPS_LISTEN;
 }
 
+/*
+ * A connection the program still holds ended without its close(): the
+ * kernel has an error for the program, which its next call returns.
+ * Read from the kernel it would be spent (SO_ERROR), so it is told from
+ * what was seen: a RST to a SYN, refused; to a connection that had the
+ * peer's FIN, EPIPE (Linux's tcp_reset); to any other, reset; none, the
+ * retransmissions gave up.
+ */
+static void
+told(struct kr *k, enum side s, enum tcp_state from, enum tcp_state to)
+{
+	enum tcp_error	 err;
+
+	if ((to != TCPS_CLOSED && to != TCPS_LISTEN) || k->fd[s] == -1 ||
+	    from == TCPS_CLOSED || from == TCPS_LISTEN ||
+	    from == TCPS_TIME_WAIT || from == TCPS_LAST_ACK ||
+	    from == TCPS_CLOSING)
+		return;
+	if (!k->rst_to[s])
+		err = TE_TIMEDOUT;
+	else if (from == TCPS_SYN_SENT)
+		err = TE_CONNREFUSED;
+	else if (from == TCPS_CLOSE_WAIT)
+		err = TE_PIPE;
+	else
+		err = TE_CONNRESET;
+	journal_add(&k->j, JE_ERROR, now_vt(k), s)->u.error.err = err;
+}
+
 /* Journal the state changes the kernel shows. */
 static void
 observe(struct kr *k)
@@ -627,6 +660,8 @@ observe(struct kr *k)
 
 		if (st[s] == k->state[s])
 			continue;
+		told(k, (enum side)s, k->state[s], st[s]);
+		k->rst_to[s] = false;
 		/* A connection that ended, its listener still open: CLOSED,
 		 * then LISTEN, as the model says it. */
 		if (st[s] == TCPS_LISTEN && k->state[s] != TCPS_CLOSED) {
@@ -947,6 +982,8 @@ relay_arrive(void *ctx, struct flight *f)
 
 	if (write(k->tun[!f->dir], f->bytes, f->nbytes) != (ssize_t)f->nbytes)
 		die(NULL, "tun: %s", strerror(errno));
+	if (k->j.segs[f->seg].seg.flags & TH_RST)
+		k->rst_to[!f->dir] = true;
 	journal_seg_event(&k->j, k->clock.now, f->seg,
 	    f->copy ? FATE_DUPLICATED : FATE_DELIVERED);
 }
@@ -1427,19 +1464,23 @@ run_script(struct kr *k)
 			at = k->j.ncalls - 1;
 			res = do_call(k, c);
 			journal_set_result(&k->j.calls[at], &res);
-			/* listen() returned: the kernel listens, whatever
-			 * time passes before we next look. */
-			if (c->u.call.call == CALL_LISTEN &&
+			/* listen() returned: the kernel listens; connect()
+			 * returned: its SYN went out from SYN_SENT, whatever
+			 * came of it before we next look. */
+			if ((c->u.call.call == CALL_LISTEN ||
+			    c->u.call.call == CALL_CONNECT) &&
 			    res.err == TE_NONE &&
 			    k->state[c->side] == TCPS_CLOSED) {
+				bool		 l = c->u.call.call == CALL_LISTEN;
 				struct jevent	*e = journal_add(&k->j,
 				    JE_STATE, now_vt(k), c->side);
 
 				e->u.state.from = TCPS_CLOSED;
-				e->u.state.to = TCPS_LISTEN;
-				e->u.state.cause = CAUSE_LISTEN;
-				k->state[c->side] = TCPS_LISTEN;
-				k->entered[c->side][TCPS_LISTEN]++;
+				e->u.state.to = l ? TCPS_LISTEN : TCPS_SYN_SENT;
+				e->u.state.cause = l ? CAUSE_LISTEN :
+				    CAUSE_CONNECT;
+				k->state[c->side] = e->u.state.to;
+				k->entered[c->side][e->u.state.to]++;
 			}
 			break;
 		case CMD_RULE:
