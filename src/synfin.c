@@ -228,32 +228,6 @@ run_capture(const char *path, enum lang lang, bool narrated, bool header)
 }
 
 /* synfin run FILE...: the trace of each, to stdout. */
-/*
- * The segments a journal says were sent one way, as the trace writes
- * them, and each one's number among all the journal's segments.
- */
-static char **
-sent_segments(const struct journal *j, enum dir d, size_t *n, size_t **num)
-{
-	char	**v = xcalloc(j->nsegs + 1, sizeof *v);
-	char	  buf[128];
-	size_t	  all = 0;
-
-	*num = xcalloc(j->nsegs + 1, sizeof **num);
-	*n = 0;
-	for (size_t i = 0; i < j->nsegs; i++) {
-		if (!j->segs[i].valid || j->segs[i].injected)
-			continue;
-		all++;
-		if (j->segs[i].dir != d)
-			continue;
-		trace_seg_text(buf, sizeof buf, &j->segs[i]);
-		(*num)[*n] = all;
-		v[(*n)++] = xstrdup(buf);
-	}
-	return v;
-}
-
 /* Each side's state at the end of a journal. */
 static void
 last_states(const struct journal *j, enum tcp_state st[NSIDES])
@@ -280,8 +254,8 @@ print_diffs(FILE *f, const struct journal *kj, const struct journal *mj)
 
 	for (int d = 0; d < 2; d++) {
 		size_t		 nk, nm, i, k, m, *kn, *mn;
-		char		**ks = sent_segments(kj, (enum dir)d, &nk, &kn);
-		char		**ms = sent_segments(mj, (enum dir)d, &nm, &mn);
+		char		**ks = trace_sent(kj, (enum dir)d, &nk, &kn);
+		char		**ms = trace_sent(mj, (enum dir)d, &nm, &mn);
 		uint32_t	*lcs = NULL;
 
 		/* Longest common subsequence, from the end. */
@@ -318,14 +292,8 @@ print_diffs(FILE *f, const struct journal *kj, const struct journal *mj)
 				m++;
 			}
 		}
-		for (i = 0; i < nk; i++)
-			free(ks[i]);
-		for (i = 0; i < nm; i++)
-			free(ms[i]);
-		free(ks);
-		free(ms);
-		free(kn);
-		free(mn);
+		trace_sent_free(ks, nk, kn);
+		trace_sent_free(ms, nm, mn);
 		free(lcs);
 	}
 	last_states(kj, kst);

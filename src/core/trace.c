@@ -6,10 +6,12 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tcp.h"
 #include "trace.h"
+#include "util.h"
 
 /* Virtual time in milliseconds with three decimals: "1050.000". */
 char *
@@ -41,6 +43,45 @@ trace_seg_text(char *buf, size_t len, const struct jseg *s)
 	else
 		snprintf(buf, len, "%s %s seq=%" PRIu32 " len=%" PRIu32,
 		    dir_name(s->dir), flags, s->rel_seq, s->seg.len);
+}
+
+/*
+ * The segments a journal says were sent one way (the script's own
+ * injections aside), as the trace writes them: *n of them, and, if num
+ * is not NULL, each one's number among all of them in *num.  The
+ * strings and arrays are the caller's (trace_sent_free).
+ */
+char **
+trace_sent(const struct journal *j, enum dir d, size_t *n, size_t **num)
+{
+	char	**v = xcalloc(j->nsegs + 1, sizeof *v);
+	char	  buf[128];
+	size_t	  all = 0;
+
+	if (num != NULL)
+		*num = xcalloc(j->nsegs + 1, sizeof **num);
+	*n = 0;
+	for (size_t i = 0; i < j->nsegs; i++) {
+		if (!j->segs[i].valid || j->segs[i].injected)
+			continue;
+		all++;
+		if (j->segs[i].dir != d)
+			continue;
+		trace_seg_text(buf, sizeof buf, &j->segs[i]);
+		if (num != NULL)
+			(*num)[*n] = all;
+		v[(*n)++] = xstrdup(buf);
+	}
+	return v;
+}
+
+void
+trace_sent_free(char **v, size_t n, size_t *num)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	free(num);
 }
 
 /* A call and what it came to: "send 100", "read -> 20 bytes". */

@@ -417,25 +417,6 @@ compare_end(struct kr *k)
 	}
 }
 
-/* The model's run, each direction's segments as the trace writes them. */
-static void
-model_segments(struct kr *k, const struct journal *mj)
-{
-	char	 text[128];
-
-	for (int d = 0; d < 2; d++) {
-		k->model[d] = xcalloc(mj->nsegs + 1, sizeof *k->model[d]);
-		for (size_t i = 0; i < mj->nsegs; i++) {
-			const struct jseg	*g = &mj->segs[i];
-
-			if (!g->valid || g->injected || g->dir != d)
-				continue;
-			trace_seg_text(text, sizeof text, g);
-			k->model[d][k->nmodel[d]++] = xstrdup(text);
-		}
-	}
-}
-
 static void	relay_read(struct kr *);
 static void	relay_tick(struct kr *);
 static void	in_ns(struct kr *, enum side);
@@ -880,6 +861,17 @@ set_sysctl(struct kr *k, const struct cmd *c, const char *name, uint64_t v)
 	}
 }
 
+/* Bring the interface ifr names up, through socket s. */
+static void
+if_up(int s, struct ifreq *ifr)
+{
+	if (ioctl(s, SIOCGIFFLAGS, ifr) == -1)
+		die(NULL, "%s: %s", ifr->ifr_name, strerror(errno));
+	ifr->ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, ifr) == -1)
+		die(NULL, "%s up: %s", ifr->ifr_name, strerror(errno));
+}
+
 /* Bring lo up in a network namespace just made. */
 static void
 lo_up(void)
@@ -891,11 +883,7 @@ lo_up(void)
 		die(NULL, "socket: %s", strerror(errno));
 	memset(&ifr, 0, sizeof ifr);
 	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1)
-		die(NULL, "lo: %s", strerror(errno));
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
-		die(NULL, "lo up: %s", strerror(errno));
+	if_up(fd, &ifr);
 	close(fd);
 }
 
@@ -1086,11 +1074,7 @@ tun_open(uint32_t addr)
 	ifr.ifr_mtu = 65535;
 	if (ioctl(s, SIOCSIFMTU, &ifr) == -1)
 		die(NULL, "tun mtu: %s", strerror(errno));
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) == -1)
-		die(NULL, "tun: %s", strerror(errno));
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) == -1)
-		die(NULL, "tun up: %s", strerror(errno));
+	if_up(s, &ifr);
 	close(s);
 	return fd;
 }
@@ -1581,9 +1565,8 @@ teardown(struct kr *k)
 		}
 	}
 	for (int d = 0; d < 2; d++) {
-		for (size_t i = 0; i < k->nmodel[d]; i++)
-			free(k->model[d][i]);
-		free(k->model[d]);
+		if (k->model[d] != NULL)
+			trace_sent_free(k->model[d], k->nmodel[d], NULL);
 	}
 	free(k->buf);
 	cleanup_kr = NULL;
@@ -1622,8 +1605,8 @@ kernel_run(const struct script *sc, const struct journal *model,
 	k.tun[0] = k.tun[1] = k.ns[0] = k.ns[1] = -1;
 	k.ip[0] = k.ip[1] = LOOPBACK;
 	k.relay = script_needs_relay(sc);
-	if (model != NULL)
-		model_segments(&k, model);
+	for (int d = 0; model != NULL && d < 2; d++)
+		k.model[d] = trace_sent(model, (enum dir)d, &k.nmodel[d], NULL);
 	k.backlog = TCP_BACKLOG_DEFAULT;
 	/* Fresh ports for each run unless the script sets them: the last
 	 * run's TIME_WAIT must not meet this one. */
