@@ -493,6 +493,30 @@ screen_locale(void)
 }
 
 /*
+ * The sandbox on the kernel engine: each key a real call, each real
+ * segment held for the learner (the relay's two namespaces).  0, or -1
+ * with the reason in err.
+ */
+static int
+open_kernel_sandbox(struct session *s, char *err, size_t errlen)
+{
+#ifdef HAVE_LINUX_IF_PACKET_H
+	const struct live_ops	*ops;
+	void			*arg;
+
+	if (kernel_live_open(&ops, &arg, err, errlen) == -1)
+		return -1;
+	session_open_live(s, ops, arg);
+	return 0;
+#else
+	(void)s;
+	snprintf(err, errlen, "--engine kernel: the kernel engine is Linux's, "
+	    "and this synfin was built without it");
+	return -1;
+#endif
+}
+
+/*
  * What to show: a script file; else a lesson by name; NULL, the sandbox.
  * The lesson, if it is one, is given to keep the learner's progress.
  */
@@ -503,11 +527,8 @@ open_session(struct session *s, const char *arg, struct catalog *cat,
 	const char	*path = arg;
 
 	*lesson = NULL;
-	if (arg == NULL && kernel_engine) {
-		snprintf(err, errlen, "--engine kernel: the sandbox runs on "
-		    "the model only, for now; the kernel engine takes a script");
-		return -1;
-	}
+	if (arg == NULL && kernel_engine)
+		return open_kernel_sandbox(s, err, errlen);
 	if (arg == NULL)
 		return session_open_sandbox(s, err, errlen);
 	if (access(arg, F_OK) == 0 && capture_is(arg)) {

@@ -291,6 +291,64 @@ link_release(struct link *l, int dir)
 }
 
 /*
+ * A segment still on the link gets a fate now (the kernel engine's,
+ * for the learner): held, it goes on as it was sent (kind -1), or lost,
+ * copied or late by extra, arriving when its latency would have had it
+ * or now if that has passed; already on its way, it is lost, copied or
+ * late from its arrival time.  Returns 0, or -1 if it is not on the link.
+ */
+int
+link_let_go(struct link *l, int seg, int kind, vtime_t extra)
+{
+	struct flight	*f, *copy;
+	vtime_t		 at;
+
+	for (f = l->flights; f != NULL; f = f->next) {
+		if (f->seg == seg && !f->copy && !f->reorder)
+			break;
+	}
+	if (f == NULL || (!f->held && kind == -1))
+		return -1;
+	if (f->held) {
+		f->held = false;
+		at = f->sent + l->latency > l->clock->now ?
+		    f->sent + l->latency : l->clock->now;
+	} else
+		at = f->arrive;
+	switch (kind) {
+	case RULE_DROP:
+		f->drop = true;
+		schedule(f, at);
+		break;
+	case RULE_DUP:
+		schedule(f, at);
+		copy = new_flight(l, seg, f->dir, f->bytes, f->nbytes);
+		copy->copy = true;
+		copy->sent = f->sent;
+		schedule(copy, at + extra);
+		break;
+	case RULE_DELAY:
+		schedule(f, at + extra);
+		break;
+	default:
+		schedule(f, at);
+		break;
+	}
+	return 0;
+}
+
+/* The segment held longest, or -1. */
+int
+link_first_held(const struct link *l)
+{
+	for (const struct flight *f = l->flights; f != NULL; f = f->next) {
+		if (f->held)
+			return f->seg;
+	}
+	return -1;
+}
+
+/*
  * A reordered segment normally waits for the next one sent its way; when
  * nothing else is left to happen, it arrives after all.
  */

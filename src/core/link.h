@@ -98,6 +98,8 @@ void	 link_send(struct link *, int, enum dir, uint8_t, const uint8_t *,
 	     size_t);
 int	 link_release(struct link *, int);
 int	 link_release_reordered(struct link *);
+int	 link_let_go(struct link *, int, int, vtime_t);
+int	 link_first_held(const struct link *);
 size_t	 link_in_flight(const struct link *);
 void	 link_drop_seg_rules(struct link *);
 void	 link_mark(const struct link *, struct link_mark *);

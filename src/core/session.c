@@ -163,9 +163,133 @@ session_open_sandbox(struct session *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The sandbox on a live engine (the kernel's): the learner's calls are
+ * made as the keys are pressed, each segment waits for a step or a fate,
+ * and the timeline is the journal as far as it has come.  It cannot be
+ * rewound: what the kernel did, it did.
+ */
+void
+session_open_live(struct session *s, const struct live_ops *ops, void *arg)
+{
+	memset(s, 0, sizeof *s);
+	s->script = script_new("sandbox");
+	s->sandbox = true;
+	s->kernel = true;
+	s->live = ops;
+	s->live_arg = arg;
+	s->live_j = ops->journal(arg);
+	s->mark_every = SESSION_MARK_EVERY;
+	s->phase = PHASE_DONE;
+	index_timeline(s);
+	cut_steps(s);
+	s->same = s->rows = 0;
+}
+
+/* The engine failed: it is stopped, and the reason kept. */
+static int
+live_failed(struct session *s, const char *err)
+{
+	static char	 why[512];
+
+	snprintf(why, sizeof why, "%s", err);
+	s->error = why;
+	s->live_dead = true;
+	return -1;
+}
+
+/*
+ * Take in what the live engine did since last asked: 1 if the timeline
+ * grew (the last step may have grown too: the view makes it again), 0 if
+ * not, -1 if the engine failed.
+ */
+int
+session_live_poll(struct session *s, char *err, size_t errlen)
+{
+	const struct journal	*j = s->live_j;
+	size_t			 ncut = s->ncut, cut = s->cut;
+
+	if (s->live_dead) {
+		snprintf(err, errlen, "%s", s->error);
+		return -1;
+	}
+	if (s->live->poll(s->live_arg, err, errlen) == -1)
+		return live_failed(s, err);
+	/* A fate asked for the next segment: it has come. */
+	if (s->pending && j->nsegs > s->pending_from) {
+		s->pending = false;
+		/* Not held any more (let go already): nothing to do. */
+		if (s->live->let_go(s->live_arg, (int)s->pending_from,
+		    (int)s->pending_kind, err, errlen) == -1)
+			return live_failed(s, err);
+	}
+	if (j->nev == cut)
+		return 0;
+	index_timeline(s);
+	cut_steps(s);
+	if (ncut > 0 && (s->ncut == ncut || s->step_first[ncut] > cut)) {
+		if (s->same > ncut - 1)
+			s->same = ncut - 1;
+		if (s->rows > ncut - 1)
+			s->rows = ncut - 1;
+	}
+	return 1;
+}
+
+/* Live: the segment held longest goes on: 1, or 0 if none is held. */
+int
+session_live_step(struct session *s, char *err, size_t errlen)
+{
+	int	 seg = s->live_dead ? -1 : s->live->first_held(s->live_arg);
+
+	if (seg == -1)
+		return 0;
+	if (s->live->let_go(s->live_arg, seg, -1, err, errlen) != 0)
+		return live_failed(s, err);
+	return session_live_poll(s, err, errlen) == -1 ? -1 : 1;
+}
+
+/* Live: the segment held longest, or -1. */
+int
+session_live_held(const struct session *s)
+{
+	return s->live == NULL || s->live_dead ? -1 :
+	    s->live->first_held(s->live_arg);
+}
+
+/*
+ * Live: every segment held from now on (as it opens), or none: those
+ * held go on, and what is sent travels for the latency alone.
+ */
+int
+session_live_hold(struct session *s, bool on, char *err, size_t errlen)
+{
+	if (s->live_dead) {
+		snprintf(err, errlen, "%s", s->error);
+		return -1;
+	}
+	if (s->live->hold(s->live_arg, on, err, errlen) == -1)
+		return live_failed(s, err);
+	s->live_free = !on;
+	return session_live_poll(s, err, errlen);
+}
+
+/* Live: every segment held goes on, oldest first: how many. */
+int
+session_live_release(struct session *s, char *err, size_t errlen)
+{
+	int	 n = 0, r;
+
+	while ((r = session_live_step(s, err, errlen)) == 1)
+		n++;
+	return r == -1 ? -1 : n;
+}
+
 void
 session_close(struct session *s)
 {
+	if (s->live != NULL)
+		s->live->close(s->live_arg);
 	free_run(s);
 	if (s->script != NULL)
 		script_free(s->script);
@@ -176,6 +300,8 @@ session_close(struct session *s)
 const struct journal *
 session_journal(const struct session *s)
 {
+	if (s->live_j != NULL)
+		return s->live_j;
 	return run_journal(&s->run);
 }
 
@@ -558,7 +684,7 @@ rewind_to(struct session *s, size_t m)
 int
 session_restart(struct session *s, char *err, size_t errlen)
 {
-	if (s->capture)
+	if (s->capture || s->live != NULL)
 		return 0;		/* what happened, from the start */
 	s->niv = 0;
 	s->pending = false;
@@ -760,6 +886,20 @@ session_toggle(struct session *s, int seg, enum rule_kind kind, char *err,
 {
 	int	 set = 1;
 
+	if (s->live != NULL) {
+		if (s->live_dead) {
+			snprintf(err, errlen, "%s", s->error);
+			return -1;
+		}
+		switch (s->live->let_go(s->live_arg, seg, (int)kind, err,
+		    errlen)) {
+		case -1:
+			return live_failed(s, err);
+		case 1:			/* not held: err says so */
+			return -1;
+		}
+		return session_live_poll(s, err, errlen) == -1 ? -1 : 1;
+	}
 	if (s->capture) {
 		snprintf(err, errlen, s->kernel ? "the kernel has run these "
 		    "calls: to lose a segment, put a drop line in the script" :
@@ -854,6 +994,8 @@ session_set_pending(struct session *s, enum rule_kind kind)
 {
 	s->pending = true;
 	s->pending_kind = kind;
+	if (s->live != NULL)
+		s->pending_from = s->live_j->nsegs;
 }
 
 /* The first event of command n, or SIZE_MAX if it made none. */
@@ -889,6 +1031,11 @@ int
 session_set_profile(struct session *s, enum profile_id profile, char *err,
     size_t errlen)
 {
+	if (s->live != NULL) {
+		snprintf(err, errlen, "the kernel is Linux's own: its calls "
+		    "cannot be made again under another profile");
+		return -1;
+	}
 	script_set_profile(s->script, (int)profile);
 	s->niv = 0;
 	s->pending = false;
@@ -923,6 +1070,26 @@ session_act_cmd(struct session *s, size_t k, const struct cmd *c,
 {
 	size_t	 keep = 0, first;
 
+	if (s->live != NULL) {
+		struct cmd	 now = *c;
+
+		if (s->live_dead) {
+			snprintf(err, errlen, "%s", s->error);
+			return -1;
+		}
+		/* Made now, whatever step is shown: the kernel's time runs
+		 * on.  Kept in the script for a recording. */
+		now.at = s->live->now(s->live_arg);
+		script_add(s->script, &now);
+		if (s->live->act(s->live_arg, (int)s->script->ncmds - 1, &now,
+		    err, errlen) == -1)
+			return live_failed(s, err);
+		if (session_live_poll(s, err, errlen) == -1)
+			return -1;
+		first = first_event_of(s, s->script->ncmds - 1);
+		*step = first == NONE ? s->nsteps : session_step_of(s, first);
+		return 0;
+	}
 	/* The sandbox's timelines are short: all of it, before and after. */
 	session_complete(s);
 	/* Keep the commands already seen: those whose events are shown,

@@ -49,6 +49,25 @@ struct evlist {
 	size_t		 cap;
 };
 
+/*
+ * A live engine: the kernel's, each real segment held for the learner.
+ * It writes its journal as things happen; the session reads it as it
+ * grows.  Each function returns -1 with the reason in the buffer when it
+ * fails; after that the engine is stopped.
+ */
+struct live_ops {
+	const struct journal *(*journal)(void *);
+	int	 (*poll)(void *, char *, size_t);	/* take in what came */
+	int	 (*act)(void *, int, const struct cmd *, char *, size_t);
+	/* A held segment goes on: as it is (-1), or lost, copied, late;
+	 * 1 if it is not held. */
+	int	 (*let_go)(void *, int, int, char *, size_t);
+	int	 (*first_held)(void *);		/* the oldest held, or -1 */
+	int	 (*hold)(void *, bool, char *, size_t);	/* hold all, or none */
+	vtime_t	 (*now)(void *);
+	void	 (*close)(void *);
+};
+
 /* What the learner asked for one segment. */
 struct intervention {
 	int		 seg;		/* journal segment index */
@@ -60,6 +79,12 @@ struct session {
 	bool			 sandbox;
 	bool			 capture;	/* real traffic, read from a file */
 	bool			 kernel;	/* ... or the kernel engine's run */
+	const struct live_ops	*live;		/* ... or live (sandbox) */
+	void			*live_arg;
+	const struct journal	*live_j;
+	bool			 live_dead;	/* it failed: error says why */
+	bool			 live_free;	/* segments go on unheld */
+	size_t			 pending_from;	/* live: the first segment */
 	struct intervention	*iv;
 	size_t			 niv;
 	bool			 pending;	/* sandbox: a fate for the next */
@@ -113,6 +138,13 @@ int		 session_open_file(struct session *, const char *, char *,
 int		 session_open_sandbox(struct session *, char *, size_t);
 void		 session_open_capture(struct session *, struct journal *,
 		     const char *);
+void		 session_open_live(struct session *, const struct live_ops *,
+		     void *);
+int		 session_live_poll(struct session *, char *, size_t);
+int		 session_live_step(struct session *, char *, size_t);
+int		 session_live_held(const struct session *);
+int		 session_live_hold(struct session *, bool, char *, size_t);
+int		 session_live_release(struct session *, char *, size_t);
 void		 session_close(struct session *);
 int		 session_restart(struct session *, char *, size_t);
 int		 session_rebuild(struct session *, char *, size_t);

@@ -81,6 +81,7 @@
 #include "kernel.h"
 #include "link.h"
 #include "script.h"
+#include "session.h"
 #include "trace.h"
 #include "tcp.h"
 #include "util.h"
@@ -113,6 +114,10 @@ struct kr {
 	 * a TUN device to this process, which carries every segment across
 	 * on the link of the model (latency, drop, copy, delay, hold). */
 	bool		 relay;
+	bool		 live;		/* the sandbox's: each segment held */
+	bool		 dead;		/* ... and it stopped (die) */
+	int		 home;		/* the namespace the program began in */
+	int		 diag[NSIDES];	/* sock_diag, in each namespace */
 	uint32_t	 ip[NSIDES];	/* each side's address */
 	int		 ns[NSIDES];	/* its network namespace */
 	int		 tun[NSIDES];	/* its TUN device */
@@ -525,7 +530,7 @@ from_linux(int s)
  * is on the four ports.
  */
 static void
-diag_dump(struct kr *k, enum tcp_state out[NSIDES], bool *listening)
+diag_dump(struct kr *k, int fd, enum tcp_state out[NSIDES], bool *listening)
 {
 	struct {
 		struct nlmsghdr		 nlh;
@@ -533,12 +538,8 @@ diag_dump(struct kr *k, enum tcp_state out[NSIDES], bool *listening)
 	} req;
 	struct sockaddr_nl	 sa = { .nl_family = AF_NETLINK };
 	char			 buf[16384];
-	int			 fd;
 	bool			 done = false;
 
-	if ((fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
-	    NETLINK_SOCK_DIAG)) == -1)
-		die(NULL, "sock_diag: %s", strerror(errno));
 	memset(&req, 0, sizeof req);
 	req.nlh.nlmsg_len = sizeof req;
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
@@ -580,7 +581,6 @@ diag_dump(struct kr *k, enum tcp_state out[NSIDES], bool *listening)
 				*listening = true;
 		}
 	}
-	close(fd);
 }
 
 /* The states, from every namespace the run uses. */
@@ -592,8 +592,16 @@ kernel_states(struct kr *k, enum tcp_state out[NSIDES])
 	out[0] = out[1] = TCPS_CLOSED;
 	/* On lo one namespace holds both sides; the relay's, one each. */
 	for (int ns = 0; ns < (k->relay ? NSIDES : 1); ns++) {
-		in_ns(k, (enum side)ns);
-		diag_dump(k, out, &listening);
+		/* A netlink socket answers for the namespace it was made
+		 * in: one for each, made once. */
+		if (k->diag[ns] == -1) {
+			in_ns(k, (enum side)ns);
+			k->diag[ns] = socket(AF_NETLINK, SOCK_DGRAM |
+			    SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+			if (k->diag[ns] == -1)
+				die(NULL, "sock_diag: %s", strerror(errno));
+		}
+		diag_dump(k, k->diag[ns], out, &listening);
 	}
 	if (out[SIDE_SERVER] == TCPS_CLOSED && listening)
 		out[SIDE_SERVER] = TCPS_LISTEN;
@@ -634,7 +642,10 @@ observe(struct kr *k)
 {
 	enum tcp_state	 st[NSIDES];
 
-	capture(k);
+	/* Live, the states first: a segment that came in a moment ago
+	 * moved its receiver before the reply it made (read after). */
+	if (!k->live)
+		capture(k);
 	kernel_states(k, st);
 	for (int s = 0; s < NSIDES; s++) {
 		struct jevent	*e;
@@ -661,6 +672,8 @@ observe(struct kr *k)
 		k->state[s] = st[s];
 		k->entered[s][st[s]]++;
 	}
+	if (k->live)
+		capture(k);
 }
 
 /* Let real time pass until t (seconds since start), watching. */
@@ -1164,6 +1177,20 @@ reboot(struct kr *k, enum side s)
 	k->down[s] = false;
 }
 
+/*
+ * A call on no connection: in a script a mistake, which stops the run;
+ * a key in the sandbox gets what a program would, ENOTCONN.
+ */
+static struct tcp_result
+no_connection(struct kr *k, const struct cmd *c, const char *call)
+{
+	struct tcp_result	 r = { TE_NOTCONN, OUT_NOT_CONNECTED, 0 };
+
+	if (!k->live)
+		die(c, "%s: no connection", call);
+	return r;
+}
+
 /* The error a call failed with, as synfin names it. */
 static struct tcp_result
 failed(int e)
@@ -1183,9 +1210,16 @@ do_call(struct kr *k, const struct cmd *c)
 
 	switch (c->u.call.call) {
 	case CALL_LISTEN:
-		if ((k->listener = new_socket(k, s)) == -1)
+		/* Again: listen() on the listener, as a program may. */
+		if (k->listener == -1 &&
+		    (k->listener = new_socket(k, s)) == -1) {
+			if (k->live) {
+				res = failed(errno);
+				break;
+			}
 			die(c, "bind 127.0.0.1:%u: %s", k->port[s],
 			    strerror(errno));
+		}
 		if (listen(k->listener, k->backlog) == -1)
 			die(c, "listen: %s", strerror(errno));
 		break;
@@ -1197,6 +1231,17 @@ do_call(struct kr *k, const struct cmd *c)
 	case CALL_CONNECT: {
 		struct sockaddr_in	 sin = { .sin_family = AF_INET };
 
+		/* A socket whose connection ended may connect again; one
+		 * still connected may not. */
+		if (k->fd[s] != -1 && k->state[s] != TCPS_CLOSED) {
+			res.err = TE_ISCONN;
+			res.what = OUT_CONNECTED_ALREADY;
+			break;
+		}
+		if (k->fd[s] != -1) {
+			close(k->fd[s]);
+			k->fd[s] = -1;
+		}
 		if ((fd = new_socket(k, s)) == -1) {
 			res = failed(errno);
 			break;
@@ -1212,12 +1257,15 @@ do_call(struct kr *k, const struct cmd *c)
 		break;
 	}
 	case CALL_SEND: {
-		uint8_t	*data = xmalloc(c->u.call.n);
+		uint8_t	*data;
 		uint32_t done = 0;
 
+		if ((fd = sock_of(k, s, true)) == -1) {
+			res = no_connection(k, c, "send");
+			break;
+		}
+		data = xmalloc(c->u.call.n);
 		tcp_stream_bytes(s, 0, data, c->u.call.n);
-		if ((fd = sock_of(k, s, true)) == -1)
-			die(c, "send: no connection");
 		while (done < c->u.call.n) {
 			n = send(fd, data + done, c->u.call.n - done,
 			    MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -1233,8 +1281,10 @@ do_call(struct kr *k, const struct cmd *c)
 	case CALL_READ: {
 		uint32_t got = 0, want = c->u.call.has_n ? c->u.call.n : ~0u;
 
-		if ((fd = sock_of(k, s, true)) == -1)
-			die(c, "read: no connection");
+		if ((fd = sock_of(k, s, true)) == -1) {
+			res = no_connection(k, c, "read");
+			break;
+		}
 		while (got < want) {
 			n = recv(fd, k->buf, want - got > 65536 ? 65536 :
 			    want - got, MSG_DONTWAIT);
@@ -1256,8 +1306,10 @@ do_call(struct kr *k, const struct cmd *c)
 		break;
 	}
 	case CALL_SHUTDOWN:
-		if ((fd = sock_of(k, s, true)) == -1)
-			die(c, "shutdown: no connection");
+		if ((fd = sock_of(k, s, true)) == -1) {
+			res = no_connection(k, c, "shutdown");
+			break;
+		}
 		shutdown(fd, SHUT_WR);
 		break;
 	case CALL_ABORT: {
@@ -1336,196 +1388,206 @@ quiet(struct kr *k)
 	    (!k->relay || k->clock.head == NULL);
 }
 
+/* One command of the script's (or a key of the sandbox's), now. */
+static void
+run_cmd(struct kr *k, const struct cmd *c)
+{
+	struct jcall		*jc;
+	struct tcp_result	 res;
+	double			 until;
+	size_t			 at;
+
+	switch (c->type) {
+	case CMD_SAY:		/* the lesson's words, as the model's */
+		journal_say(&k->j, now_vt(k), c->u.text.lang,
+		    c->u.text.text);
+		break;
+	case CMD_PAUSE:
+		journal_add(&k->j, JE_PAUSE, now_vt(k), SIDE_NONE);
+		break;
+	case CMD_ASK:
+		journal_ask(&k->j, now_vt(k), c->u.ask->lang,
+		    c->u.ask->text, c->u.ask->choices,
+		    c->u.ask->nchoices, c->u.ask->answer, c->u.ask->why);
+		break;
+	case CMD_TITLE:
+	case CMD_GROUP:
+	case CMD_EXPECT_STATE:
+	case CMD_EXPECT_SEGMENT:
+	case CMD_EXPECT_ERROR:
+	case CMD_EXPECT_READ:
+	case CMD_EXPECT_IGNORED:
+	case CMD_EXPECT_QUEUED:
+		break;
+	case CMD_PROFILE:
+		if (c->u.profile != PROFILE_LINUX)
+			die(c, "the kernel is the linux profile");
+		break;
+	case CMD_SET:
+		switch (c->u.set->key) {
+		case SET_SEED:
+		case SET_ISN:
+			break;		/* the kernel picks its own */
+		case SET_ADDR:
+			/* The relay's sides have addresses of their
+			 * own; the ports are the script's. */
+			if (c->u.set->ip != LOOPBACK && !k->relay)
+				die(c, "the kernel runs on 127.0.0.1");
+			k->port[c->side] = c->u.set->port;
+			break;
+		case SET_LATENCY:
+			/* needs_relay chose the relay for it. */
+			k->link.latency = c->u.set->d[0];
+			break;
+		case SET_REUSEADDR:
+			k->reuseaddr = c->u.set->n != 0;
+			break;
+		case SET_USER_TIMEOUT:
+			set_user_timeout(k, c);
+			break;
+		case SET_BACKLOG:
+			/* listen() again sets it anew. */
+			k->backlog = (int)c->u.set->n;
+			if (k->listener != -1 &&
+			    listen(k->listener, k->backlog) == -1)
+				die(c, "listen: %s", strerror(errno));
+			break;
+		case SET_QUEUED:
+			queue_others(k, c);
+			break;
+		case SET_ABORT_ON_OVERFLOW:
+			set_sysctl(k, c, "tcp_abort_on_overflow",
+			    c->u.set->n);
+			break;
+		case SET_FIN_TIMEOUT:
+			set_sysctl(k, c, "tcp_fin_timeout",
+			    (uint64_t)(c->u.set->d[0] / VT_SEC(1)));
+			break;
+		case SET_SYN_RETRIES:
+			set_sysctl(k, c, "tcp_syn_retries", c->u.set->n);
+			break;
+		case SET_SYNACK_RETRIES:
+			set_sysctl(k, c, "tcp_synack_retries",
+			    c->u.set->n);
+			break;
+		case SET_RETRIES:
+			/* In our own namespace (main): the host's
+			 * stays as it is. */
+			set_sysctl(k, c, "tcp_retries2", c->u.set->n);
+			set_sysctl(k, c, "tcp_orphan_retries",
+			    c->u.set->n);
+			break;
+		case SET_KEEPALIVE:
+			k->keep_idle = (int)(c->u.set->d[0] / 1000000);
+			k->keep_intvl = (int)(c->u.set->d[1] / 1000000);
+			k->keep_cnt = (int)c->u.set->n;
+			if (k->keep_idle < 1 || k->keep_intvl < 1)
+				die(c, "the kernel counts keepalive in "
+				    "whole seconds");
+			break;
+		default:
+			die(c, "the kernel's timers cannot be set here");
+		}
+		break;
+	case CMD_CALL:
+		jc = journal_call(&k->j, now_vt(k), c->side);
+		jc->call = (uint8_t)c->u.call.call;
+		jc->arg = c->u.call.n;
+		jc->has_arg = c->u.call.has_n;
+		at = k->j.ncalls - 1;
+		res = do_call(k, c);
+		journal_set_result(&k->j.calls[at], &res);
+		/* listen() returned: the kernel listens; connect()
+		 * returned: its SYN went out from SYN_SENT, whatever
+		 * came of it before we next look. */
+		if ((c->u.call.call == CALL_LISTEN ||
+		    c->u.call.call == CALL_CONNECT) &&
+		    res.err == TE_NONE &&
+		    k->state[c->side] == TCPS_CLOSED) {
+			bool		 l = c->u.call.call == CALL_LISTEN;
+			struct jevent	*e = journal_add(&k->j,
+			    JE_STATE, now_vt(k), c->side);
+
+			e->u.state.from = TCPS_CLOSED;
+			e->u.state.to = l ? TCPS_LISTEN : TCPS_SYN_SENT;
+			e->u.state.cause = l ? CAUSE_LISTEN :
+			    CAUSE_CONNECT;
+			k->state[c->side] = e->u.state.to;
+			k->entered[c->side][e->u.state.to]++;
+		}
+		break;
+	case CMD_RULE:
+		/* Through the relay, the link of the model decides;
+		 * on lo, nftables can only drop. */
+		if (k->relay)
+			link_add_rule(&k->link, c->u.rule.kind, c->dir,
+			    c->u.rule.flags, c->u.rule.exact,
+			    c->u.rule.standing, c->u.rule.extra);
+		else
+			add_drop(k, c);
+		break;
+	case CMD_RULE_CLEAR:
+		if (k->relay)
+			link_clear_rules(&k->link, RULE_DROP,
+			    c->u.rule.dir);
+		else
+			clear_drops(k);
+		break;
+	case CMD_RELEASE:
+		relay_tick(k);
+		link_release(&k->link, c->u.rule.dir);
+		break;
+	case CMD_WAIT:
+		pass_until(k, wall() - k->t0 + c->u.wait / 1e6);
+		break;
+	case CMD_WAIT_UNTIL: {
+		/* Entered, though perhaps left at once (a server's
+		 * connection CLOSED, its listener LISTEN again). */
+		unsigned	 seen = k->entered[c->side][c->u.state];
+
+		until = wall() - k->t0 + WAIT_UNTIL_MAX;
+		while (k->state[c->side] != c->u.state &&
+		    k->entered[c->side][c->u.state] == seen &&
+		    wall() - k->t0 < until)
+			pass_until(k, wall() - k->t0 + 0.001);
+		break;
+	}
+	case CMD_WAIT_IDLE:
+		/* Nothing sent for a while, no connection waiting
+		 * on a retransmission. */
+		do {
+			pass_until(k, wall() - k->t0 + 0.01);
+		} while (!quiet(k) ||
+		    k->state[0] == TCPS_SYN_SENT ||
+		    k->state[1] == TCPS_SYN_RECEIVED ||
+		    k->state[0] == TCPS_FIN_WAIT_1 ||
+		    k->state[1] == TCPS_FIN_WAIT_1 ||
+		    k->state[0] == TCPS_LAST_ACK ||
+		    k->state[1] == TCPS_LAST_ACK);
+		break;
+	case CMD_INJECT:
+		inject(k, c);
+		break;
+	case CMD_INJECT_BAD:
+		die(c, "garbage never reaches the kernel's TCP");
+	}
+	/* Live, observe() reads the states first, then the segments. */
+	if (!k->live)
+		capture(k);
+	try_accept(k);
+}
+
 static void
 run_script(struct kr *k)
 {
 	for (size_t i = 0; i < k->script->ncmds; i++) {
 		const struct cmd	*c = &k->script->cmds[i];
-		struct jcall		*jc;
-		struct tcp_result	 res;
-		double			 until;
-		size_t			 at;
 
 		if (c->at >= 0)
 			pass_until(k, c->at / 1e6);
-		switch (c->type) {
-		case CMD_SAY:		/* the lesson's words, as the model's */
-			journal_say(&k->j, now_vt(k), c->u.text.lang,
-			    c->u.text.text);
-			break;
-		case CMD_PAUSE:
-			journal_add(&k->j, JE_PAUSE, now_vt(k), SIDE_NONE);
-			break;
-		case CMD_ASK:
-			journal_ask(&k->j, now_vt(k), c->u.ask->lang,
-			    c->u.ask->text, c->u.ask->choices,
-			    c->u.ask->nchoices, c->u.ask->answer, c->u.ask->why);
-			break;
-		case CMD_TITLE:
-		case CMD_GROUP:
-		case CMD_EXPECT_STATE:
-		case CMD_EXPECT_SEGMENT:
-		case CMD_EXPECT_ERROR:
-		case CMD_EXPECT_READ:
-		case CMD_EXPECT_IGNORED:
-		case CMD_EXPECT_QUEUED:
-			break;
-		case CMD_PROFILE:
-			if (c->u.profile != PROFILE_LINUX)
-				die(c, "the kernel is the linux profile");
-			break;
-		case CMD_SET:
-			switch (c->u.set->key) {
-			case SET_SEED:
-			case SET_ISN:
-				break;		/* the kernel picks its own */
-			case SET_ADDR:
-				/* The relay's sides have addresses of their
-				 * own; the ports are the script's. */
-				if (c->u.set->ip != LOOPBACK && !k->relay)
-					die(c, "the kernel runs on 127.0.0.1");
-				k->port[c->side] = c->u.set->port;
-				break;
-			case SET_LATENCY:
-				/* needs_relay chose the relay for it. */
-				k->link.latency = c->u.set->d[0];
-				break;
-			case SET_REUSEADDR:
-				k->reuseaddr = c->u.set->n != 0;
-				break;
-			case SET_USER_TIMEOUT:
-				set_user_timeout(k, c);
-				break;
-			case SET_BACKLOG:
-				/* listen() again sets it anew. */
-				k->backlog = (int)c->u.set->n;
-				if (k->listener != -1 &&
-				    listen(k->listener, k->backlog) == -1)
-					die(c, "listen: %s", strerror(errno));
-				break;
-			case SET_QUEUED:
-				queue_others(k, c);
-				break;
-			case SET_ABORT_ON_OVERFLOW:
-				set_sysctl(k, c, "tcp_abort_on_overflow",
-				    c->u.set->n);
-				break;
-			case SET_FIN_TIMEOUT:
-				set_sysctl(k, c, "tcp_fin_timeout",
-				    (uint64_t)(c->u.set->d[0] / VT_SEC(1)));
-				break;
-			case SET_SYN_RETRIES:
-				set_sysctl(k, c, "tcp_syn_retries", c->u.set->n);
-				break;
-			case SET_SYNACK_RETRIES:
-				set_sysctl(k, c, "tcp_synack_retries",
-				    c->u.set->n);
-				break;
-			case SET_RETRIES:
-				/* In our own namespace (main): the host's
-				 * stays as it is. */
-				set_sysctl(k, c, "tcp_retries2", c->u.set->n);
-				set_sysctl(k, c, "tcp_orphan_retries",
-				    c->u.set->n);
-				break;
-			case SET_KEEPALIVE:
-				k->keep_idle = (int)(c->u.set->d[0] / 1000000);
-				k->keep_intvl = (int)(c->u.set->d[1] / 1000000);
-				k->keep_cnt = (int)c->u.set->n;
-				if (k->keep_idle < 1 || k->keep_intvl < 1)
-					die(c, "the kernel counts keepalive in "
-					    "whole seconds");
-				break;
-			default:
-				die(c, "the kernel's timers cannot be set here");
-			}
-			break;
-		case CMD_CALL:
-			jc = journal_call(&k->j, now_vt(k), c->side);
-			jc->call = (uint8_t)c->u.call.call;
-			jc->arg = c->u.call.n;
-			jc->has_arg = c->u.call.has_n;
-			at = k->j.ncalls - 1;
-			res = do_call(k, c);
-			journal_set_result(&k->j.calls[at], &res);
-			/* listen() returned: the kernel listens; connect()
-			 * returned: its SYN went out from SYN_SENT, whatever
-			 * came of it before we next look. */
-			if ((c->u.call.call == CALL_LISTEN ||
-			    c->u.call.call == CALL_CONNECT) &&
-			    res.err == TE_NONE &&
-			    k->state[c->side] == TCPS_CLOSED) {
-				bool		 l = c->u.call.call == CALL_LISTEN;
-				struct jevent	*e = journal_add(&k->j,
-				    JE_STATE, now_vt(k), c->side);
-
-				e->u.state.from = TCPS_CLOSED;
-				e->u.state.to = l ? TCPS_LISTEN : TCPS_SYN_SENT;
-				e->u.state.cause = l ? CAUSE_LISTEN :
-				    CAUSE_CONNECT;
-				k->state[c->side] = e->u.state.to;
-				k->entered[c->side][e->u.state.to]++;
-			}
-			break;
-		case CMD_RULE:
-			/* Through the relay, the link of the model decides;
-			 * on lo, nftables can only drop. */
-			if (k->relay)
-				link_add_rule(&k->link, c->u.rule.kind, c->dir,
-				    c->u.rule.flags, c->u.rule.exact,
-				    c->u.rule.standing, c->u.rule.extra);
-			else
-				add_drop(k, c);
-			break;
-		case CMD_RULE_CLEAR:
-			if (k->relay)
-				link_clear_rules(&k->link, RULE_DROP,
-				    c->u.rule.dir);
-			else
-				clear_drops(k);
-			break;
-		case CMD_RELEASE:
-			relay_tick(k);
-			link_release(&k->link, c->u.rule.dir);
-			break;
-		case CMD_WAIT:
-			pass_until(k, wall() - k->t0 + c->u.wait / 1e6);
-			break;
-		case CMD_WAIT_UNTIL: {
-			/* Entered, though perhaps left at once (a server's
-			 * connection CLOSED, its listener LISTEN again). */
-			unsigned	 seen = k->entered[c->side][c->u.state];
-
-			until = wall() - k->t0 + WAIT_UNTIL_MAX;
-			while (k->state[c->side] != c->u.state &&
-			    k->entered[c->side][c->u.state] == seen &&
-			    wall() - k->t0 < until)
-				pass_until(k, wall() - k->t0 + 0.001);
-			break;
-		}
-		case CMD_WAIT_IDLE:
-			/* Nothing sent for a while, no connection waiting
-			 * on a retransmission. */
-			do {
-				pass_until(k, wall() - k->t0 + 0.01);
-			} while (!quiet(k) ||
-			    k->state[0] == TCPS_SYN_SENT ||
-			    k->state[1] == TCPS_SYN_RECEIVED ||
-			    k->state[0] == TCPS_FIN_WAIT_1 ||
-			    k->state[1] == TCPS_FIN_WAIT_1 ||
-			    k->state[0] == TCPS_LAST_ACK ||
-			    k->state[1] == TCPS_LAST_ACK);
-			break;
-		case CMD_INJECT:
-			inject(k, c);
-			break;
-		case CMD_INJECT_BAD:
-			die(c, "garbage never reaches the kernel's TCP");
-		}
+		run_cmd(k, c);
 		/* Between two calls a real program does nothing; the
 		 * states are read only when time passes (or is waited on). */
-		capture(k);
-		try_accept(k);
 		if (i + 1 < k->script->ncmds &&
 		    k->script->cmds[i + 1].type != CMD_CALL)
 			observe(k);
@@ -1555,6 +1617,10 @@ teardown(struct kr *k)
 		close(k->pkt);
 	if (k->raw != -1)
 		close(k->raw);
+	for (int s = 0; s < NSIDES; s++) {
+		if (k->diag[s] != -1)
+			close(k->diag[s]);
+	}
 	if (k->relay) {
 		link_free(&k->link);
 		for (int s = 0; s < NSIDES; s++) {
@@ -1572,6 +1638,35 @@ teardown(struct kr *k)
 	cleanup_kr = NULL;
 }
 
+/* A run about to begin, on a script, its errors said in err. */
+static void
+kr_init(struct kr *k, const struct script *sc, char *err, size_t errlen)
+{
+	static bool	 registered;
+
+	memset(k, 0, sizeof *k);
+	cleanup_kr = k;
+	fail_err = err;
+	fail_errlen = errlen;
+	k->script = sc;
+	journal_init(&k->j);
+	k->j.conn.profile = PROFILE_LINUX;
+	k->buf = xmalloc(65536);
+	k->fd[0] = k->fd[1] = k->listener = k->pkt = k->raw = -1;
+	k->tun[0] = k->tun[1] = k->ns[0] = k->ns[1] = k->home = -1;
+	k->diag[0] = k->diag[1] = -1;
+	k->ip[0] = k->ip[1] = LOOPBACK;
+	k->backlog = TCP_BACKLOG_DEFAULT;
+	/* Fresh ports for each run unless the script sets them: the last
+	 * run's TIME_WAIT must not meet this one. */
+	k->port[SIDE_CLIENT] = (uint16_t)(40000 + getpid() % 20000);
+	k->port[SIDE_SERVER] = (uint16_t)(20000 + getpid() % 10000);
+	if (!registered) {
+		atexit(cleanup);
+		registered = true;
+	}
+}
+
 /*
  * Run the script's calls on the kernel's TCP and journal what it did in
  * *j (the caller frees it): 0, or -1 with the reason in err.
@@ -1581,7 +1676,6 @@ kernel_run(const struct script *sc, const struct journal *model,
     struct journal *j, char *err, size_t errlen)
 {
 	static struct kr	 k;	/* static: setjmp leaves it whole */
-	static bool		 registered;
 	struct sockaddr_ll	 sll = { .sll_family = AF_PACKET };
 	char *const		 flush[] = { "ip", "tcp_metrics", "flush", "all",
 	    NULL };
@@ -1593,29 +1687,10 @@ kernel_run(const struct script *sc, const struct journal *model,
 	/* What the kernel cannot do is said before any real time passes. */
 	if (!script_kernel_ok(sc, err, errlen))
 		return -1;
-	memset(&k, 0, sizeof k);
-	cleanup_kr = &k;
-	fail_err = err;
-	fail_errlen = errlen;
-	k.script = sc;
-	journal_init(&k.j);
-	k.j.conn.profile = PROFILE_LINUX;
-	k.buf = xmalloc(65536);
-	k.fd[0] = k.fd[1] = k.listener = k.pkt = k.raw = -1;
-	k.tun[0] = k.tun[1] = k.ns[0] = k.ns[1] = -1;
-	k.ip[0] = k.ip[1] = LOOPBACK;
+	kr_init(&k, sc, err, errlen);
 	k.relay = script_needs_relay(sc);
 	for (int d = 0; model != NULL && d < 2; d++)
 		k.model[d] = trace_sent(model, (enum dir)d, &k.nmodel[d], NULL);
-	k.backlog = TCP_BACKLOG_DEFAULT;
-	/* Fresh ports for each run unless the script sets them: the last
-	 * run's TIME_WAIT must not meet this one. */
-	k.port[SIDE_CLIENT] = (uint16_t)(40000 + getpid() % 20000);
-	k.port[SIDE_SERVER] = (uint16_t)(20000 + getpid() % 10000);
-	if (!registered) {
-		atexit(cleanup);
-		registered = true;
-	}
 	old_int = signal(SIGINT, on_signal);
 	old_term = signal(SIGTERM, on_signal);
 	old_pipe = signal(SIGPIPE, SIG_IGN);
@@ -1677,5 +1752,170 @@ ready:
 	signal(SIGTERM, old_term);
 	signal(SIGPIPE, old_pipe);
 	*j = k.j;
+	return 0;
+}
+
+/*
+ * The sandbox on the kernel (session.h's live engine).  Each key is a
+ * real call, made as it is pressed; the two sides are the relay's, and
+ * every segment either kernel sends waits in synfin's hands (a standing
+ * hold rule on the link) until the learner lets it go on, as it was or
+ * lost, copied or late.  The kernels' own clocks do not wait: a segment
+ * held past the sender's retransmission timeout is sent again, as it
+ * would be on a slow network, and the learner sees that too.
+ *
+ * Each entry point comes back here if the run cannot go on (die): the
+ * engine is then stopped, and says why.
+ */
+#define LIVE_ENTER(k, err, errlen)					\
+	do {								\
+		cleanup_kr = (k);					\
+		fail_err = (err);					\
+		fail_errlen = (errlen);					\
+		if (setjmp(failed_run) != 0) {				\
+			(k)->dead = true;				\
+			return -1;					\
+		}							\
+		if ((k)->dead) {					\
+			snprintf((err), (errlen), "the kernel engine "	\
+			    "has stopped");				\
+			return -1;					\
+		}							\
+	} while (0)
+
+static const struct journal *
+live_journal(void *arg)
+{
+	return &((struct kr *)arg)->j;
+}
+
+static int
+live_poll(void *arg, char *err, size_t errlen)
+{
+	struct kr	*k = arg;
+
+	LIVE_ENTER(k, err, errlen);
+	observe(k);
+	try_accept(k);
+	return 0;
+}
+
+static int
+live_act(void *arg, int n, const struct cmd *c, char *err, size_t errlen)
+{
+	struct kr	*k = arg;
+
+	LIVE_ENTER(k, err, errlen);
+	k->j.cur_cmd = n;
+	run_cmd(k, c);
+	observe(k);
+	return 0;
+}
+
+/* 0; 1 if the segment is not held (err says so); -1 if stopped. */
+static int
+live_let_go(void *arg, int seg, int kind, char *err, size_t errlen)
+{
+	struct kr	*k = arg;
+	vtime_t		 extra = kind == RULE_DELAY ? SESSION_DELAY :
+			     kind == RULE_DUP ? SESSION_DUP_LAG : 0;
+
+	LIVE_ENTER(k, err, errlen);
+	relay_tick(k);
+	if (link_let_go(&k->link, seg, kind, extra) == -1) {
+		snprintf(err, errlen, "#%d is no longer on its way: it has "
+		    "arrived, or was lost", seg + 1);
+		return 1;
+	}
+	relay_tick(k);		/* due now: into the other side's TUN */
+	observe(k);
+	return 0;
+}
+
+static int
+live_first_held(void *arg)
+{
+	return link_first_held(&((struct kr *)arg)->link);
+}
+
+static int
+live_hold(void *arg, bool on, char *err, size_t errlen)
+{
+	struct kr	*k = arg;
+
+	LIVE_ENTER(k, err, errlen);
+	relay_tick(k);
+	link_clear_rules(&k->link, RULE_HOLD, -1);
+	if (on) {
+		for (int d = 0; d < 2; d++)
+			link_add_rule(&k->link, RULE_HOLD, (enum dir)d, 0,
+			    false, true, 0);
+	} else
+		link_release(&k->link, -1);
+	relay_tick(k);
+	observe(k);
+	return 0;
+}
+
+static vtime_t
+live_now(void *arg)
+{
+	return now_vt(arg);
+}
+
+static void
+live_close(void *arg)
+{
+	struct kr	*k = arg;
+
+	cleanup_kr = k;
+	teardown(k);
+	/* Back where the program began (as root: the host's). */
+	if (k->home != -1) {
+		if (setns(k->home, CLONE_NEWNET) == -1)
+			(void)0;	/* its own namespace then: harmless */
+		close(k->home);
+	}
+	journal_free(&k->j);
+	script_free((struct script *)k->script);
+	free(k);
+}
+
+static const struct live_ops kernel_live_ops = {
+	live_journal, live_poll, live_act, live_let_go, live_first_held,
+	live_hold, live_now, live_close,
+};
+
+/*
+ * Make the kernel's sandbox: two network namespaces joined through this
+ * process, every segment held.  0 with the engine in *ops and *arg, or
+ * -1 with the reason in err (the relay needs /dev/net/tun).
+ */
+int
+kernel_live_open(const struct live_ops **ops, void **arg, char *err,
+    size_t errlen)
+{
+	struct kr	*k = xmalloc(sizeof *k);
+
+	kr_init(k, script_new("sandbox"), err, errlen);
+	k->live = k->relay = true;
+	if (setjmp(failed_run) != 0) {
+		live_close(k);
+		return -1;
+	}
+	k->home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	own_netns(k->script);
+	relay_setup(k);
+	for (int d = 0; d < 2; d++)
+		link_add_rule(&k->link, RULE_HOLD, (enum dir)d, 0, false, true,
+		    0);
+	for (int d = 0; d < NSIDES; d++) {
+		k->j.conn.ip[d] = k->ip[d];
+		k->j.conn.port[d] = k->port[d];
+	}
+	k->t0 = wall();
+	k->last_seg = k->t0;
+	*ops = &kernel_live_ops;
+	*arg = k;
 	return 0;
 }

@@ -9,8 +9,10 @@
 
 #include "journal.h"
 #include "script.h"
+#include "session.h"
 
 int	 kernel_run(const struct script *, const struct journal *,
 	     struct journal *, char *, size_t);
+int	 kernel_live_open(const struct live_ops **, void **, char *, size_t);
 
 #endif

@@ -29,6 +29,7 @@
 #include "paint.h"
 
 #define FRAME_US	33333	/* 30 frames a second while animating */
+#define LIVE_US		10000	/* a live engine looked at 100 times a second */
 
 /*
  * The signals whose default is to end a program.  Each ends synfin as
@@ -61,6 +62,7 @@ struct loop {
 	struct event		*frame;
 	struct event		*redraw;
 	struct event		*work;
+	struct event		*live;		/* the kernel's sandbox */
 	struct event		*sig[NSIGEVENTS];
 	struct ui		*ui;
 	struct canvas		 cv;
@@ -164,6 +166,11 @@ pace(struct loop *lp)
 
 	if (ui_working(lp->ui) && !evtimer_pending(lp->work, NULL))
 		evtimer_add(lp->work, &now);
+	if (ui_live(lp->ui) && !evtimer_pending(lp->live, NULL)) {
+		struct timeval	 lt = { 0, LIVE_US };
+
+		evtimer_add(lp->live, &lt);
+	}
 	if (ui_animating(lp->ui)) {
 		if (!evtimer_pending(lp->frame, NULL)) {
 			lp->last = now_seconds();
@@ -207,6 +214,21 @@ on_work(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	ui_work(lp->ui);
 	request_redraw(lp);
+}
+
+/* A live engine: what the kernels did meanwhile, drawn if anything. */
+static void
+on_live(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop	*lp = arg;
+	struct timeval	 tv = { 0, LIVE_US };
+
+	(void)fd;
+	(void)what;
+	if (ui_live_poll(lp->ui))
+		request_redraw(lp);
+	if (ui_live(lp->ui))
+		evtimer_add(lp->live, &tv);
 }
 
 static void
@@ -464,6 +486,7 @@ loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
 	lp.frame = evtimer_new(lp.base, on_frame, &lp);
 	lp.redraw = event_new(lp.base, -1, 0, on_redraw, &lp);
 	lp.work = evtimer_new(lp.base, on_work, &lp);
+	lp.live = evtimer_new(lp.base, on_live, &lp);
 	lp.sig[0] = evsignal_new(lp.base, SIGWINCH, on_resize, &lp);
 	lp.sig[1] = evsignal_new(lp.base, SIGTSTP, on_suspend, &lp);
 	for (size_t i = 0; i < NENDING; i++)
@@ -481,6 +504,7 @@ loop_run(struct ui *ui, bool colour, char *err, size_t errlen)
 	event_free(lp.frame);
 	event_free(lp.redraw);
 	event_free(lp.work);
+	event_free(lp.live);
 	event_base_free(lp.base);
 	canvas_free(&lp.cv);
 	restore_terminal();

@@ -628,8 +628,12 @@ margin_time(const struct ui *ui, char *buf, size_t len, vtime_t t)
 		snprintf(buf, len, "%lldms", (long long)(t / 1000));
 	else if (t < 1000)
 		snprintf(buf, len, "%lldus", (long long)t);
-	else
+	else if (t < 10000000)
 		snprintf(buf, len, "%.1fms", t / 1e3);
+	else if (t < 1000000000)	/* whole ms, to fit the margin */
+		snprintf(buf, len, "%lldms", (long long)((t + 500) / 1000));
+	else
+		snprintf(buf, len, "%.1fs", t / 1e6);
 }
 
 /* A gap's length in its break: "~ 1.000 s ~". */

@@ -14,6 +14,8 @@
 static const char *
 title(const struct ui *ui, char *buf, size_t len)
 {
+	if (ui->s->live != NULL)
+		return ui_str(ui, M_KERNEL_SANDBOX);
 	if (ui->s->sandbox)
 		return ui_str(ui, M_SANDBOX);
 	return session_title(ui->s, ui->lang, buf, len);

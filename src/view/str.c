@@ -136,6 +136,43 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_K_RELEASE] = { "release", "放行" },
 	[M_RELEASED] = { "Held segments go on their way now.",
 	    "被扣留的报文段现在继续上路。" },
+	[M_LIVE_HINT] = {
+	    "The real kernel: every segment waits for you. Press 2 then l "
+	    "to make the server listen, then 1 then c to connect. n lets "
+	    "the segment held longest go on; d drops it, c copies it, D "
+	    "delays it; R lets them all go, H stops holding. The kernels' "
+	    "timers do not wait: hold a segment too long and its sender "
+	    "sends it again.",
+	    "真实内核：每个报文段都等你放行。先按 2 再按 l 让服务器监听，"
+	    "然后按 1 再按 c 发起连接。按 n 放行扣留最久的报文段；按 d 丢弃，"
+	    "c 复制，D 延迟；R 全部放行，H 不再扣留。内核的定时器不会等你：扣留太久，"
+	    "发送方就会重传。" },
+	[M_LIVE_NONE_HELD] = {
+	    "Nothing is held: the kernels wait for a call, or for a timer of "
+	    "their own.",
+	    "没有扣留的报文段：两端内核在等待操作，或等它们自己的定时器。" },
+	[M_LIVE_HELD] = {
+	    "#%d %s is held: n lets it go on, d drops it, c copies it, D "
+	    "delays it.",
+	    "#%d %s 被扣留：按 n 放行，d 丢弃，c 复制，D 延迟。" },
+	[M_LIVE_HOLD_ON] = {
+	    "From now on every segment is held until n lets it go on.",
+	    "此后每个报文段都被扣留，直到按 n 放行。" },
+	[M_LIVE_HOLD_OFF] = {
+	    "Segments go on by themselves now, after the latency (L sets "
+	    "it); d drops one on its way; H holds them again.",
+	    "报文段现在自行上路，经过延迟后到达（按 L 设置延迟）；按 d 丢弃"
+	    "途中的报文段；按 H 重新扣留。" },
+	[M_LIVE_DROPPED] = {
+	    "#%d %s is lost: the other kernel never sees it. Its sender "
+	    "sends it again when its own timer runs out.",
+	    "#%d %s 丢失了：对方内核根本收不到。发送方自己的定时器到期后会重传。" },
+	[M_LIVE_COPIED] = {
+	    "#%d %s goes on, and a copy of it 100 ms later.",
+	    "#%d %s 放行，100 毫秒后再送达一份副本。" },
+	[M_LIVE_DELAYED] = { "#%d %s goes on, 1.5 s late.",
+	    "#%d %s 放行，晚 1.5 秒到达。" },
+	[M_KERNEL_SANDBOX] = { "kernel sandbox", "内核沙盒" },
 	[M_PROFILE_SET] = {
 	    "Profile %s: the same calls again, from the start.",
 	    "配置 %s：同样的操作，从头再来一遍。" },

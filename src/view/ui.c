@@ -201,7 +201,9 @@ view_open(struct ui *ui, struct session *s)
 	ui->ladder.steps = 0;
 	ui->ladder.nrows = 0;
 	sync(ui);
-	if (s->sandbox)
+	if (s->live != NULL)
+		ui_say(ui, ST_DIM, M_LIVE_HINT);
+	else if (s->sandbox)
 		ui_say(ui, ST_DIM, M_SANDBOX_HINT);
 }
 
@@ -276,6 +278,9 @@ ui_free(struct ui *ui)
 }
 
 static int	 skipped(const struct ui *);
+static void	 seg_label(const struct ui *, int, char *, size_t);
+static void	 live_edge(struct ui *);
+static void	 live_follow(struct ui *);
 static void	 changed(struct ui *);
 
 /*
@@ -514,7 +519,15 @@ at_end(struct ui *ui)
 	/* An error said on the way stays in view. */
 	if (ui->msg[0] != '\0' && ui->msg_style == ST_BAD)
 		return;
-	if (ui->s->sandbox)
+	if (ui->s->live != NULL && session_live_held(ui->s) != -1) {
+		char	 label[16];
+		int	 seg = session_live_held(ui->s);
+
+		seg_label(ui, seg, label, sizeof label);
+		ui_say(ui, ST_DIM, M_LIVE_HELD, seg + 1, label);
+	} else if (ui->s->live != NULL)
+		ui_say(ui, ST_DIM, M_LIVE_NONE_HELD);
+	else if (ui->s->sandbox)
 		ui_say(ui, ST_DIM, M_AT_END_SANDBOX);
 	else if ((n = skipped(ui)) > 0)
 		ui_say(ui, ST_HILITE, M_AT_END_SKIPPED, n);
@@ -609,6 +622,62 @@ ui_work(struct ui *ui)
 	sync(ui);
 }
 
+/* Whether a live engine (the kernel's sandbox) runs under the view. */
+bool
+ui_live(const struct ui *ui)
+{
+	return ui->s != NULL && ui->s->live != NULL && !ui->s->live_dead;
+}
+
+/*
+ * Take in what the kernels did meanwhile: true if the picture changed.
+ * A learner at the end of the timeline (or stepping or playing to it)
+ * sees it happen; one who went back stays there.
+ */
+bool
+ui_live_poll(struct ui *ui)
+{
+	struct player	*p = &ui->play;
+	size_t		 before = ui->s->nsteps;
+	bool		 follow = p->pos >= (double)before ||
+			     (ui_animating(ui) && (p->playing ||
+			     p->target >= before));
+	char		 err[512];
+	int		 r = session_live_poll(ui->s, err, sizeof err);
+
+	if (r == -1) {
+		say(ui, ST_BAD, err);
+		return true;
+	}
+	if (r == 0)
+		return false;
+	sync(ui);
+	if (follow && ui->s->nsteps > before) {
+		p->playing = false;
+		live_follow(ui);
+	}
+	return true;
+}
+
+/*
+ * Live: what has happened has happened; a key that acts on the kernels
+ * acts at the end of the timeline, and the view goes there first.
+ */
+static void
+live_edge(struct ui *ui)
+{
+	ui->play.playing = ui->play.stepping = false;
+	ui->play.pos = (double)ui->s->nsteps;
+}
+
+/* Live: what the key made happen, shown a step at a time. */
+static void
+live_follow(struct ui *ui)
+{
+	ui->play.target = ui->s->nsteps;
+	ui->play.stepping = ui_shown(ui) < ui->play.target;
+}
+
 /* Jump to where the animation is going (the headless frames). */
 void
 ui_finish(struct ui *ui)
@@ -657,6 +726,28 @@ act_next(struct ui *ui, int arg)
 		p->pos = (double)p->target;
 	if (refuse_at_question(ui))
 		return UI_REDRAW;
+	/* Live: the segment held longest goes on, whatever step is
+	 * shown (the kernels' clocks do not wait for the view). */
+	if (ui_live(ui)) {
+		char	 err[512];
+		int	 r;
+
+		live_edge(ui);
+		k = ui_shown(ui);
+		r = session_live_step(ui->s, err, sizeof err);
+		sync(ui);
+		if (r == -1) {
+			say(ui, ST_BAD, err);
+			return UI_REDRAW;
+		}
+		if (r == 0) {
+			ui_say(ui, ST_DIM, M_LIVE_NONE_HELD);
+			return UI_REDRAW;
+		}
+		ui->msg[0] = '\0';
+		live_follow(ui);
+		return UI_REDRAW;
+	}
 	k = ui_shown(ui);
 	look_ahead(ui, k + 1);
 	if (k >= ui->s->nsteps) {
@@ -761,7 +852,8 @@ static enum ui_result
 act_restart(struct ui *ui, int arg)
 {
 	char	 err[512];
-	size_t	 changes = ui->s->sandbox ? ui->s->script->ncmds : ui->s->niv;
+	size_t	 changes = ui->s->live != NULL ? 0 : ui->s->sandbox ?
+		     ui->s->script->ncmds : ui->s->niv;
 
 	(void)arg;
 	/* What the learner did is not thrown away on one key. */
@@ -864,12 +956,30 @@ act_fate(struct ui *ui, int arg)
 	int		 seg = -1, set;
 
 	settle(ui);
+	if (ui_live(ui)) {
+		live_edge(ui);
+		/* H: every segment held, or none. */
+		if (kind == RULE_HOLD) {
+			bool	 on = ui->s->live_free;
+
+			if (session_live_hold(ui->s, on, err, sizeof err) == -1)
+				say(ui, ST_BAD, err);
+			else
+				ui_say(ui, ST_HILITE, on ? M_LIVE_HOLD_ON :
+				    M_LIVE_HOLD_OFF);
+			sync(ui);
+			live_follow(ui);
+			return UI_REDRAW;
+		}
+	}
 	if (ui->sel >= 0 && seg_visible(ui, ui->sel)) {
 		if (!seg_in_flight(ui, ui->sel)) {
 			ui_say(ui, ST_BAD, M_DONE_ALREADY, ui->sel + 1);
 			return UI_REDRAW;
 		}
 		seg = ui->sel;
+	} else if (ui_live(ui) && session_live_held(ui->s) != -1) {
+		seg = session_live_held(ui->s);
 	} else {
 		const struct journal *j = session_journal(ui->s);
 
@@ -899,6 +1009,13 @@ act_fate(struct ui *ui, int arg)
 		return UI_REDRAW;
 	}
 	seg_label(ui, seg, label, sizeof label);
+	if (ui->s->live != NULL) {	/* done, not to be done */
+		live_follow(ui);
+		ui_say(ui, ST_HILITE, kind == RULE_DROP ? M_LIVE_DROPPED :
+		    kind == RULE_DUP ? M_LIVE_COPIED : M_LIVE_DELAYED, seg + 1,
+		    label);
+		return UI_REDRAW;
+	}
 	ui_say(ui, set ? ST_HILITE : ST_DIM, set ? will[kind] : M_TAKEN_BACK,
 	    seg + 1, label);
 	changed(ui);
@@ -1042,6 +1159,8 @@ sandbox_do(struct ui *ui, struct cmd *c)
 	size_t		 step, last;
 	vtime_t		 now, a, b;
 
+	if (ui->s->live != NULL)
+		live_edge(ui);
 	if (p->stepping)
 		p->pos = (double)p->target;
 	/* Acting while the last call still plays out: that call has
@@ -1059,6 +1178,13 @@ sandbox_do(struct ui *ui, struct cmd *c)
 		return UI_REDRAW;
 	}
 	sync(ui);
+	/* Live: it happened now, at the end; the view plays on to it. */
+	if (ui->s->live != NULL) {
+		ui->msg[0] = '\0';
+		live_follow(ui);
+		changed(ui);
+		return UI_REDRAW;
+	}
 	/* Between the step before it and its own, where the clock was; a
 	 * setting makes no step of its own, and the view stays put. */
 	if (step > 0 && (a = session_time(ui->s, step - 1)) <= now) {
@@ -1183,6 +1309,20 @@ act_release(struct ui *ui, int arg)
 	struct cmd	 c;
 
 	(void)arg;
+	if (ui->s->live != NULL) {
+		char	 err[512];
+
+		live_edge(ui);
+		if (session_live_release(ui->s, err, sizeof err) == -1) {
+			sync(ui);
+			say(ui, ST_BAD, err);
+			return UI_REDRAW;
+		}
+		sync(ui);
+		live_follow(ui);
+		ui_say(ui, ST_HILITE, M_RELEASED);
+		return UI_REDRAW;
+	}
 	memset(&c, 0, sizeof c);
 	c.type = CMD_RELEASE;
 	c.u.rule.dir = -1;

@@ -146,6 +146,8 @@ void		 ui_advance(struct ui *, double);
 void		 ui_finish(struct ui *);
 void		 ui_draw(struct ui *, struct canvas *);
 bool		 ui_working(const struct ui *);
+bool		 ui_live(const struct ui *);
+bool		 ui_live_poll(struct ui *);
 char		*ui_ladder_text(struct ui *, int);
 void		 ui_saved(struct ui *, const char *, const char *);
 bool		 ui_answer_right(struct ui *);
