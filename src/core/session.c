@@ -186,6 +186,16 @@ session_open_live(struct session *s, const struct live_ops *ops, void *arg)
 	s->same = s->rows = 0;
 }
 
+/* Live: a fate given, kept for a recording (it cannot be taken back). */
+static void
+live_fate(struct session *s, int seg, enum rule_kind kind)
+{
+	s->iv = xreallocarray(s->iv, s->niv + 1, sizeof *s->iv);
+	s->iv[s->niv].seg = seg;
+	s->iv[s->niv].kind = kind;
+	s->niv++;
+}
+
 /* The engine failed: it is stopped, and the reason kept. */
 static int
 live_failed(struct session *s, const char *err)
@@ -219,9 +229,14 @@ session_live_poll(struct session *s, char *err, size_t errlen)
 	if (s->pending && j->nsegs > s->pending_from) {
 		s->pending = false;
 		/* Not held any more (let go already): nothing to do. */
-		if (s->live->let_go(s->live_arg, (int)s->pending_from,
-		    (int)s->pending_kind, err, errlen) == -1)
+		switch (s->live->let_go(s->live_arg, (int)s->pending_from,
+		    (int)s->pending_kind, err, errlen)) {
+		case -1:
 			return live_failed(s, err);
+		case 0:
+			live_fate(s, (int)s->pending_from, s->pending_kind);
+			break;
+		}
 	}
 	if (j->nev == cut)
 		return 0;
@@ -898,6 +913,7 @@ session_toggle(struct session *s, int seg, enum rule_kind kind, char *err,
 		case 1:			/* not held: err says so */
 			return -1;
 		}
+		live_fate(s, seg, kind);
 		return session_live_poll(s, err, errlen) == -1 ? -1 : 1;
 	}
 	if (s->capture) {

@@ -89,16 +89,24 @@ write_fates(FILE *f, const struct session *s)
 	}
 }
 
-/* Both sides' states once the first k steps are, as expectations. */
+/*
+ * Both sides' states once the first k steps are, as expectations; at a
+ * time (the kernel's sandbox, where time passed before the next action
+ * on the kernels' clocks), or -1 for right after the line before.
+ */
 static void
-write_states(FILE *f, const struct session *s, size_t k)
+write_states(FILE *f, const struct session *s, size_t k, vtime_t at)
 {
 	const struct jevent	*last;
 	int			 st[2];
 
 	session_states(s, k, st, &last);
-	fprintf(f, "expect client %s\nexpect server %s\n",
-	    tcp_state_names[st[0]], tcp_state_names[st[1]]);
+	for (int i = 0; i < NSIDES; i++) {
+		if (at >= 0)
+			fprintf(f, "@%.3f ", at / 1e6);
+		fprintf(f, "expect %s %s\n", side_name((enum side)i),
+		    tcp_state_names[st[i]]);
+	}
 }
 
 /* The step a command of the script begins, or 0 if it made no event. */
@@ -121,7 +129,15 @@ write_body(FILE *f, struct session *s)
 	const struct script	*sc = s->script;
 
 	fputs("# A synfin recording of the sandbox.  synfin FILE plays it,\n"
-	    "# synfin run FILE runs it as a test; edit it into a lesson.\n"
+	    "# synfin run FILE runs it as a test; edit it into a lesson.\n", f);
+	/* What the kernel did in its own time is not a script's to say. */
+	if (s->live != NULL)
+		fputs("# Made on the kernel (--engine kernel --sandbox): the "
+		    "calls and\n# the fates given are here; how long each "
+		    "segment was held, and what\n# the kernels resent "
+		    "meanwhile, are not, so the model may number\n# the "
+		    "segments otherwise.\n", f);
+	fputs(
 	    "title en \"Sandbox recording\"\n"
 	    "title zh \"沙盒记录\"\n", f);
 	if (session_journal(s)->conn.profile != PROFILE_LINUX)
@@ -136,7 +152,7 @@ write_body(FILE *f, struct session *s)
 			continue;
 		/* What the learner saw before acting: a test of the run. */
 		if (n > 0 && k > 0)
-			write_states(f, s, k - 1);
+			write_states(f, s, k - 1, s->live != NULL ? c->at : -1);
 		write_cmd(f, c);
 	}
 	fputs("wait idle\n", f);

@@ -1014,6 +1014,7 @@ act_fate(struct ui *ui, int arg)
 		ui_say(ui, ST_HILITE, kind == RULE_DROP ? M_LIVE_DROPPED :
 		    kind == RULE_DUP ? M_LIVE_COPIED : M_LIVE_DELAYED, seg + 1,
 		    label);
+		changed(ui);
 		return UI_REDRAW;
 	}
 	ui_say(ui, set ? ST_HILITE : ST_DIM, set ? will[kind] : M_TAKEN_BACK,
