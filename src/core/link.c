@@ -207,34 +207,30 @@ schedule(struct flight *f, vtime_t when)
 }
 
 /*
- * Put a segment (journal index seg, its wire bytes) on the link, applying
- * the first rule that matches it.
+ * A flight's fate (an enum rule_kind, or -1 for none), due at: lost
+ * there, copied (the copy extra later), late by extra, waiting for the
+ * next segment its way, held, or simply arriving.
  */
-void
-link_send(struct link *l, int seg, enum dir dir, uint8_t flags,
-    const uint8_t *bytes, size_t n)
+static void
+set_fate(struct link *l, struct flight *f, int kind, vtime_t at,
+    vtime_t extra)
 {
-	struct flight		*f = new_flight(l, seg, dir, bytes, n), *copy;
-	struct link_rule	 r;
-	vtime_t			 at = l->clock->now + l->latency;
+	struct flight	*copy;
 
-	if (!take_rule(l, seg, dir, flags, &r)) {
-		schedule(f, at);
-		return;
-	}
-	switch (r.kind) {
+	switch (kind) {
 	case RULE_DROP:
 		f->drop = true;
 		schedule(f, at);
 		break;
 	case RULE_DUP:
 		schedule(f, at);
-		copy = new_flight(l, seg, dir, bytes, n);
+		copy = new_flight(l, f->seg, f->dir, f->bytes, f->nbytes);
 		copy->copy = true;
-		schedule(copy, at + r.extra);
+		copy->sent = f->sent;
+		schedule(copy, at + extra);
 		break;
 	case RULE_DELAY:
-		schedule(f, at + r.extra);
+		schedule(f, at + extra);
 		break;
 	case RULE_REORDER:
 		f->reorder = true;
@@ -242,7 +238,28 @@ link_send(struct link *l, int seg, enum dir dir, uint8_t flags,
 	case RULE_HOLD:
 		f->held = true;
 		break;
+	default:
+		schedule(f, at);
+		break;
 	}
+}
+
+/*
+ * Put a segment (journal index seg, its wire bytes) on the link, applying
+ * the first rule that matches it.
+ */
+void
+link_send(struct link *l, int seg, enum dir dir, uint8_t flags,
+    const uint8_t *bytes, size_t n)
+{
+	struct flight		*f = new_flight(l, seg, dir, bytes, n);
+	struct link_rule	 r;
+	vtime_t			 at = l->clock->now + l->latency;
+
+	if (!take_rule(l, seg, dir, flags, &r))
+		set_fate(l, f, -1, at, 0);
+	else
+		set_fate(l, f, (int)r.kind, at, r.extra);
 }
 
 /*
@@ -300,7 +317,7 @@ link_release(struct link *l, int dir)
 int
 link_let_go(struct link *l, int seg, int kind, vtime_t extra)
 {
-	struct flight	*f, *copy;
+	struct flight	*f;
 	vtime_t		 at;
 
 	for (f = l->flights; f != NULL; f = f->next) {
@@ -315,25 +332,7 @@ link_let_go(struct link *l, int seg, int kind, vtime_t extra)
 		    f->sent + l->latency : l->clock->now;
 	} else
 		at = f->arrive;
-	switch (kind) {
-	case RULE_DROP:
-		f->drop = true;
-		schedule(f, at);
-		break;
-	case RULE_DUP:
-		schedule(f, at);
-		copy = new_flight(l, seg, f->dir, f->bytes, f->nbytes);
-		copy->copy = true;
-		copy->sent = f->sent;
-		schedule(copy, at + extra);
-		break;
-	case RULE_DELAY:
-		schedule(f, at + extra);
-		break;
-	default:
-		schedule(f, at);
-		break;
-	}
+	set_fate(l, f, kind, at, extra);
 	return 0;
 }
 

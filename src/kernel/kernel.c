@@ -118,6 +118,9 @@ struct kr {
 	bool		 dead;		/* ... and it stopped (die) */
 	int		 home;		/* the namespace the program began in */
 	int		 diag[NSIDES];	/* sock_diag, in each namespace */
+	int		 tkind[NSIDES];	/* each side's timer, as journaled */
+	vtime_t		 tdue[NSIDES];
+	unsigned	 tretrans[NSIDES];
 	uint32_t	 ip[NSIDES];	/* each side's address */
 	int		 ns[NSIDES];	/* its network namespace */
 	int		 tun[NSIDES];	/* its TUN device */
@@ -529,8 +532,32 @@ from_linux(int s)
  * the server shows LISTEN while its listener is open and no connection
  * is on the four ports.
  */
+/* A side's connection's timer, as sock_diag tells it. */
+struct ktimer {
+	int		 kind;		/* enum tcp_timer, or -1: none */
+	vtime_t		 left;		/* until it fires */
+	unsigned	 retrans;	/* retransmissions so far */
+};
+
+/* The kernel's timer (inet_diag's idiag_timer) as synfin names it. */
+static int
+timer_kind(int idiag_timer, int state)
+{
+	switch (idiag_timer) {
+	case 1:			/* retransmission, or a loss probe */
+		return TT_RTX;
+	case 2:			/* sk_timer: an orphan FIN_WAIT_2's too */
+		return state == 5 ? TT_FINWAIT2 : TT_KEEPALIVE;
+	case 3:
+		return TT_TIMEWAIT;
+	default:		/* none; a zero window probe (not modelled) */
+		return -1;
+	}
+}
+
 static void
-diag_dump(struct kr *k, int fd, enum tcp_state out[NSIDES], bool *listening)
+diag_dump(struct kr *k, int fd, enum tcp_state out[NSIDES],
+    struct ktimer tm[NSIDES], bool *listening)
 {
 	struct {
 		struct nlmsghdr		 nlh;
@@ -574,8 +601,13 @@ diag_dump(struct kr *k, int fd, enum tcp_state out[NSIDES], bool *listening)
 			    m->id.idiag_src[0] != 0)
 				continue;
 			for (int s = 0; s < NSIDES; s++) {
-				if (sp == k->port[s] && dp == k->port[!s])
-					out[s] = from_linux(m->idiag_state);
+				if (sp != k->port[s] || dp != k->port[!s])
+					continue;
+				out[s] = from_linux(m->idiag_state);
+				tm[s].kind = timer_kind(m->idiag_timer,
+				    m->idiag_state);
+				tm[s].left = (vtime_t)m->idiag_expires * 1000;
+				tm[s].retrans = m->idiag_retrans;
 			}
 			if (sp == k->port[SIDE_SERVER] && m->idiag_state == 10)
 				*listening = true;
@@ -585,11 +617,13 @@ diag_dump(struct kr *k, int fd, enum tcp_state out[NSIDES], bool *listening)
 
 /* The states, from every namespace the run uses. */
 static void
-kernel_states(struct kr *k, enum tcp_state out[NSIDES])
+kernel_states(struct kr *k, enum tcp_state out[NSIDES],
+    struct ktimer tm[NSIDES])
 {
 	bool	 listening = false;
 
 	out[0] = out[1] = TCPS_CLOSED;
+	tm[0].kind = tm[1].kind = -1;
 	/* On lo one namespace holds both sides; the relay's, one each. */
 	for (int ns = 0; ns < (k->relay ? NSIDES : 1); ns++) {
 		/* A netlink socket answers for the namespace it was made
@@ -601,7 +635,7 @@ kernel_states(struct kr *k, enum tcp_state out[NSIDES])
 			if (k->diag[ns] == -1)
 				die(NULL, "sock_diag: %s", strerror(errno));
 		}
-		diag_dump(k, k->diag[ns], out, &listening);
+		diag_dump(k, k->diag[ns], out, tm, &listening);
 	}
 	if (out[SIDE_SERVER] == TCPS_CLOSED && listening)
 		out[SIDE_SERVER] = TCPS_LISTEN;
@@ -636,17 +670,68 @@ told(struct kr *k, enum side s, enum tcp_state from, enum tcp_state to)
 	journal_add(&k->j, JE_ERROR, now_vt(k), s)->u.error.err = err;
 }
 
+/*
+ * Journal the kernel's timers as they change: armed (with when it
+ * fires), and when one goes, fired if its time had come or it resent
+ * something meanwhile, else cancelled.  The kernel's clock ticks in
+ * jiffies (4 ms at HZ=250) and sock_diag tells milliseconds: a due time
+ * that moved less than a tick is the same timer.  Seen in the same look
+ * as an event before it (the segment that set it), it takes that
+ * event's time: it is that event's timer.
+ */
+static void
+timers(struct kr *k, const struct ktimer tm[NSIDES], size_t nev)
+{
+	vtime_t	 now = now_vt(k), t = now;
+
+	if (k->j.nev > nev)
+		t = k->j.ev[k->j.nev - 1].t;
+	for (int s = 0; s < NSIDES; s++) {
+		vtime_t		 due = now + tm[s].left, at;
+		bool		 fired;
+		struct jevent	*e;
+
+		if (tm[s].kind == k->tkind[s] && (tm[s].kind == -1 ||
+		    (due > k->tdue[s] - VT_MS(8) &&
+		    due < k->tdue[s] + VT_MS(8))))
+			continue;
+		at = t;
+		if (k->tkind[s] != -1) {
+			fired = k->tdue[s] <= now + VT_MS(4) ||
+			    (tm[s].kind == k->tkind[s] &&
+			    tm[s].retrans > k->tretrans[s]);
+			if (fired)
+				at = now;
+			e = journal_add(&k->j, JE_TIMER, at, (enum side)s);
+			e->x.timer.kind = (uint8_t)k->tkind[s];
+			e->x.timer.action = fired ? TA_FIRED : TA_CANCELLED;
+			e->u.timer.due = k->tdue[s];
+		}
+		k->tkind[s] = tm[s].kind;
+		k->tdue[s] = due;
+		k->tretrans[s] = tm[s].retrans;
+		if (tm[s].kind == -1)
+			continue;
+		e = journal_add(&k->j, JE_TIMER, at, (enum side)s);
+		e->x.timer.kind = (uint8_t)tm[s].kind;
+		e->x.timer.action = TA_ARMED;
+		e->u.timer.due = due;
+	}
+}
+
 /* Journal the state changes the kernel shows. */
 static void
 observe(struct kr *k)
 {
 	enum tcp_state	 st[NSIDES];
+	struct ktimer	 tm[NSIDES];
+	size_t		 nev = k->j.nev;
 
 	/* Live, the states first: a segment that came in a moment ago
 	 * moved its receiver before the reply it made (read after). */
 	if (!k->live)
 		capture(k);
-	kernel_states(k, st);
+	kernel_states(k, st, tm);
 	for (int s = 0; s < NSIDES; s++) {
 		struct jevent	*e;
 
@@ -674,6 +759,7 @@ observe(struct kr *k)
 	}
 	if (k->live)
 		capture(k);
+	timers(k, tm, nev);
 }
 
 /* Let real time pass until t (seconds since start), watching. */
@@ -1655,6 +1741,7 @@ kr_init(struct kr *k, const struct script *sc, char *err, size_t errlen)
 	k->fd[0] = k->fd[1] = k->listener = k->pkt = k->raw = -1;
 	k->tun[0] = k->tun[1] = k->ns[0] = k->ns[1] = k->home = -1;
 	k->diag[0] = k->diag[1] = -1;
+	k->tkind[0] = k->tkind[1] = -1;
 	k->ip[0] = k->ip[1] = LOOPBACK;
 	k->backlog = TCP_BACKLOG_DEFAULT;
 	/* Fresh ports for each run unless the script sets them: the last
@@ -1737,6 +1824,17 @@ ready:
 	k.last_seg = k.t0;
 	run_script(&k);
 	compare_end(&k);
+	/* As the model's run ends: the timers still set, and when. */
+	for (int s = 0; s < NSIDES; s++) {
+		struct jevent	*e;
+
+		if (k.tkind[s] == -1)
+			continue;
+		e = journal_add(&k.j, JE_TIMER, now_vt(&k), (enum side)s);
+		e->x.timer.kind = (uint8_t)k.tkind[s];
+		e->x.timer.action = TA_PENDING;
+		e->u.timer.due = k.tdue[s];
+	}
 	for (int d = 0; d < NSIDES; d++) {	/* as the view names them */
 		k.j.conn.ip[d] = k.ip[d];
 		k.j.conn.port[d] = k.port[d];
