@@ -426,6 +426,7 @@ compare_end(struct kr *k)
 }
 
 static void	relay_read(struct kr *);
+static void	timer_fired(struct kr *, enum side);
 static void	relay_tick(struct kr *);
 static void	in_ns(struct kr *, enum side);
 
@@ -482,6 +483,7 @@ capture(struct kr *k)
 			k->hidden++;
 			continue;
 		}
+		timer_fired(k, (enum side)dir);
 		id = journal_add_seg(&k->j, (enum dir)dir, &seg, k->buf + hl,
 		    (size_t)n - hl, false, now_vt(k));
 		compare_segment(k, &k->j.segs[id]);
@@ -549,7 +551,9 @@ timer_kind(int idiag_timer, int state)
 	case 2:			/* sk_timer: an orphan FIN_WAIT_2's too */
 		return state == 5 ? TT_FINWAIT2 : TT_KEEPALIVE;
 	case 3:
-		return TT_TIMEWAIT;
+		/* An orphan's FIN_WAIT_2 no longer than TIME_WAIT is kept
+		 * as a timewait socket, shown in FIN_WAIT_2 (tcp_close). */
+		return state == 5 ? TT_FINWAIT2 : TT_TIMEWAIT;
 	default:		/* none; a zero window probe (not modelled) */
 		return -1;
 	}
@@ -691,9 +695,13 @@ timers(struct kr *k, const struct ktimer tm[NSIDES], size_t nev)
 		bool		 fired;
 		struct jevent	*e;
 
+		/* The same timer: its due time moved less than two ticks,
+		 * or it is overdue (a timer wheel runs a long timer late,
+		 * by tens of ms) and has not resent anything yet. */
 		if (tm[s].kind == k->tkind[s] && (tm[s].kind == -1 ||
 		    (due > k->tdue[s] - VT_MS(8) &&
-		    due < k->tdue[s] + VT_MS(8))))
+		    due < k->tdue[s] + VT_MS(8)) ||
+		    (tm[s].left == 0 && tm[s].retrans == k->tretrans[s])))
 			continue;
 		at = t;
 		if (k->tkind[s] != -1) {
@@ -717,6 +725,28 @@ timers(struct kr *k, const struct ktimer tm[NSIDES], size_t nev)
 		e->x.timer.action = TA_ARMED;
 		e->u.timer.due = due;
 	}
+}
+
+/*
+ * Side s sends a segment: if its retransmission timer was due, this is
+ * what it fired for, and the firing is journaled first, as it happened.
+ * The next look at the timers finds it armed again.
+ */
+static void
+timer_fired(struct kr *k, enum side s)
+{
+	vtime_t		 now = k->relay ? k->clock.now : now_vt(k);
+	struct jevent	*e;
+
+	if (k->tkind[s] != TT_RTX || k->tdue[s] > now + VT_MS(8))
+		return;
+	if (k->j.nev > 0 && now < k->j.ev[k->j.nev - 1].t)
+		now = k->j.ev[k->j.nev - 1].t;
+	e = journal_add(&k->j, JE_TIMER, now, s);
+	e->x.timer.kind = TT_RTX;
+	e->x.timer.action = TA_FIRED;
+	e->u.timer.due = k->tdue[s];
+	k->tkind[s] = -1;
 }
 
 /* Journal the state changes the kernel shows. */
@@ -1133,6 +1163,7 @@ relay_read(struct kr *k)
 				k->hidden++;
 				continue;
 			}
+			timer_fired(k, (enum side)s);
 			id = journal_add_seg(&k->j, (enum dir)s, &seg,
 			    k->buf + hl, (size_t)n - hl, false, k->clock.now);
 			compare_segment(k, &k->j.segs[id]);
