@@ -45,6 +45,25 @@ add_text(struct help *h, const char *s, bool sandbox)
 	}
 }
 
+/* On the kernel's sandbox some keys do otherwise: their lines then. */
+static enum msg
+live_help(const struct ui *ui, enum msg m)
+{
+	static const enum msg live[][2] = {
+		{ M_H_NEXT, M_H_LIVE_NEXT }, { M_H_BACK, M_H_LIVE_BACK },
+		{ M_H_RESTART, M_H_LIVE_RESTART }, { M_H_DROP, M_H_LIVE_DROP },
+		{ M_H_DUP, M_H_LIVE_DUP }, { M_H_SANDBOX_MORE, M_H_LIVE_MORE },
+	};
+
+	if (ui->s->live == NULL)
+		return m;
+	for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
+		if (live[i][0] == m)
+			return live[i][1];
+	}
+	return m;
+}
+
 /*
  * The help's lines: the view's keys, then in the sandbox the calls a
  * side can make, "key call" after "key call", as many a line as the
@@ -59,7 +78,8 @@ help_lines(const struct ui *ui, struct help *h)
 	memset(h, 0, sizeof *h);
 	for (size_t i = 0; i < nbindings; i++) {
 		if ((bindings[i].maps & KM_VIEWS) && bindings[i].help != M_NONE)
-			add_text(h, ui_str(ui, bindings[i].help), false);
+			add_text(h, ui_str(ui, live_help(ui,
+			    bindings[i].help)), false);
 	}
 	if (!ui->s->sandbox)
 		return;
@@ -85,7 +105,7 @@ help_lines(const struct ui *ui, struct help *h)
 	}
 	if (line[0] != '\0')
 		add_line(h, line, strlen(line), true);
-	add_text(h, ui_str(ui, M_H_SANDBOX_MORE), true);
+	add_text(h, ui_str(ui, live_help(ui, M_H_SANDBOX_MORE)), true);
 }
 
 /* A box round the lines, a title and a way out, within w by h. */

@@ -136,6 +136,22 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_K_RELEASE] = { "release", "放行" },
 	[M_RELEASED] = { "Held segments go on their way now.",
 	    "被扣留的报文段现在继续上路。" },
+	/* The help's lines that say otherwise on the kernel's sandbox. */
+	[M_H_LIVE_NEXT] = { "n  right   let the segment held longest go on",
+	    "n  右方向键 放行扣留最久的报文段" },
+	[M_H_LIVE_BACK] = {
+	    "b  left    the step before (what the kernels did stays done)",
+	    "b  左方向键 上一步（内核已经做的事不会撤销）" },
+	[M_H_LIVE_RESTART] = { "r          back to the first step",
+	    "r          回到第一步" },
+	[M_H_LIVE_DROP] = {
+	    "d          lose the segment held longest (or the chosen one)",
+	    "d          丢弃扣留最久的报文段（或选中的那个）" },
+	[M_H_LIVE_DUP] = { "c          deliver it twice (done at once, for good)",
+	    "c          重复投递一次（立即生效，无法撤销）" },
+	[M_H_LIVE_MORE] = {
+	    "L latency 0/20/200 ms  H hold every segment, or none  R release all",
+	    "L 延迟 0/20/200 毫秒  H 扣留全部报文段或不扣留  R 全部放行" },
 	[M_LIVE_HINT] = {
 	    "The real kernel: every segment waits for you. Press 2 then l "
 	    "to make the server listen, then 1 then c to connect. n lets "
