@@ -17,6 +17,7 @@
 #define OPT_MSS		2
 #define OPT_WSCALE	3
 #define OPT_SACK_OK	4
+#define OPT_SACK	5
 #define OPT_TS		8
 
 void
@@ -75,6 +76,23 @@ options_encode(const struct segment *seg, uint8_t *p)
 		*p++ = OPT_WSCALE;
 		*p++ = 3;
 		*p++ = (uint8_t)seg->wscale;
+	}
+	/* The SACK blocks last, behind two NOPs; as many as fit. */
+	if (seg->nsack > 0) {
+		int	 n = seg->nsack, room = (int)(40 - (p - start) - 4) / 8;
+
+		if (n > room)
+			n = room;
+		*p++ = OPT_NOP;
+		*p++ = OPT_NOP;
+		*p++ = OPT_SACK;
+		*p++ = (uint8_t)(2 + 8 * n);
+		for (int b = 0; b < n; b++) {
+			for (int i = 3; i >= 0; i--)
+				*p++ = seg->sack[b].start >> (8 * i);
+			for (int i = 3; i >= 0; i--)
+				*p++ = seg->sack[b].end >> (8 * i);
+		}
 	}
 	/* Pad to a whole word with EOL (never needed by the layouts above). */
 	while ((p - start) % 4 != 0)
@@ -217,6 +235,16 @@ options_decode(const uint8_t *p, size_t n, struct segment *seg)
 			if (len != 2)
 				return SEG_EOPTION;
 			seg->sack_ok = true;
+			break;
+		case OPT_SACK:
+			if (len < 10 || (len - 2) % 8 != 0 ||
+			    (len - 2) / 8 > SEG_SACK_MAX)
+				return SEG_EOPTION;
+			seg->nsack = (uint8_t)((len - 2) / 8);
+			for (int b = 0; b < seg->nsack; b++) {
+				seg->sack[b].start = get32(p + i + 2 + 8 * b);
+				seg->sack[b].end = get32(p + i + 6 + 8 * b);
+			}
 			break;
 		case OPT_TS:
 			if (len != 10)

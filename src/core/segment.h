@@ -25,6 +25,8 @@
 /* A segment must fit one UDP datagram (over IPv4) on the socket pair. */
 #define SEG_DGRAM_MAX	65507
 #define SEG_PAYLOAD_MAX	(SEG_DGRAM_MAX - SEG_HDR_MIN)
+/* SACK blocks in 40 octets of options: 4, or 3 beside timestamps. */
+#define SEG_SACK_MAX	4
 
 struct segment {
 	uint16_t	 sport;
@@ -45,6 +47,11 @@ struct segment {
 	bool		 has_ts;
 	uint32_t	 ts_val;
 	uint32_t	 ts_ecr;
+	uint8_t		 nsack;		/* SACK blocks (RFC 2018), up to 4 */
+	struct sack_block {
+		uint32_t	 start;	/* the first sequence number held */
+		uint32_t	 end;	/* and the one after the last */
+	}		 sack[SEG_SACK_MAX];
 };
 
 /* IPv4 addresses of the connection, host order, for the pseudo-header. */

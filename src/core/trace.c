@@ -22,13 +22,32 @@ trace_time(char buf[32], vtime_t t)
 }
 
 /*
- * A segment as the trace names it: "C>S F. seq=1 ack=1 len=0", or for a
- * datagram that was not a segment of this connection, "C>S - bytes=7".
+ * A segment's SACK blocks, numbered as its ack is (relative to the
+ * other side's first sequence number): " sack=101-201,301-401", or
+ * nothing.
+ */
+void
+trace_sack_text(char *buf, size_t len, const struct jseg *s)
+{
+	uint32_t	 base = s->seg.ack - s->rel_ack;
+	int		 n = 0;
+
+	buf[0] = '\0';
+	for (int b = 0; b < s->seg.nsack && n >= 0 && (size_t)n < len; b++)
+		n += snprintf(buf + n, len - (size_t)n, "%s%" PRIu32 "-%"
+		    PRIu32, b == 0 ? " sack=" : ",",
+		    s->seg.sack[b].start - base, s->seg.sack[b].end - base);
+}
+
+/*
+ * A segment as the trace names it: "C>S F. seq=1 ack=1 len=0" (and its
+ * SACK blocks, if any), or for a datagram that was not a segment of this
+ * connection, "C>S - bytes=7".
  */
 void
 trace_seg_text(char *buf, size_t len, const struct jseg *s)
 {
-	char	 flags[16];
+	char	 flags[16], sack[96];
 
 	if (!s->valid) {
 		snprintf(buf, len, "%s - bytes=%" PRIu32, dir_name(s->dir),
@@ -36,10 +55,11 @@ trace_seg_text(char *buf, size_t len, const struct jseg *s)
 		return;
 	}
 	segment_flags(s->seg.flags, flags);
+	trace_sack_text(sack, sizeof sack, s);
 	if (s->seg.flags & TH_ACK)
 		snprintf(buf, len, "%s %s seq=%" PRIu32 " ack=%" PRIu32
-		    " len=%" PRIu32, dir_name(s->dir), flags, s->rel_seq,
-		    s->rel_ack, s->seg.len);
+		    " len=%" PRIu32 "%s", dir_name(s->dir), flags, s->rel_seq,
+		    s->rel_ack, s->seg.len, sack);
 	else
 		snprintf(buf, len, "%s %s seq=%" PRIu32 " len=%" PRIu32,
 		    dir_name(s->dir), flags, s->rel_seq, s->seg.len);
@@ -55,7 +75,7 @@ char **
 trace_sent(const struct journal *j, enum dir d, size_t *n, size_t **num)
 {
 	char	**v = xcalloc(j->nsegs + 1, sizeof *v);
-	char	  buf[128];
+	char	  buf[256];
 	size_t	  all = 0;
 
 	if (num != NULL)

@@ -15,6 +15,7 @@ void	 trace_print(FILE *, const struct journal *, size_t, size_t,
 	     enum lang);
 char	*trace_time(char [32], vtime_t);
 void	 trace_seg_text(char *, size_t, const struct jseg *);
+void	 trace_sack_text(char *, size_t, const struct jseg *);
 char	**trace_sent(const struct journal *, enum dir, size_t *, size_t **);
 void	 trace_sent_free(char **, size_t, size_t *);
 void	 trace_call_text(char *, size_t, const struct journal *,

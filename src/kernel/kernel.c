@@ -389,7 +389,7 @@ static const char *const never_zh[2] = {
 static void
 compare_segment(struct kr *k, const struct jseg *g)
 {
-	char		 text[128];
+	char		 text[256];
 	int		 d = g->dir;
 	size_t		 i = k->imodel[d];
 
@@ -627,6 +627,7 @@ kernel_states(struct kr *k, enum tcp_state out[NSIDES],
 	bool	 listening = false;
 
 	out[0] = out[1] = TCPS_CLOSED;
+	memset(tm, 0, NSIDES * sizeof *tm);
 	tm[0].kind = tm[1].kind = -1;
 	/* On lo one namespace holds both sides; the relay's, one each. */
 	for (int ns = 0; ns < (k->relay ? NSIDES : 1); ns++) {

@@ -733,7 +733,6 @@ act_next(struct ui *ui, int arg)
 		int	 r;
 
 		live_edge(ui);
-		k = ui_shown(ui);
 		r = session_live_step(ui->s, err, sizeof err);
 		sync(ui);
 		if (r == -1) {
