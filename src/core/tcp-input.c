@@ -166,6 +166,90 @@ reset_by_peer(struct tcp *tp)
 	}
 }
 
+/*
+ * SACK as Linux keeps it (tcp_sack_new_ofo_skb and the functions around
+ * it).  Blocks that touch or overlap are one; the block that grew or is
+ * new goes first, the others keep their order, and a fifth is forgotten.
+ */
+static bool
+sack_extend(struct sack_block *b, uint32_t seq, uint32_t end)
+{
+	if (seq_gt(seq, b->end) || seq_gt(b->start, end))
+		return false;
+	if (seq_lt(seq, b->start))
+		b->start = seq;
+	if (seq_gt(end, b->end))
+		b->end = end;
+	return true;
+}
+
+/* Out-of-order data [seq, end) came: the blocks say so. */
+static void
+sack_ofo(struct tcp *tp, uint32_t seq, uint32_t end)
+{
+	struct sack_block	*sp = tp->sacks, b = { seq, end };
+	int			 i;
+
+	if (!tp->sack_ok)
+		return;
+	for (i = 0; i < tp->nsacks; i++) {
+		if (!sack_extend(&sp[i], seq, end))
+			continue;
+		b = sp[i];
+		for (; i > 0; i--)
+			sp[i] = sp[i - 1];
+		sp[0] = b;
+		/* It may reach others now: they become one with it. */
+		for (i = 1; i < tp->nsacks; ) {
+			if (!sack_extend(&sp[0], sp[i].start, sp[i].end)) {
+				i++;
+				continue;
+			}
+			tp->nsacks--;
+			for (int j = i; j < tp->nsacks; j++)
+				sp[j] = sp[j + 1];
+		}
+		return;
+	}
+	if (tp->nsacks == SEG_SACK_MAX)
+		tp->nsacks--;
+	for (i = tp->nsacks; i > 0; i--)
+		sp[i] = sp[i - 1];
+	sp[0] = b;
+	tp->nsacks++;
+}
+
+/* RCV.NXT moved: the blocks it passed go (tcp_sack_remove). */
+static void
+sack_remove(struct tcp *tp)
+{
+	if (tp->nooo == 0) {
+		tp->nsacks = 0;
+		return;
+	}
+	for (int i = 0; i < tp->nsacks; ) {
+		if (seq_lt(tp->rcv_nxt, tp->sacks[i].start)) {
+			i++;
+			continue;
+		}
+		tp->nsacks--;
+		for (int j = i; j < tp->nsacks; j++)
+			tp->sacks[j] = tp->sacks[j + 1];
+	}
+}
+
+/* A duplicate [seq, end) came: the next segment out says so (D-SACK,
+ * RFC 2883; Linux's tcp_dsack_set, with net.ipv4.tcp_dsack on). */
+static void
+dsack_set(struct tcp *tp, uint32_t seq, uint32_t end)
+{
+	if (!tp->sack_ok)
+		return;
+	tp->dsack = true;
+	tp->dsack_blk.start = seq;
+	tp->dsack_blk.end = end;
+}
+
 /* Remember out-of-order data [seq, end) until the hole before it fills. */
 static void
 ooo_add(struct tcp *tp, uint32_t seq, uint32_t end)
@@ -284,8 +368,10 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 		return;
 	if (seq_gt(seq, tp->rcv_nxt)) {
 		/* Out of order: keep it, and say at once what we lack. */
-		if (len > 0)
+		if (len > 0) {
 			ooo_add(tp, seq, seq + len);
+			sack_ofo(tp, seq, seq + len);
+		}
 		if (fin) {
 			tp->ooo_fin = true;
 			tp->ooo_fin_seq = seq + len;
@@ -298,7 +384,9 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 
 		if (old >= len + fin) {
 			/* All seen before: a retransmission.  ACK at once
-			 * (Linux leaves pingpong mode for it). */
+			 * (Linux leaves pingpong mode for it), and say it
+			 * came twice. */
+			dsack_set(tp, seq, seq + len + fin);
 			if (tp->prof->dupack_quickack)
 				tcp_enter_quickack(tp);
 			tcp_ack_soon(tp);
@@ -306,6 +394,8 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 		}
 		if (old > len)
 			old = len;
+		/* Partly seen before: that part came twice. */
+		dsack_set(tp, seq, tp->rcv_nxt);
 		seq += old;
 		len -= old;
 	}
@@ -321,6 +411,7 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 		} else
 			tp->ack_pending = true;
 		ooo_drain(tp);
+		sack_remove(tp);
 	}
 	if (fin && seq + len == tp->rcv_nxt)
 		fin_received(tp);
@@ -613,6 +704,13 @@ input_sync(struct tcp *tp, const struct segment *seg)
 			return;
 		if (tp->prof->dupack_quickack && seg->len > 0)
 			tcp_enter_quickack(tp);
+		/* Sequence space we had already (tcp_send_dupack; a SYN
+		 * draws a challenge ACK there instead). */
+		if (!(fl & TH_SYN) && segment_seqlen(seg) > 0 &&
+		    seq_lt(seg->seq, tp->rcv_nxt))
+			dsack_set(tp, seg->seq, seq_lt(seg->seq +
+			    segment_seqlen(seg), tp->rcv_nxt) ? seg->seq +
+			    segment_seqlen(seg) : tp->rcv_nxt);
 		tcp_send_oow_ack(tp, seg);
 		return;
 	}

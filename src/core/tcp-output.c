@@ -103,9 +103,34 @@ ack_sent(struct tcp *tp)
 	tp->rcv_wup = tp->rcv_nxt;
 }
 
+/*
+ * A full socket's segments carry the SACK blocks (Linux's
+ * tcp_established_options): a D-SACK first, once, then the blocks, as
+ * many as fit beside the timestamps.  TIME_WAIT and an orphan's
+ * FIN_WAIT_2 kept as a timewait socket have none to tell.
+ */
+static void
+sack_blocks(struct tcp *tp, struct segment *seg)
+{
+	int	 room = seg->has_ts ? 3 : 4;
+
+	if (!tp->sack_ok || !(seg->flags & TH_ACK) ||
+	    (seg->flags & (TH_SYN | TH_RST)) ||
+	    (tp->prof->timewait_socks && (tp->state == TCPS_TIME_WAIT ||
+	    (tp->state == TCPS_FIN_WAIT_2 && tp->orphan &&
+	    tcp_timer_armed(tp, TT_FINWAIT2)))))
+		return;
+	if (tp->dsack)
+		seg->sack[seg->nsack++] = tp->dsack_blk;
+	for (int i = 0; i < tp->nsacks && seg->nsack < room; i++)
+		seg->sack[seg->nsack++] = tp->sacks[i];
+	tp->dsack = false;
+}
+
 void
 tcp_emit(struct tcp *tp, struct segment *seg, const uint8_t *payload)
 {
+	sack_blocks(tp, seg);
 	tp->hooks->output(tp->ctx, tp, seg, payload);
 	if (seg->flags & TH_ACK)
 		ack_sent(tp);

@@ -321,6 +321,14 @@ struct tcp {
 	bool			 ooo_fin;	/* a FIN waits at ooo_fin_seq */
 	uint32_t		 ooo_fin_seq;
 
+	/* SACK as a receiver (RFC 2018, Linux's): the blocks we report,
+	 * the newest first; and a D-SACK (RFC 2883) for a duplicate, told
+	 * in the next segment out only. */
+	struct sack_block	 sacks[SEG_SACK_MAX];
+	int			 nsacks;
+	bool			 dsack;
+	struct sack_block	 dsack_blk;
+
 	/* Linux delayed-ACK flags: a short segment was seen (pushed). */
 	bool			 pushed;
 	bool			 pushed2;
