@@ -147,6 +147,72 @@ test_checksum_odd(void)
 	    "a buffer too small is refused");
 }
 
+/*
+ * SACK blocks (RFC 2018): after the other options, behind two NOPs, as
+ * Linux writes them; three fit beside timestamps, four without; a D-SACK
+ * is told by where its block lies (RFC 2883).
+ */
+static void
+test_sack(void)
+{
+	struct segment	 seg, back;
+	uint8_t		 buf[128];
+	int		 n;
+
+	segment_init(&seg);
+	seg.sport = 80;
+	seg.dport = 40000;
+	seg.seq = 1000;
+	seg.ack = 5000;
+	seg.flags = TH_ACK;
+	seg.win = 64;
+	seg.has_ts = true;
+	seg.ts_val = 7;
+	seg.ts_ecr = 9;
+	seg.nsack = 2;
+	seg.sack[0].start = 6000;
+	seg.sack[0].end = 7000;
+	seg.sack[1].start = 8000;
+	seg.sack[1].end = 9000;
+	n = segment_encode(&seg, NULL, &s2c, buf, sizeof buf);
+	is_int(n, 20 + 12 + 4 + 16, "timestamps and two SACK blocks: 52 octets");
+	ok(buf[32] == 1 && buf[33] == 1 && buf[34] == 5 && buf[35] == 18,
+	    "NOP NOP, then SACK of length 18");
+	is_int(segment_decode(buf, (size_t)n, &s2c, &back, NULL), SEG_OK,
+	    "decodes");
+	ok(back.nsack == 2 && back.sack[0].start == 6000 &&
+	    back.sack[0].end == 7000 && back.sack[1].start == 8000 &&
+	    back.sack[1].end == 9000, "both blocks come back");
+	ok(!segment_dsack(&back), "blocks past the ack are no D-SACK");
+	seg.nsack = 4;
+	seg.sack[2] = seg.sack[1];
+	seg.sack[3] = seg.sack[1];
+	n = segment_encode(&seg, NULL, &s2c, buf, sizeof buf);
+	is_int(n, 60, "beside timestamps only three of four fit: 60 octets");
+	segment_decode(buf, (size_t)n, &s2c, &back, NULL);
+	is_int(back.nsack, 3, "three blocks sent");
+	seg.has_ts = false;
+	n = segment_encode(&seg, NULL, &s2c, buf, sizeof buf);
+	segment_decode(buf, (size_t)n, &s2c, &back, NULL);
+	ok(n == 56 && back.nsack == 4, "without timestamps, four");
+	seg.nsack = 1;
+	seg.sack[0].start = 4000;
+	seg.sack[0].end = 5000;
+	ok(segment_dsack(&seg), "a block below the ack is a D-SACK");
+	seg.nsack = 2;
+	seg.sack[0].start = 6500;
+	seg.sack[0].end = 7000;
+	seg.sack[1].start = 6000;
+	seg.sack[1].end = 7000;
+	ok(segment_dsack(&seg), "so is a first block inside the second");
+	/* A SACK option whose length is no whole number of blocks. */
+	seg.nsack = 1;
+	n = segment_encode(&seg, NULL, &s2c, buf, sizeof buf);
+	buf[20 + 3] = 9;
+	is_int(segment_decode(buf, (size_t)n, NULL, &back, NULL), SEG_EOPTION,
+	    "a SACK of length 9 is refused");
+}
+
 /* RFC 1071's sum, one big-endian word at a time, to check the fast one. */
 static uint16_t
 reference_checksum(const uint8_t *p, size_t n, const struct seg_addrs *a)
@@ -249,6 +315,7 @@ main(void)
 	test_linux_vectors();
 	test_malformed();
 	test_checksum_odd();
+	test_sack();
 	test_checksum_lengths();
 	test_flags();
 	test_seq();

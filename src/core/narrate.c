@@ -178,6 +178,40 @@ seg_words(char *buf, size_t len, const struct jseg *g, enum lang lang)
 }
 
 /*
+ * What a segment's SACK blocks say, numbered as its ack: a first block
+ * below the ack or inside the second is a D-SACK (those bytes came
+ * twice, RFC 2883); the others are bytes already held past a gap (RFC
+ * 2018).
+ */
+static void
+sack_words(char *buf, size_t len, size_t *n, const struct jseg *g,
+    enum lang lang)
+{
+	uint32_t	 base = g->seg.ack - g->rel_ack;
+	int		 b = 0;
+
+	if (g->seg.nsack == 0)
+		return;
+	if (segment_dsack(&g->seg)) {
+		add(buf, len, n, lang == LANG_EN ? " Its D-SACK %" PRIu32 "-%"
+		    PRIu32 " says those bytes came twice." :
+		    "其中的 D-SACK %" PRIu32 "-%" PRIu32 " 表示这些字节收到了"
+		    "两次。", g->seg.sack[0].start - base,
+		    g->seg.sack[0].end - base);
+		b = 1;
+	}
+	if (b == g->seg.nsack)
+		return;
+	add(buf, len, n, lang == LANG_EN ? " SACK " : "SACK ");
+	for (int i = b; i < g->seg.nsack; i++)
+		add(buf, len, n, "%s%" PRIu32 "-%" PRIu32, i > b ? ", " : "",
+		    g->seg.sack[i].start - base, g->seg.sack[i].end - base);
+	add(buf, len, n, lang == LANG_EN ? ": those bytes are here already; "
+	    "only the gap before them is missing." :
+	    "：这些字节已经收到，缺的只是它们前面的空缺。");
+}
+
+/*
  * The first of the segments this one repeats (the same octets sent
  * again, one after another), or -1.
  */
@@ -238,7 +272,8 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 			    "toward %s.", what, side_word(to, lang));
 		else if (g->injected)
 			add(buf, len, &n, "脚本向%s注入 %s。",
-			    side_word(to, lang), what); else if ((first = repeats(j, e->u.seg.id)) >= 0) {
+			    side_word(to, lang), what);
+		else if ((first = repeats(j, e->u.seg.id)) >= 0) {
 			add(buf, len, &n, lang == LANG_EN ? "%s sends %s "
 			    "again: a retransmission of #%d." :
 			    "%s再次发出 %s：这是 #%d 的重传。",
@@ -247,6 +282,8 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 			add(buf, len, &n, lang == LANG_EN ? "%s sends %s." :
 			    "%s发出 %s。", side_cap(from, lang), what);
 		}
+		if (g->valid)
+			sack_words(buf, len, &n, g, lang);
 		break;
 	case FATE_DELIVERED:
 		add(buf, len, &n, lang == LANG_EN ? "%s reaches %s." :

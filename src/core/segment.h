@@ -83,6 +83,23 @@ const char	*segment_strerror(enum seg_error);
 const char	*segment_flags(uint8_t, char [16]);
 int		 segment_parse_flags(const char *, uint8_t *, bool *);
 
+/*
+ * Whether the first SACK block is a D-SACK (RFC 2883 section 4): below
+ * the ack, or inside the second block.
+ */
+static inline bool
+segment_dsack(const struct segment *seg)
+{
+	const struct sack_block	*b = seg->sack;
+
+	if (seg->nsack == 0)
+		return false;
+	if ((int32_t)(b[0].end - seg->ack) <= 0)
+		return true;
+	return seg->nsack > 1 && (int32_t)(b[0].start - b[1].start) >= 0 &&
+	    (int32_t)(b[0].end - b[1].end) <= 0;
+}
+
 /* Network byte order in and out of a buffer: headers, captures. */
 static inline void
 put16(uint8_t *p, uint16_t v)

@@ -250,6 +250,21 @@ dsack_set(struct tcp *tp, uint32_t seq, uint32_t end)
 	tp->dsack_blk.end = end;
 }
 
+/* Out-of-order data that overlaps what is held already: that part came
+ * twice (tcp_data_queue_ofo's D-SACK). */
+static void
+ooo_dup(struct tcp *tp, uint32_t seq, uint32_t end)
+{
+	for (int i = 0; i < tp->nooo; i++) {
+		uint32_t	 s = tp->ooo[i][0], e = tp->ooo[i][1];
+
+		if (!seq_lt(seq, e) || !seq_gt(end, s))
+			continue;
+		dsack_set(tp, seq_gt(seq, s) ? seq : s, seq_lt(end, e) ? end : e);
+		return;
+	}
+}
+
 /* Remember out-of-order data [seq, end) until the hole before it fills. */
 static void
 ooo_add(struct tcp *tp, uint32_t seq, uint32_t end)
@@ -369,6 +384,7 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 	if (seq_gt(seq, tp->rcv_nxt)) {
 		/* Out of order: keep it, and say at once what we lack. */
 		if (len > 0) {
+			ooo_dup(tp, seq, seq + len);
 			ooo_add(tp, seq, seq + len);
 			sack_ofo(tp, seq, seq + len);
 		}

@@ -57,8 +57,11 @@ wscale_of(const struct journal *j, enum dir dir)
 	return -1;
 }
 
+/* The options as tcpdump names them; SACK blocks numbered as the ack
+ * is (base: the other side's first sequence number). */
 static void
-options_text(const struct segment *seg, char *buf, size_t len)
+options_text(const struct segment *seg, uint32_t base, char *buf,
+    size_t len)
 {
 	int	 n = 0;
 
@@ -73,6 +76,11 @@ options_text(const struct segment *seg, char *buf, size_t len)
 	if (seg->wscale >= 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, "wscale %d ",
 		    seg->wscale);
+	for (int b = 0; b < seg->nsack && (size_t)n < len; b++)
+		n += snprintf(buf + n, len - (size_t)n, "%s%" PRIu32 "-%"
+		    PRIu32 "%s", b == 0 ? "sack " : "",
+		    seg->sack[b].start - base, seg->sack[b].end - base,
+		    b + 1 < seg->nsack ? "," : " ");
 	if (n > 0 && (size_t)n <= len)
 		buf[n - 1] = '\0';
 }
@@ -218,9 +226,13 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 	    M_D_CKSUM_OK : M_D_CKSUM_BAD));
 	snprintf(v, sizeof v, "%u", seg.urp);
 	field(&d, ui_str(ui, M_F_URP), v, ui_str(ui, M_D_URP));
-	options_text(&seg, v, sizeof v);
+	options_text(&seg, seg.ack - rack, v, sizeof v);
+	/* SACK blocks: what the receiver holds past the ack, or, the first
+	 * below it, what came twice (D-SACK). */
 	field(&d, ui_str(ui, M_F_OPTIONS), v[0] ? v : ui_str(ui,
-	    M_D_NOOPTIONS), v[0] ? ui_str(ui, M_D_OPTIONS) : NULL);
+	    M_D_NOOPTIONS), !v[0] ? NULL : seg.nsack == 0 ? ui_str(ui,
+	    M_D_OPTIONS) : segment_dsack(&seg) ? ui_str(ui,
+	    M_D_DSACK) : ui_str(ui, M_D_SACK));
 	snprintf(v, sizeof v, "%" PRIu32 " %s", seg.len, ui_str(ui,
 	    M_F_BYTES));
 	field(&d, ui_str(ui, M_F_PAYLOAD), v, ui_str(ui, M_D_PAYLOAD));

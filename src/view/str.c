@@ -255,6 +255,12 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_D_URP] = { "unused unless URG is set", "只有 URG 置位时才有意义" },
 	[M_D_OPTIONS] = { "agreed in the handshake", "在握手时协商" },
 	[M_D_NOOPTIONS] = { "none", "无" },
+	[M_D_SACK] = {
+	    "sack: bytes held past the ack; only the gap is resent (RFC 2018)",
+	    "sack：已收到 ack 之后的这些字节，只需重传缺口（RFC 2018）" },
+	[M_D_DSACK] = {
+	    "sack below the ack: those bytes came twice (D-SACK, RFC 2883)",
+	    "ack 之下的 sack：这些字节收到了两次（D-SACK，RFC 2883）" },
 	[M_D_PAYLOAD] = { "application data carried", "携带的应用数据" },
 	[M_RELATIVE] = { "relative", "相对" },
 	[M_SENT_AT] = { "sent at", "发出于" },
