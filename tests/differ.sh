@@ -1,0 +1,90 @@
+#!/bin/sh
+# The differential measure (issue 15): random scripts, not in the
+# repository, run by synfin run --engine kernel on this machine's kernel,
+# which prints a DIFF line wherever the linux profile sends otherwise.
+# Calls, a lost segment now and then, writes of 100 B to 256 KiB, and
+# the two closes.  A figure, not a verdict, until the model matches:
+# "differ: A of N scripts agree", with each differing script and its
+# DIFF lines as comments, and the scripts kept in $DIFFER_KEEP (if set)
+# to record with tests/kreplay.  DIFFER_N scripts (30), DIFFER_SEED
+# (the date); DIFFER_DRY=1 prints the scripts and runs nothing.  Needs
+# root; part of make check-live.
+synfin=${SYNFIN:-$(pwd)/src/synfin}
+N=${DIFFER_N:-30}
+SEED=${DIFFER_SEED:-$(date +%Y%m%d)}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# The scripts: one awk program makes all N from the seed.
+awk -v n="$N" -v seed="$SEED" -v dir="$tmp" -v base=$((21000 + $$ % 9000 * 2)) '
+function pick(a, k) { return a[int(rand() * k) + 1] }
+BEGIN {
+	srand(seed)
+	split("100 536 1000 4096 10000 40000 65483 70000 131072 200000 262144",
+	    size, " ")
+	split("client server", side, " ")
+	for (i = 1; i <= n; i++) {
+		f = sprintf("%s/d%03d.syn", dir, i)
+		port = base + 2 * i
+		printf "# differ %d (seed %s)\n", i, seed > f
+		printf "set addr client 127.0.0.1:%d\n", port > f
+		printf "set addr server 127.0.0.1:%d\n", port + 1 > f
+		print "server listen\nclient connect\nserver accept\nwait 50ms" > f
+		ops = 2 + int(rand() * 4)
+		for (k = 0; k < ops; k++) {
+			s = pick(side, 2)
+			if (rand() < 0.3)
+				printf "drop next %s ACK\n", s == "client" ? \
+				    "c2s" : "s2c" > f
+			printf "%s send %d\n", s, pick(size, 11) > f
+			r = rand()
+			if (r < 0.5)
+				printf "%s read\n", s == "client" ? \
+				    "server" : "client" > f
+			printf "wait %dms\n", r < 0.25 ? 1 : 50 > f
+		}
+		print "server read\nclient read" > f
+		first = pick(side, 2)
+		if (rand() < 0.2)
+			printf "drop next %s ACK\n", first == "client" ? \
+			    "c2s" : "s2c" > f
+		printf "%s close\nwait %dms\n", first, rand() < 0.5 ? 1 : 50 > f
+		printf "%s close\nwait 1500ms\n", \
+		    first == "client" ? "server" : "client" > f
+		close(f)
+	}
+}'
+
+if [ -n "$DIFFER_DRY" ]; then
+	cat "$tmp"/d*.syn
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "differ: skipped: needs root (the kernel on lo, nft for drops)"
+	exit 0
+fi
+if ! command -v nft >/dev/null 2>&1; then
+	echo "differ: skipped: needs nft (Debian's nftables) for drops"
+	exit 0
+fi
+
+agree=0
+i=0
+for f in "$tmp"/d*.syn; do
+	i=$((i + 1))
+	chmod 644 "$f"
+	"$synfin" run --engine kernel "$f" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	if [ $status -eq 0 ]; then
+		agree=$((agree + 1))
+		continue
+	fi
+	echo "# differ $i: $(if [ $status -eq 1 ]; then echo differs;
+	    else echo "could not run: $(head -1 "$tmp/err")"; fi)"
+	grep -v '^#' "$f" | sed 's/^/#   | /'
+	grep '^DIFF' "$tmp/out" | head -8 | sed 's/^/#   /'
+	[ -n "$DIFFER_KEEP" ] && mkdir -p "$DIFFER_KEEP" &&
+	    cp "$f" "$DIFFER_KEEP/differ-$SEED-$i.syn"
+done
+echo "differ: $agree of $i scripts agree with the kernel (seed $SEED)"
+exit 0
