@@ -559,8 +559,15 @@ timer_kind(int idiag_timer, int state)
 	}
 }
 
+/*
+ * Side s's connection, looked up by its four-tuple (an exact sock_diag
+ * request: a dump would walk the whole connection table, some
+ * milliseconds on a busy host, at every look).  Nothing there, CLOSED;
+ * the lookup falls back to a listener on the port, which tells that the
+ * server listens and is no connection.
+ */
 static void
-diag_dump(struct kr *k, int fd, enum tcp_state out[NSIDES],
+diag_one(struct kr *k, int fd, enum side s, enum tcp_state out[NSIDES],
     struct ktimer tm[NSIDES], bool *listening)
 {
 	struct {
@@ -568,55 +575,42 @@ diag_dump(struct kr *k, int fd, enum tcp_state out[NSIDES],
 		struct inet_diag_req_v2	 r;
 	} req;
 	struct sockaddr_nl	 sa = { .nl_family = AF_NETLINK };
-	char			 buf[16384];
-	bool			 done = false;
+	char			 buf[8192];
+	struct nlmsghdr		*h = (struct nlmsghdr *)buf;
+	struct inet_diag_msg	*m;
+	ssize_t			 n;
 
 	memset(&req, 0, sizeof req);
 	req.nlh.nlmsg_len = sizeof req;
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST;
 	req.r.sdiag_family = AF_INET;
 	req.r.sdiag_protocol = IPPROTO_TCP;
 	req.r.idiag_states = ~0u;
+	req.r.id.idiag_sport = htons(k->port[s]);
+	req.r.id.idiag_dport = htons(k->port[!s]);
+	req.r.id.idiag_src[0] = htonl(k->ip[s]);
+	req.r.id.idiag_dst[0] = htonl(k->ip[!s]);
+	req.r.id.idiag_cookie[0] = req.r.id.idiag_cookie[1] =
+	    INET_DIAG_NOCOOKIE;
 	if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&sa,
 	    sizeof sa) == -1)
 		die(NULL, "sock_diag: %s", strerror(errno));
-	while (!done) {
-		ssize_t		 n = recv(fd, buf, sizeof buf, 0);
-		struct nlmsghdr	*h;
-
-		if (n <= 0)
-			break;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		    h = NLMSG_NEXT(h, n)) {
-			struct inet_diag_msg	*m;
-			uint16_t		 sp, dp;
-
-			if (h->nlmsg_type == NLMSG_DONE ||
-			    h->nlmsg_type == NLMSG_ERROR) {
-				done = true;
-				break;
-			}
-			m = NLMSG_DATA(h);
-			sp = ntohs(m->id.idiag_sport);
-			dp = ntohs(m->id.idiag_dport);
-			if (m->id.idiag_src[0] != htonl(k->ip[0]) &&
-			    m->id.idiag_src[0] != htonl(k->ip[1]) &&
-			    m->id.idiag_src[0] != 0)
-				continue;
-			for (int s = 0; s < NSIDES; s++) {
-				if (sp != k->port[s] || dp != k->port[!s])
-					continue;
-				out[s] = from_linux(m->idiag_state);
-				tm[s].kind = timer_kind(m->idiag_timer,
-				    m->idiag_state);
-				tm[s].left = (vtime_t)m->idiag_expires * 1000;
-				tm[s].retrans = m->idiag_retrans;
-			}
-			if (sp == k->port[SIDE_SERVER] && m->idiag_state == 10)
-				*listening = true;
-		}
+	if ((n = recv(fd, buf, sizeof buf, 0)) <= 0)
+		die(NULL, "sock_diag: %s", n == 0 ? "no answer" :
+		    strerror(errno));
+	if (!NLMSG_OK(h, (size_t)n) || h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return;			/* NLMSG_ERROR: ENOENT, none */
+	m = NLMSG_DATA(h);
+	if (m->idiag_state == 10) {
+		if (s == SIDE_SERVER)
+			*listening = true;
+		return;
 	}
+	out[s] = from_linux(m->idiag_state);
+	tm[s].kind = timer_kind(m->idiag_timer, m->idiag_state);
+	tm[s].left = (vtime_t)m->idiag_expires * 1000;
+	tm[s].retrans = m->idiag_retrans;
 }
 
 /* The states, from every namespace the run uses. */
@@ -630,7 +624,9 @@ kernel_states(struct kr *k, enum tcp_state out[NSIDES],
 	memset(tm, 0, NSIDES * sizeof *tm);
 	tm[0].kind = tm[1].kind = -1;
 	/* On lo one namespace holds both sides; the relay's, one each. */
-	for (int ns = 0; ns < (k->relay ? NSIDES : 1); ns++) {
+	for (int s = 0; s < NSIDES; s++) {
+		int	 ns = k->relay ? s : 0;
+
 		/* A netlink socket answers for the namespace it was made
 		 * in: one for each, made once. */
 		if (k->diag[ns] == -1) {
@@ -640,7 +636,7 @@ kernel_states(struct kr *k, enum tcp_state out[NSIDES],
 			if (k->diag[ns] == -1)
 				die(NULL, "sock_diag: %s", strerror(errno));
 		}
-		diag_dump(k, k->diag[ns], out, tm, &listening);
+		diag_one(k, k->diag[ns], (enum side)s, out, tm, &listening);
 	}
 	if (out[SIDE_SERVER] == TCPS_CLOSED && listening)
 		out[SIDE_SERVER] = TCPS_LISTEN;
