@@ -383,11 +383,16 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 		return;
 	if (seq_gt(seq, tp->rcv_nxt)) {
 		/* Out of order: keep it, and say at once what we lack. */
-		if (len > 0) {
+		/* A FIN held out of order has its sequence number too: a
+		 * block reports it (Linux's out-of-order queue holds it). */
+		if (fin && tp->ooo_fin && tp->ooo_fin_seq == seq + len &&
+		    len == 0)
+			dsack_set(tp, seq, seq + 1);
+		if (len > 0)
 			ooo_dup(tp, seq, seq + len);
+		if (len > 0)
 			ooo_add(tp, seq, seq + len);
-			sack_ofo(tp, seq, seq + len);
-		}
+		sack_ofo(tp, seq, seq + len + fin);
 		if (fin) {
 			tp->ooo_fin = true;
 			tp->ooo_fin_seq = seq + len;
