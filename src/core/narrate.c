@@ -373,6 +373,16 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 		    "%s的%s定时器到期。", side_cap(side, lang),
 		    timer_words[kind][lang]);
 		break;
+	case TA_PROBE:
+		add(buf, len, &n, lang == LANG_EN ? "%s's timer fires as a "
+		    "tail loss probe (RFC 8985), not a timeout: its last "
+		    "segment goes again, so that the ACK it draws shows what "
+		    "was lost; no backoff, no retry counted." :
+		    "%s的定时器到期，这是尾部丢失探测（RFC 8985），不是超时："
+		    "重发最后一个报文段，让它引出的 ACK 表明丢了什么；不退避，"
+		    "也不算一次重试。",
+		    side_cap(side, lang));
+		break;
 	case TA_PENDING:
 		add(buf, len, &n, lang == LANG_EN ? "The run stops here with "
 		    "%s's %s timer still running; it would fire at %s." :

@@ -535,7 +535,11 @@ tcp_timer_fired(struct timer *t, void *arg)
 	struct tcp	*tp = arg;
 	enum tcp_timer	 k = (enum tcp_timer)(t - tp->timers);
 
-	tp->hooks->timer(tp->ctx, tp, k, TA_FIRED, tcp_now(tp));
+	/* Linux's loss probe has a timer of its own (ICSK_TIME_LOSS_PROBE):
+	 * its firing is no retransmission timeout, and is told apart. */
+	tp->hooks->timer(tp->ctx, tp, k, k == TT_RTX && tp->tlp_armed &&
+	    !(tp->state == TCPS_SYN_RECEIVED && tp->passive) &&
+	    !retries_exhausted(tp) ? TA_PROBE : TA_FIRED, tcp_now(tp));
 	switch (k) {
 	case TT_RTX:
 		rtx_timeout(tp);

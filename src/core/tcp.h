@@ -51,6 +51,8 @@ enum timer_action {
 	TA_CANCELLED,
 	TA_FIRED,
 	TA_PENDING,	/* still set when a run stops (the journal's end) */
+	TA_PROBE,	/* the retransmission timer fired early as a tail
+			 * loss probe (RFC 8985 7): no retry, no backoff */
 };
 
 /* What the application does: the socket calls a script can make. */

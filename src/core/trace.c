@@ -260,9 +260,11 @@ print_event(FILE *f, const struct journal *j, const struct jevent *e,
 		    tcp_state_names[e->u.state.to]);
 		break;
 	case JE_TIMER:
-		if (e->x.timer.action == TA_FIRED)
+		if (e->x.timer.action == TA_FIRED ||
+		    e->x.timer.action == TA_PROBE)
 			fprintf(f, "TIMER %s %s %s fired\n", t,
 			    side_name(e->side),
+			    e->x.timer.action == TA_PROBE ? "tlp" :
 			    tcp_timer_names[e->x.timer.kind]);
 		else if (e->x.timer.action == TA_PENDING)
 			fprintf(f, "TIMER %s %s %s pending %s\n", t,

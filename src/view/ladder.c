@@ -88,6 +88,7 @@ note_text(const struct ui *ui, const struct jevent *e, char *buf, size_t len)
 		return ST_BAD;
 	default:
 		snprintf(buf, len, "%s", ui_str(ui,
+		    e->x.timer.action == TA_PROBE ? M_FIRED_TLP :
 		    fired_msg[e->x.timer.kind]));
 		return ST_TIMER;
 	}
@@ -147,7 +148,8 @@ step_rows(struct ui *ui, size_t k)
 			note_row(l, k, i);
 			break;
 		case JE_TIMER:
-			if (e->x.timer.action == TA_FIRED)
+			if (e->x.timer.action == TA_FIRED ||
+			    e->x.timer.action == TA_PROBE)
 				note_row(l, k, i);
 			break;
 		case JE_STATE:
