@@ -759,6 +759,9 @@ observe(struct kr *k)
 	if (!k->live)
 		capture(k);
 	kernel_states(k, st, tm);
+	/* The timers before the states: a retransmission timer that gave
+	 * up is why the connection closed. */
+	timers(k, tm, nev);
 	for (int s = 0; s < NSIDES; s++) {
 		struct jevent	*e;
 
@@ -786,7 +789,6 @@ observe(struct kr *k)
 	}
 	if (k->live)
 		capture(k);
-	timers(k, tm, nev);
 }
 
 /* Let real time pass until t (seconds since start), watching. */
