@@ -733,15 +733,27 @@ static void
 timer_fired(struct kr *k, enum side s)
 {
 	vtime_t		 now = k->relay ? k->clock.now : now_vt(k);
+	enum tcp_state	 st[NSIDES] = { TCPS_CLOSED, TCPS_CLOSED };
+	struct ktimer	 tm[NSIDES];
+	bool		 listening = false;
 	struct jevent	*e;
 
 	if (k->tkind[s] != TT_RTX || k->tdue[s] > now + VT_MS(8))
 		return;
+	/* A timeout counts a retransmission (icsk_retransmits) before it
+	 * sends; a tail loss probe does not: ask, as it goes.  Only the
+	 * relay can: it reads the segment before the peer has it, while on
+	 * lo the peer's answer has often reset the count already. */
+	memset(tm, 0, sizeof tm);
+	tm[s].retrans = k->tretrans[s] + 1;
+	if (k->relay && k->diag[s] != -1)
+		diag_one(k, k->diag[s], s, st, tm, &listening);
 	if (k->j.nev > 0 && now < k->j.ev[k->j.nev - 1].t)
 		now = k->j.ev[k->j.nev - 1].t;
 	e = journal_add(&k->j, JE_TIMER, now, s);
 	e->x.timer.kind = TT_RTX;
-	e->x.timer.action = TA_FIRED;
+	e->x.timer.action = tm[s].retrans > k->tretrans[s] ? TA_FIRED :
+	    TA_PROBE;
 	e->u.timer.due = k->tdue[s];
 	k->tkind[s] = -1;
 }
