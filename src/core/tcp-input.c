@@ -855,14 +855,13 @@ tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
 			input_sync(tp, seg);
 		break;
 	case TCPS_TIME_WAIT:
-		if (tp->prof->timewait_socks)
+		if (tcp_timewait_sock(tp))
 			input_timewait_sock(tp, seg);
 		else
 			input_sync(tp, seg);
 		break;
 	case TCPS_FIN_WAIT_2:
-		if (tp->prof->timewait_socks && tp->orphan &&
-		    tcp_timer_armed(tp, TT_FINWAIT2))
+		if (tcp_timewait_sock(tp))
 			input_fin_wait_2_orphan(tp, seg);
 		else
 			input_sync(tp, seg);

@@ -115,10 +115,7 @@ sack_blocks(struct tcp *tp, struct segment *seg)
 	int	 room = seg->has_ts ? 3 : 4;
 
 	if (!tp->sack_ok || !(seg->flags & TH_ACK) ||
-	    (seg->flags & (TH_SYN | TH_RST)) ||
-	    (tp->prof->timewait_socks && (tp->state == TCPS_TIME_WAIT ||
-	    (tp->state == TCPS_FIN_WAIT_2 && tp->orphan &&
-	    tcp_timer_armed(tp, TT_FINWAIT2)))))
+	    (seg->flags & (TH_SYN | TH_RST)) || tcp_timewait_sock(tp))
 		return;
 	if (tp->dsack)
 		seg->sack[seg->nsack++] = tp->dsack_blk;

@@ -34,6 +34,7 @@ void	 tcp_closed(struct tcp *, enum tcp_cause);
 void	 tcp_back_to_listen(struct tcp *, enum tcp_cause);
 void	 tcp_new_tcb(struct tcp *, bool);
 bool	 tcp_fin_acked(const struct tcp *);
+bool	 tcp_timewait_sock(const struct tcp *);
 
 /* tcp-output.c */
 uint32_t tcp_rcv_space(const struct tcp *);

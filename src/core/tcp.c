@@ -616,6 +616,22 @@ tcp_new_tcb(struct tcp *tp, bool passive)
 	tp->rtt_sent = tcp_now(tp);
 }
 
+/*
+ * Whether Linux keeps the connection as a light timewait socket now:
+ * TIME_WAIT, and an orphan's FIN_WAIT_2 while its timeout runs (when it
+ * is no longer than TIME_WAIT's, tcp_close).  Such a socket answers
+ * with bare ACKs, no SACK.
+ */
+bool
+tcp_timewait_sock(const struct tcp *tp)
+{
+	if (!tp->prof->timewait_socks)
+		return false;
+	return tp->state == TCPS_TIME_WAIT ||
+	    (tp->state == TCPS_FIN_WAIT_2 && tp->orphan &&
+	    tcp_timer_armed(tp, TT_FINWAIT2));
+}
+
 bool
 tcp_fin_acked(const struct tcp *tp)
 {
