@@ -236,6 +236,35 @@ repeats(const struct journal *j, int id)
 	return first;
 }
 
+/*
+ * Why side sends again at event i: the segment it last took in, when
+ * that carried SACK blocks beyond a hole and no timer fired since (RACK,
+ * RFC 8985: the data behind the hole arrived, so the hole is lost); or
+ * -1 (a timer, which says so itself, or nothing to tell).
+ */
+static int
+resent_on_sack(const struct journal *j, size_t i, enum side side)
+{
+	for (size_t k = i; k-- > 0 && i - k <= LOOK_BACK_EVENTS; ) {
+		const struct jevent	*e = &j->ev[k];
+		const struct jseg	*g;
+
+		if (e->type == JE_TIMER && e->side == side &&
+		    e->x.timer.kind == TT_RTX &&
+		    (e->x.timer.action == TA_FIRED ||
+		    e->x.timer.action == TA_PROBE))
+			return -1;
+		if (e->type != JE_SEG || e->u.seg.fate != FATE_DELIVERED)
+			continue;
+		g = &j->segs[e->u.seg.id];
+		if (!g->valid || (enum side)g->dir == side)
+			continue;
+		return g->seg.nsack > (segment_dsack(&g->seg) ? 1 : 0) ?
+		    e->u.seg.id : -1;
+	}
+	return -1;
+}
+
 /* A side's timer as it stands before event i: its due time, or -1. */
 static vtime_t
 timer_due(const struct journal *j, size_t i, enum side side,
@@ -274,10 +303,23 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 			add(buf, len, &n, "脚本向%s注入 %s。",
 			    side_word(to, lang), what);
 		else if ((first = repeats(j, e->u.seg.id)) >= 0) {
+			int	 ack = resent_on_sack(j, i, from);
+
 			add(buf, len, &n, lang == LANG_EN ? "%s sends %s "
 			    "again: a retransmission of #%d." :
 			    "%s再次发出 %s：这是 #%d 的重传。",
 			    side_cap(from, lang), what, j->segs[first].id);
+			if (ack >= 0)
+				add(buf, len, &n, lang == LANG_EN ? " The "
+				    "SACK in #%d shows data sent after #%d "
+				    "has arrived, so #%d is taken for lost "
+				    "(RACK, RFC 8985) and goes at once, not "
+				    "when the timer runs out." :
+				    "#%d 的 SACK 表明 #%d 之后发出的数据已经"
+				    "到达，于是判定 #%d 丢失（RACK，RFC "
+				    "8985），立即重发，不等定时器超时。",
+				    j->segs[ack].id, j->segs[first].id,
+				    j->segs[first].id);
 		} else {
 			add(buf, len, &n, lang == LANG_EN ? "%s sends %s." :
 			    "%s发出 %s。", side_cap(from, lang), what);
@@ -375,12 +417,13 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 		break;
 	case TA_PROBE:
 		add(buf, len, &n, lang == LANG_EN ? "%s's timer fires as a "
-		    "tail loss probe (RFC 8985), not a timeout: its last "
-		    "segment goes again, so that the ACK it draws shows what "
-		    "was lost; no backoff, no retry counted." :
+		    "tail loss probe (RFC 8985), not a timeout: one segment "
+		    "goes, new data if there is some and else the last one "
+		    "again, so that the ACK it draws shows what was lost; no "
+		    "backoff, no retry counted." :
 		    "%s的定时器到期，这是尾部丢失探测（RFC 8985），不是超时："
-		    "重发最后一个报文段，让它引出的 ACK 表明丢了什么；不退避，"
-		    "也不算一次重试。",
+		    "发出一个报文段（有新数据就发新数据，否则重发最后一个），"
+		    "让它引出的 ACK 表明丢了什么；不退避，也不算一次重试。",
 		    side_cap(side, lang));
 		break;
 	case TA_PENDING:

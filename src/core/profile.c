@@ -48,6 +48,11 @@ const struct profile profiles[NPROFILES] = {
 		/* RFC 8985 tail loss probe (tcp_early_retrans 3): the
 		 * last segment is sent once more before the RTO backs off. */
 		.tail_loss_probe = true,
+		/* tcp_recovery 1: with SACK the sender keeps a scoreboard
+		 * and finds losses by time (RACK, RFC 8985), repairs them
+		 * in fast recovery with PRR (RFC 6937), and after a timeout
+		 * tries F-RTO (RFC 5682) before going back. */
+		.rack = true,
 		.delack_min = VT_MS(40),		/* TCP_DELACK_MIN */
 		/* tcp_delack_max: TCP_DELACK_MAX less a tick, 196 ms. */
 		.delack_max = VT_MS(196),

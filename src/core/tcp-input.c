@@ -694,7 +694,7 @@ static void
 input_sync(struct tcp *tp, const struct segment *seg)
 {
 	uint8_t		 fl = seg->flags;
-	uint32_t	 wnd;
+	uint32_t	 wnd, prior_una = tp->snd_una;
 
 	/* TIME_WAIT: the peer's FIN again, because our ACK was lost.
 	 * ACK it and restart 2MSL (fifth step, TIME-WAIT STATE). */
@@ -779,6 +779,7 @@ input_sync(struct tcp *tp, const struct segment *seg)
 		acked(tp, seg);
 		established(tp, seg, CAUSE_ACK_OF_SYN);
 	} else {
+		prior_una = tp->snd_una;
 		/* RFC 5961 section 5: acceptable only within
 		 * SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT. */
 		if (seq_gt(seg->ack, tp->snd_max) ||
@@ -802,6 +803,8 @@ input_sync(struct tcp *tp, const struct segment *seg)
 		if (wnd > tp->max_snd_wnd)
 			tp->max_snd_wnd = wnd;
 	}
+	if (tp->state != TCPS_SYN_RECEIVED)
+		tcp_sb_ack(tp, seg, prior_una);
 	switch (tp->state) {
 	case TCPS_FIN_WAIT_1:
 		/* A FIN that also acknowledges ours takes the diagram's

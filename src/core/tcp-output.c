@@ -310,6 +310,7 @@ tcp_send_tail_probe(struct tcp *tp)
 	seg.len = tp->last_len;
 	tcp_stream_bytes(tp->side, (uint64_t)(tp->last_seq - tp->iss - 1),
 	    payload, tp->last_len);
+	tcp_sb_sent(tp, seg.seq, seg.len, seg.flags, true);
 	tcp_emit(tp, &seg, payload);
 }
 
@@ -335,7 +336,14 @@ tcp_output(struct tcp *tp)
 		uint8_t		 flags = TH_ACK;
 		bool		 fin = false, retrans;
 
-		if (cwnd < wnd)
+		if (tcp_sb_on(tp) && tp->ca >= CA_RECOVERY) {
+			/* Recovering, Linux counts segments in flight
+			 * against cwnd (tcp_cwnd_test): SACKed and lost ones
+			 * are not in flight. */
+			if (tcp_sb_in_flight(tp) >= tp->cwnd &&
+			    tp->push != PUSH_PROBE)
+				return;
+		} else if (cwnd < wnd && tp->push != PUSH_PROBE)
 			wnd = cwnd;
 		wnd = wnd > inflight ? wnd - inflight : 0;
 		if (len > mss)
@@ -359,7 +367,8 @@ tcp_output(struct tcp *tp)
 			    seq_leq(tp->snd_sml, tp->snd_nxt) :
 			    tp->snd_nxt != tp->snd_una;
 
-			if (small_out && tp->snd_nxt == tp->snd_max)
+			if (small_out && tp->snd_nxt == tp->snd_max &&
+			    tp->push == PUSH_NORMAL)
 				return;		/* Nagle */
 		}
 		/* PSH on the end of what was written, and (Linux's
@@ -408,6 +417,7 @@ tcp_output(struct tcp *tp)
 		 * connection as interactive (pingpong). */
 		if (len > 0 && tp->ato != 0 && tcp_now(tp) - tp->lrcvtime < tp->ato)
 			tp->pingpong++;
+		tcp_sb_sent(tp, seg.seq, len, flags, retrans);
 		tcp_emit(tp, &seg, payload);
 		if (!retrans)
 			tcp_arm_tail_probe(tp);
@@ -415,7 +425,7 @@ tcp_output(struct tcp *tp)
 			tcp_timer_set(tp, TT_RTX, tcp_probe_timeout(tp));
 		else
 			tcp_rtx_start(tp);
-		if (fin)
+		if (fin || tp->push == PUSH_PROBE)
 			return;
 	}
 }

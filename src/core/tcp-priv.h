@@ -8,6 +8,8 @@
  *	tcp-output.c	what to send and when: segments, windows, writes
  *	tcp-timer.c	3.10.8: retransmission and its RTT, delayed ACKs,
  *			2MSL, FIN_WAIT_2 and keepalive
+ *	tcp-sack.c	the sender's SACK scoreboard and the recovery it
+ *			drives (RACK-TLP, PRR, F-RTO; linux profile)
  */
 #ifndef SYNFIN_TCP_PRIV_H
 #define SYNFIN_TCP_PRIV_H
@@ -73,5 +75,13 @@ void	 tcp_ack_check(struct tcp *);
 void	 tcp_ack_soon(struct tcp *);
 vtime_t	 tcp_time_wait_len(const struct tcp *);
 void	 tcp_enter_time_wait(struct tcp *, enum tcp_cause);
+
+/* tcp-sack.c */
+bool	 tcp_sb_on(const struct tcp *);
+uint32_t tcp_sb_in_flight(const struct tcp *);
+void	 tcp_sb_sent(struct tcp *, uint32_t, uint32_t, uint8_t, bool);
+void	 tcp_sb_ack(struct tcp *, const struct segment *, uint32_t);
+bool	 tcp_sb_timeout(struct tcp *);
+bool	 tcp_sb_probe_new(struct tcp *);
 
 #endif

@@ -124,7 +124,7 @@ void
 tcp_arm_tail_probe(struct tcp *tp)
 {
 	if (tp->prof->tail_loss_probe && tp->sack_ok && tp->tlp_high == 0 &&
-	    tp->retransmits == 0)
+	    tp->retransmits == 0 && tp->ca == CA_OPEN)
 		tp->tlp_armed = true;
 }
 
@@ -141,6 +141,8 @@ tcp_rtt_sample(struct tcp *tp, vtime_t m)
 
 	if (m < 1)
 		m = 1;
+	if (tp->min_rtt == 0 || m < tp->min_rtt)
+		tp->min_rtt = m;
 	if (tp->srtt == 0) {
 		tp->srtt = m;
 		tp->rttvar = m / 2;
@@ -424,8 +426,9 @@ rtx_timeout(struct tcp *tp)
 		/* The first expiry after new data is a tail loss probe:
 		 * the last segment again, no backoff, a full RTO more. */
 		tp->tlp_armed = false;
+		if (!tcp_sb_probe_new(tp))
+			tcp_send_tail_probe(tp);
 		tp->tlp_high = tp->snd_max;
-		tcp_send_tail_probe(tp);
 		tcp_timer_set(tp, TT_RTX, tp->rto);
 		return;
 	}
@@ -447,6 +450,8 @@ rtx_timeout(struct tcp *tp)
 		tcp_send_synack(tp);
 		break;
 	default:
+		if (tcp_sb_timeout(tp))
+			break;		/* what SACK told is kept */
 		/* Go back to the oldest unacknowledged octet, with a
 		 * congestion window of one segment (RFC 5681 3.1). */
 		tp->snd_nxt = tp->snd_una;

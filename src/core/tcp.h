@@ -194,6 +194,40 @@ struct tcp_result {
 
 #define TCP_OOO_MAX 16
 
+/*
+ * A segment out and not yet acknowledged, as the sender's scoreboard keeps
+ * it (Linux's retransmission queue, when SACK was agreed): its sequence
+ * space (a FIN counts one), when it last went, and what is known of it.
+ */
+struct tcp_sent {
+	uint32_t	 seq;
+	uint32_t	 end;
+	vtime_t		 when;
+	uint8_t		 flags;		/* TH_PSH, TH_FIN */
+	uint8_t		 sb;		/* SB_* */
+};
+#define SB_SACKED	0x01	/* the peer holds it (a SACK block) */
+#define SB_LOST		0x02	/* taken for lost: to be sent again */
+#define SB_RTX_OUT	0x04	/* sent again since, and still out */
+#define SB_RETRANS	0x08	/* ever sent again */
+#define TCP_SENT_MAX	128
+
+/* How tcp_output sends: as usual, Nagle aside (F-RTO's new data), or
+ * one segment, Nagle and the congestion window aside (a loss probe). */
+enum tcp_push {
+	PUSH_NORMAL,
+	PUSH_NO_NAGLE,
+	PUSH_PROBE,
+};
+
+/* Linux's congestion states (icsk_ca_state), as far as loss goes. */
+enum tcp_ca {
+	CA_OPEN,
+	CA_DISORDER,		/* SACKs seen, nothing lost yet */
+	CA_RECOVERY,		/* fast recovery: a loss found by RACK */
+	CA_LOSS,		/* after a retransmission timeout */
+};
+
 /* listen()'s backlog unless a script sets one: Linux's somaxconn. */
 #define TCP_BACKLOG_DEFAULT 4096
 
@@ -330,6 +364,28 @@ struct tcp {
 	int			 nsacks;
 	bool			 dsack;
 	struct sack_block	 dsack_blk;
+
+	/* SACK as a sender (linux profile): the scoreboard, RACK's clock
+	 * (RFC 8985 6.1), and the recovery it drives.  sb_off: more out
+	 * than the scoreboard holds; the timer alone repairs, as without
+	 * SACK. */
+	struct tcp_sent		 sent[TCP_SENT_MAX];
+	int			 nsent;
+	bool			 sb_off;
+	enum tcp_ca		 ca;
+	uint32_t		 high_seq;	/* recovery ends when it is acked */
+	uint32_t		 ssthresh;
+	uint32_t		 prior_cwnd;
+	uint32_t		 prr_delivered;	/* PRR (RFC 6937) */
+	uint32_t		 prr_out;
+	bool			 frto;		/* F-RTO (RFC 5682) after a timeout */
+	enum tcp_push		 push;
+	vtime_t			 min_rtt;
+	bool			 rack_set;
+	bool			 rack_advanced;
+	vtime_t			 rack_rtt;
+	vtime_t			 rack_when;	/* the newest segment delivered: */
+	uint32_t		 rack_end;	/* when it went, where it ends */
 
 	/* Linux delayed-ACK flags: a short segment was seen (pushed). */
 	bool			 pushed;
