@@ -339,14 +339,19 @@ fin_received(struct tcp *tp)
 	}
 }
 
-/* Our close() cannot take data any more: Linux answers it with a RST. */
+/*
+ * Our close() cannot take data any more: Linux answers it with a RST
+ * (tcp_rcv_state_process, FIN_WAIT_1 and 2).  A FIN beyond RCV.NXT
+ * counts: it says data we lack was sent, and nobody will read it.
+ */
 static bool
 data_after_close(struct tcp *tp, const struct segment *seg)
 {
 	uint32_t	 end = seg->seq + seg->len;
 
 	if (!tp->orphan || !tp->prof->rst_on_data_after_close ||
-	    seg->len == 0 || !seq_gt(end, tp->rcv_nxt))
+	    (seg->len == 0 && !(seg->flags & TH_FIN)) ||
+	    !seq_gt(end, tp->rcv_nxt))
 		return false;
 	tcp_send_reset_for(tp, seg);
 	tcp_closed(tp, CAUSE_DATA_AFTER_CLOSE);
