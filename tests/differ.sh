@@ -7,8 +7,10 @@
 # "differ: A of N scripts agree", with each differing script and its
 # DIFF lines as comments, and the scripts kept in $DIFFER_KEEP (if set)
 # to record with tests/kreplay.  DIFFER_N scripts (30), DIFFER_SEED
-# (the date); DIFFER_DRY=1 prints the scripts and runs nothing.  Needs
-# root; part of make check-live.
+# (the date), DIFFER_MAX the largest write (262144: the sizes above it
+# are left out, so 10000 measures loss and recovery inside one window);
+# DIFFER_DRY=1 prints the scripts and runs nothing.  Needs root; part of
+# make check-live.
 synfin=${SYNFIN:-$(pwd)/src/synfin}
 N=${DIFFER_N:-30}
 SEED=${DIFFER_SEED:-$(date +%Y%m%d)}
@@ -16,12 +18,18 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # The scripts: one awk program makes all N from the seed.
-awk -v n="$N" -v seed="$SEED" -v dir="$tmp" -v base=$((21000 + $$ % 9000 * 2)) '
+MAX=${DIFFER_MAX:-262144}
+awk -v n="$N" -v seed="$SEED" -v max="$MAX" -v dir="$tmp" \
+    -v base=$((21000 + $$ % 9000 * 2)) '
 function pick(a, k) { return a[int(rand() * k) + 1] }
 BEGIN {
 	srand(seed)
-	split("100 536 1000 4096 10000 40000 65483 70000 131072 200000 262144",
-	    size, " ")
+	k = split("100 536 1000 4096 10000 40000 65483 70000 131072 200000 " \
+	    "262144", all, " ")
+	nsize = 0
+	for (i = 1; i <= k; i++)
+		if (all[i] + 0 <= max + 0)
+			size[++nsize] = all[i]
 	split("client server", side, " ")
 	for (i = 1; i <= n; i++) {
 		f = sprintf("%s/d%03d.syn", dir, i)
@@ -36,7 +44,7 @@ BEGIN {
 			if (rand() < 0.3)
 				printf "drop next %s ACK\n", s == "client" ? \
 				    "c2s" : "s2c" > f
-			printf "%s send %d\n", s, pick(size, 11) > f
+			printf "%s send %d\n", s, pick(size, nsize) > f
 			r = rand()
 			if (r < 0.5)
 				printf "%s read\n", s == "client" ? \
@@ -86,5 +94,5 @@ for f in "$tmp"/d*.syn; do
 	[ -n "$DIFFER_KEEP" ] && mkdir -p "$DIFFER_KEEP" &&
 	    cp "$f" "$DIFFER_KEEP/differ-$SEED-$i.syn"
 done
-echo "differ: $agree of $i scripts agree with the kernel (seed $SEED)"
+echo "differ: $agree of $i scripts agree with the kernel (seed $SEED, writes up to $MAX)"
 exit 0

@@ -252,7 +252,8 @@ resent_on_sack(const struct journal *j, size_t i, enum side side)
 		if (e->type == JE_TIMER && e->side == side &&
 		    e->x.timer.kind == TT_RTX &&
 		    (e->x.timer.action == TA_FIRED ||
-		    e->x.timer.action == TA_PROBE))
+		    e->x.timer.action == TA_PROBE ||
+		    e->x.timer.action == TA_REO))
 			return -1;
 		if (e->type != JE_SEG || e->u.seg.fate != FATE_DELIVERED)
 			continue;
@@ -424,6 +425,17 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 		    "%s的定时器到期，这是尾部丢失探测（RFC 8985），不是超时："
 		    "发出一个报文段（有新数据就发新数据，否则重发最后一个），"
 		    "让它引出的 ACK 表明丢了什么；不退避，也不算一次重试。",
+		    side_cap(side, lang));
+		break;
+	case TA_REO:
+		add(buf, len, &n, lang == LANG_EN ? "%s's timer fires as "
+		    "RACK's reordering wait (RFC 8985 6.3): a segment sent "
+		    "later has arrived, this long was allowed for the earlier "
+		    "ones to come out of order, and those still not "
+		    "acknowledged are now taken for lost and sent again." :
+		    "%s的定时器到期，这是 RACK 的乱序等待（RFC 8985 第 6.3 "
+		    "节）：后发的报文段已经到达，先发的也许只是乱了序，为此等了"
+		    "这么久；仍未确认的那些现在判定为丢失，立即重发。",
 		    side_cap(side, lang));
 		break;
 	case TA_PENDING:

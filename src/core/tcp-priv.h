@@ -83,5 +83,6 @@ void	 tcp_sb_sent(struct tcp *, uint32_t, uint32_t, uint8_t, bool);
 void	 tcp_sb_ack(struct tcp *, const struct segment *, uint32_t);
 bool	 tcp_sb_timeout(struct tcp *);
 bool	 tcp_sb_probe_new(struct tcp *);
+void	 tcp_sb_reo_timeout(struct tcp *);
 
 #endif

@@ -167,7 +167,7 @@ retransmit_lost(struct tcp *tp)
 		retransmit(tp, i);
 		if (tp->ca == CA_RECOVERY)
 			tp->prr_out++;
-		if (i == 0) {
+		if (i == 0 && !tp->reo_armed) {
 			tcp_timer_set(tp, TT_RTX, tcp_rtx_delay(tp));
 			head = true;
 		}
@@ -207,35 +207,82 @@ mark_lost(struct tcp_sent *e)
 	e->sb &= (uint8_t)~SB_RTX_OUT;
 }
 
-/* RFC 8985 6.2 step 4-5 (Linux tcp_rack_detect_loss); how many it found. */
+/*
+ * RFC 8985 6.2 step 4-5 (Linux tcp_rack_detect_loss): how many segments
+ * it found lost; *wait, how long until the last one still inside its
+ * reordering window leaves it (0: none).
+ */
 static int
-rack_detect(struct tcp *tp)
+detect_loss(struct tcp *tp, vtime_t *wait)
 {
 	vtime_t	 reo = tp->min_rtt / 4;
 	int	 found = 0;
 
+	*wait = 0;
 	if (tp->ca >= CA_RECOVERY || count(tp, SB_SACKED) >= DUPTHRESH)
 		reo = 0;
 	else if (reo > tp->srtt)
 		reo = tp->srtt;
-	if (!tp->rack_advanced)
-		return 0;
-	tp->rack_advanced = false;
 	for (int i = 0; i < tp->nsent; i++) {
 		struct tcp_sent	*e = &tp->sent[i];
+
+		vtime_t		 left;
 
 		if ((e->sb & SB_SACKED) ||
 		    (e->sb & (SB_LOST | SB_RTX_OUT)) == SB_LOST ||
 		    !sent_after(tp->rack_when, e->when, tp->rack_end, e->end))
 			continue;
-		/* Still inside its reordering window, it waits; in synfin's
-		 * time (no time on the wire) the window is never open. */
-		if (tp->rack_rtt + reo - (tcp_now(tp) - e->when) <= 0) {
+		left = tp->rack_rtt + reo - (tcp_now(tp) - e->when);
+		if (left <= 0) {
 			mark_lost(e);
 			found++;
+		} else if (left > *wait) {
+			*wait = left;
 		}
 	}
 	return found;
+}
+
+/*
+ * RACK on an ACK that delivered something (tcp_rack_mark_lost); a
+ * segment still inside its reordering window is waited for: the timer
+ * becomes RACK's for that long and two ticks' slack (TCP_TIMEOUT_MIN_US,
+ * in whole jiffies), instead of the RTO or a probe.  Returns how many
+ * were found lost; *waiting, whether the timer now waits.
+ */
+static int
+rack_detect(struct tcp *tp, bool *waiting)
+{
+	vtime_t	 wait, tick = tp->prof->tick > 0 ? tp->prof->tick : 1;
+	int	 found;
+
+	if (!tp->rack_advanced)
+		return 0;
+	tp->rack_advanced = false;
+	found = detect_loss(tp, &wait);
+	if (wait > 0) {
+		wait = (wait + VT_MS(2) + tick - 1) / tick * tick;
+		tp->tlp_armed = false;
+		tcp_timer_set(tp, TT_RTX, wait);
+		tp->reo_armed = true;
+		*waiting = true;
+	}
+	return found;
+}
+
+/*
+ * The retransmission timer, counted from when the oldest segment out
+ * went (tcp_rearm_rto after a probe or RACK's wait), in whole ticks.
+ */
+static void
+rearm_from_head(struct tcp *tp)
+{
+	vtime_t	 tick = tp->prof->tick > 0 ? tp->prof->tick : 1;
+	vtime_t	 left = tp->nsent > 0 ? tp->sent[0].when + tcp_rtx_delay(tp) -
+	    tcp_now(tp) : tcp_rtx_delay(tp);
+
+	left = left < tick ? tick : (left + tick - 1) / tick * tick;
+	tcp_timer_set(tp, TT_RTX, left);
 }
 
 /* Linux tcp_enter_recovery and tcp_init_cwnd_reduction (CUBIC). */
@@ -296,7 +343,7 @@ tcp_sb_ack(struct tcp *tp, const struct segment *seg, uint32_t prior_una)
 {
 	bool	 una_advanced = seq_gt(tp->snd_una, prior_una);
 	bool	 sacked = false, orig = false, rexmit = false, send_new = false;
-	bool	 head = false;
+	bool	 head = false, waiting = false;
 	int	 newly = 0, lost = 0, first = 0;
 	enum tcp_ca	 was = tp->ca;
 
@@ -385,15 +432,15 @@ tcp_sb_ack(struct tcp *tp, const struct segment *seg, uint32_t prior_una)
 			tp->ca = CA_OPEN;
 		} else {
 			rexmit = true;
-			rack_detect(tp);
+			rack_detect(tp, &waiting);
 			goto xmit;
 		}
 	}
 	if (tp->ca == CA_RECOVERY) {
-		lost = rack_detect(tp);
+		lost = rack_detect(tp, &waiting);
 		rexmit = true;
 	} else {
-		lost = rack_detect(tp);
+		lost = rack_detect(tp, &waiting);
 		if (count(tp, SB_LOST) == 0) {
 			to_open(tp);
 			goto timer;
@@ -415,23 +462,20 @@ xmit:
 		head = retransmit_lost(tp);
 timer:
 	/* Linux sets the timer after the state is known (tcp_set_xmit_timer):
-	 * a loss probe only while nothing is amiss. */
+	 * a loss probe only while nothing is amiss; not at all while RACK
+	 * waits. */
+	if (waiting)
+		return;
 	if (tp->ca != was && tp->snd_una != tp->snd_max && una_advanced) {
 		tp->tlp_armed = false;
 		tcp_arm_tail_probe(tp);
 		tcp_timer_set(tp, TT_RTX, tp->tlp_armed ?
 		    tcp_probe_timeout(tp) : tcp_rtx_delay(tp));
 	} else if (tp->ca != CA_OPEN && tp->tlp_armed) {
-		/* No probe now: the timeout instead, counted from when the
-		 * oldest segment out went (tcp_rearm_rto). */
-		vtime_t	 tick = tp->prof->tick > 0 ? tp->prof->tick : 1;
-		vtime_t	 left = tp->nsent > 0 ? tp->sent[0].when +
-		    tcp_rtx_delay(tp) - tcp_now(tp) : tcp_rtx_delay(tp);
-
-		left = left < tick ? tick : (left + tick - 1) / tick * tick;
+		/* No probe now: the timeout instead. */
 		tp->tlp_armed = false;
 		if (!head)	/* resending the first set it afresh */
-			tcp_timer_set(tp, TT_RTX, left);
+			rearm_from_head(tp);
 	}
 }
 
@@ -487,4 +531,26 @@ tcp_sb_probe_new(struct tcp *tp)
 	tcp_output(tp);
 	tp->push = PUSH_NORMAL;
 	return tp->snd_nxt != nxt;
+}
+
+/*
+ * RACK's reordering wait ran out (Linux tcp_rack_reo_timeout): what is
+ * still unacknowledged of what it waited for is lost, and goes again.
+ */
+void
+tcp_sb_reo_timeout(struct tcp *tp)
+{
+	uint32_t	 prior = tcp_sb_in_flight(tp);
+	vtime_t		 wait;
+	int		 lost = detect_loss(tp, &wait);
+
+	if (tcp_sb_in_flight(tp) != prior) {
+		if (tp->ca != CA_RECOVERY) {
+			enter_recovery(tp);
+			cwnd_reduction(tp, 1, lost, false);
+		}
+		tp->reo_armed = true;	/* the head's resend leaves it be */
+		retransmit_lost(tp);
+	}
+	rearm_from_head(tp);
 }

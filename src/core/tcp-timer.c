@@ -18,6 +18,8 @@ tcp_timer_set(struct tcp *tp, enum tcp_timer k, vtime_t delay)
 {
 	vtime_t	 due = tcp_now(tp) + delay;
 
+	if (k == TT_RTX)
+		tp->reo_armed = false;	/* tcp_sb_reo_arm sets it after */
 	clock_arm(tp->clock, &tp->timers[k], due);
 	tp->hooks->timer(tp->ctx, tp, k, TA_ARMED, due);
 }
@@ -25,6 +27,8 @@ tcp_timer_set(struct tcp *tp, enum tcp_timer k, vtime_t delay)
 void
 tcp_timer_stop(struct tcp *tp, enum tcp_timer k)
 {
+	if (k == TT_RTX)
+		tp->reo_armed = false;
 	if (!tp->timers[k].armed)
 		return;
 	clock_cancel(tp->clock, &tp->timers[k]);
@@ -422,6 +426,10 @@ rtx_timeout(struct tcp *tp)
 		tcp_change_state(tp, TCPS_CLOSED, why, tries);
 		return;
 	}
+	if (tp->reo_armed) {
+		tcp_sb_reo_timeout(tp);
+		return;
+	}
 	if (tp->tlp_armed) {
 		/* The first expiry after new data is a tail loss probe:
 		 * the last segment again, no backoff, a full RTO more. */
@@ -537,14 +545,20 @@ keepalive_timeout(struct tcp *tp)
 void
 tcp_timer_fired(struct timer *t, void *arg)
 {
-	struct tcp	*tp = arg;
-	enum tcp_timer	 k = (enum tcp_timer)(t - tp->timers);
+	struct tcp		*tp = arg;
+	enum tcp_timer		 k = (enum tcp_timer)(t - tp->timers);
+	enum timer_action	 a = TA_FIRED;
 
-	/* Linux's loss probe has a timer of its own (ICSK_TIME_LOSS_PROBE):
-	 * its firing is no retransmission timeout, and is told apart. */
-	tp->hooks->timer(tp->ctx, tp, k, k == TT_RTX && tp->tlp_armed &&
+	/* Linux's loss probe and RACK's reordering wait have timers of
+	 * their own (ICSK_TIME_LOSS_PROBE, ICSK_TIME_REO_TIMEOUT): their
+	 * firing is no retransmission timeout, and is told apart. */
+	if (k == TT_RTX && tp->reo_armed)
+		a = TA_REO;
+	else if (k == TT_RTX && tp->tlp_armed &&
 	    !(tp->state == TCPS_SYN_RECEIVED && tp->passive) &&
-	    !retries_exhausted(tp) ? TA_PROBE : TA_FIRED, tcp_now(tp));
+	    !retries_exhausted(tp))
+		a = TA_PROBE;
+	tp->hooks->timer(tp->ctx, tp, k, a, tcp_now(tp));
 	switch (k) {
 	case TT_RTX:
 		rtx_timeout(tp);

@@ -53,6 +53,8 @@ enum timer_action {
 	TA_PENDING,	/* still set when a run stops (the journal's end) */
 	TA_PROBE,	/* the retransmission timer fired early as a tail
 			 * loss probe (RFC 8985 7): no retry, no backoff */
+	TA_REO,		/* ... as RACK's reordering timer (RFC 8985 6.3):
+			 * the segments it waited for are taken for lost */
 };
 
 /* What the application does: the socket calls a script can make. */
@@ -330,6 +332,7 @@ struct tcp {
 	uint32_t		 rtt_seq;
 	bool			 rtt_timing;
 	bool			 tlp_armed;	/* next expiry is a loss probe */
+	bool			 reo_armed;	/* ... is RACK's reordering wait */
 	uint32_t		 tlp_high;	/* a probe is out up to here */
 	uint32_t		 last_seq;	/* the last new segment sent: */
 	uint32_t		 last_len;	/* where, how long, */

@@ -55,6 +55,7 @@
 #include <linux/if_packet.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
@@ -539,6 +540,7 @@ struct ktimer {
 	int		 kind;		/* enum tcp_timer, or -1: none */
 	vtime_t		 left;		/* until it fires */
 	unsigned	 retrans;	/* retransmissions so far */
+	int		 ca_state;	/* tcpi_ca_state: 3, 4 recovering */
 };
 
 /* The kernel's timer (inet_diag's idiag_timer) as synfin names it. */
@@ -579,6 +581,7 @@ diag_one(struct kr *k, int fd, enum side s, enum tcp_state out[NSIDES],
 	struct nlmsghdr		*h = (struct nlmsghdr *)buf;
 	struct inet_diag_msg	*m;
 	ssize_t			 n;
+	int			 len;
 
 	memset(&req, 0, sizeof req);
 	req.nlh.nlmsg_len = sizeof req;
@@ -587,6 +590,7 @@ diag_one(struct kr *k, int fd, enum side s, enum tcp_state out[NSIDES],
 	req.r.sdiag_family = AF_INET;
 	req.r.sdiag_protocol = IPPROTO_TCP;
 	req.r.idiag_states = ~0u;
+	req.r.idiag_ext = 1 << (INET_DIAG_INFO - 1);
 	req.r.id.idiag_sport = htons(k->port[s]);
 	req.r.id.idiag_dport = htons(k->port[!s]);
 	req.r.id.idiag_src[0] = htonl(k->ip[s]);
@@ -602,6 +606,7 @@ diag_one(struct kr *k, int fd, enum side s, enum tcp_state out[NSIDES],
 	if (!NLMSG_OK(h, (size_t)n) || h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
 		return;			/* NLMSG_ERROR: ENOENT, none */
 	m = NLMSG_DATA(h);
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
 	if (m->idiag_state == 10) {
 		if (s == SIDE_SERVER)
 			*listening = true;
@@ -611,6 +616,14 @@ diag_one(struct kr *k, int fd, enum side s, enum tcp_state out[NSIDES],
 	tm[s].kind = timer_kind(m->idiag_timer, m->idiag_state);
 	tm[s].left = (vtime_t)m->idiag_expires * 1000;
 	tm[s].retrans = m->idiag_retrans;
+	for (struct rtattr *a = (struct rtattr *)(m + 1);
+	    RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == INET_DIAG_INFO &&
+		    RTA_PAYLOAD(a) > (int)offsetof(struct tcp_info,
+		    tcpi_ca_state))
+			tm[s].ca_state = ((struct tcp_info *)
+			    RTA_DATA(a))->tcpi_ca_state;
+	}
 }
 
 /* The states, from every namespace the run uses. */
@@ -741,9 +754,11 @@ timer_fired(struct kr *k, enum side s)
 	if (k->tkind[s] != TT_RTX || k->tdue[s] > now + VT_MS(8))
 		return;
 	/* A timeout counts a retransmission (icsk_retransmits) before it
-	 * sends; a tail loss probe does not: ask, as it goes.  Only the
-	 * relay can: it reads the segment before the peer has it, while on
-	 * lo the peer's answer has often reset the count already. */
+	 * sends; a tail loss probe does not, nor RACK's reordering wait,
+	 * which puts the connection in recovery (tcpi_ca_state 3) where
+	 * a probe leaves it open: ask, as it goes.  Only the relay can: it
+	 * reads the segment before the peer has it, while on lo the peer's
+	 * answer has often reset the count already. */
 	memset(tm, 0, sizeof tm);
 	tm[s].retrans = k->tretrans[s] + 1;
 	if (k->relay && k->diag[s] != -1)
@@ -753,7 +768,7 @@ timer_fired(struct kr *k, enum side s)
 	e = journal_add(&k->j, JE_TIMER, now, s);
 	e->x.timer.kind = TT_RTX;
 	e->x.timer.action = tm[s].retrans > k->tretrans[s] ? TA_FIRED :
-	    TA_PROBE;
+	    tm[s].ca_state >= 3 ? TA_REO : TA_PROBE;
 	e->u.timer.due = k->tdue[s];
 	k->tkind[s] = -1;
 }

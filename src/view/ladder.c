@@ -89,6 +89,7 @@ note_text(const struct ui *ui, const struct jevent *e, char *buf, size_t len)
 	default:
 		snprintf(buf, len, "%s", ui_str(ui,
 		    e->x.timer.action == TA_PROBE ? M_FIRED_TLP :
+		    e->x.timer.action == TA_REO ? M_FIRED_REO :
 		    fired_msg[e->x.timer.kind]));
 		return ST_TIMER;
 	}
@@ -149,7 +150,8 @@ step_rows(struct ui *ui, size_t k)
 			break;
 		case JE_TIMER:
 			if (e->x.timer.action == TA_FIRED ||
-			    e->x.timer.action == TA_PROBE)
+			    e->x.timer.action == TA_PROBE ||
+			    e->x.timer.action == TA_REO)
 				note_row(l, k, i);
 			break;
 		case JE_STATE:

@@ -83,6 +83,7 @@ static const char *const strings[M_NSTRINGS][NLANGS] = {
 	[M_TIMER_KEEPALIVE] = { "keepalive", "保活" },
 	[M_FIRED_RTX] = { "RTO expired", "重传超时" },
 	[M_FIRED_TLP] = { "loss probe", "丢失探测" },
+	[M_FIRED_REO] = { "RACK: lost", "RACK 判丢" },
 	[M_FIRED_DELACK] = { "delayed ACK due", "延迟确认到时" },
 	[M_FIRED_TIMEWAIT] = { "TIME_WAIT over", "TIME_WAIT 结束" },
 	[M_FIRED_FINWAIT2] = { "FIN_WAIT_2 timeout", "FIN_WAIT_2 超时" },
