@@ -187,8 +187,11 @@ rack_advance(struct tcp *tp, const struct tcp_sent *e)
 {
 	vtime_t	 rtt = tcp_now(tp) - e->when;
 
-	/* Which copy arrived is not known when it came back this soon. */
-	if ((e->sb & SB_RETRANS) && rtt < tp->min_rtt)
+	/* Which copy arrived is not known when it came back sooner than
+	 * any round trip could.  (A round trip is a microsecond at least,
+	 * as tcp_rtt_sample counts them: on synfin's wire, with no
+	 * latency, they all take none.) */
+	if ((e->sb & SB_RETRANS) && (rtt < 1 ? 1 : rtt) < tp->min_rtt)
 		return;
 	tp->rack_advanced = true;
 	tp->rack_rtt = rtt;

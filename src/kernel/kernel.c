@@ -103,6 +103,7 @@ struct kr {
 	bool		 reuseaddr;	/* set reuseaddr: the client's too */
 	uint16_t	 port[NSIDES];
 	double		 t0;
+	double		 script_t;	/* where the script's waits reach */
 	double		 last_seg;	/* when the last segment was seen */
 	enum tcp_state	 state[NSIDES];
 	unsigned	 entered[NSIDES][TCP_NSTATES];	/* wait until */
@@ -1680,9 +1681,19 @@ run_cmd(struct kr *k, const struct cmd *c)
 		relay_tick(k);
 		link_release(&k->link, c->u.rule.dir);
 		break;
-	case CMD_WAIT:
-		pass_until(k, wall() - k->t0 + c->u.wait / 1e6);
+	case CMD_WAIT: {
+		/* The script's clock, not the time since the last call: a
+		 * call that took milliseconds (an nft rule, a process) is
+		 * caught up by the next wait, and the calls stay where the
+		 * model makes them, against the kernels' timers.  A wait
+		 * still lets a millisecond pass, for what is on its way. */
+		double	 now = wall() - k->t0, w = c->u.wait / 1e6;
+
+		k->script_t += w;
+		pass_until(k, k->script_t > now + (w < 0.001 ? w : 0.001) ?
+		    k->script_t : now + (w < 0.001 ? w : 0.001));
 		break;
+	}
 	case CMD_WAIT_UNTIL: {
 		/* Entered, though perhaps left at once (a server's
 		 * connection CLOSED, its listener LISTEN again). */
@@ -1693,6 +1704,8 @@ run_cmd(struct kr *k, const struct cmd *c)
 		    k->entered[c->side][c->u.state] == seen &&
 		    wall() - k->t0 < until)
 			pass_until(k, wall() - k->t0 + 0.001);
+		if (k->script_t < wall() - k->t0)
+			k->script_t = wall() - k->t0;
 		break;
 	}
 	case CMD_WAIT_IDLE:
@@ -1707,6 +1720,8 @@ run_cmd(struct kr *k, const struct cmd *c)
 		    k->state[1] == TCPS_FIN_WAIT_1 ||
 		    k->state[0] == TCPS_LAST_ACK ||
 		    k->state[1] == TCPS_LAST_ACK);
+		if (k->script_t < wall() - k->t0)
+			k->script_t = wall() - k->t0;
 		break;
 	case CMD_INJECT:
 		inject(k, c);
