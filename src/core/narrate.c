@@ -266,6 +266,20 @@ resent_on_sack(const struct journal *j, size_t i, enum side side)
 	return -1;
 }
 
+/* How side's retransmission timer was last armed before event i. */
+static enum timer_action
+timer_armed_as(const struct journal *j, size_t i, enum side side)
+{
+	for (size_t k = i; k-- > 0 && i - k <= LOOK_BACK_EVENTS; ) {
+		const struct jevent	*e = &j->ev[k];
+
+		if (e->type == JE_TIMER && e->side == side &&
+		    e->x.timer.kind == TT_RTX)
+			return (enum timer_action)e->x.timer.action;
+	}
+	return TA_CANCELLED;
+}
+
 /* A side's timer as it stands before event i: its due time, or -1. */
 static vtime_t
 timer_due(const struct journal *j, size_t i, enum side side,
@@ -277,7 +291,7 @@ timer_due(const struct journal *j, size_t i, enum side side,
 		if (e->type != JE_TIMER || e->side != side ||
 		    e->x.timer.kind != kind)
 			continue;
-		return e->x.timer.action == TA_ARMED ? e->u.timer.due : -1;
+		return TA_IS_ARMED(e->x.timer.action) ? e->u.timer.due : -1;
 	}
 	return -1;
 }
@@ -344,6 +358,16 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 		if (!g->valid || g->injected)
 			break;
 		if ((due = timer_due(j, i, from, TT_RTX)) >= 0 &&
+		    (g->seg.len > 0 || (g->seg.flags & (TH_SYN | TH_FIN))) &&
+		    timer_armed_as(j, i, from) == TA_ARMED_PROBE)
+			add(buf, len, &n, lang == LANG_EN ? " Unless something "
+			    "acknowledges it first, %s's timer fires at %s as "
+			    "a tail loss probe: one more segment goes, to draw "
+			    "an ACK that shows the loss." :
+			    "除非在此之前得到确认，%s的定时器会在 %s到期，作为"
+			    "尾部丢失探测：再发一个报文段，引出一个能表明丢失的 "
+			    "ACK。", side_word(from, lang), seconds(t, due, lang));
+		else if (due >= 0 &&
 		    (g->seg.len > 0 || (g->seg.flags & (TH_SYN | TH_FIN))))
 			add(buf, len, &n, lang == LANG_EN ? " Unless something "
 			    "acknowledges it first, %s sends it again when its "
@@ -404,6 +428,25 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 	case TA_ARMED:
 		add(buf, len, &n, timer_armed[kind][lang], side_cap(side,
 		    lang), seconds(t, e->u.timer.due, lang));
+		break;
+	case TA_ARMED_PROBE:
+		add(buf, len, &n, lang == LANG_EN ? "%s's timer is set for a "
+		    "tail loss probe at %s (RFC 8985 7): if nothing is "
+		    "acknowledged by then, one more segment goes, to draw an "
+		    "ACK that shows what is lost." :
+		    "%s的定时器设为 %s做尾部丢失探测（RFC 8985 第 7 节）：到时"
+		    "如果还没有任何确认，就再发一个报文段，引出一个能说明丢了"
+		    "什么的 ACK。", side_cap(side, lang),
+		    seconds(t, e->u.timer.due, lang));
+		break;
+	case TA_ARMED_REO:
+		add(buf, len, &n, lang == LANG_EN ? "%s waits until %s (RACK, "
+		    "RFC 8985 6.3): what it sent before the segment just "
+		    "SACKed may only be out of order; if it is still not "
+		    "acknowledged then, it is lost and goes again." :
+		    "%s等到 %s（RACK，RFC 8985 第 6.3 节）：比刚被 SACK 的报文"
+		    "段先发的数据也许只是乱了序；到时仍未确认，就判定丢失并重发。",
+		    side_cap(side, lang), seconds(t, e->u.timer.due, lang));
 		break;
 	case TA_CANCELLED:
 		add(buf, len, &n, lang == LANG_EN ? "%s's %s timer is "
@@ -731,7 +774,7 @@ rank_of(const struct jevent *e)
 	case JE_ERROR:
 		return 1;
 	case JE_TIMER:
-		return e->x.timer.action == TA_ARMED ||
+		return TA_IS_ARMED(e->x.timer.action) ||
 		    e->x.timer.action == TA_PENDING ? 2 : 3;
 	default:
 		return 3;

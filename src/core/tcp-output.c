@@ -339,9 +339,10 @@ tcp_output(struct tcp *tp)
 		if (tcp_sb_on(tp) && tp->ca >= CA_RECOVERY) {
 			/* Recovering, Linux counts segments in flight
 			 * against cwnd (tcp_cwnd_test): SACKed and lost ones
-			 * are not in flight. */
+			 * are not in flight; a bare FIN is let through. */
 			if (tcp_sb_in_flight(tp) >= tp->cwnd &&
-			    tp->push != PUSH_PROBE)
+			    tp->push != PUSH_PROBE &&
+			    !(len == 0 && tp->fin_queued))
 				return;
 		} else if (cwnd < wnd && tp->push != PUSH_PROBE)
 			wnd = cwnd;

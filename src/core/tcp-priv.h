@@ -59,6 +59,7 @@ void	 tcp_write_on(struct timer *, void *);
 
 /* tcp-timer.c */
 void	 tcp_timer_set(struct tcp *, enum tcp_timer, vtime_t);
+void	 tcp_timer_set_reo(struct tcp *, vtime_t);
 void	 tcp_timer_stop(struct tcp *, enum tcp_timer);
 bool	 tcp_timer_armed(const struct tcp *, enum tcp_timer);
 void	 tcp_timers_stop_all(struct tcp *);

@@ -265,9 +265,7 @@ rack_detect(struct tcp *tp, bool *waiting)
 	found = detect_loss(tp, &wait);
 	if (wait > 0) {
 		wait = (wait + VT_MS(2) + tick - 1) / tick * tick;
-		tp->tlp_armed = false;
-		tcp_timer_set(tp, TT_RTX, wait);
-		tp->reo_armed = true;
+		tcp_timer_set_reo(tp, wait);
 		*waiting = true;
 	}
 	return found;

@@ -13,15 +13,33 @@
 #define MAX_QUICKACKS	16	/* Linux TCP_MAX_QUICKACKS */
 #define TLP_MIN_MORE	VT_MS(2) /* Linux TCP_TIMEOUT_MIN_US */
 
-void
-tcp_timer_set(struct tcp *tp, enum tcp_timer k, vtime_t delay)
+/* The journal says what the retransmission timer's expiry will be. */
+static void
+timer_set(struct tcp *tp, enum tcp_timer k, vtime_t delay,
+    enum timer_action a)
 {
 	vtime_t	 due = tcp_now(tp) + delay;
 
-	if (k == TT_RTX)
-		tp->reo_armed = false;	/* tcp_sb_reo_arm sets it after */
 	clock_arm(tp->clock, &tp->timers[k], due);
-	tp->hooks->timer(tp->ctx, tp, k, TA_ARMED, due);
+	tp->hooks->timer(tp->ctx, tp, k, a, due);
+}
+
+void
+tcp_timer_set(struct tcp *tp, enum tcp_timer k, vtime_t delay)
+{
+	if (k == TT_RTX)
+		tp->reo_armed = false;
+	timer_set(tp, k, delay, k == TT_RTX && tp->tlp_armed ? TA_ARMED_PROBE :
+	    TA_ARMED);
+}
+
+/* The retransmission timer as RACK's reordering wait (tcp-sack.c). */
+void
+tcp_timer_set_reo(struct tcp *tp, vtime_t delay)
+{
+	tp->tlp_armed = false;
+	tp->reo_armed = true;
+	timer_set(tp, TT_RTX, delay, TA_ARMED_REO);
 }
 
 void

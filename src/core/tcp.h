@@ -55,7 +55,11 @@ enum timer_action {
 			 * loss probe (RFC 8985 7): no retry, no backoff */
 	TA_REO,		/* ... as RACK's reordering timer (RFC 8985 6.3):
 			 * the segments it waited for are taken for lost */
+	TA_ARMED_PROBE,	/* armed, its expiry to be a tail loss probe */
+	TA_ARMED_REO,	/* armed as RACK's reordering wait */
 };
+#define TA_IS_ARMED(a)	((a) == TA_ARMED || (a) == TA_ARMED_PROBE || \
+			    (a) == TA_ARMED_REO)
 
 /* What the application does: the socket calls a script can make. */
 enum tcp_call {

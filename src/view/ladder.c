@@ -368,6 +368,7 @@ draw_arrow(struct ui *ui, struct canvas *cv, int y, int mx, int mw,
 
 struct ltimer {
 	bool		 on;
+	uint8_t		 action;	/* TA_ARMED, _PROBE, _REO */
 	vtime_t		 since;
 	vtime_t		 due;
 };
@@ -397,25 +398,27 @@ seconds(char *buf, size_t len, vtime_t us)
  * bar's part still to run, in tenths.
  */
 static void
-timer_text(const struct ui *ui, int k, int form, int fill, const char *left,
-    const char *total, int retries, char *buf, size_t len)
+timer_text(const struct ui *ui, int k, int action, int form, int fill,
+    const char *left, const char *total, int retries, char *buf, size_t len)
 {
-	char	 bar[16];
-	int	 bw = form == 0 ? 10 : 5;
-	size_t	 n;
+	char		 bar[16];
+	int		 bw = form == 0 ? 10 : 5;
+	size_t		 n;
+	const char	*name = ui_str(ui, action == TA_ARMED_PROBE ? M_TIMER_TLP :
+			    action == TA_ARMED_REO ? M_TIMER_REO : timer_msg[k]);
 
 	for (int i = 0; i < bw; i++)
 		bar[i] = i < (fill * bw + 5) / 10 ? '#' : '.';
 	bar[bw] = '\0';
 	if (form == 3) {
-		snprintf(buf, len, "%s %s", ui_str(ui, timer_msg[k]), left);
+		snprintf(buf, len, "%s %s", name, left);
 		return;
 	}
 	if (form < 2)
-		snprintf(buf, len, "%s %s/%s [%s]", ui_str(ui, timer_msg[k]),
+		snprintf(buf, len, "%s %s/%s [%s]", name,
 		    left, total, bar);
 	else
-		snprintf(buf, len, "%s %s/%s", ui_str(ui, timer_msg[k]), left,
+		snprintf(buf, len, "%s %s/%s", name, left,
 		    total);
 	n = strlen(buf);
 	if (retries > 0 && n < len)
@@ -443,7 +446,8 @@ draw_timers(struct ui *ui, struct canvas *cv, int y, int x, int w, int maxh)
 
 			if (e == NULL)
 				continue;
-			tm[side][k].on = e->x.timer.action == TA_ARMED;
+			tm[side][k].on = TA_IS_ARMED(e->x.timer.action);
+			tm[side][k].action = e->x.timer.action;
 			tm[side][k].since = e->t;
 			tm[side][k].due = e->u.timer.due;
 			if (k == TT_RTX)
@@ -473,7 +477,8 @@ draw_timers(struct ui *ui, struct canvas *cv, int y, int x, int w, int maxh)
 			 * a short bar, then none, then the time left alone;
 			 * never a word cut. */
 			for (int form = 0; form < 4; form++) {
-				timer_text(ui, k, form, fill, a, b, k == TT_RTX ?
+				timer_text(ui, k, t->action, form, fill, a, b,
+				    k == TT_RTX ?
 				    retries[side] : 0, buf, sizeof buf);
 				if (text_width(buf) <= half - 2)
 					break;
