@@ -420,13 +420,17 @@ tcp_output(struct tcp *tp)
 			tp->pingpong++;
 		tcp_sb_sent(tp, seg.seq, len, flags, retrans);
 		tcp_emit(tp, &seg, payload);
+		/* A probe's own segment arms no probe: its sender sets the
+		 * timeout after it (tcp_send_loss_probe). */
+		if (tp->push == PUSH_PROBE)
+			return;
 		if (!retrans)
 			tcp_arm_tail_probe(tp);
 		if (tp->tlp_armed)
 			tcp_timer_set(tp, TT_RTX, tcp_probe_timeout(tp));
 		else
 			tcp_rtx_start(tp);
-		if (fin || tp->push == PUSH_PROBE)
+		if (fin)
 			return;
 	}
 }
