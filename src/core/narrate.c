@@ -237,14 +237,21 @@ repeats(const struct journal *j, int id)
 }
 
 /*
- * Why side sends again at event i: the segment it last took in, when
- * that carried SACK blocks beyond a hole and no timer fired since (RACK,
- * RFC 8985: the data behind the hole arrived, so the hole is lost); or
- * -1 (a timer, which says so itself, or nothing to tell).
+ * Why side sends again at event i, when a segment it took in says so
+ * and no timer fired since: *ack, that segment.  RESENT_SACK: it carried
+ * SACK blocks beyond a hole (RACK, RFC 8985: data sent later arrived, so
+ * the hole is lost).  RESENT_DUPACKS: it was the third duplicate ACK in
+ * a row (RFC 5681 3.2).  RESENT_OTHER: a timer, which says so itself, or
+ * nothing to tell.
  */
-static int
-resent_on_sack(const struct journal *j, size_t i, enum side side)
+enum resent { RESENT_OTHER, RESENT_SACK, RESENT_DUPACKS };
+
+static enum resent
+resent_why(const struct journal *j, size_t i, enum side side, int *ack)
 {
+	const struct jseg	*first = NULL;
+	int			 dups = 0;
+
 	for (size_t k = i; k-- > 0 && i - k <= LOOK_BACK_EVENTS; ) {
 		const struct jevent	*e = &j->ev[k];
 		const struct jseg	*g;
@@ -254,16 +261,26 @@ resent_on_sack(const struct journal *j, size_t i, enum side side)
 		    (e->x.timer.action == TA_FIRED ||
 		    e->x.timer.action == TA_PROBE ||
 		    e->x.timer.action == TA_REO))
-			return -1;
+			break;
 		if (e->type != JE_SEG || e->u.seg.fate != FATE_DELIVERED)
 			continue;
 		g = &j->segs[e->u.seg.id];
 		if (!g->valid || (enum side)g->dir == side)
 			continue;
-		return g->seg.nsack > (segment_dsack(&g->seg) ? 1 : 0) ?
-		    e->u.seg.id : -1;
+		if (first == NULL) {
+			first = g;
+			*ack = e->u.seg.id;
+			if (g->seg.nsack > (segment_dsack(&g->seg) ? 1 : 0))
+				return RESENT_SACK;
+		}
+		if (g->seg.len > 0 || !(g->seg.flags & TH_ACK) ||
+		    (g->seg.flags & (TH_SYN | TH_FIN | TH_RST)) ||
+		    g->seg.ack != first->seg.ack)
+			break;
+		if (++dups == 3)
+			return RESENT_DUPACKS;
 	}
-	return -1;
+	return RESENT_OTHER;
 }
 
 /* How side's retransmission timer was last armed before event i. */
@@ -318,13 +335,24 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 			add(buf, len, &n, "脚本向%s注入 %s。",
 			    side_word(to, lang), what);
 		else if ((first = repeats(j, e->u.seg.id)) >= 0) {
-			int	 ack = resent_on_sack(j, i, from);
+			int		 ack = -1;
+			enum resent	 why = resent_why(j, i, from, &ack);
 
 			add(buf, len, &n, lang == LANG_EN ? "%s sends %s "
 			    "again: a retransmission of #%d." :
 			    "%s再次发出 %s：这是 #%d 的重传。",
 			    side_cap(from, lang), what, j->segs[first].id);
-			if (ack >= 0)
+			if (why == RESENT_DUPACKS)
+				add(buf, len, &n, lang == LANG_EN ? " #%d is "
+				    "the third duplicate ACK in a row (ack=%"
+				    PRIu32 " each time): fast retransmit (RFC "
+				    "5681 3.2) sends the missing segment now, "
+				    "not when the timer runs out." :
+				    "#%d 是连续第三个重复 ACK（每次都是 ack=%"
+				    PRIu32 "）：快速重传（RFC 5681 第 3.2 节）"
+				    "立即重发缺失的报文段，不等定时器超时。",
+				    j->segs[ack].id, j->segs[ack].rel_ack);
+			if (why == RESENT_SACK)
 				add(buf, len, &n, lang == LANG_EN ? " The "
 				    "SACK in #%d shows data sent after #%d "
 				    "has arrived, so #%d is taken for lost "

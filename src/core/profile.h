@@ -41,6 +41,7 @@ struct profile {
 	bool		 delayed_ack;	/* the Linux quick/pingpong machinery */
 	bool		 tail_loss_probe;	/* probe once before the first RTO */
 	bool		 rack;		/* SACK scoreboard, RACK, PRR, F-RTO */
+	bool		 fast_retransmit;	/* RFC 5681 3.2 (set) */
 	vtime_t		 delack_min;
 	vtime_t		 delack_max;
 	vtime_t		 ato_min;

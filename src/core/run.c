@@ -319,6 +319,9 @@ run_set(struct run *r, const struct cmd *c)
 	case SET_ABORT_ON_OVERFLOW:
 		p->abort_on_overflow = c->u.set->n != 0;
 		break;
+	case SET_FAST_RETRANSMIT:
+		p->fast_retransmit = c->u.set->n != 0;
+		break;
 	}
 }
 

@@ -484,6 +484,7 @@ parse_set(struct parser *p, struct cmd *c)
 		{ "user-timeout", SET_USER_TIMEOUT },
 		{ "backlog", SET_BACKLOG }, { "queued", SET_QUEUED },
 		{ "abort-on-overflow", SET_ABORT_ON_OVERFLOW },
+		{ "fast-retransmit", SET_FAST_RETRANSMIT },
 	};
 	const char	*t;
 	size_t		 i;
@@ -498,7 +499,7 @@ parse_set(struct parser *p, struct cmd *c)
 		expected(p, "a setting (seed, isn, latency, msl, rto, "
 		    "rto-min, addr, fin-timeout, syn-retries, synack-retries, "
 		    "retries, keepalive, delack, reuseaddr, user-timeout, "
-		    "backlog, queued or abort-on-overflow)");
+		    "backlog, queued, abort-on-overflow or fast-retransmit)");
 		return;
 	}
 	c->u.set->key = keys[i].key;
@@ -559,6 +560,7 @@ parse_set(struct parser *p, struct cmd *c)
 	case SET_DELACK:
 	case SET_REUSEADDR:
 	case SET_ABORT_ON_OVERFLOW:
+	case SET_FAST_RETRANSMIT:
 		if (accept_word(p, "on"))
 			c->u.set->n = 1;
 		else if (accept_word(p, "off"))

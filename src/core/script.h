@@ -73,6 +73,7 @@ enum set_key {
 	SET_BACKLOG,		/* the server's listen() backlog */
 	SET_QUEUED,		/* others' connections in its accept queue */
 	SET_ABORT_ON_OVERFLOW,	/* tcp_abort_on_overflow */
+	SET_FAST_RETRANSMIT,	/* RFC 5681 3.2 without SACK */
 };
 
 /* A set command's values, and a question's parts: held apart. */

@@ -699,7 +699,7 @@ static void
 input_sync(struct tcp *tp, const struct segment *seg)
 {
 	uint8_t		 fl = seg->flags;
-	uint32_t	 wnd, prior_una = tp->snd_una;
+	uint32_t	 wnd, prior_una = tp->snd_una, prior_wnd = tp->snd_wnd;
 
 	/* TIME_WAIT: the peer's FIN again, because our ACK was lost.
 	 * ACK it and restart 2MSL (fifth step, TIME-WAIT STATE). */
@@ -808,8 +808,10 @@ input_sync(struct tcp *tp, const struct segment *seg)
 		if (wnd > tp->max_snd_wnd)
 			tp->max_snd_wnd = wnd;
 	}
-	if (tp->state != TCPS_SYN_RECEIVED)
+	if (tp->state != TCPS_SYN_RECEIVED) {
 		tcp_sb_ack(tp, seg, prior_una);
+		tcp_dupack(tp, seg, prior_una, tp->snd_wnd != prior_wnd);
+	}
 	switch (tp->state) {
 	case TCPS_FIN_WAIT_1:
 		/* A FIN that also acknowledges ours takes the diagram's

@@ -85,5 +85,6 @@ void	 tcp_sb_ack(struct tcp *, const struct segment *, uint32_t);
 bool	 tcp_sb_timeout(struct tcp *);
 bool	 tcp_sb_probe_new(struct tcp *);
 void	 tcp_sb_reo_timeout(struct tcp *);
+void	 tcp_dupack(struct tcp *, const struct segment *, uint32_t, bool);
 
 #endif

@@ -1,5 +1,7 @@
 /*
- * SACK as a sender (linux profile): the scoreboard of segments out, what
+ * Loss recovery beyond the timer.  First, the textbook's fast retransmit
+ * (RFC 5681 3.2), where a script asks for it.  Then SACK as a sender
+ * (linux profile): the scoreboard of segments out, what
  * each ACK's blocks say of them, and the recovery that follows, as Linux
  * 6.x runs it with its defaults (tcp_recovery 1, tcp_early_retrans 3,
  * tcp_frto 2).
@@ -554,4 +556,53 @@ tcp_sb_reo_timeout(struct tcp *tp)
 		retransmit_lost(tp);
 	}
 	rearm_from_head(tp);
+}
+
+/*
+ * RFC 5681 3.2, where a script asks for it (set fast-retransmit on) and
+ * SACK is not helping: the third duplicate ACK in a row resends the first
+ * segment not acknowledged at once, the window halves (ssthresh) and is
+ * inflated by the three segments that left the network; each further
+ * duplicate inflates it by one, and the ACK of new data deflates it to
+ * ssthresh.  A duplicate, as 2 defines it: data outstanding, no data or
+ * SYN or FIN in it, the same acknowledgement number, the same window.
+ */
+void
+tcp_dupack(struct tcp *tp, const struct segment *seg, uint32_t prior_una,
+    bool win_changed)
+{
+	uint32_t	 mss = tcp_send_mss(tp), end, len, flight;
+	struct segment	 out;
+	static uint8_t	 payload[SEG_PAYLOAD_MAX];
+
+	if (!tp->prof->fast_retransmit || tcp_sb_on(tp))
+		return;
+	if (seq_gt(tp->snd_una, prior_una)) {
+		if (tp->dupacks >= DUPTHRESH)
+			tp->cwnd = tp->ssthresh;	/* recovery over */
+		tp->dupacks = 0;
+		return;
+	}
+	if (tp->snd_una == tp->snd_max || seg->len > 0 ||
+	    (seg->flags & (TH_SYN | TH_FIN)) || seg->ack != tp->snd_una ||
+	    win_changed)
+		return;
+	if (++tp->dupacks > DUPTHRESH) {
+		tp->cwnd++;
+		return;
+	}
+	if (tp->dupacks < DUPTHRESH)
+		return;
+	flight = (tp->snd_max - tp->snd_una + mss - 1) / mss;
+	tp->ssthresh = flight / 2 > 2 ? flight / 2 : 2;
+	end = tp->fin_sent ? tp->fin_seq : tp->snd_max;
+	len = end - tp->snd_una < mss ? end - tp->snd_una : mss;
+	tcp_fill(tp, &out, tp->snd_una, tp->rcv_nxt, TH_ACK |
+	    (tp->fin_sent && tp->snd_una + len == tp->fin_seq ? TH_FIN : 0));
+	out.len = len;
+	tcp_stream_bytes(tp->side, (uint64_t)(tp->snd_una - tp->iss - 1),
+	    payload, len);
+	tp->rtt_timing = false;		/* Karn */
+	tcp_emit(tp, &out, payload);
+	tp->cwnd = tp->ssthresh + DUPTHRESH;
 }

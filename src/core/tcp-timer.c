@@ -460,6 +460,7 @@ rtx_timeout(struct tcp *tp)
 	}
 	if (tp->retransmits == 0 && tp->state != TCPS_SYN_SENT)
 		tp->retrans_start = tcp_now(tp);
+	tp->dupacks = 0;
 	tp->retransmits++;
 	tp->rtt_timing = false;		/* Karn: no sample from a retransmission */
 	if (!(tp->state == TCPS_SYN_SENT &&

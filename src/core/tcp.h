@@ -337,6 +337,7 @@ struct tcp {
 	bool			 rtt_timing;
 	bool			 tlp_armed;	/* next expiry is a loss probe */
 	bool			 reo_armed;	/* ... is RACK's reordering wait */
+	int			 dupacks;	/* RFC 5681 duplicate ACKs in a row */
 	uint32_t		 tlp_high;	/* a probe is out up to here */
 	uint32_t		 last_seq;	/* the last new segment sent: */
 	uint32_t		 last_len;	/* where, how long, */

@@ -1603,6 +1603,9 @@ run_cmd(struct kr *k, const struct cmd *c)
 			set_sysctl(k, c, "tcp_abort_on_overflow",
 			    c->u.set->n);
 			break;
+		case SET_FAST_RETRANSMIT:
+			die(c, "set fast-retransmit is the textbook's: the "
+			    "kernel recovers as Linux does (SACK, RACK)");
 		case SET_FIN_TIMEOUT:
 			set_sysctl(k, c, "tcp_fin_timeout",
 			    (uint64_t)(c->u.set->d[0] / VT_SEC(1)));
