@@ -82,9 +82,11 @@ const struct profile profiles[NPROFILES] = {
 		 * that was not acceptable, at most one each 500 ms, so two
 		 * confused ends cannot ACK each other forever. */
 		.oow_ack_gap = VT_MS(500),
-		/* __tcp_select_window: half of the free buffer (unread
-		 * data costs about twice its size), at most rcv_ssthresh,
-		 * rounded to the scale unit. */
+		/* __tcp_select_window: the free buffer, counted as the
+		 * kernel counts memory (each segment's truesize), times a
+		 * ratio learnt from the segments (half at first), at most
+		 * rcv_ssthresh, which data arriving raises (tcp_grow_window):
+		 * tcp-output.c, measured on 6.18. */
 		.half_free_window = true,
 		/* tcp_shrink_window 0: a window never takes back what was
 		 * offered (RFC 9293 3.8.6.2.2 says SHOULD NOT shrink). */
@@ -101,9 +103,16 @@ const struct profile profiles[NPROFILES] = {
 		/* tcp_nagle_check: Minshall's variant, holding a small
 		 * segment back only while an earlier small one is out. */
 		.nagle_minshall = true,
-		/* tcp_sendmsg pushes each segment as it is copied; on
-		 * loopback the peer answers before the next is made. */
+		/* tcp_sendmsg pushes each segment as it is copied, sized
+		 * as the write began; on loopback the peer answers before
+		 * the next is made, but the writer owns its socket: the
+		 * answers wait in its backlog until the write returns. */
 		.write_per_segment = true,
+		/* After the write, tcp_write_xmit grows the head buffer to
+		 * two segments (tcp_grow_skb, tcp_min_tso_segs), split at
+		 * the window; lo carries up to 64 KiB as one packet, more
+		 * in segments. */
+		.gso_pairs = true,
 		/* tcp_set_rto: RTO = SRTT + max(4 * RTTVAR, rto_min), in
 		 * jiffies. */
 		.rto_var_floor = true,
@@ -152,8 +161,7 @@ const struct profile profiles[NPROFILES] = {
 		.wscale = 10,
 		.syn_win = 65495,
 		.synack_win = 65483,
-		/* tcp_rmem[1]; Linux offers half of what is free (its
-		 * scaling ratio), at most the SYN's window: 64 KiB. */
+		/* tcp_rmem[1]. */
 		.rcv_buf = 131072,
 		.iw_segments = 10,
 	},

@@ -60,7 +60,8 @@ struct profile {
 	vtime_t		 oow_ack_gap;	/* ACKs to bad segments; 0: no limit */
 
 	/* How the receiver acknowledges and advertises. */
-	bool		 half_free_window;	/* offer half the free space */
+	bool		 half_free_window;	/* the window as Linux's buffer
+						   accounting gives it */
 	bool		 never_shrink;		/* the right edge never moves back */
 	bool		 dupack_quickack;	/* a duplicate ends delayed ACKs */
 	bool		 fin_delays_ack;	/* the FIN's ACK waits for ours */
@@ -69,6 +70,8 @@ struct profile {
 	bool		 mss_half_window;	/* segments of half the window */
 	bool		 nagle_minshall;	/* Minshall's Nagle */
 	bool		 write_per_segment;	/* a write goes a segment a time */
+	bool		 gso_pairs;	/* after a write, two segments' worth
+					   may go as one packet (lo's GSO) */
 	bool		 rto_var_floor;		/* rto_min floors 4*RTTVAR */
 	bool		 rto_in_ticks;		/* the RTO is whole ticks */
 	bool		 rto_3s_after_syn_loss;	/* RFC 6298 5.7 */

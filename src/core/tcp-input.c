@@ -295,6 +295,7 @@ ooo_drain(struct tcp *tp)
 		if (seq_gt(e, tp->rcv_nxt)) {
 			tp->rcvq += e - tp->rcv_nxt;
 			tp->rcv_nxt = e;
+			tp->rbufs++;	/* its buffer, now in order */
 		}
 		tp->nooo--;
 		tp->ooo[i][0] = tp->ooo[tp->nooo][0];
@@ -395,8 +396,10 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 			dsack_set(tp, seq, seq + 1);
 		if (len > 0)
 			ooo_dup(tp, seq, seq + len);
-		if (len > 0)
+		if (len > 0) {
 			ooo_add(tp, seq, seq + len);
+			tcp_rwin_data(tp, len, false, false);
+		}
 		sack_ofo(tp, seq, seq + len + fin);
 		if (fin) {
 			tp->ooo_fin = true;
@@ -429,6 +432,8 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 	if (len > 0) {
 		tp->rcv_nxt += len;
 		tp->rcvq += len;
+		tcp_rwin_data(tp, len, true, len >= tp->rcv_mss &&
+		    len != tp->rcv_mss);
 		if (tp->prof->delayed_ack) {
 			struct segment	 s = *seg;
 
@@ -848,6 +853,10 @@ tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
 	(void)payload;
 	if (tp->down)
 		return;
+	if (tp->in_write && tp->nrxq < TCP_RXQ_MAX) {
+		tp->rxq[tp->nrxq++] = *seg;	/* after the write */
+		return;
+	}
 	switch (tp->state) {
 	case TCPS_CLOSED:
 		input_closed(tp, seg);

@@ -40,6 +40,9 @@ bool	 tcp_timewait_sock(const struct tcp *);
 
 /* tcp-output.c */
 uint32_t tcp_rcv_space(const struct tcp *);
+void	 tcp_rwin_init(struct tcp *);
+void	 tcp_rwin_data(struct tcp *, uint32_t, bool, bool);
+bool	 tcp_rwin_opened(struct tcp *, uint32_t);
 uint32_t tcp_recv_window(const struct tcp *);
 uint32_t tcp_send_mss(const struct tcp *);
 uint32_t tcp_unsent(const struct tcp *);

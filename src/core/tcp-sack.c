@@ -368,7 +368,8 @@ tcp_sb_ack(struct tcp *tp, const struct segment *seg, uint32_t prior_una)
 			e->sb = (uint8_t)((e->sb & SB_RETRANS) | SB_SACKED);
 			newly++;
 			sacked = true;
-			if (!(e->sb & SB_RETRANS))
+			if (!(e->sb & SB_RETRANS) &&
+			    seq_leq(e->end, tp->high_seq))
 				orig = true;
 			rack_advance(tp, e);
 		}
@@ -376,7 +377,8 @@ tcp_sb_ack(struct tcp *tp, const struct segment *seg, uint32_t prior_una)
 	while (tp->nsent > 0 && seq_leq(tp->sent[0].end, tp->snd_una)) {
 		if (!(tp->sent[0].sb & SB_SACKED)) {
 			newly++;
-			if (!(tp->sent[0].sb & SB_RETRANS))
+			if (!(tp->sent[0].sb & SB_RETRANS) &&
+			    seq_leq(tp->sent[0].end, tp->high_seq))
 				orig = true;
 			rack_advance(tp, &tp->sent[0]);
 		}
@@ -412,7 +414,9 @@ tcp_sb_ack(struct tcp *tp, const struct segment *seg, uint32_t prior_una)
 			 * arrived: the timeout was spurious. */
 			for (int i = 0; i < tp->nsent; i++)
 				tp->sent[i].sb &= (uint8_t)~SB_LOST;
-			tp->cwnd = tp->prior_cwnd;
+			if (tp->cwnd < tp->prior_cwnd)
+				tp->cwnd = tp->prior_cwnd;
+			tp->frto = false;
 			to_open(tp);
 			goto timer;
 		}

@@ -174,12 +174,19 @@ user_send(struct tcp *tp, uint32_t n)
 static void
 read_ack_check(struct tcp *tp, uint32_t copied)
 {
-	if (!tp->prof->delayed_ack || !tp->ack_pending)
-		return;
-	if (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss ||
-	    (copied > 0 && (tp->pushed2 || (tp->pushed && !tcp_in_pingpong(tp))) &&
-	    tp->rcvq == 0))
+	if (tp->prof->delayed_ack && tp->ack_pending &&
+	    (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss ||
+	    (copied > 0 && (tp->pushed2 || (tp->pushed &&
+	    !tcp_in_pingpong(tp))) && tp->rcvq == 0))) {
 		tcp_send_ack(tp);
+		tp->read_acked = true;
+		return;
+	}
+	/* The read freed much of the buffer: say so now. */
+	if (tcp_synchronized(tp) && tcp_rwin_opened(tp, copied)) {
+		tcp_send_ack(tp);
+		tp->read_acked = true;
+	}
 }
 
 /* RECEIVE (3.10.3): read() everything waiting, or at most n octets. */
@@ -191,6 +198,8 @@ user_read(struct tcp *tp, uint32_t n)
 	if (tp->rcvq > 0) {
 		k = n == 0 || n > tp->rcvq ? tp->rcvq : n;
 		tp->rcvq -= k;
+		if (tp->rcvq == 0)
+			tp->rbufs = 0;	/* every buffer read and freed */
 		tp->read_total += k;
 		read_ack_check(tp, k);
 		return result(TE_NONE, OUT_BYTES, k);

@@ -605,6 +605,7 @@ tcp_new_tcb(struct tcp *tp, bool passive)
 	tp->snd_sml = tp->iss;
 	tp->pushed_seq = tp->iss + 1;
 	tp->cwnd = tp->prof->iw_segments;
+	tcp_rwin_init(tp);
 	tp->passive = passive;
 	tp->orphan = false;
 	tp->rcv_fin = false;

@@ -199,6 +199,7 @@ struct tcp_result {
 };
 
 #define TCP_OOO_MAX 16
+#define TCP_RXQ_MAX 16
 
 /*
  * A segment out and not yet acknowledged, as the sender's scoreboard keeps
@@ -292,6 +293,17 @@ struct tcp {
 	uint32_t		 rcv_nxt;
 	uint32_t		 rcv_wup;	/* rcv_nxt when a window was last sent */
 	uint32_t		 rcv_wnd;	/* the window last advertised */
+	/* The receive buffer as Linux counts it (linux profile): its size;
+	 * in-order segments not yet read, each costing its length and a
+	 * fixed overhead (truesize); the part of free memory offered as
+	 * window, in 256ths (scaling_ratio, learnt from the segments); the
+	 * window's clamp; and rcv_ssthresh, the ceiling that data arriving
+	 * raises (tcp_grow_window). */
+	uint32_t		 rcvbuf;
+	uint32_t		 rbufs;
+	uint32_t		 win_ratio;
+	uint32_t		 win_clamp;
+	uint32_t		 rcv_ssthresh;
 
 	/* Options agreed in the handshake. */
 	uint16_t		 peer_mss;
@@ -402,6 +414,15 @@ struct tcp {
 	uint32_t		 pushed_seq;	/* end of the last segment with PSH */
 	uint32_t		 cwnd;		/* segments */
 	int			 synack_timeouts;
+
+	/* A write in progress (linux profile): the writer owns the
+	 * socket, and what arrives waits in its backlog until the write
+	 * returns (release_sock). */
+	bool			 in_write;
+	bool			 read_acked;	/* a read sent an ACK: on lo the
+						   peer answers before it returns */
+	int			 nrxq;
+	struct segment		 rxq[TCP_RXQ_MAX];
 
 	struct timer		 timers[TCP_NTIMERS];
 	struct timer		 write_timer;	/* a large write goes on */
