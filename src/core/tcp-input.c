@@ -432,8 +432,8 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 	if (len > 0) {
 		tp->rcv_nxt += len;
 		tp->rcvq += len;
-		tcp_rwin_data(tp, len, true, len >= tp->rcv_mss &&
-		    len != tp->rcv_mss);
+		tcp_rwin_data(tp, len, true, tcp_rcv_seg_len(tp, len) >=
+		    tp->rcv_mss && tcp_rcv_seg_len(tp, len) != tp->rcv_mss);
 		if (tp->prof->delayed_ack) {
 			struct segment	 s = *seg;
 

@@ -56,6 +56,20 @@ tcp_rwin_init(struct tcp *tp)
 	tp->win_clamp = win_from_space(tp, tp->rcvbuf);
 }
 
+/*
+ * The segment size Linux learns from a segment of len octets: on lo a
+ * packet may carry two of the sender's segments (GSO), and the kernel
+ * takes its gso_size, the sender's MSS: at most half the largest window
+ * we offered (tcp_bound_to_half_wnd).
+ */
+uint32_t
+tcp_rcv_seg_len(const struct tcp *tp, uint32_t len)
+{
+	uint32_t	 mss = tp->max_rcv_wnd / 2;
+
+	return tp->prof->gso_pairs && mss > 0 && len > mss ? mss : len;
+}
+
 /* Linux __tcp_grow_window: how far a segment whose truesize is large
  * against its length may still raise rcv_ssthresh. */
 static uint32_t
@@ -91,6 +105,7 @@ tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order, bool ratio)
 		tp->rbufs++;
 	if (ratio) {
 		uint32_t	 r = (uint32_t)(((uint64_t)len << 8) / truesize);
+
 		uint32_t	 clamp;
 
 		if (r == 0)
@@ -138,7 +153,7 @@ tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order, bool ratio)
  * scale unit.
  */
 uint32_t
-tcp_rcv_space(const struct tcp *tp)
+tcp_rcv_space(struct tcp *tp)
 {
 	uint32_t	 space, unit = 1u << tp->rcv_wscale, allowed, full, mss;
 
@@ -150,6 +165,7 @@ tcp_rcv_space(const struct tcp *tp)
 	full = tp->win_clamp < allowed ? tp->win_clamp : allowed;
 	mss = tp->rcv_mss < full ? tp->rcv_mss : full;
 	if (space < full / 2) {
+		tp->quick = 0;		/* no more quick ACKs: it fills */
 		space = space / unit * unit;
 		if (space < allowed / 16 || space < mss)
 			return 0;
@@ -212,11 +228,14 @@ window_field(struct tcp *tp, uint8_t flags)
 		    tp->prof->synack_win : tp->prof->syn_win;
 		tp->rcv_wnd = space;
 		tp->rcv_ssthresh = space;
+		tp->max_rcv_wnd = space;
 		return (uint16_t)(space > 65535 ? 65535 : space);
 	}
 	if (tp->prof->never_shrink && space < tcp_recv_window(tp))
 		space = (tcp_recv_window(tp) + unit - 1) / unit * unit;
 	tp->rcv_wnd = space;
+	if (space > tp->max_rcv_wnd)
+		tp->max_rcv_wnd = space;
 	space >>= tp->rcv_wscale;
 	return (uint16_t)(space > 65535 ? 65535 : space);
 }

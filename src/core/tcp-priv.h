@@ -39,7 +39,8 @@ bool	 tcp_fin_acked(const struct tcp *);
 bool	 tcp_timewait_sock(const struct tcp *);
 
 /* tcp-output.c */
-uint32_t tcp_rcv_space(const struct tcp *);
+uint32_t tcp_rcv_space(struct tcp *);
+uint32_t tcp_rcv_seg_len(const struct tcp *, uint32_t);
 void	 tcp_rwin_init(struct tcp *);
 void	 tcp_rwin_data(struct tcp *, uint32_t, bool, bool);
 bool	 tcp_rwin_opened(struct tcp *, uint32_t);

@@ -232,7 +232,7 @@ void
 tcp_data_received(struct tcp *tp, const struct segment *seg)
 {
 	vtime_t		 m;
-	uint32_t	 len = seg->len;
+	uint32_t	 len = tcp_rcv_seg_len(tp, seg->len);
 
 	tp->ack_pending = true;
 	if (len >= tp->rcv_mss) {

@@ -80,6 +80,9 @@
 #include "clock.h"
 #include "journal.h"
 #include "kernel.h"
+
+/* A read takes at most this at once: more than a receive buffer holds. */
+#define READ_MAX	(4u << 20)
 #include "link.h"
 #include "script.h"
 #include "session.h"
@@ -145,7 +148,7 @@ struct kr {
 	unsigned	 others_waiting;	/* ... not yet accepted */
 	int		 others_accepted[256];	/* ... and accepted (kept open) */
 	unsigned	 naccepted;
-	uint8_t		*buf;
+	uint8_t		*buf;		/* READ_MAX: a read, a packet */
 };
 
 static struct kr	*cleanup_kr;
@@ -1517,8 +1520,12 @@ do_call(struct kr *k, const struct cmd *c)
 			res = no_connection(k, c, "read");
 			break;
 		}
+		/* One recv() takes all that waits, as the model's read
+		 * does (a smaller buffer would let a window update out
+		 * between the pieces); another, what that read's own ACK
+		 * brought meanwhile. */
 		while (got < want) {
-			n = recv(fd, k->buf, want - got > 65536 ? 65536 :
+			n = recv(fd, k->buf, want - got > READ_MAX ? READ_MAX :
 			    want - got, MSG_DONTWAIT);
 			if (n < 0) {
 				if (errno != EAGAIN)
@@ -1900,7 +1907,7 @@ kr_init(struct kr *k, const struct script *sc, char *err, size_t errlen)
 	k->script = sc;
 	journal_init(&k->j);
 	k->j.conn.profile = PROFILE_LINUX;
-	k->buf = xmalloc(65536);
+	k->buf = xmalloc(READ_MAX);
 	k->fd[0] = k->fd[1] = k->listener = k->pkt = k->raw = -1;
 	k->tun[0] = k->tun[1] = k->ns[0] = k->ns[1] = k->home = -1;
 	k->diag[0] = k->diag[1] = -1;
