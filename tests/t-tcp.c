@@ -859,6 +859,63 @@ test_texts(void)
 	is_str(buf, "SYN 重传了 6 次：放弃连接", "a cause that counts");
 }
 
+/*
+ * The sender and SACK (linux profile): data then the FIN; the FIN alone
+ * is SACKed.  RACK takes the data for lost and resends it at once, the
+ * FIN not merged in; a D-SACK alone changes nothing; the ACK of all
+ * ends the recovery.
+ */
+static void
+test_sack_sender(void)
+{
+	struct harness	 h;
+	struct segment	 s;
+
+	h_init(&h, PROFILE_LINUX);
+	h_establish(&h);
+	ok(h.tp.sack_ok, "linux: SACK agreed in the handshake");
+	h_call(&h, CALL_SEND, 1000);
+	h_call(&h, CALL_SHUTDOWN, 0);
+	ok(h_sent(&h) == 2 && sent_is(h_last(&h), TH_ACK | TH_FIN, 2001,
+	    PEER_ISS + 1), "linux: the data, then the FIN");
+	segment_init(&s);
+	s.sport = RPORT;
+	s.dport = LPORT;
+	s.flags = TH_ACK;
+	s.seq = PEER_ISS + 1;
+	s.ack = 1001;
+	s.win = 512;
+	s.nsack = 1;
+	s.sack[0].start = 2001;
+	s.sack[0].end = 2002;
+	tcp_input(&h.tp, &s, NULL);
+	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_ACK | TH_PSH, 1001,
+	    PEER_ISS + 1) && h_last(&h)->len == 1000 &&
+	    h.tp.ca == CA_RECOVERY,
+	    "linux: the FIN SACKed: the data resent at once, alone (RACK)");
+	s.sack[0].start = 1001;
+	s.sack[0].end = 2001;
+	s.ack = 2002;
+	tcp_input(&h.tp, &s, NULL);
+	ok(h_sent(&h) == 0 && h.tp.snd_una == 2002 && h.tp.nsent == 0 &&
+	    h.tp.ca == CA_OPEN, "linux: the ACK of all, with a D-SACK: "
+	    "recovery over, nothing resent");
+	h_free(&h);
+
+	/* The textbook has no SACK: the same loss waits for the timer. */
+	h_init(&h, PROFILE_RFC9293);
+	h_establish(&h);
+	h_call(&h, CALL_SEND, 1000);
+	h_call(&h, CALL_SHUTDOWN, 0);
+	h_sent(&h);
+	s.ack = 1001;
+	s.nsack = 0;
+	tcp_input(&h.tp, &s, NULL);
+	ok(h_sent(&h) == 0 && !h.tp.sack_ok,
+	    "rfc9293: a duplicate ACK resends nothing");
+	h_free(&h);
+}
+
 int
 main(void)
 {
@@ -874,5 +931,6 @@ main(void)
 	test_exit();
 	test_timers();
 	test_accept_queue();
+	test_sack_sender();
 	return tap_done();
 }
