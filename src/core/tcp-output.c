@@ -420,8 +420,8 @@ tcp_send_active_reset(struct tcp *tp)
 
 /*
  * The most we put in one segment: the peer's MSS less our options, and
- * never more than one UDP datagram holds.  That last limit is synfin's
- * own: Linux's loopback segments may carry 65483 octets, ours 65475.
+ * never more than one IPv4 packet holds (65483 octets with timestamps,
+ * as on lo).
  */
 uint32_t
 tcp_send_mss(const struct tcp *tp)
@@ -546,8 +546,7 @@ tcp_output(struct tcp *tp)
 			len = wnd;
 		}
 		/* lo carries the buffer as one packet while it fits in
-		 * 64 KiB, else in segments.  (synfin's wire, UDP, carries 8
-		 * octets less than lo: such a buffer goes in segments.) */
+		 * 64 KiB, else in segments. */
 		if (pair && len > mss && len > SEG_DGRAM_MAX - SEG_HDR_MIN -
 		    (tp->ts_ok ? 12u : 0u))
 			len = mss;
