@@ -53,6 +53,9 @@ established(struct tcp *tp, const struct segment *seg, enum tcp_cause cause)
 	tp->rcv_tstamp = tcp_now(tp);
 	tp->retransmits = 0;
 	tp->backoff = 0;
+	/* Linux tcp_init_buffer_space: DRS starts from the window. */
+	tp->rcvq_space = tp->rcv_ssthresh < tp->rcv_wnd ? tp->rcv_ssthresh :
+	    tp->rcv_wnd;
 	tcp_set_state(tp, TCPS_ESTABLISHED, cause);
 	if (tp->passive && tp->accept_waiting) {
 		tp->accepted = true;
@@ -398,7 +401,9 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 			ooo_dup(tp, seq, seq + len);
 		if (len > 0) {
 			ooo_add(tp, seq, seq + len);
-			tcp_rwin_data(tp, len, false, false);
+			tcp_rwin_data(tp, len, false,
+			    tcp_rcv_seg_len(tp, len) >= tp->rcv_mss &&
+			    tcp_rcv_seg_len(tp, len) != tp->rcv_mss);
 		}
 		sack_ofo(tp, seq, seq + len + fin);
 		if (fin) {

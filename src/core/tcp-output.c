@@ -54,6 +54,7 @@ tcp_rwin_init(struct tcp *tp)
 	tp->rbufs = 0;
 	tp->win_ratio = 128;
 	tp->win_clamp = win_from_space(tp, tp->rcvbuf);
+	tp->rcvq_space = 0;		/* set as the handshake ends */
 }
 
 /*
@@ -88,10 +89,37 @@ grow_small(const struct tcp *tp, uint32_t len, uint32_t truesize)
 }
 
 /*
+ * Out-of-order data makes room for the hole before it (Linux 6.16 on,
+ * tcp_rcvbuf_grow from tcp_data_queue_ofo): the buffer grows to hold
+ * twice DRS's measure and all up to the last piece held, and the clamp
+ * follows.
+ */
+static void
+rcvbuf_grow_ooo(struct tcp *tp)
+{
+	uint32_t	 last = tp->rcv_nxt, rcvwin;
+	uint64_t	 buf;
+
+	for (int i = 0; i < tp->nooo; i++)
+		if (seq_gt(tp->ooo[i][1], last))
+			last = tp->ooo[i][1];
+	rcvwin = 2 * tp->rcvq_space + (last - tp->rcv_nxt);
+	buf = ((uint64_t)rcvwin << 8) / tp->win_ratio;
+	if (buf > RMEM_MAX)
+		buf = RMEM_MAX;
+	if (buf > tp->rcvbuf) {
+		tp->rcvbuf = (uint32_t)buf;
+		tp->win_clamp = win_from_space(tp, tp->rcvbuf);
+	}
+}
+
+/*
  * A data segment of len octets went into the buffer (linux profile):
- * in order, it may teach the ratio (tcp_measure_rcv_mss, with rcv_mss
- * as it was before it); either way it may raise rcv_ssthresh
- * (tcp_grow_window), by up to two of our segments at a time.
+ * it may teach the ratio and the segment size (tcp_measure_rcv_mss, out
+ * of order too since Linux 6.16, with rcv_mss as it was before it); it
+ * may raise rcv_ssthresh (tcp_grow_window), by up to two of our segments
+ * at a time: in order with its memory counted, out of order before it
+ * is; and out of order it grows the buffer.
  */
 void
 tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order, bool ratio)
@@ -105,7 +133,6 @@ tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order, bool ratio)
 		tp->rbufs++;
 	if (ratio) {
 		uint32_t	 r = (uint32_t)(((uint64_t)len << 8) / truesize);
-
 		uint32_t	 clamp;
 
 		if (r == 0)
@@ -125,24 +152,30 @@ tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order, bool ratio)
 			}
 			tp->win_clamp = clamp;
 		}
+		if (!in_order) {
+			uint32_t	 l = tcp_rcv_seg_len(tp, len);
+
+			tp->rcv_mss = l < advmss ? l : advmss;
+		}
 	}
-	if (len < 128 || (!in_order && !tp->sack_ok))
-		return;
-	top = rwin_free(tp);
-	if (top > tp->win_clamp)
-		top = tp->win_clamp;
-	if (top <= tp->rcv_ssthresh)
-		return;
-	room = top - tp->rcv_ssthresh;
-	/* In order, the segment's head is left out of its truesize
-	 * (truesize_adjust): it always fits. */
-	incr = in_order || win_from_space(tp, truesize) <= len ? 2 * advmss :
-	    grow_small(tp, len, truesize);
-	if (incr == 0)
-		return;
-	if (incr < 2 * len)
-		incr = 2 * len;
-	tp->rcv_ssthresh += incr < room ? incr : room;
+	if (len >= 128 && (in_order || tp->sack_ok)) {
+		top = in_order ? rwin_free(tp) : win_from_space(tp,
+		    (int64_t)tp->rcvbuf - rmem_alloc(tp) + truesize);
+		if (top > tp->win_clamp)
+			top = tp->win_clamp;
+		if (top > tp->rcv_ssthresh) {
+			room = top - tp->rcv_ssthresh;
+			/* In order, the segment's head is left out of its
+			 * truesize (truesize_adjust): it always fits. */
+			incr = in_order || win_from_space(tp, truesize) <= len ?
+			    2 * advmss : grow_small(tp, len, truesize);
+			if (incr > 0 && incr < 2 * len)
+				incr = 2 * len;
+			tp->rcv_ssthresh += incr < room ? incr : room;
+		}
+	}
+	if (!in_order)
+		rcvbuf_grow_ooo(tp);
 }
 
 /*

@@ -300,6 +300,7 @@ struct tcp {
 	 * window's clamp; and rcv_ssthresh, the ceiling that data arriving
 	 * raises (tcp_grow_window). */
 	uint32_t		 rcvbuf;
+	uint32_t		 rcvq_space;	/* DRS's measure (tcp_rcvbuf_grow) */
 	uint32_t		 max_rcv_wnd;	/* the largest window offered */
 	uint32_t		 rbufs;
 	uint32_t		 win_ratio;
