@@ -440,6 +440,21 @@ state_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 	add(buf, len, &n, lang == LANG_EN ? "." : "。");
 }
 
+/* The retransmission timer armed for a tail loss probe, and as RACK's
+ * reordering wait: who, and when. */
+static const char *const rtx_armed_as[2][NLANGS] = {
+	{ "%s's timer is set for a tail loss probe at %s (RFC 8985 7): if "
+	  "nothing is acknowledged by then, one more segment goes, to draw "
+	  "an ACK that shows what is lost.",
+	  "%s的定时器设为 %s做尾部丢失探测（RFC 8985 第 7 节）：到时如果还没有"
+	  "任何确认，就再发一个报文段，引出一个能说明丢了什么的 ACK。" },
+	{ "%s waits until %s (RACK, RFC 8985 6.3): what it sent before the "
+	  "segment just SACKed may only be out of order; if it is still not "
+	  "acknowledged then, it is lost and goes again.",
+	  "%s等到 %s（RACK，RFC 8985 第 6.3 节）：比刚被 SACK 的报文段先发的"
+	  "数据也许只是乱了序；到时仍未确认，就判定丢失并重发。" },
+};
+
 /* The words of timer_armed are ours, each with two %s (a test checks). */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -458,23 +473,10 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 		    lang), seconds(t, e->u.timer.due, lang));
 		break;
 	case TA_ARMED_PROBE:
-		add(buf, len, &n, lang == LANG_EN ? "%s's timer is set for a "
-		    "tail loss probe at %s (RFC 8985 7): if nothing is "
-		    "acknowledged by then, one more segment goes, to draw an "
-		    "ACK that shows what is lost." :
-		    "%s的定时器设为 %s做尾部丢失探测（RFC 8985 第 7 节）：到时"
-		    "如果还没有任何确认，就再发一个报文段，引出一个能说明丢了"
-		    "什么的 ACK。", side_cap(side, lang),
-		    seconds(t, e->u.timer.due, lang));
-		break;
 	case TA_ARMED_REO:
-		add(buf, len, &n, lang == LANG_EN ? "%s waits until %s (RACK, "
-		    "RFC 8985 6.3): what it sent before the segment just "
-		    "SACKed may only be out of order; if it is still not "
-		    "acknowledged then, it is lost and goes again." :
-		    "%s等到 %s（RACK，RFC 8985 第 6.3 节）：比刚被 SACK 的报文"
-		    "段先发的数据也许只是乱了序；到时仍未确认，就判定丢失并重发。",
-		    side_cap(side, lang), seconds(t, e->u.timer.due, lang));
+		add(buf, len, &n, rtx_armed_as[e->x.timer.action ==
+		    TA_ARMED_REO][lang], side_cap(side, lang),
+		    seconds(t, e->u.timer.due, lang));
 		break;
 	case TA_CANCELLED:
 		add(buf, len, &n, lang == LANG_EN ? "%s's %s timer is "
