@@ -455,6 +455,24 @@ static const char *const rtx_armed_as[2][NLANGS] = {
 	  "数据也许只是乱了序；到时仍未确认，就判定丢失并重发。" },
 };
 
+/* ... and firing so: who. */
+static const char *const rtx_fired_as[2][NLANGS] = {
+	{ "%s's timer fires as a tail loss probe (RFC 8985), not a timeout: "
+	  "one segment goes, new data if there is some and else the last one "
+	  "again, so that the ACK it draws shows what was lost; no backoff, "
+	  "no retry counted.",
+	  "%s的定时器到期，这是尾部丢失探测（RFC 8985），不是超时：发出一个报"
+	  "文段（有新数据就发新数据，否则重发最后一个），让它引出的 ACK 表明"
+	  "丢了什么；不退避，也不算一次重试。" },
+	{ "%s's timer fires as RACK's reordering wait (RFC 8985 6.3): a "
+	  "segment sent later has arrived, this long was allowed for the "
+	  "earlier ones to come out of order, and those still not "
+	  "acknowledged are now taken for lost and sent again.",
+	  "%s的定时器到期，这是 RACK 的乱序等待（RFC 8985 第 6.3 节）：后发的"
+	  "报文段已经到达，先发的也许只是乱了序，为此等了这么久；仍未确认的那"
+	  "些现在判定为丢失，立即重发。" },
+};
+
 /* The words of timer_armed are ours, each with two %s (a test checks). */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -490,26 +508,9 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 		    timer_words[kind][lang]);
 		break;
 	case TA_PROBE:
-		add(buf, len, &n, lang == LANG_EN ? "%s's timer fires as a "
-		    "tail loss probe (RFC 8985), not a timeout: one segment "
-		    "goes, new data if there is some and else the last one "
-		    "again, so that the ACK it draws shows what was lost; no "
-		    "backoff, no retry counted." :
-		    "%s的定时器到期，这是尾部丢失探测（RFC 8985），不是超时："
-		    "发出一个报文段（有新数据就发新数据，否则重发最后一个），"
-		    "让它引出的 ACK 表明丢了什么；不退避，也不算一次重试。",
-		    side_cap(side, lang));
-		break;
 	case TA_REO:
-		add(buf, len, &n, lang == LANG_EN ? "%s's timer fires as "
-		    "RACK's reordering wait (RFC 8985 6.3): a segment sent "
-		    "later has arrived, this long was allowed for the earlier "
-		    "ones to come out of order, and those still not "
-		    "acknowledged are now taken for lost and sent again." :
-		    "%s的定时器到期，这是 RACK 的乱序等待（RFC 8985 第 6.3 "
-		    "节）：后发的报文段已经到达，先发的也许只是乱了序，为此等了"
-		    "这么久；仍未确认的那些现在判定为丢失，立即重发。",
-		    side_cap(side, lang));
+		add(buf, len, &n, rtx_fired_as[e->x.timer.action ==
+		    TA_REO][lang], side_cap(side, lang));
 		break;
 	case TA_PENDING:
 		add(buf, len, &n, lang == LANG_EN ? "The run stops here with "
