@@ -301,7 +301,7 @@ nft_sync(const char *mark, char *why, size_t whylen)
 static void __attribute__((format(printf, 1, 2)))
 nft(const char *fmt, ...)
 {
-	char		*text, mark[64], why[256];
+	char		*text, mark[64], why[256] = "";
 	va_list		 ap;
 
 	va_start(ap, fmt);
