@@ -401,9 +401,7 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 			ooo_dup(tp, seq, seq + len);
 		if (len > 0) {
 			ooo_add(tp, seq, seq + len);
-			tcp_rwin_data(tp, len, false,
-			    tcp_rcv_seg_len(tp, len) >= tp->rcv_mss &&
-			    tcp_rcv_seg_len(tp, len) != tp->rcv_mss);
+			tcp_rwin_data(tp, len, false);
 		}
 		sack_ofo(tp, seq, seq + len + fin);
 		if (fin) {
@@ -437,8 +435,7 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 	if (len > 0) {
 		tp->rcv_nxt += len;
 		tp->rcvq += len;
-		tcp_rwin_data(tp, len, true, tcp_rcv_seg_len(tp, len) >=
-		    tp->rcv_mss && tcp_rcv_seg_len(tp, len) != tp->rcv_mss);
+		tcp_rwin_data(tp, len, true);
 		if (tp->prof->delayed_ack) {
 			struct segment	 s = *seg;
 
@@ -794,7 +791,6 @@ input_sync(struct tcp *tp, const struct segment *seg)
 		acked(tp, seg);
 		established(tp, seg, CAUSE_ACK_OF_SYN);
 	} else {
-		prior_una = tp->snd_una;
 		/* RFC 5961 section 5: acceptable only within
 		 * SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT. */
 		if (seq_gt(seg->ack, tp->snd_max) ||

@@ -122,10 +122,12 @@ rcvbuf_grow_ooo(struct tcp *tp)
  * is; and out of order it grows the buffer.
  */
 void
-tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order, bool ratio)
+tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order)
 {
 	uint32_t	 advmss = tp->prof->mss - (tp->ts_ok ? 12 : 0);
 	uint32_t	 truesize = len + TRUESIZE_EXTRA, incr, room, top;
+	uint32_t	 seglen = tcp_rcv_seg_len(tp, len);
+	bool		 ratio = seglen >= tp->rcv_mss && seglen != tp->rcv_mss;
 
 	if (!tp->prof->half_free_window)
 		return;
@@ -152,11 +154,8 @@ tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order, bool ratio)
 			}
 			tp->win_clamp = clamp;
 		}
-		if (!in_order) {
-			uint32_t	 l = tcp_rcv_seg_len(tp, len);
-
-			tp->rcv_mss = l < advmss ? l : advmss;
-		}
+		if (!in_order)
+			tp->rcv_mss = seglen < advmss ? seglen : advmss;
 	}
 	if (len >= 128 && (in_order || tp->sack_ok)) {
 		top = in_order ? rwin_free(tp) : win_from_space(tp,

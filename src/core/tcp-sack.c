@@ -169,6 +169,9 @@ retransmit_lost(struct tcp *tp)
 		retransmit(tp, i);
 		if (tp->ca == CA_RECOVERY)
 			tp->prr_out++;
+		/* The timer is set afresh for the first, unless it is
+		 * RACK's, waiting or firing now (reo_armed stays until it is
+		 * set again). */
 		if (i == 0 && !tp->reo_armed) {
 			tcp_timer_set(tp, TT_RTX, tcp_rtx_delay(tp));
 			head = true;
@@ -251,14 +254,14 @@ detect_loss(struct tcp *tp, vtime_t *wait)
 /*
  * RACK on an ACK that delivered something (tcp_rack_mark_lost); a
  * segment still inside its reordering window is waited for: the timer
- * becomes RACK's for that long and two ticks' slack (TCP_TIMEOUT_MIN_US,
- * in whole jiffies), instead of the RTO or a probe.  Returns how many
+ * becomes RACK's for that long and 2 ms more (TCP_TIMEOUT_MIN_US), in
+ * whole ticks, instead of the RTO or a probe.  Returns how many
  * were found lost; *waiting, whether the timer now waits.
  */
 static int
 rack_detect(struct tcp *tp, bool *waiting)
 {
-	vtime_t	 wait, tick = tp->prof->tick > 0 ? tp->prof->tick : 1;
+	vtime_t	 wait;
 	int	 found;
 
 	if (!tp->rack_advanced)
@@ -266,8 +269,7 @@ rack_detect(struct tcp *tp, bool *waiting)
 	tp->rack_advanced = false;
 	found = detect_loss(tp, &wait);
 	if (wait > 0) {
-		wait = (wait + VT_MS(2) + tick - 1) / tick * tick;
-		tcp_timer_set_reo(tp, wait);
+		tcp_timer_set_reo(tp, tcp_ticks(tp, wait + VT_MS(2)));
 		*waiting = true;
 	}
 	return found;
@@ -280,12 +282,10 @@ rack_detect(struct tcp *tp, bool *waiting)
 static void
 rearm_from_head(struct tcp *tp)
 {
-	vtime_t	 tick = tp->prof->tick > 0 ? tp->prof->tick : 1;
 	vtime_t	 left = tp->nsent > 0 ? tp->sent[0].when + tcp_rtx_delay(tp) -
 	    tcp_now(tp) : tcp_rtx_delay(tp);
 
-	left = left < tick ? tick : (left + tick - 1) / tick * tick;
-	tcp_timer_set(tp, TT_RTX, left);
+	tcp_timer_set(tp, TT_RTX, tcp_ticks(tp, left));
 }
 
 /* Linux tcp_enter_recovery and tcp_init_cwnd_reduction (CUBIC). */
@@ -556,7 +556,6 @@ tcp_sb_reo_timeout(struct tcp *tp)
 			enter_recovery(tp);
 			cwnd_reduction(tp, 1, lost, false);
 		}
-		tp->reo_armed = true;	/* the head's resend leaves it be */
 		retransmit_lost(tp);
 	}
 	rearm_from_head(tp);

@@ -88,6 +88,19 @@ user_deadline(const struct tcp *tp)
 	return tp->unacked_since + tp->user_timeout;
 }
 
+/* A wait in whole ticks of the kernel's timer wheel, rounded up, and at
+ * least one (no tick: as it is). */
+vtime_t
+tcp_ticks(const struct tcp *tp, vtime_t d)
+{
+	vtime_t	 tick = tp->prof->tick;
+
+	if (tick <= 0)
+		return d;
+	d = (d + tick - 1) / tick * tick;
+	return d < tick ? tick : d;
+}
+
 /*
  * The retransmission timer's next wait: the RTO, cut short so that it
  * fires when the user timeout runs out (Linux
@@ -96,15 +109,11 @@ user_deadline(const struct tcp *tp)
 vtime_t
 tcp_rtx_delay(const struct tcp *tp)
 {
-	vtime_t	 deadline = user_deadline(tp), left, tick = tp->prof->tick;
+	vtime_t	 deadline = user_deadline(tp), left;
 
 	if (deadline == VT_NEVER)
 		return tp->rto;
-	left = deadline - tcp_now(tp);
-	if (tick > 0)
-		left = (left + tick - 1) / tick * tick;
-	if (left < tick)
-		left = tick;
+	left = tcp_ticks(tp, deadline - tcp_now(tp));
 	return left < tp->rto ? left : tp->rto;
 }
 
@@ -133,8 +142,8 @@ tcp_probe_timeout(const struct tcp *tp)
 
 	if (tp->srtt == 0)
 		return tp->rto;
-	pto = 2 * tp->srtt + (more ? TLP_MIN_MORE : tp->prof->rto_min);
-	pto = (pto + tp->prof->tick - 1) / tp->prof->tick * tp->prof->tick;
+	pto = tcp_ticks(tp, 2 * tp->srtt + (more ? TLP_MIN_MORE :
+	    tp->prof->rto_min));
 	return pto < tp->rto ? pto : tp->rto;
 }
 
@@ -189,8 +198,8 @@ tcp_rtt_sample(struct tcp *tp, vtime_t m)
 		tp->rto = p->rto_max;
 	/* Linux keeps the RTO in ticks, rounded up: 200 ms + RTT is
 	 * 204 ms at HZ=250. */
-	if (p->rto_in_ticks && p->tick > 0)
-		tp->rto = (tp->rto + p->tick - 1) / p->tick * p->tick;
+	if (p->rto_in_ticks)
+		tp->rto = tcp_ticks(tp, tp->rto);
 }
 
 /* Linux tcp_incr_quickack: how many ACKs to send at once from now. */
