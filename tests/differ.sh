@@ -84,6 +84,13 @@ fi
 # each time, the difference is a race of the kernel's timers (a delayed
 # ACK against a probe, a few ms either way), counted apart and said so.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/segs.sh"
+
+# The script $1 again as $tmp/again.syn, its ports moved on by $2.
+moved() {
+	awk -v by="$2" '/^set addr/ { split($4, a, ":");
+	    $4 = a[1] ":" a[2] + by } { print }' "$1" >"$tmp/again.syn"
+	chmod 644 "$tmp/again.syn"
+}
 agree=0
 races=0
 i=0
@@ -94,9 +101,7 @@ for f in "$tmp"/d*.syn; do
 	status=$?
 	if [ $status -eq 2 ] && grep -q 'run again' "$tmp/err"; then
 		# The capture fell behind (lo busy): once more, other ports.
-		awk '/^set addr/ { split($4, a, ":"); $4 = a[1] ":" a[2] + 5000 }
-		    { print }' "$f" >"$tmp/again.syn"
-		chmod 644 "$tmp/again.syn"
+		moved "$f" 5000
 		"$synfin" run --engine kernel "$tmp/again.syn" >"$tmp/out" \
 		    2>"$tmp/err"
 		status=$?
@@ -109,10 +114,7 @@ for f in "$tmp"/d*.syn; do
 	if [ $status -eq 1 ]; then
 		segs <"$tmp/out" >"$tmp/k0"
 		for r in 1 2; do
-			awk -v r=$r '/^set addr/ { split($4, a, ":");
-			    $4 = a[1] ":" a[2] + 10000 * r } { print }' "$f" \
-			    >"$tmp/again.syn"
-			chmod 644 "$tmp/again.syn"
+			moved "$f" $((10000 * r))
 			"$synfin" run --engine kernel "$tmp/again.syn" \
 			    2>/dev/null | segs >"$tmp/k$r"
 			cmp -s "$tmp/k0" "$tmp/k$r" || race=yes

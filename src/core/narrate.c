@@ -283,32 +283,23 @@ resent_why(const struct journal *j, size_t i, enum side side, int *ack)
 	return RESENT_OTHER;
 }
 
-/* How side's retransmission timer was last armed before event i. */
-static enum timer_action
-timer_armed_as(const struct journal *j, size_t i, enum side side)
-{
-	for (size_t k = i; k-- > 0 && i - k <= LOOK_BACK_EVENTS; ) {
-		const struct jevent	*e = &j->ev[k];
-
-		if (e->type == JE_TIMER && e->side == side &&
-		    e->x.timer.kind == TT_RTX)
-			return (enum timer_action)e->x.timer.action;
-	}
-	return TA_CANCELLED;
-}
-
-/* A side's timer as it stands before event i: its due time, or -1. */
+/*
+ * A side's timer as it stands before event i: its due time, or -1; and
+ * (as) how it was last armed or stopped, TA_CANCELLED if it never was.
+ */
 static vtime_t
 timer_due(const struct journal *j, size_t i, enum side side,
-    enum tcp_timer kind)
+    enum tcp_timer kind, enum timer_action *as)
 {
+	*as = TA_CANCELLED;
 	for (size_t k = i; k-- > 0 && i - k <= LOOK_BACK_EVENTS; ) {
 		const struct jevent	*e = &j->ev[k];
 
 		if (e->type != JE_TIMER || e->side != side ||
 		    e->x.timer.kind != kind)
 			continue;
-		return TA_IS_ARMED(e->x.timer.action) ? e->u.timer.due : -1;
+		*as = (enum timer_action)e->x.timer.action;
+		return TA_IS_ARMED(*as) ? e->u.timer.due : -1;
 	}
 	return -1;
 }
@@ -324,6 +315,8 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 	size_t			 n = 0;
 	int			 first;
 	vtime_t			 due;
+	enum timer_action	 as;
+	bool			 seqspace;
 
 	seg_words(what, sizeof what, g, lang);
 	switch (e->u.seg.fate) {
@@ -385,9 +378,9 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 		    what, side_word(to, lang));
 		if (!g->valid || g->injected)
 			break;
-		if ((due = timer_due(j, i, from, TT_RTX)) >= 0 &&
-		    (g->seg.len > 0 || (g->seg.flags & (TH_SYN | TH_FIN))) &&
-		    timer_armed_as(j, i, from) == TA_ARMED_PROBE)
+		due = timer_due(j, i, from, TT_RTX, &as);
+		seqspace = g->seg.len > 0 || (g->seg.flags & (TH_SYN | TH_FIN));
+		if (due >= 0 && seqspace && as == TA_ARMED_PROBE)
 			add(buf, len, &n, lang == LANG_EN ? " Unless something "
 			    "acknowledges it first, %s's timer fires at %s as "
 			    "a tail loss probe: one more segment goes, to draw "
@@ -395,16 +388,14 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 			    "除非在此之前得到确认，%s的定时器会在 %s到期，作为"
 			    "尾部丢失探测：再发一个报文段，引出一个能表明丢失的 "
 			    "ACK。", side_word(from, lang), seconds(t, due, lang));
-		else if (due >= 0 &&
-		    (g->seg.len > 0 || (g->seg.flags & (TH_SYN | TH_FIN))))
+		else if (due >= 0 && seqspace)
 			add(buf, len, &n, lang == LANG_EN ? " Unless something "
 			    "acknowledges it first, %s sends it again when its "
 			    "retransmission timer fires at %s." :
 			    "除非在此之前得到确认，%s会在重传定时器于 %s到期时"
 			    "重发它。", side_word(from, lang),
 			    seconds(t, due, lang));
-		else if (g->seg.len == 0 &&
-		    !(g->seg.flags & (TH_SYN | TH_FIN)))
+		else if (!seqspace)
 			add(buf, len, &n, lang == LANG_EN ? " It takes no "
 			    "sequence number, so no timer sends it again: only "
 			    "%s's own timer can repair the loss." :
