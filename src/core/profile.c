@@ -103,16 +103,15 @@ const struct profile profiles[NPROFILES] = {
 		/* tcp_nagle_check: Minshall's variant, holding a small
 		 * segment back only while an earlier small one is out. */
 		.nagle_minshall = true,
-		/* tcp_sendmsg pushes each segment as it is copied, sized
-		 * as the write began; on loopback the peer answers before
-		 * the next is made, but the writer owns its socket: the
-		 * answers wait in its backlog until the write returns. */
-		.write_per_segment = true,
-		/* After the write, tcp_write_xmit grows the head buffer to
-		 * two segments (tcp_grow_skb, tcp_min_tso_segs), split at
-		 * the window; lo carries up to 64 KiB as one packet, more
-		 * in segments. */
-		.gso_pairs = true,
+		/* tcp_sendmsg copies a write into buffers of a segment
+		 * and pushes each as it fills; on loopback the peer
+		 * answers before the next is made, but the writer owns
+		 * its socket: the answers wait in its backlog until the
+		 * write returns.  tcp_write_xmit grows a buffer to two
+		 * segments (tcp_grow_skb, tcp_min_tso_segs), split at the
+		 * window; lo carries up to 64 KiB as one packet, more in
+		 * segments (tcp-sendq.c). */
+		.send_queue = true,
 		/* tcp_set_rto: RTO = SRTT + max(4 * RTTVAR, rto_min), in
 		 * jiffies. */
 		.rto_var_floor = true,

@@ -69,9 +69,9 @@ struct profile {
 	/* How the sender segments and times. */
 	bool		 mss_half_window;	/* segments of half the window */
 	bool		 nagle_minshall;	/* Minshall's Nagle */
-	bool		 write_per_segment;	/* a write goes a segment a time */
-	bool		 gso_pairs;	/* after a write, two segments' worth
-					   may go as one packet (lo's GSO) */
+	bool		 send_queue;	/* Linux's send queue on lo: a write
+					   goes a buffer at a time, two
+					   segments may go as one (GSO) */
 	bool		 rto_var_floor;		/* rto_min floors 4*RTTVAR */
 	bool		 rto_in_ticks;		/* the RTO is whole ticks */
 	bool		 rto_3s_after_syn_loss;	/* RFC 6298 5.7 */

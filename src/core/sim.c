@@ -374,7 +374,7 @@ sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 	 * latency nothing comes back in the same instant. */
 	while (call == CALL_READ && res.what == OUT_BYTES &&
 	    s->ep[side].read_acked && (arg == 0 || res.n < arg) &&
-	    s->prof.write_per_segment) {
+	    s->prof.send_queue) {
 		struct tcp_result	 more;
 
 		s->ep[side].read_acked = false;

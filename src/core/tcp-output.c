@@ -68,7 +68,7 @@ tcp_rcv_seg_len(const struct tcp *tp, uint32_t len)
 {
 	uint32_t	 mss = tp->max_rcv_wnd / 2;
 
-	return tp->prof->gso_pairs && mss > 0 && len > mss ? mss : len;
+	return tp->prof->send_queue && mss > 0 && len > mss ? mss : len;
 }
 
 /* Linux __tcp_grow_window: how far a segment whose truesize is large
@@ -124,7 +124,7 @@ rcvbuf_grow_ooo(struct tcp *tp)
 void
 tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order)
 {
-	uint32_t	 advmss = tp->prof->mss - (tp->ts_ok ? 12 : 0);
+	uint32_t	 advmss = tp->prof->mss - tcp_opt_len(tp);
 	uint32_t	 truesize = len + TRUESIZE_EXTRA, incr, room, top;
 	uint32_t	 seglen = tcp_rcv_seg_len(tp, len);
 	bool		 ratio = seglen >= tp->rcv_mss && seglen != tp->rcv_mss;
@@ -311,6 +311,22 @@ ack_sent(struct tcp *tp)
 	tp->rcv_wup = tp->rcv_nxt;
 }
 
+/* How many SACK blocks a segment has room for beside the timestamps,
+ * and the option's length with the ones we have to tell. */
+static int
+sack_room(const struct tcp *tp)
+{
+	return tp->ts_ok ? 3 : 4;
+}
+
+static uint32_t
+sack_opt_len(const struct tcp *tp)
+{
+	int	 n = tp->nsacks + tp->dsack;
+
+	return 4 + 8 * (uint32_t)(n < sack_room(tp) ? n : sack_room(tp));
+}
+
 /*
  * A full socket's segments carry the SACK blocks (Linux's
  * tcp_established_options): a D-SACK first, once, then the blocks, as
@@ -320,7 +336,7 @@ ack_sent(struct tcp *tp)
 static void
 sack_blocks(struct tcp *tp, struct segment *seg)
 {
-	int	 room = seg->has_ts ? 3 : 4;
+	int	 room = sack_room(tp);
 
 	if (!tp->sack_ok || !(seg->flags & TH_ACK) ||
 	    (seg->flags & (TH_SYN | TH_RST)) || tcp_timewait_sock(tp))
@@ -450,6 +466,13 @@ tcp_send_active_reset(struct tcp *tp)
 	tp->hooks->output(tp->ctx, tp, &seg, NULL);
 }
 
+/* The options every segment of the connection carries: timestamps. */
+uint32_t
+tcp_opt_len(const struct tcp *tp)
+{
+	return tp->ts_ok ? 12 : 0;
+}
+
 /*
  * The most we put in one segment: the peer's MSS less our options, and
  * never more than one IPv4 packet holds (65483 octets with timestamps,
@@ -459,7 +482,7 @@ uint32_t
 tcp_send_mss(const struct tcp *tp)
 {
 	uint32_t	 mss = tp->peer_mss ? tp->peer_mss : MSS_DEFAULT;
-	uint32_t	 opts = tp->ts_ok ? 12 : 0;
+	uint32_t	 opts = tcp_opt_len(tp);
 
 	if (mss > tp->prof->mss)
 		mss = tp->prof->mss;
@@ -471,6 +494,10 @@ tcp_send_mss(const struct tcp *tp)
 	if (tp->prof->mss_half_window && tp->max_snd_wnd > MSS_DEFAULT &&
 	    mss > tp->max_snd_wnd / 2)
 		mss = tp->max_snd_wnd / 2;
+	/* SACK blocks we tell take room from the data (RFC 9293 3.7.1:
+	 * the options in use; Linux tcp_current_mss). */
+	if (tp->sack_ok && tp->nsacks + tp->dsack > 0)
+		mss -= sack_opt_len(tp);
 	return mss;
 }
 
@@ -530,10 +557,65 @@ tcp_send_tail_probe(struct tcp *tp)
 }
 
 /*
+ * A segment of len octets at snd_nxt goes, with flags (TH_ACK, TH_PSH,
+ * TH_FIN): the sender's books are kept, and the timer armed for a
+ * probe or a retransmission (a loss probe's own segment arms nothing:
+ * its sender sets the timeout after it, tcp_send_loss_probe).
+ */
+void
+tcp_send_data(struct tcp *tp, uint32_t len, uint8_t flags)
+{
+	static uint8_t	 payload[SEG_PAYLOAD_MAX];
+	struct segment	 seg;
+	bool		 retrans = seq_lt(tp->snd_nxt, tp->snd_max);
+	bool		 fin = (flags & TH_FIN) != 0;
+
+	tcp_fill(tp, &seg, tp->snd_nxt, tp->rcv_nxt, flags);
+	seg.len = len;
+	if (len > 0)
+		tcp_stream_bytes(tp->side,
+		    (uint64_t)(tp->snd_nxt - tp->iss - 1), payload, len);
+	if (fin) {
+		tp->fin_sent = true;
+		tp->fin_seq = tp->snd_nxt + len;
+	}
+	if (!retrans && tp->snd_una == tp->snd_max)
+		tp->unacked_since = tcp_now(tp);
+	if (!retrans) {
+		tp->last_seq = tp->snd_nxt;
+		tp->last_len = len;
+		tp->last_flags = flags;
+	}
+	if (!retrans && !tp->rtt_timing) {
+		tp->rtt_timing = true;
+		tp->rtt_seq = tp->snd_nxt;
+		tp->rtt_sent = tcp_now(tp);
+	}
+	tp->snd_nxt += len + fin;
+	if (seq_gt(tp->snd_nxt, tp->snd_max))
+		tp->snd_max = tp->snd_nxt;
+	/* A reply soon after data came makes Linux treat the
+	 * connection as interactive (pingpong). */
+	if (len > 0 && tp->ato != 0 && tcp_now(tp) - tp->lrcvtime < tp->ato)
+		tp->pingpong++;
+	tcp_sb_sent(tp, seg.seq, len, flags, retrans);
+	tcp_emit(tp, &seg, len > 0 ? payload : NULL);
+	if (tp->push == PUSH_PROBE)
+		return;
+	if (!retrans)
+		tcp_arm_tail_probe(tp);
+	if (tp->tlp_armed)
+		tcp_timer_set(tp, TT_RTX, tcp_probe_timeout(tp));
+	else
+		tcp_rtx_start(tp);
+}
+
+/*
  * Send what the window allows: data in segments of at most one MSS, and
  * the FIN once all data has gone (on the last data segment if it fits).
  * Nagle's algorithm holds back a small segment while an earlier small
  * one is unacknowledged (RFC 9293 3.7.4; Linux uses Minshall's variant).
+ * New data under Linux's send queue is tcp-sendq.c's.
  */
 void
 tcp_output(struct tcp *tp)
@@ -541,16 +623,17 @@ tcp_output(struct tcp *tp)
 	if (!may_send_data(tp))
 		return;
 	for (;;) {
-		struct segment	 seg;
-		uint8_t		 payload_buf[1];
-		uint8_t		*payload = payload_buf;
 		uint32_t	 mss = tcp_send_mss(tp);
 		uint32_t	 len = unsent_to(tp, tp->write_end);
 		uint32_t	 inflight = tp->snd_nxt - tp->snd_una;
 		uint32_t	 wnd = tp->snd_wnd, cwnd = tp->cwnd * mss;
 		uint8_t		 flags = TH_ACK;
-		bool		 fin = false, retrans, pair;
+		bool		 fin = false;
 
+		if (tcp_sq_on(tp) && seq_geq(tp->snd_nxt, tp->snd_max)) {
+			tcp_sq_push(tp);
+			return;
+		}
 		if (tcp_sb_on(tp) && tp->ca >= CA_RECOVERY) {
 			/* Recovering, Linux counts segments in flight
 			 * against cwnd (tcp_cwnd_test): SACKed and lost ones
@@ -562,13 +645,8 @@ tcp_output(struct tcp *tp)
 		} else if (cwnd < wnd && tp->push != PUSH_PROBE)
 			wnd = cwnd;
 		wnd = wnd > inflight ? wnd - inflight : 0;
-		/* After a write (not in it, nor a probe), two segments'
-		 * worth as one buffer, cut at the window below. */
-		pair = tp->prof->gso_pairs && !tp->in_write &&
-		    tp->push != PUSH_PROBE && len > mss &&
-		    seq_geq(tp->snd_nxt, tp->snd_max);
-		if (len > (pair ? 2 * mss : mss))
-			len = pair ? 2 * mss : mss;
+		if (len > mss)
+			len = mss;
 		if (len > wnd) {
 			/* Sender SWS avoidance (RFC 9293 3.8.6.2.1, MUST-38):
 			 * no sliver of a segment for a sliver of window,
@@ -577,11 +655,6 @@ tcp_output(struct tcp *tp)
 				return;
 			len = wnd;
 		}
-		/* lo carries the buffer as one packet while it fits in
-		 * 64 KiB, else in segments. */
-		if (pair && len > mss && len > SEG_DGRAM_MAX - SEG_HDR_MIN -
-		    (tp->ts_ok ? 12u : 0u))
-			len = mss;
 		if (tp->fin_queued && (!tp->fin_sent || seq_leq(tp->snd_nxt,
 		    tp->fin_seq)) && len == tcp_unsent(tp))
 			fin = true;		/* all of the data is in this one */
@@ -608,54 +681,10 @@ tcp_output(struct tcp *tp)
 		}
 		if (fin)
 			flags |= TH_FIN;
-		retrans = seq_lt(tp->snd_nxt, tp->snd_max);
-		tcp_fill(tp, &seg, tp->snd_nxt, tp->rcv_nxt, flags);
-		seg.len = len;
-		if (len > 0) {
-			static uint8_t	 big[SEG_PAYLOAD_MAX];
-
-			payload = big;
-			tcp_stream_bytes(tp->side,
-			    (uint64_t)(tp->snd_nxt - tp->iss - 1), payload, len);
-			if (len < mss)
-				tp->snd_sml = tp->snd_nxt + len;
-		}
-		if (fin) {
-			tp->fin_sent = true;
-			tp->fin_seq = tp->snd_nxt + len;
-		}
-		if (!retrans && tp->snd_una == tp->snd_max)
-			tp->unacked_since = tcp_now(tp);
-		if (!retrans) {
-			tp->last_seq = tp->snd_nxt;
-			tp->last_len = len;
-			tp->last_flags = flags;
-		}
-		if (!retrans && !tp->rtt_timing) {
-			tp->rtt_timing = true;
-			tp->rtt_seq = tp->snd_nxt;
-			tp->rtt_sent = tcp_now(tp);
-		}
-		tp->snd_nxt += len + fin;
-		if (seq_gt(tp->snd_nxt, tp->snd_max))
-			tp->snd_max = tp->snd_nxt;
-		/* A reply soon after data came makes Linux treat the
-		 * connection as interactive (pingpong). */
-		if (len > 0 && tp->ato != 0 && tcp_now(tp) - tp->lrcvtime < tp->ato)
-			tp->pingpong++;
-		tcp_sb_sent(tp, seg.seq, len, flags, retrans);
-		tcp_emit(tp, &seg, payload);
-		/* A probe's own segment arms no probe: its sender sets the
-		 * timeout after it (tcp_send_loss_probe). */
-		if (tp->push == PUSH_PROBE)
-			return;
-		if (!retrans)
-			tcp_arm_tail_probe(tp);
-		if (tp->tlp_armed)
-			tcp_timer_set(tp, TT_RTX, tcp_probe_timeout(tp));
-		else
-			tcp_rtx_start(tp);
-		if (fin)
+		if (len > 0 && len < mss)
+			tp->snd_sml = tp->snd_nxt + len;
+		tcp_send_data(tp, len, flags);
+		if (tp->push == PUSH_PROBE || fin)
 			return;
 	}
 }
@@ -681,30 +710,25 @@ write_done(struct tcp *tp)
 }
 
 /*
- * Hand written data to tcp_output().  Linux's sendmsg pushes each segment
- * as soon as it has copied it, sized and windowed as the write began, and
- * on loopback the peer answers before the next one is made: so a write
- * larger than a segment goes out a segment at a time, each after the
- * peer has taken the one before.  The answers wait until the write
- * returns, when whatever the old window did not let go is left to them.
- * The textbook writes all at once.
+ * Hand written data to tcp_output().  Linux's sendmsg goes a buffer at
+ * a time, and on loopback the peer answers each before the next is
+ * made (tcp-sendq.c): the write goes on at the same instant, after the
+ * peer, on the write timer.  The textbook writes all at once.
  */
 void
 tcp_write_step(struct tcp *tp)
 {
-	uint32_t	 next = tp->snd_nxt + tcp_send_mss(tp), sent = tp->snd_nxt;
-
-	if (!tp->prof->write_per_segment || !tcp_synchronized(tp) ||
-	    seq_geq(next, tp->sndbuf_end))
+	if (tcp_sq_on(tp) && tcp_synchronized(tp)) {
+		if (tcp_sq_write(tp)) {
+			tp->in_write = true;
+			if (!tp->write_timer.armed)
+				clock_arm(tp->clock, &tp->write_timer,
+				    tcp_now(tp));
+			return;
+		}
+	} else {
 		tp->write_end = tp->sndbuf_end;
-	else if (seq_gt(next, tp->write_end))
-		tp->write_end = next;
-	tcp_output(tp);
-	if (tp->write_end != tp->sndbuf_end && tp->snd_nxt != sent) {
-		tp->in_write = tp->prof->write_per_segment;
-		if (!tp->write_timer.armed)
-			clock_arm(tp->clock, &tp->write_timer, tcp_now(tp));
-		return;
+		tcp_output(tp);
 	}
 	write_done(tp);
 }

@@ -8,6 +8,8 @@
  *	tcp-output.c	what to send and when: segments, windows, writes
  *	tcp-timer.c	3.10.8: retransmission and its RTT, delayed ACKs,
  *			2MSL, FIN_WAIT_2 and keepalive
+ *	tcp-sendq.c	Linux's send queue: the buffers a write makes,
+ *			grown, cut and sent as on lo (linux profile)
  *	tcp-sack.c	the sender's SACK scoreboard and the recovery it
  *			drives (RACK-TLP, PRR, F-RTO; linux profile)
  */
@@ -45,6 +47,7 @@ void	 tcp_rwin_init(struct tcp *);
 void	 tcp_rwin_data(struct tcp *, uint32_t, bool);
 bool	 tcp_rwin_opened(struct tcp *, uint32_t);
 uint32_t tcp_recv_window(const struct tcp *);
+uint32_t tcp_opt_len(const struct tcp *);
 uint32_t tcp_send_mss(const struct tcp *);
 uint32_t tcp_unsent(const struct tcp *);
 void	 tcp_fill(struct tcp *, struct segment *, uint32_t, uint32_t,
@@ -57,9 +60,15 @@ void	 tcp_send_oow_ack(struct tcp *, const struct segment *);
 void	 tcp_send_reset_for(struct tcp *, const struct segment *);
 void	 tcp_send_active_reset(struct tcp *);
 void	 tcp_send_tail_probe(struct tcp *);
+void	 tcp_send_data(struct tcp *, uint32_t, uint8_t);
 void	 tcp_output(struct tcp *);
 void	 tcp_write_step(struct tcp *);
 void	 tcp_write_on(struct timer *, void *);
+
+/* tcp-sendq.c */
+bool	 tcp_sq_on(const struct tcp *);
+void	 tcp_sq_push(struct tcp *);
+bool	 tcp_sq_write(struct tcp *);
 
 /* tcp-timer.c */
 void	 tcp_timer_set(struct tcp *, enum tcp_timer, vtime_t);

@@ -136,9 +136,11 @@ vtime_t
 tcp_probe_timeout(const struct tcp *tp)
 {
 	vtime_t	 pto;
-	/* More out than the last segment sent: it does not start at the
-	 * oldest unacknowledged octet. */
-	bool	 more = seq_lt(tp->snd_una, tp->last_seq);
+	/* More out than the last segment sent (it does not start at the
+	 * oldest unacknowledged octet), or that one holds two (a GSO
+	 * packet: Linux counts its segments). */
+	bool	 more = seq_lt(tp->snd_una, tp->last_seq) ||
+		     tp->last_len > tcp_send_mss(tp);
 
 	if (tp->srtt == 0)
 		return tp->rto;

@@ -200,6 +200,7 @@ struct tcp_result {
 
 #define TCP_OOO_MAX 16
 #define TCP_RXQ_MAX 16
+#define TCP_SQ_MAX 256
 
 /*
  * A segment out and not yet acknowledged, as the sender's scoreboard keeps
@@ -416,6 +417,16 @@ struct tcp {
 	uint32_t		 pushed_seq;	/* end of the last segment with PSH */
 	uint32_t		 cwnd;		/* segments */
 	int			 synack_timeouts;
+
+	/* Linux's send queue (tcp-sendq.c): where each buffer of data
+	 * not yet sent ends, the first beginning at snd_nxt, and whether
+	 * it carries PSH; the MSS the write in progress began with; when
+	 * data last went (tcp_wstamp_ns). */
+	uint32_t		 sq_end[TCP_SQ_MAX];
+	bool			 sq_psh[TCP_SQ_MAX];
+	int			 nsq;
+	uint32_t		 write_goal;
+	vtime_t			 last_xmit;
 
 	/* A write in progress (linux profile): the writer owns the
 	 * socket, and what arrives waits in its backlog until the write
