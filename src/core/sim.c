@@ -370,15 +370,19 @@ sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 	res = tcp_call(&s->ep[side], call, arg);
 	/* Linux's recvmsg holds the socket while it copies, and an ACK it
 	 * sent on loopback (a window opened) brings the peer's next data
-	 * before it returns (the socket's backlog): that is read too.  With
-	 * latency nothing comes back in the same instant. */
+	 * before it returns: into the socket's backlog, where segments in
+	 * sequence become one, taken in as the read lets the socket go
+	 * (tcp_release); another read takes that too.  With latency
+	 * nothing comes back in the same instant. */
 	while (call == CALL_READ && res.what == OUT_BYTES &&
 	    s->ep[side].read_acked && (arg == 0 || res.n < arg) &&
 	    s->prof.send_queue) {
 		struct tcp_result	 more;
 
 		s->ep[side].read_acked = false;
+		s->ep[side].in_read = true;
 		sim_run_until(s, s->clock.now);
+		tcp_release(&s->ep[side]);
 		more = tcp_call(&s->ep[side], CALL_READ, arg ? arg - res.n : 0);
 		if (more.what != OUT_BYTES)
 			break;

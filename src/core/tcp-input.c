@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "seq.h"
 #include "tcp.h"
 #include "tcp-priv.h"
@@ -847,6 +849,55 @@ input_sync(struct tcp *tp, const struct segment *seg)
 	after_input(tp);
 }
 
+/*
+ * A segment joins the one before it in the backlog when it follows it
+ * in sequence with the same options, both ACKs and neither SYN, RST nor
+ * URG (Linux tcp_add_backlog): the two are taken in as one, with the
+ * newer acknowledgement and window.
+ */
+static bool
+backlog_coalesce(struct segment *tail, const struct segment *seg)
+{
+	if (tail->seq + segment_seqlen(tail) != seg->seq ||
+	    ((tail->flags | seg->flags) & (TH_SYN | TH_RST | TH_URG)) ||
+	    !(tail->flags & seg->flags & TH_ACK) ||
+	    tail->has_ts != seg->has_ts || tail->ts_val != seg->ts_val ||
+	    tail->ts_ecr != seg->ts_ecr || tail->nsack != seg->nsack ||
+	    memcmp(tail->sack, seg->sack, seg->nsack * sizeof seg->sack[0]))
+		return false;
+	tail->len += seg->len;
+	if (!seq_lt(seg->ack, tail->ack)) {
+		tail->ack = seg->ack;
+		tail->win = seg->win;
+	}
+	tail->flags |= seg->flags;
+	return true;
+}
+
+/* What waited in the backlog is taken in, in order (Linux
+ * release_sock). */
+void
+tcp_backlog_drain(struct tcp *tp)
+{
+	struct segment	 q[TCP_RXQ_MAX];
+	int		 n = tp->nrxq;
+
+	if (n == 0)
+		return;
+	memcpy(q, tp->rxq, (size_t)n * sizeof q[0]);
+	tp->nrxq = 0;
+	for (int i = 0; i < n; i++)
+		tcp_input(tp, &q[i], NULL);
+}
+
+/* A read ends: the socket is the kernel's again. */
+void
+tcp_release(struct tcp *tp)
+{
+	tp->in_read = false;
+	tcp_backlog_drain(tp);
+}
+
 /* SEGMENT ARRIVES (RFC 9293 3.10.7). */
 void
 tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
@@ -854,8 +905,11 @@ tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
 	(void)payload;
 	if (tp->down)
 		return;
-	if (tp->in_write && tp->nrxq < TCP_RXQ_MAX) {
-		tp->rxq[tp->nrxq++] = *seg;	/* after the write */
+	if ((tp->in_write || tp->in_read) && tp->nrxq < TCP_RXQ_MAX) {
+		/* The application holds the socket: the backlog. */
+		if (tp->nrxq == 0 ||
+		    !backlog_coalesce(&tp->rxq[tp->nrxq - 1], seg))
+			tp->rxq[tp->nrxq++] = *seg;
 		return;
 	}
 	switch (tp->state) {

@@ -68,6 +68,9 @@ tcp_rcv_seg_len(const struct tcp *tp, uint32_t len)
 {
 	uint32_t	 mss = tp->max_rcv_wnd / 2;
 
+	if (mss > tp->prof->mss - tcp_opt_len(tp))
+		mss = tp->prof->mss - tcp_opt_len(tp);
+
 	return tp->prof->send_queue && mss > 0 && len > mss ? mss : len;
 }
 
@@ -170,7 +173,12 @@ tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order)
 			    2 * advmss : grow_small(tp, len, truesize);
 			if (incr > 0 && incr < 2 * len)
 				incr = 2 * len;
-			tp->rcv_ssthresh += incr < room ? incr : room;
+			if (incr > 0) {
+				tp->rcv_ssthresh += incr < room ? incr : room;
+				/* ... and the ACK goes at once, to say so
+				 * (icsk_ack.quick |= 1). */
+				tp->quick |= 1;
+			}
 		}
 	}
 	if (!in_order)
@@ -689,24 +697,14 @@ tcp_output(struct tcp *tp)
 	}
 }
 
-/*
- * The write has returned (Linux release_sock): what arrived meanwhile is
- * taken in, in order.
- */
+/* The write has returned (Linux release_sock): what arrived meanwhile
+ * is taken in. */
 static void
 write_done(struct tcp *tp)
 {
-	struct segment	 q[TCP_RXQ_MAX];
-	int		 n = tp->nrxq;
-
 	tp->write_end = tp->sndbuf_end;
 	tp->in_write = false;
-	if (n == 0)
-		return;
-	memcpy(q, tp->rxq, (size_t)n * sizeof q[0]);
-	tp->nrxq = 0;
-	for (int i = 0; i < n; i++)
-		tcp_input(tp, &q[i], NULL);
+	tcp_backlog_drain(tp);
 }
 
 /*

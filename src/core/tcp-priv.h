@@ -40,6 +40,9 @@ void	 tcp_new_tcb(struct tcp *, bool);
 bool	 tcp_fin_acked(const struct tcp *);
 bool	 tcp_timewait_sock(const struct tcp *);
 
+/* tcp-input.c */
+void	 tcp_backlog_drain(struct tcp *);
+
 /* tcp-output.c */
 uint32_t tcp_rcv_space(struct tcp *);
 uint32_t tcp_rcv_seg_len(const struct tcp *, uint32_t);

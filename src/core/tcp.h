@@ -434,6 +434,8 @@ struct tcp {
 	bool			 in_write;
 	bool			 read_acked;	/* a read sent an ACK: on lo the
 						   peer answers before it returns */
+	bool			 in_read;	/* ... into the backlog, the read
+						   holding the socket */
 	int			 nrxq;
 	struct segment		 rxq[TCP_RXQ_MAX];
 
@@ -463,6 +465,7 @@ int	 tcp_text_check(void);
 struct tcp_result tcp_call(struct tcp *, enum tcp_call, uint32_t);
 void		 tcp_input(struct tcp *, const struct segment *,
 		     const uint8_t *);
+void		 tcp_release(struct tcp *);
 bool		 tcp_owes_ack(const struct tcp *);
 bool		 tcp_awaits_ack(const struct tcp *);
 bool		 tcp_synchronized(const struct tcp *);
