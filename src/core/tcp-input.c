@@ -55,9 +55,11 @@ established(struct tcp *tp, const struct segment *seg, enum tcp_cause cause)
 	tp->rcv_tstamp = tcp_now(tp);
 	tp->retransmits = 0;
 	tp->backoff = 0;
-	/* Linux tcp_init_buffer_space: DRS starts from the window. */
+	/* Linux tcp_init_buffer_space: DRS starts from the window, now. */
 	tp->rcvq_space = tp->rcv_ssthresh < tp->rcv_wnd ? tp->rcv_ssthresh :
 	    tp->rcv_wnd;
+	tp->rcvq_seq = (uint32_t)tp->read_total;
+	tp->rcvq_time = tcp_now(tp);
 	tcp_set_state(tp, TCPS_ESTABLISHED, cause);
 	if (tp->passive && tp->accept_waiting) {
 		tp->accepted = true;
@@ -298,9 +300,9 @@ ooo_drain(struct tcp *tp)
 			continue;
 		}
 		if (seq_gt(e, tp->rcv_nxt)) {
-			tp->rcvq += e - tp->rcv_nxt;
+			/* its buffer, now in order */
+			tcp_rq_push(tp, e - tp->rcv_nxt);
 			tp->rcv_nxt = e;
-			tp->rbufs++;	/* its buffer, now in order */
 		}
 		tp->nooo--;
 		tp->ooo[i][0] = tp->ooo[tp->nooo][0];
@@ -392,6 +394,7 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 		return;
 	if (data_after_close(tp, seg))
 		return;
+	tcp_rcv_rtt_ts(tp, seg);
 	if (seq_gt(seq, tp->rcv_nxt)) {
 		/* Out of order: keep it, and say at once what we lack. */
 		/* A FIN held out of order has its sequence number too: a
@@ -436,7 +439,7 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 	waiting = tp->nooo > 0 || tp->ooo_fin;
 	if (len > 0) {
 		tp->rcv_nxt += len;
-		tp->rcvq += len;
+		tcp_rq_push(tp, len);
 		tcp_rwin_data(tp, len, true);
 		if (tp->prof->delayed_ack) {
 			struct segment	 s = *seg;

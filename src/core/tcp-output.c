@@ -19,11 +19,13 @@
 #define TRUESIZE_EXTRA	832
 #define RMEM_MAX	33554432	/* tcp_rmem[2] */
 
-/* The memory what waits takes: unread data, and out-of-order pieces. */
+/* The memory what waits takes: unread buffers (the first whole, though
+ * partly read), and out-of-order pieces. */
 static uint32_t
 rmem_alloc(const struct tcp *tp)
 {
-	uint32_t	 m = tp->rcvq + TRUESIZE_EXTRA * tp->rbufs;
+	uint32_t	 m = tp->rcvq + tp->rq_off +
+	    TRUESIZE_EXTRA * (uint32_t)tp->nrq;
 
 	for (int i = 0; i < tp->nooo; i++)
 		m += tp->ooo[i][1] - tp->ooo[i][0] + TRUESIZE_EXTRA;
@@ -45,13 +47,57 @@ rwin_free(const struct tcp *tp)
 	return win_from_space(tp, (int64_t)tp->rcvbuf - rmem_alloc(tp));
 }
 
+/* An in-order buffer of len octets joins the receive queue (the last
+ * one takes it when synfin keeps no more). */
+void
+tcp_rq_push(struct tcp *tp, uint32_t len)
+{
+	if (tp->nrq == TCP_RQ_MAX)
+		tp->rq_len[tp->nrq - 1] += len;
+	else
+		tp->rq_len[tp->nrq++] = len;
+	tp->rcvq += len;
+}
+
+/*
+ * The application reads k octets, a buffer at a time (tcp_recvmsg):
+ * DRS takes its measure after the first (tcp_rcv_space_adjust), and a
+ * buffer read whole is freed.
+ */
+void
+tcp_rq_read(struct tcp *tp, uint32_t k)
+{
+	bool	 first = true;
+
+	while (k > 0 && tp->nrq > 0) {
+		uint32_t	 n = tp->rq_len[0] - tp->rq_off;
+
+		if (n > k)
+			n = k;
+		tp->rcvq -= n;
+		tp->read_total += n;
+		k -= n;
+		if (first)
+			tcp_rcv_space_adjust(tp);
+		first = false;
+		tp->rq_off += n;
+		if (tp->rq_off == tp->rq_len[0]) {
+			memmove(&tp->rq_len[0], &tp->rq_len[1],
+			    (size_t)(tp->nrq - 1) * sizeof tp->rq_len[0]);
+			tp->nrq--;
+			tp->rq_off = 0;
+		}
+	}
+}
+
 /* The buffer of a new connection, before any data (tcp_init_buffer_space
  * on loopback: tcp_rmem[1], half of it as window). */
 void
 tcp_rwin_init(struct tcp *tp)
 {
 	tp->rcvbuf = tp->prof->rcv_buf;
-	tp->rbufs = 0;
+	tp->nrq = 0;
+	tp->rq_off = 0;
 	tp->win_ratio = 128;
 	tp->win_clamp = win_from_space(tp, tp->rcvbuf);
 	tp->rcvq_space = 0;		/* set as the handshake ends */
@@ -92,28 +138,102 @@ grow_small(const struct tcp *tp, uint32_t len, uint32_t truesize)
 }
 
 /*
- * Out-of-order data makes room for the hole before it (Linux 6.16 on,
- * tcp_rcvbuf_grow from tcp_data_queue_ofo): the buffer grows to hold
- * twice DRS's measure and all up to the last piece held, and the clamp
- * follows.
+ * The buffer grows for what DRS measured, newval octets read in a
+ * receive RTT (Linux tcp_rcvbuf_grow): twice that, twice more the
+ * growth since the last measure, and all up to the last piece held out
+ * of order; the clamp follows.
  */
 static void
-rcvbuf_grow_ooo(struct tcp *tp)
+rcvbuf_grow(struct tcp *tp, uint32_t newval)
 {
-	uint32_t	 last = tp->rcv_nxt, rcvwin;
-	uint64_t	 buf;
+	uint32_t	 oldval = tp->rcvq_space, last = tp->rcv_nxt;
+	uint64_t	 rcvwin = (uint64_t)newval << 1, buf;
 
+	tp->rcvq_space = newval;
+	if (oldval > 0 && newval > oldval)
+		rcvwin += (rcvwin * (newval - oldval) / oldval) << 1;
 	for (int i = 0; i < tp->nooo; i++)
 		if (seq_gt(tp->ooo[i][1], last))
 			last = tp->ooo[i][1];
-	rcvwin = 2 * tp->rcvq_space + (last - tp->rcv_nxt);
-	buf = ((uint64_t)rcvwin << 8) / tp->win_ratio;
+	rcvwin += last - tp->rcv_nxt;
+	buf = (rcvwin << 8) / tp->win_ratio;
 	if (buf > RMEM_MAX)
 		buf = RMEM_MAX;
 	if (buf > tp->rcvbuf) {
 		tp->rcvbuf = (uint32_t)buf;
 		tp->win_clamp = win_from_space(tp, tp->rcvbuf);
 	}
+}
+
+/*
+ * The receive RTT DRS goes by (Linux rcv_rtt_est, in microseconds times
+ * 8): the least sample, or with timestamps a smoothed one while nothing
+ * waits unread.
+ */
+static void
+rcv_rtt_update(struct tcp *tp, vtime_t sample, bool win_dep)
+{
+	vtime_t	 m = sample << 3;
+
+	if (tp->rcv_rtt == 0 || m < tp->rcv_rtt)
+		tp->rcv_rtt = m;
+	else if (!win_dep && tp->rcvq == 0)
+		tp->rcv_rtt = tp->rcv_rtt - (tp->rcv_rtt >> 3) + sample;
+}
+
+/* Linux tcp_rcv_rtt_measure: in-order data came; a window's worth of it
+ * since the last sample makes one, the time it took. */
+static void
+rcv_rtt_window(struct tcp *tp)
+{
+	if (tp->rcv_rtt_on && seq_lt(tp->rcv_nxt, tp->rcv_rtt_seq))
+		return;
+	if (tp->rcv_rtt_on) {
+		vtime_t	 d = tcp_now(tp) - tp->rcv_rtt_time;
+
+		rcv_rtt_update(tp, d > 0 ? d : 1, true);
+	}
+	tp->rcv_rtt_on = true;
+	tp->rcv_rtt_seq = tp->rcv_nxt + tp->rcv_wnd;
+	tp->rcv_rtt_time = tcp_now(tp);
+}
+
+/* Linux tcp_rcv_rtt_measure_ts: a segment of a full MSS or more, with a
+ * timestamp echoed anew: the milliseconds since we sent that one. */
+void
+tcp_rcv_rtt_ts(struct tcp *tp, const struct segment *seg)
+{
+	int32_t	 d;
+
+	if (!tp->prof->half_free_window || !tp->ts_ok || !seg->has_ts ||
+	    seg->ts_ecr == tp->rcv_rtt_tsecr)
+		return;
+	tp->rcv_rtt_tsecr = seg->ts_ecr;
+	d = (int32_t)(tcp_ts_now(tp) - seg->ts_ecr);
+	if (segment_seqlen(seg) >= tp->rcv_mss && d > 0)
+		rcv_rtt_update(tp, VT_MS(d), false);
+}
+
+/*
+ * DRS, after a read (Linux tcp_rcv_space_adjust): once a receive RTT has
+ * passed since the last measure, what the application read meanwhile,
+ * less what still waits, is the new measure; more than the last one
+ * grows the buffer.
+ */
+void
+tcp_rcv_space_adjust(struct tcp *tp)
+{
+	int64_t	 copied;
+
+	if (!tp->prof->half_free_window || tp->rcv_rtt == 0 ||
+	    tcp_now(tp) - tp->rcvq_time < tp->rcv_rtt >> 3)
+		return;
+	copied = (int64_t)(uint32_t)(tp->read_total - tp->rcvq_seq) -
+	    tp->rcvq;
+	if (copied > tp->rcvq_space)
+		rcvbuf_grow(tp, (uint32_t)copied);
+	tp->rcvq_seq = (uint32_t)tp->read_total;
+	tp->rcvq_time = tcp_now(tp);
 }
 
 /*
@@ -134,8 +254,6 @@ tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order)
 
 	if (!tp->prof->half_free_window)
 		return;
-	if (in_order)
-		tp->rbufs++;
 	if (ratio) {
 		uint32_t	 r = (uint32_t)(((uint64_t)len << 8) / truesize);
 		uint32_t	 clamp;
@@ -181,8 +299,10 @@ tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order)
 			}
 		}
 	}
-	if (!in_order)
-		rcvbuf_grow_ooo(tp);
+	if (in_order)
+		rcv_rtt_window(tp);
+	else
+		rcvbuf_grow(tp, tp->rcvq_space);
 }
 
 /*
@@ -296,7 +416,7 @@ tcp_fill(struct tcp *tp, struct segment *seg, uint32_t seq, uint32_t ack,
 	    tp->prof->timestamps)) {
 		seg->has_ts = true;
 		/* Linux's timestamp clock ticks in milliseconds. */
-		seg->ts_val = tp->ts_offset + (uint32_t)(tcp_now(tp) / 1000);
+		seg->ts_val = tcp_ts_now(tp);
 		seg->ts_ecr = flags & TH_ACK ? tp->ts_recent : 0;
 	}
 }

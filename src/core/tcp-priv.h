@@ -29,6 +29,13 @@ tcp_now(const struct tcp *tp)
 	return tp->clock->now;
 }
 
+/* Our timestamp clock: Linux's ticks in milliseconds. */
+static inline uint32_t
+tcp_ts_now(const struct tcp *tp)
+{
+	return tp->ts_offset + (uint32_t)(tcp_now(tp) / 1000);
+}
+
 /* tcp.c */
 void	 tcp_set_state(struct tcp *, enum tcp_state, enum tcp_cause);
 void	 tcp_change_state(struct tcp *, enum tcp_state, enum tcp_cause, int);
@@ -48,6 +55,10 @@ uint32_t tcp_rcv_space(struct tcp *);
 uint32_t tcp_rcv_seg_len(const struct tcp *, uint32_t);
 void	 tcp_rwin_init(struct tcp *);
 void	 tcp_rwin_data(struct tcp *, uint32_t, bool);
+void	 tcp_rq_push(struct tcp *, uint32_t);
+void	 tcp_rq_read(struct tcp *, uint32_t);
+void	 tcp_rcv_rtt_ts(struct tcp *, const struct segment *);
+void	 tcp_rcv_space_adjust(struct tcp *);
 bool	 tcp_rwin_opened(struct tcp *, uint32_t);
 uint32_t tcp_recv_window(const struct tcp *);
 uint32_t tcp_opt_len(const struct tcp *);

@@ -197,10 +197,7 @@ user_read(struct tcp *tp, uint32_t n)
 
 	if (tp->rcvq > 0) {
 		k = n == 0 || n > tp->rcvq ? tp->rcvq : n;
-		tp->rcvq -= k;
-		if (tp->rcvq == 0)
-			tp->rbufs = 0;	/* every buffer read and freed */
-		tp->read_total += k;
+		tcp_rq_read(tp, k);
 		read_ack_check(tp, k);
 		return result(TE_NONE, OUT_BYTES, k);
 	}

@@ -201,6 +201,7 @@ struct tcp_result {
 #define TCP_OOO_MAX 16
 #define TCP_RXQ_MAX 16
 #define TCP_SQ_MAX 256
+#define TCP_RQ_MAX 64
 
 /*
  * A segment out and not yet acknowledged, as the sender's scoreboard keeps
@@ -295,15 +296,25 @@ struct tcp {
 	uint32_t		 rcv_wup;	/* rcv_nxt when a window was last sent */
 	uint32_t		 rcv_wnd;	/* the window last advertised */
 	/* The receive buffer as Linux counts it (linux profile): its size;
-	 * in-order segments not yet read, each costing its length and a
-	 * fixed overhead (truesize); the part of free memory offered as
+	 * in-order segments not yet read (the buffers of the receive
+	 * queue, rq_len), each costing its length and a fixed overhead
+	 * (truesize) until read whole; the part of free memory offered as
 	 * window, in 256ths (scaling_ratio, learnt from the segments); the
 	 * window's clamp; and rcv_ssthresh, the ceiling that data arriving
 	 * raises (tcp_grow_window). */
 	uint32_t		 rcvbuf;
 	uint32_t		 rcvq_space;	/* DRS's measure (tcp_rcvbuf_grow) */
+	uint32_t		 rcvq_seq;	/* ... read_total when taken */
+	vtime_t			 rcvq_time;	/* ... and when */
+	vtime_t			 rcv_rtt;	/* the receive RTT, us * 8; 0: none */
+	bool			 rcv_rtt_on;	/* a window's sample under way: */
+	uint32_t		 rcv_rtt_seq;	/* ... done when rcv_nxt is here */
+	vtime_t			 rcv_rtt_time;	/* ... begun then */
+	uint32_t		 rcv_rtt_tsecr;	/* the last echo sampled */
 	uint32_t		 max_rcv_wnd;	/* the largest window offered */
-	uint32_t		 rbufs;
+	uint32_t		 rq_len[TCP_RQ_MAX];	/* the unread buffers */
+	int			 nrq;
+	uint32_t		 rq_off;	/* read of the first so far */
 	uint32_t		 win_ratio;
 	uint32_t		 win_clamp;
 	uint32_t		 rcv_ssthresh;
