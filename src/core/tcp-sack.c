@@ -89,6 +89,7 @@ tcp_sb_sent(struct tcp *tp, uint32_t seq, uint32_t len, uint8_t flags,
 
 			if (seq_lt(e->seq, end) && seq_gt(e->end, seq)) {
 				e->when = tcp_now(tp);
+				e->order = ++tp->xmits;
 				e->sb |= SB_RETRANS;
 			}
 		}
@@ -103,7 +104,7 @@ tcp_sb_sent(struct tcp *tp, uint32_t seq, uint32_t len, uint8_t flags,
 		return;
 	}
 	tp->sent[tp->nsent++] = (struct tcp_sent){ seq, end, tcp_now(tp),
-	    (uint8_t)(flags & (TH_PSH | TH_FIN)), 0 };
+	    ++tp->xmits, (uint8_t)(flags & (TH_PSH | TH_FIN)), 0 };
 }
 
 /*
@@ -145,6 +146,7 @@ retransmit(struct tcp *tp, int i)
 	tcp_stream_bytes(tp->side, (uint64_t)(e->seq - tp->iss - 1), payload,
 	    seg.len);
 	e->when = tcp_now(tp);
+	e->order = ++tp->xmits;
 	e->sb |= SB_RETRANS | SB_RTX_OUT;
 	tcp_emit(tp, &seg, payload);
 }
@@ -180,12 +182,6 @@ retransmit_lost(struct tcp *tp)
 	return head;
 }
 
-static bool
-sent_after(vtime_t t1, vtime_t t2, uint32_t seq1, uint32_t seq2)
-{
-	return t1 > t2 || (t1 == t2 && seq_gt(seq1, seq2));
-}
-
 /* RFC 8985 6.2 step 2 (Linux tcp_rack_advance). */
 static void
 rack_advance(struct tcp *tp, const struct tcp_sent *e)
@@ -200,11 +196,13 @@ rack_advance(struct tcp *tp, const struct tcp_sent *e)
 		return;
 	tp->rack_advanced = true;
 	tp->rack_rtt = rtt;
-	if (!tp->rack_set || sent_after(e->when, tp->rack_when, e->end,
-	    tp->rack_end)) {
+	/* Sent later (tcp_rack_sent_after): on synfin's clock two
+	 * segments may go in the same microsecond, so the order they went
+	 * in decides, as the kernel's clock would. */
+	if (!tp->rack_set || e->order > tp->rack_order) {
 		tp->rack_set = true;
 		tp->rack_when = e->when;
-		tp->rack_end = e->end;
+		tp->rack_order = e->order;
 	}
 }
 
@@ -238,7 +236,7 @@ detect_loss(struct tcp *tp, vtime_t *wait)
 
 		if ((e->sb & SB_SACKED) ||
 		    (e->sb & (SB_LOST | SB_RTX_OUT)) == SB_LOST ||
-		    !sent_after(tp->rack_when, e->when, tp->rack_end, e->end))
+		    tp->rack_order <= e->order)
 			continue;
 		left = tp->rack_rtt + reo - (tcp_now(tp) - e->when);
 		if (left <= 0) {

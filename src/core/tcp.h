@@ -212,6 +212,7 @@ struct tcp_sent {
 	uint32_t	 seq;
 	uint32_t	 end;
 	vtime_t		 when;
+	uint32_t	 order;		/* the how-manyth transmission */
 	uint8_t		 flags;		/* TH_PSH, TH_FIN */
 	uint8_t		 sb;		/* SB_* */
 };
@@ -419,7 +420,8 @@ struct tcp {
 	bool			 rack_advanced;
 	vtime_t			 rack_rtt;
 	vtime_t			 rack_when;	/* the newest segment delivered: */
-	uint32_t		 rack_end;	/* when it went, where it ends */
+	uint32_t		 rack_order;	/* when it went, in what order */
+	uint32_t		 xmits;		/* transmissions so far */
 
 	/* Linux delayed-ACK flags: a short segment was seen (pushed). */
 	bool			 pushed;
