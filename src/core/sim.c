@@ -368,6 +368,12 @@ sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 	at = s->journal.ncalls - 1;
 	s->ep[side].read_acked = false;
 	res = tcp_call(&s->ep[side], call, arg);
+	/* A write returns once all of it is copied (Linux's sendmsg): what
+	 * it sends, and what the peer answers on loopback meanwhile,
+	 * happens before the next call. */
+	while (call == CALL_SEND && s->ep[side].in_write &&
+	    sim_step(s, s->clock.now))
+		;
 	/* Linux's recvmsg holds the socket while it copies, and an ACK it
 	 * sent on loopback (a window opened) brings the peer's next data
 	 * before it returns: into the socket's backlog, where segments in

@@ -891,6 +891,7 @@ tcp_backlog_drain(struct tcp *tp)
 	tp->nrxq = 0;
 	for (int i = 0; i < n; i++)
 		tcp_input(tp, &q[i], NULL);
+	tp->backlog_len = 0;		/* only now (__release_sock) */
 }
 
 /* A read ends: the socket is the kernel's again. */
@@ -913,6 +914,7 @@ tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
 		if (tp->nrxq == 0 ||
 		    !backlog_coalesce(&tp->rxq[tp->nrxq - 1], seg))
 			tp->rxq[tp->nrxq++] = *seg;
+		tp->backlog_len += seg->len + TRUESIZE_EXTRA;
 		return;
 	}
 	switch (tp->state) {

@@ -11,12 +11,6 @@
 #include "tcp.h"
 #include "tcp-priv.h"
 
-/*
- * What a segment costs in the receive buffer beyond its bytes: skb->truesize
- * less its length, for a segment on lo (Linux 6.18, measured for 1 to
- * 65483 bytes: always 832).
- */
-#define TRUESIZE_EXTRA	832
 #define RMEM_MAX	33554432	/* tcp_rmem[2] */
 
 /* The memory what waits takes: unread buffers (the first whole, though
@@ -40,11 +34,13 @@ win_from_space(const struct tcp *tp, int64_t space)
 	    0;
 }
 
-/* Linux tcp_space: what is free, as window. */
+/* Linux tcp_space: what is free, as window; the backlog counts too,
+ * until all of it has been taken in (sk_backlog.len). */
 static uint32_t
 rwin_free(const struct tcp *tp)
 {
-	return win_from_space(tp, (int64_t)tp->rcvbuf - rmem_alloc(tp));
+	return win_from_space(tp, (int64_t)tp->rcvbuf - rmem_alloc(tp) -
+	    tp->backlog_len);
 }
 
 /* An in-order buffer of len octets joins the receive queue (the last
@@ -280,7 +276,8 @@ tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order)
 	}
 	if (len >= 128 && (in_order || tp->sack_ok)) {
 		top = in_order ? rwin_free(tp) : win_from_space(tp,
-		    (int64_t)tp->rcvbuf - rmem_alloc(tp) + truesize);
+		    (int64_t)tp->rcvbuf - rmem_alloc(tp) - tp->backlog_len +
+		    truesize);
 		if (top > tp->win_clamp)
 			top = tp->win_clamp;
 		if (top > tp->rcv_ssthresh) {

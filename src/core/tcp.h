@@ -451,6 +451,7 @@ struct tcp {
 						   holding the socket */
 	int			 nrxq;
 	struct segment		 rxq[TCP_RXQ_MAX];
+	uint32_t		 backlog_len;	/* its memory, as Linux counts it */
 
 	struct timer		 timers[TCP_NTIMERS];
 	struct timer		 write_timer;	/* a large write goes on */
