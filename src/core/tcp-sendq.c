@@ -119,6 +119,15 @@ sq_fill(struct tcp *tp, uint32_t mss)
 		sq_copy(tp, mss, end, false);
 }
 
+/* The first buffer carries the FIN (tcp_send_fin puts it on the last
+ * one, or on a buffer of its own when none is left). */
+static bool
+sq_fin(const struct tcp *tp)
+{
+	return tp->fin_queued && !tp->fin_sent && (tp->nsq == 0 ||
+	    (tp->nsq == 1 && tp->sq_end[0] == tp->sndbuf_end));
+}
+
 /* tcp_mark_push: the last buffer carries PSH. */
 static void
 sq_mark_push(struct tcp *tp)
@@ -319,12 +328,10 @@ sq_xmit(struct tcp *tp, uint32_t mss, int nonagle, int push_one)
 		max_segs = MIN_TSO_SEGS;
 	sq_fill(tp, mss);
 	for (;;) {
-		bool		 last = tp->nsq <= 1, fin;
+		bool		 last, fin;
 		uint32_t	 quota, len, segs, end, limit;
 
-		fin = tp->fin_queued && !tp->fin_sent && (tp->nsq == 0 ||
-		    (tp->nsq == 1 && tp->sq_end[0] == tp->sndbuf_end));
-		if (tp->nsq == 0 && !fin)
+		if (tp->nsq == 0 && !sq_fin(tp))
 			break;
 		quota = cwnd_quota(tp, mss);
 		if (quota == 0) {
@@ -341,8 +348,7 @@ sq_xmit(struct tcp *tp, uint32_t mss, int nonagle, int push_one)
 		if (tp->nsq > 0 && quota * mss > sq_len(tp, 0))
 			sq_grow(tp, quota * mss - sq_len(tp, 0));
 		last = tp->nsq <= 1;
-		fin = tp->fin_queued && !tp->fin_sent && last &&
-		    (tp->nsq == 0 || tp->sq_end[0] == tp->sndbuf_end);
+		fin = sq_fin(tp);
 		len = tp->nsq > 0 ? sq_len(tp, 0) : 0;
 		segs = len > mss ? (len + mss - 1) / mss : 1;
 		/* tcp_snd_wnd_test: the first segment fits the window. */
