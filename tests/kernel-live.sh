@@ -148,10 +148,10 @@ relay 'server listen;client connect;server accept;wait 100ms;client close;wait 1
 check $? "relay: the last ACK lost, the FIN sent again, the kernel's TIME_WAIT ACKs it again, no DIFF"
 
 # Where the kernel parts from the model, the narration says so as it
-# happens, in both languages.  The case: a bulk write, which Linux sends
-# in segments sized by a receive window that grows as data arrives and
-# the model, with a window that does not, does not (pick another when
-# it does).
+# happens, in both languages.  The case: a bulk write into a window the
+# reader never opens, which Linux probes when it has closed and the
+# model, without zero-window probes, does not (pick another when it
+# does).
 printf 'server listen\nclient connect\nserver accept\nwait 100ms\nclient send 131072\nwait 300ms\n' \
     >"$tmp/part.syn"
 chmod 644 "$tmp/part.syn"
@@ -164,6 +164,16 @@ cat "$tmp/out" "$tmp/out.zh" >>"$show"
     grep -q '^SAY [0-9.]* en The kernel sends C>S P*\. seq=[0-9]* ack=1 len=[0-9]*, which the model (linux profile) does not send here\.$' "$tmp/out" &&
     grep -q '^SAY [0-9.]* zh 内核发出了 C>S P*\. seq=[0-9]* ack=1 len=[0-9]*，模型（linux 模式）在这里不发这个。$' "$tmp/out.zh"
 check $? "a difference: DIFF lines, status 1, and the narration says it where it happens, in English and Chinese"
+
+# The textbook's fast retransmit is the model's alone: the kernel engine
+# refuses a script that asks for it, saying where and why.
+printf 'set fast-retransmit on\nserver listen\nclient connect\n' \
+    >"$tmp/frt.syn"
+chmod 644 "$tmp/frt.syn"
+"$synfin" run --engine kernel "$tmp/frt.syn" >"$tmp/out" 2>"$show"
+[ $? -eq 2 ] && [ ! -s "$tmp/out" ] &&
+    grep -q 'frt\.syn:1:1: set fast-retransmit is the textbook' "$show"
+check $? "set fast-retransmit: refused, status 2, file:line:col and why"
 
 # Not root: the same, in a user and network namespace of synfin's own.
 if command -v setpriv >/dev/null 2>&1; then
