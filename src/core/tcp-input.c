@@ -367,6 +367,23 @@ data_after_close(struct tcp *tp, const struct segment *seg)
 }
 
 /*
+ * Data we had already came again: say so at once.  Linux (tcp_data_queue)
+ * enters quick-ACK mode and leaves the ACK to its usual check, where a
+ * buffer more than half full ends quick ACKs: a copy reaching a full
+ * buffer (a loss probe's) waits as a delayed ACK, its D-SACK with it.
+ */
+static void
+dup_ack(struct tcp *tp)
+{
+	if (!tp->prof->dupack_quickack) {
+		tcp_ack_soon(tp);
+		return;
+	}
+	tcp_enter_quickack(tp);
+	tp->ack_pending = true;
+}
+
+/*
  * The segment's text and FIN (RFC 9293 3.10.7.4, seventh and eighth
  * steps), for a segment already found acceptable.
  */
@@ -424,9 +441,7 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 			 * (Linux leaves pingpong mode for it), and say it
 			 * came twice. */
 			dsack_set(tp, seq, seq + len + fin);
-			if (tp->prof->dupack_quickack)
-				tcp_enter_quickack(tp);
-			tcp_ack_soon(tp);
+			dup_ack(tp);
 			return;
 		}
 		if (old > len)
@@ -749,6 +764,17 @@ input_sync(struct tcp *tp, const struct segment *seg)
 			dsack_set(tp, seg->seq, seq_lt(seg->seq +
 			    segment_seqlen(seg), tp->rcv_nxt) ? seg->seq +
 			    segment_seqlen(seg) : tp->rcv_nxt);
+		/* Linux's window test (tcp_sequence) lets through data it
+		 * has had, back to the last window it offered, even into a
+		 * closed window: it is answered as a duplicate. */
+		if (tp->prof->dupack_quickack && seg->len > 0 &&
+		    !(fl & (TH_SYN | TH_FIN)) &&
+		    seq_leq(seg->seq + seg->len, tp->rcv_nxt) &&
+		    seq_geq(seg->seq + seg->len, tp->rcv_wup)) {
+			dup_ack(tp);
+			tcp_ack_check(tp);
+			return;
+		}
 		tcp_send_oow_ack(tp, seg);
 		return;
 	}
