@@ -258,9 +258,7 @@ resent_why(const struct journal *j, size_t i, enum side side, int *ack)
 
 		if (e->type == JE_TIMER && e->side == side &&
 		    e->x.timer.kind == TT_RTX &&
-		    (e->x.timer.action == TA_FIRED ||
-		    e->x.timer.action == TA_PROBE ||
-		    e->x.timer.action == TA_REO))
+		    TA_IS_FIRED(e->x.timer.action))
 			break;
 		if (e->type != JE_SEG || e->u.seg.fate != FATE_DELIVERED)
 			continue;
@@ -433,7 +431,7 @@ state_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 
 /* The retransmission timer armed for a tail loss probe, and as RACK's
  * reordering wait: who, and when. */
-static const char *const rtx_armed_as[2][NLANGS] = {
+static const char *const rtx_armed_as[3][NLANGS] = {
 	{ "%s's timer is set for a tail loss probe at %s (RFC 8985 7): if "
 	  "nothing is acknowledged by then, one more segment goes, to draw "
 	  "an ACK that shows what is lost.",
@@ -444,10 +442,15 @@ static const char *const rtx_armed_as[2][NLANGS] = {
 	  "acknowledged then, it is lost and goes again.",
 	  "%s等到 %s（RACK，RFC 8985 第 6.3 节）：比刚被 SACK 的报文段先发的"
 	  "数据也许只是乱了序；到时仍未确认，就判定丢失并重发。" },
+	{ "%s's timer is set for a zero-window probe at %s (RFC 9293 "
+	  "3.8.6.1): data waits, but the peer's window has no room for it; "
+	  "if the window is still closed then, a probe goes to ask for it.",
+	  "%s的定时器设为 %s做零窗口探测（RFC 9293 第 3.8.6.1 节）：有数据在"
+	  "等，但对方的窗口放不下；到时窗口仍关着，就发一个探测去问。" },
 };
 
 /* ... and firing so: who. */
-static const char *const rtx_fired_as[2][NLANGS] = {
+static const char *const rtx_fired_as[3][NLANGS] = {
 	{ "%s's timer fires as a tail loss probe (RFC 8985), not a timeout: "
 	  "one segment goes, new data if there is some and else the last one "
 	  "again, so that the ACK it draws shows what was lost; no backoff, "
@@ -462,6 +465,13 @@ static const char *const rtx_fired_as[2][NLANGS] = {
 	  "%s的定时器到期，这是 RACK 的乱序等待（RFC 8985 第 6.3 节）：后发的"
 	  "报文段已经到达，先发的也许只是乱了序，为此等了这么久；仍未确认的那"
 	  "些现在判定为丢失，立即重发。" },
+	{ "%s's timer fires for a zero-window probe (RFC 9293 3.8.6.1): the "
+	  "window is still closed, so a probe goes, an ACK one octet behind "
+	  "what was sent (Linux's), which the peer answers with its window; "
+	  "the next probe waits twice as long.",
+	  "%s的定时器到期，这是零窗口探测（RFC 9293 第 3.8.6.1 节）：窗口仍"
+	  "关着，于是发一个探测：序号比已发数据少一个字节的 ACK（Linux 的做"
+	  "法），对方要用自己的窗口回答它；下一次探测等两倍长。" },
 };
 
 /* The words of timer_armed are ours, each with two %s (a test checks). */
@@ -483,9 +493,10 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 		break;
 	case TA_ARMED_PROBE:
 	case TA_ARMED_REO:
+	case TA_ARMED_ZWP:
 		add(buf, len, &n, rtx_armed_as[e->x.timer.action ==
-		    TA_ARMED_REO][lang], side_cap(side, lang),
-		    seconds(t, e->u.timer.due, lang));
+		    TA_ARMED_ZWP ? 2 : e->x.timer.action == TA_ARMED_REO][lang],
+		    side_cap(side, lang), seconds(t, e->u.timer.due, lang));
 		break;
 	case TA_CANCELLED:
 		add(buf, len, &n, lang == LANG_EN ? "%s's %s timer is "
@@ -500,8 +511,10 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 		break;
 	case TA_PROBE:
 	case TA_REO:
-		add(buf, len, &n, rtx_fired_as[e->x.timer.action ==
-		    TA_REO][lang], side_cap(side, lang));
+	case TA_ZWP:
+		add(buf, len, &n, rtx_fired_as[e->x.timer.action == TA_ZWP ?
+		    2 : e->x.timer.action == TA_REO][lang], side_cap(side,
+		    lang));
 		break;
 	case TA_PENDING:
 		add(buf, len, &n, lang == LANG_EN ? "The run stops here with "

@@ -112,6 +112,9 @@ const struct profile profiles[NPROFILES] = {
 		 * window; lo carries up to 64 KiB as one packet, more in
 		 * segments (tcp-sendq.c). */
 		.send_queue = true,
+		/* tcp_xmit_probe_skb: the zero-window probe is an ACK one
+		 * octet behind snd_una, no data. */
+		.zwp_old_ack = true,
 		/* tcp_set_rto: RTO = SRTT + max(4 * RTTVAR, rto_min), in
 		 * jiffies. */
 		.rto_var_floor = true,

@@ -69,6 +69,8 @@ struct profile {
 	/* How the sender segments and times. */
 	bool		 mss_half_window;	/* segments of half the window */
 	bool		 nagle_minshall;	/* Minshall's Nagle */
+	bool		 zwp_old_ack;	/* a zero-window probe is an ACK of
+					   old sequence, not an octet */
 	bool		 send_queue;	/* Linux's send queue on lo: a write
 					   goes a buffer at a time, two
 					   segments may go as one (GSO) */

@@ -338,9 +338,7 @@ starts_step(const struct journal *j, size_t i, vtime_t t)
 	case JE_CALL:
 		return true;
 	case JE_TIMER:
-		return e->x.timer.action == TA_FIRED ||
-		    e->x.timer.action == TA_PROBE ||
-		    e->x.timer.action == TA_REO;
+		return TA_IS_FIRED(e->x.timer.action);
 	case JE_SEG:
 		return e->u.seg.fate != FATE_SENT ||
 		    j->segs[e->u.seg.id].injected;

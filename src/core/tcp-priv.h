@@ -89,6 +89,7 @@ void	 tcp_write_on(struct timer *, void *);
 bool	 tcp_sq_on(const struct tcp *);
 void	 tcp_sq_push(struct tcp *);
 bool	 tcp_sq_write(struct tcp *);
+bool	 tcp_head_fits(const struct tcp *);
 
 /* tcp-timer.c */
 void	 tcp_timer_set(struct tcp *, enum tcp_timer, vtime_t);
@@ -102,6 +103,8 @@ vtime_t	 tcp_ticks(const struct tcp *, vtime_t);
 vtime_t	 tcp_rtx_delay(const struct tcp *);
 vtime_t	 tcp_probe_timeout(const struct tcp *);
 void	 tcp_arm_tail_probe(struct tcp *);
+void	 tcp_zwp_check(struct tcp *);
+void	 tcp_zwp_ack(struct tcp *);
 void	 tcp_rtt_sample(struct tcp *, vtime_t);
 void	 tcp_enter_quickack(struct tcp *);
 bool	 tcp_in_pingpong(const struct tcp *);

@@ -383,6 +383,23 @@ sq_xmit(struct tcp *tp, uint32_t mss, int nonagle, int push_one)
 	return sent;
 }
 
+/*
+ * tcp_snd_wnd_test for the first buffer, as it would go now: its first
+ * segment (or all of it, if smaller; a FIN counts) fits the window.
+ */
+bool
+tcp_head_fits(const struct tcp *tp)
+{
+	uint32_t	 mss = tcp_send_mss(tp), len;
+
+	if (tp->nsq > 0)
+		len = sq_len(tp, 0);
+	else
+		len = tcp_unsent(tp);
+	len = len > mss ? mss : len + sq_fin(tp);
+	return seq_leq(tp->snd_nxt + len, tp->snd_una + tp->snd_wnd);
+}
+
 /* __tcp_push_pending_frames with the MSS as it is now, for tcp_output:
  * after an ACK, a close, a timer, a probe (push), F-RTO (no Nagle). */
 void
@@ -390,6 +407,7 @@ tcp_sq_push(struct tcp *tp)
 {
 	sq_xmit(tp, tcp_send_mss(tp), tp->push == PUSH_NORMAL ? 0 :
 	    NAGLE_OFF, tp->push == PUSH_PROBE ? 2 : 0);
+	tcp_zwp_check(tp);
 }
 
 /*
@@ -427,5 +445,6 @@ tcp_sq_write(struct tcp *tp)
 	}
 	sq_mark_push(tp);
 	sq_xmit(tp, goal, 0, 0);
+	tcp_zwp_check(tp);
 	return false;
 }

@@ -28,7 +28,7 @@ void
 tcp_timer_set(struct tcp *tp, enum tcp_timer k, vtime_t delay)
 {
 	if (k == TT_RTX)
-		tp->reo_armed = false;
+		tp->reo_armed = tp->zwp_armed = false;
 	timer_set(tp, k, delay, k == TT_RTX && tp->tlp_armed ? TA_ARMED_PROBE :
 	    TA_ARMED);
 }
@@ -46,7 +46,7 @@ void
 tcp_timer_stop(struct tcp *tp, enum tcp_timer k)
 {
 	if (k == TT_RTX)
-		tp->reo_armed = false;
+		tp->reo_armed = tp->zwp_armed = false;
 	if (!tp->timers[k].armed)
 		return;
 	clock_cancel(tp->clock, &tp->timers[k]);
@@ -57,6 +57,79 @@ bool
 tcp_timer_armed(const struct tcp *tp, enum tcp_timer k)
 {
 	return tp->timers[k].armed;
+}
+
+/*
+ * Zero-window probing (RFC 9293 3.8.6.1; linux profile).  Nothing is out
+ * and data waits that the peer's window will not take: the timer is set
+ * for a probe, at the RTO (at least 200 ms), doubling with each probe
+ * sent (Linux tcp_check_probe_timer, tcp_probe0_when).
+ */
+static bool
+zwp_waiting(const struct tcp *tp)
+{
+	return tp->prof->zwp_old_ack && tcp_synchronized(tp) &&
+	    tp->snd_una == tp->snd_nxt && seq_geq(tp->snd_nxt, tp->snd_max) &&
+	    (tcp_unsent(tp) > 0 || (tp->fin_queued && !tp->fin_sent)) &&
+	    !tcp_head_fits(tp);
+}
+
+static void
+zwp_arm(struct tcp *tp)
+{
+	vtime_t	 when = tp->rto > tp->prof->rto_min ? tp->rto :
+	    tp->prof->rto_min;
+
+	for (int i = 0; i < tp->zwp_backoff && when < tp->prof->rto_max; i++)
+		when *= 2;
+	if (when > tp->prof->rto_max)
+		when = tp->prof->rto_max;
+	tp->tlp_armed = tp->reo_armed = false;
+	tp->zwp_armed = true;
+	timer_set(tp, TT_RTX, tcp_ticks(tp, when), TA_ARMED_ZWP);
+}
+
+/* After sending, or failing to: the probe timer, if nothing else runs. */
+void
+tcp_zwp_check(struct tcp *tp)
+{
+	if (!tcp_timer_armed(tp, TT_RTX) && zwp_waiting(tp))
+		zwp_arm(tp);
+}
+
+/* An ACK came with nothing out (Linux tcp_ack_probe): the window opened
+ * (the probing ends), or the probe timer is set again from now. */
+void
+tcp_zwp_ack(struct tcp *tp)
+{
+	if (zwp_waiting(tp))
+		zwp_arm(tp);
+	else if (tp->zwp_armed) {
+		tcp_timer_stop(tp, TT_RTX);
+		tp->zwp_backoff = 0;
+	} else
+		tp->zwp_backoff = 0;
+}
+
+/* The probe (tcp_send_probe0): an ACK one octet behind what was
+ * sent, which the peer must answer with its window; the next waits
+ * twice as long. */
+static void
+zwp_timeout(struct tcp *tp)
+{
+	struct segment	 seg;
+
+	tp->zwp_armed = false;
+	if (!zwp_waiting(tp)) {
+		tp->zwp_backoff = 0;
+		tcp_output(tp);
+		return;
+	}
+	tcp_fill(tp, &seg, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);
+	tcp_emit(tp, &seg, NULL);
+	if (tp->zwp_backoff < tp->prof->retries2)
+		tp->zwp_backoff++;
+	zwp_arm(tp);
 }
 
 void
@@ -437,6 +510,10 @@ synack_timeout(struct tcp *tp)
 static void
 rtx_timeout(struct tcp *tp)
 {
+	if (tp->zwp_armed) {
+		zwp_timeout(tp);
+		return;
+	}
 	if (tp->state == TCPS_SYN_RECEIVED && tp->passive) {
 		synack_timeout(tp);
 		return;
@@ -582,7 +659,9 @@ tcp_timer_fired(struct timer *t, void *arg)
 	/* Linux's loss probe and RACK's reordering wait have timers of
 	 * their own (ICSK_TIME_LOSS_PROBE, ICSK_TIME_REO_TIMEOUT): their
 	 * firing is no retransmission timeout, and is told apart. */
-	if (k == TT_RTX && tp->reo_armed)
+	if (k == TT_RTX && tp->zwp_armed)
+		a = TA_ZWP;
+	else if (k == TT_RTX && tp->reo_armed)
 		a = TA_REO;
 	else if (k == TT_RTX && tp->tlp_armed &&
 	    !(tp->state == TCPS_SYN_RECEIVED && tp->passive) &&

@@ -585,7 +585,9 @@ tcp_owes_ack(const struct tcp *tp)
 bool
 tcp_awaits_ack(const struct tcp *tp)
 {
-	return tcp_timer_armed(tp, TT_RTX);
+	/* A zero-window probe waits for a window, which may never come
+	 * (RFC 9293 MUST-37): the rest of the run goes on meanwhile. */
+	return tcp_timer_armed(tp, TT_RTX) && !tp->zwp_armed;
 }
 
 /* A new connection's send side, for an active or passive open. */

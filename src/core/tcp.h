@@ -57,9 +57,14 @@ enum timer_action {
 			 * the segments it waited for are taken for lost */
 	TA_ARMED_PROBE,	/* armed, its expiry to be a tail loss probe */
 	TA_ARMED_REO,	/* armed as RACK's reordering wait */
+	TA_ARMED_ZWP,	/* armed for a zero-window probe (RFC 9293
+			 * 3.8.6.1; Linux's ICSK_TIME_PROBE0) */
+	TA_ZWP,		/* ... fired so: a probe of the closed window */
 };
 #define TA_IS_ARMED(a)	((a) == TA_ARMED || (a) == TA_ARMED_PROBE || \
-			    (a) == TA_ARMED_REO)
+			    (a) == TA_ARMED_REO || (a) == TA_ARMED_ZWP)
+#define TA_IS_FIRED(a)	((a) == TA_FIRED || (a) == TA_PROBE || \
+			    (a) == TA_REO || (a) == TA_ZWP)
 
 /* What the application does: the socket calls a script can make. */
 enum tcp_call {
@@ -364,6 +369,8 @@ struct tcp {
 	bool			 rtt_timing;
 	bool			 tlp_armed;	/* next expiry is a loss probe */
 	bool			 reo_armed;	/* ... is RACK's reordering wait */
+	bool			 zwp_armed;	/* ... is a zero-window probe */
+	int			 zwp_backoff;	/* probes sent, the wait doubling */
 	int			 dupacks;	/* RFC 5681 duplicate ACKs in a row */
 	uint32_t		 tlp_high;	/* a probe is out up to here */
 	uint32_t		 last_seq;	/* the last new segment sent: */

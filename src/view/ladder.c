@@ -90,6 +90,7 @@ note_text(const struct ui *ui, const struct jevent *e, char *buf, size_t len)
 		snprintf(buf, len, "%s", ui_str(ui,
 		    e->x.timer.action == TA_PROBE ? M_FIRED_TLP :
 		    e->x.timer.action == TA_REO ? M_FIRED_REO :
+		    e->x.timer.action == TA_ZWP ? M_FIRED_ZWP :
 		    fired_msg[e->x.timer.kind]));
 		return ST_TIMER;
 	}
@@ -149,9 +150,7 @@ step_rows(struct ui *ui, size_t k)
 			note_row(l, k, i);
 			break;
 		case JE_TIMER:
-			if (e->x.timer.action == TA_FIRED ||
-			    e->x.timer.action == TA_PROBE ||
-			    e->x.timer.action == TA_REO)
+			if (TA_IS_FIRED(e->x.timer.action))
 				note_row(l, k, i);
 			break;
 		case JE_STATE:
@@ -405,7 +404,8 @@ timer_text(const struct ui *ui, int k, int action, int form, int fill,
 	int		 bw = form == 0 ? 10 : 5;
 	size_t		 n;
 	const char	*name = ui_str(ui, action == TA_ARMED_PROBE ? M_TIMER_TLP :
-			    action == TA_ARMED_REO ? M_TIMER_REO : timer_msg[k]);
+			    action == TA_ARMED_REO ? M_TIMER_REO :
+			    action == TA_ARMED_ZWP ? M_TIMER_ZWP : timer_msg[k]);
 
 	for (int i = 0; i < bw; i++)
 		bar[i] = i < (fill * bw + 5) / 10 ? '#' : '.';
