@@ -34,13 +34,26 @@ win_from_space(const struct tcp *tp, int64_t space)
 	    0;
 }
 
-/* Linux tcp_space: what is free, as window; the backlog counts too,
- * until all of it has been taken in (sk_backlog.len). */
+/* The buffer's free memory; the backlog counts too, until all of it
+ * has been taken in (sk_backlog.len). */
+static int64_t
+rbuf_free(const struct tcp *tp)
+{
+	return (int64_t)tp->rcvbuf - rmem_alloc(tp) - tp->backlog_len;
+}
+
+/* Linux tcp_space: what is free, as window. */
 static uint32_t
 rwin_free(const struct tcp *tp)
 {
-	return win_from_space(tp, (int64_t)tp->rcvbuf - rmem_alloc(tp) -
-	    tp->backlog_len);
+	return win_from_space(tp, rbuf_free(tp));
+}
+
+/* The segment size we offered (advmss), less the options we use. */
+static uint32_t
+adv_mss(const struct tcp *tp)
+{
+	return tp->prof->mss - tcp_opt_len(tp);
 }
 
 /* An in-order buffer of len octets joins the receive queue (the last
@@ -110,8 +123,8 @@ tcp_rcv_seg_len(const struct tcp *tp, uint32_t len)
 {
 	uint32_t	 mss = tp->max_rcv_wnd / 2;
 
-	if (mss > tp->prof->mss - tcp_opt_len(tp))
-		mss = tp->prof->mss - tcp_opt_len(tp);
+	if (mss > adv_mss(tp))
+		mss = adv_mss(tp);
 
 	return tp->prof->send_queue && mss > 0 && len > mss ? mss : len;
 }
@@ -243,7 +256,7 @@ tcp_rcv_space_adjust(struct tcp *tp)
 void
 tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order)
 {
-	uint32_t	 advmss = tp->prof->mss - tcp_opt_len(tp);
+	uint32_t	 advmss = adv_mss(tp);
 	uint32_t	 truesize = len + TRUESIZE_EXTRA, incr, room, top;
 	uint32_t	 seglen = tcp_rcv_seg_len(tp, len);
 	bool		 ratio = seglen >= tp->rcv_mss && seglen != tp->rcv_mss;
@@ -275,9 +288,8 @@ tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order)
 			tp->rcv_mss = seglen < advmss ? seglen : advmss;
 	}
 	if (len >= 128 && (in_order || tp->sack_ok)) {
-		top = in_order ? rwin_free(tp) : win_from_space(tp,
-		    (int64_t)tp->rcvbuf - rmem_alloc(tp) - tp->backlog_len +
-		    truesize);
+		top = win_from_space(tp, rbuf_free(tp) +
+		    (in_order ? 0 : truesize));
 		if (top > tp->win_clamp)
 			top = tp->win_clamp;
 		if (top > tp->rcv_ssthresh) {

@@ -19,7 +19,7 @@
  *	one packet with PSH while it fits in 64 KiB; beyond, GSO cuts it
  *	into segments, PSH and FIN on the last.
  *
- * Where the buffers end is all synfin keeps of them (sq_end, with their
+ * Where the buffers end is all synfin keeps of them (sq[].end, with their
  * PSH marks); the first begins at snd_nxt.  Retransmissions go from
  * the scoreboard (tcp-sack.c) or, without SACK, by tcp_output's own
  * loop; this queue holds only data never sent.
@@ -48,22 +48,20 @@ tcp_sq_on(const struct tcp *tp)
 static uint32_t
 sq_start(const struct tcp *tp, int i)
 {
-	return i == 0 ? tp->snd_nxt : tp->sq_end[i - 1];
+	return i == 0 ? tp->snd_nxt : tp->sq[i - 1].end;
 }
 
 static uint32_t
 sq_len(const struct tcp *tp, int i)
 {
-	return tp->sq_end[i] - sq_start(tp, i);
+	return tp->sq[i].end - sq_start(tp, i);
 }
 
 static void
 sq_remove(struct tcp *tp, int i)
 {
-	memmove(&tp->sq_end[i], &tp->sq_end[i + 1],
-	    (size_t)(tp->nsq - i - 1) * sizeof tp->sq_end[0]);
-	memmove(&tp->sq_psh[i], &tp->sq_psh[i + 1],
-	    (size_t)(tp->nsq - i - 1) * sizeof tp->sq_psh[0]);
+	memmove(&tp->sq[i], &tp->sq[i + 1],
+	    (size_t)(tp->nsq - i - 1) * sizeof tp->sq[0]);
 	tp->nsq--;
 }
 
@@ -83,17 +81,17 @@ sq_copy(struct tcp *tp, uint32_t goal, uint32_t upto, bool first)
 	if (t >= 0 && sq_len(tp, t) < goal)
 		room = goal - sq_len(tp, t);
 	if (room == 0 && tp->nsq < TCP_SQ_MAX) {
-		tp->sq_end[tp->nsq] = tp->write_end;
-		tp->sq_psh[tp->nsq++] = false;
+		tp->sq[tp->nsq].end = tp->write_end;
+		tp->sq[tp->nsq++].psh = false;
 		t++;
 		room = goal;
 	} else if (room == 0)
 		room = left;
 	if (first)
-		tp->sq_psh[t] = false;
+		tp->sq[t].psh = false;
 	if (room > left)
 		room = left;
-	tp->sq_end[t] += room;
+	tp->sq[t].end += room;
 	tp->write_end += room;
 }
 
@@ -114,7 +112,7 @@ sq_fill(struct tcp *tp, uint32_t mss)
 			return;
 		tp->write_end = tp->snd_nxt;
 	} else
-		tp->write_end = tp->sq_end[tp->nsq - 1];
+		tp->write_end = tp->sq[tp->nsq - 1].end;
 	while (seq_lt(tp->write_end, end))
 		sq_copy(tp, mss, end, false);
 }
@@ -125,7 +123,7 @@ static bool
 sq_fin(const struct tcp *tp)
 {
 	return tp->fin_queued && !tp->fin_sent && (tp->nsq == 0 ||
-	    (tp->nsq == 1 && tp->sq_end[0] == tp->sndbuf_end));
+	    (tp->nsq == 1 && tp->sq[0].end == tp->sndbuf_end));
 }
 
 /* tcp_mark_push: the last buffer carries PSH. */
@@ -133,7 +131,7 @@ static void
 sq_mark_push(struct tcp *tp)
 {
 	if (tp->nsq > 0) {
-		tp->sq_psh[tp->nsq - 1] = true;
+		tp->sq[tp->nsq - 1].psh = true;
 		tp->pushed_seq = tp->write_end;
 	}
 }
@@ -188,11 +186,11 @@ sq_grow(struct tcp *tp, uint32_t amount)
 		return;
 	next = sq_len(tp, 1);
 	if (amount < next) {
-		tp->sq_end[0] += amount;
+		tp->sq[0].end += amount;
 		return;
 	}
-	tp->sq_end[0] = tp->sq_end[1];
-	tp->sq_psh[0] = tp->sq_psh[0] || tp->sq_psh[1];
+	tp->sq[0].end = tp->sq[1].end;
+	tp->sq[0].psh = tp->sq[0].psh || tp->sq[1].psh;
 	sq_remove(tp, 1);
 }
 
@@ -205,17 +203,13 @@ sq_split(struct tcp *tp, uint32_t len)
 		/* No room to keep another boundary: the last two go as
 		 * one (never seen in practice: a queue this long waits
 		 * on a closed window). */
-		tp->sq_psh[tp->nsq - 2] = tp->sq_psh[tp->nsq - 1];
-		tp->sq_end[tp->nsq - 2] = tp->sq_end[tp->nsq - 1];
+		tp->sq[tp->nsq - 2] = tp->sq[tp->nsq - 1];
 		tp->nsq--;
 	}
-	memmove(&tp->sq_end[1], &tp->sq_end[0],
-	    (size_t)tp->nsq * sizeof tp->sq_end[0]);
-	memmove(&tp->sq_psh[1], &tp->sq_psh[0],
-	    (size_t)tp->nsq * sizeof tp->sq_psh[0]);
+	memmove(&tp->sq[1], &tp->sq[0], (size_t)tp->nsq * sizeof tp->sq[0]);
 	tp->nsq++;
-	tp->sq_end[0] = tp->snd_nxt + len;
-	tp->sq_psh[0] = false;
+	tp->sq[0].end = tp->snd_nxt + len;
+	tp->sq[0].psh = false;
 }
 
 /* tcp_mss_split_point: how much of the first buffer goes now. */
@@ -370,7 +364,7 @@ sq_xmit(struct tcp *tp, uint32_t mss, int nonagle, int push_one)
 			fin = false;
 		}
 		if (len > 0) {
-			bool	 psh = tp->sq_psh[0];
+			bool	 psh = tp->sq[0].psh;
 
 			sq_remove(tp, 0);
 			sq_send(tp, len, psh, fin, mss);

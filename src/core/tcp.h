@@ -442,8 +442,10 @@ struct tcp {
 	 * not yet sent ends, the first beginning at snd_nxt, and whether
 	 * it carries PSH; the MSS the write in progress began with; when
 	 * data last went (tcp_wstamp_ns). */
-	uint32_t		 sq_end[TCP_SQ_MAX];
-	bool			 sq_psh[TCP_SQ_MAX];
+	struct {
+		uint32_t	 end;
+		bool		 psh;
+	}			 sq[TCP_SQ_MAX];
 	int			 nsq;
 	uint32_t		 write_goal;
 	vtime_t			 last_xmit;
