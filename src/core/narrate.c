@@ -465,13 +465,15 @@ static const char *const rtx_fired_as[3][NLANGS] = {
 	  "%s的定时器到期，这是 RACK 的乱序等待（RFC 8985 第 6.3 节）：后发的"
 	  "报文段已经到达，先发的也许只是乱了序，为此等了这么久；仍未确认的那"
 	  "些现在判定为丢失，立即重发。" },
-	{ "%s's timer fires for a zero-window probe (RFC 9293 3.8.6.1): the "
-	  "window is still closed, so a probe goes, an ACK one octet behind "
-	  "what was sent (Linux's), which the peer answers with its window; "
-	  "the next probe waits twice as long.",
-	  "%s的定时器到期，这是零窗口探测（RFC 9293 第 3.8.6.1 节）：窗口仍"
-	  "关着，于是发一个探测：序号比已发数据少一个字节的 ACK（Linux 的做"
-	  "法），对方要用自己的窗口回答它；下一次探测等两倍长。" },
+	{ "%s's timer fires for a zero-window probe (RFC 9293 3.8.6.1).  If "
+	  "the window has opened, if only a little, what of the waiting data "
+	  "fits goes now, marked PSH; if it is still closed, a probe goes, an "
+	  "ACK one octet behind what was sent (Linux's), which the peer "
+	  "answers with its window, and the next probe waits twice as long.",
+	  "%s的定时器到期，这是零窗口探测（RFC 9293 第 3.8.6.1 节）。窗口若"
+	  "已打开，哪怕只开了一点，等待中的数据能放下多少就立即发多少，带 "
+	  "PSH；若仍关着，就发一个探测：序号比已发数据少一个字节的 ACK（Linux "
+	  "的做法），对方要用自己的窗口回答它，下一次探测等两倍长。" },
 };
 
 /* The words of timer_armed are ours, each with two %s (a test checks). */

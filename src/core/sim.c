@@ -368,6 +368,18 @@ sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 	at = s->journal.ncalls - 1;
 	s->ep[side].read_acked = false;
 	res = tcp_call(&s->ep[side], call, arg);
+	/* Linux's close() and shutdown() hold the socket as they send the
+	 * FIN, and on loopback the peer's answer comes before they return:
+	 * into the backlog, taken in as they let go (__tcp_close's
+	 * __release_sock).  Should the first of it end the connection (a
+	 * RST for data after close), the rest reaches a closed socket,
+	 * which drops it. */
+	if ((call == CALL_CLOSE || call == CALL_SHUTDOWN) &&
+	    s->prof.send_queue) {
+		s->ep[side].held = true;
+		sim_run_until(s, s->clock.now);
+		tcp_release(&s->ep[side]);
+	}
 	/* A write returns once all of it is copied (Linux's sendmsg): what
 	 * it sends, and what the peer answers on loopback meanwhile,
 	 * happens before the next call. */
@@ -386,7 +398,7 @@ sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 		struct tcp_result	 more;
 
 		s->ep[side].read_acked = false;
-		s->ep[side].in_read = true;
+		s->ep[side].held = true;
 		sim_run_until(s, s->clock.now);
 		tcp_release(&s->ep[side]);
 		more = tcp_call(&s->ep[side], CALL_READ, arg ? arg - res.n : 0);

@@ -907,6 +907,18 @@ backlog_coalesce(struct segment *tail, const struct segment *seg)
 	return true;
 }
 
+/*
+ * The connection's socket is gone: closed, or handed to a timewait
+ * socket (Linux's tcp_done, tcp_time_wait).  What still waits in its
+ * backlog then reaches a socket in TCP_CLOSE, which drops it.
+ */
+static bool
+socket_gone(const struct tcp *tp)
+{
+	return tp->state == TCPS_CLOSED || tp->conn_gone ||
+	    tcp_timewait_sock(tp);
+}
+
 /* What waited in the backlog is taken in, in order (Linux
  * release_sock). */
 void
@@ -914,21 +926,22 @@ tcp_backlog_drain(struct tcp *tp)
 {
 	struct segment	 q[TCP_RXQ_MAX];
 	int		 n = tp->nrxq;
+	bool		 gone = socket_gone(tp);
 
 	if (n == 0)
 		return;
 	memcpy(q, tp->rxq, (size_t)n * sizeof q[0]);
 	tp->nrxq = 0;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && (gone || !socket_gone(tp)); i++)
 		tcp_input(tp, &q[i], NULL);
 	tp->backlog_len = 0;		/* only now (__release_sock) */
 }
 
-/* A read ends: the socket is the kernel's again. */
+/* A read or a close ends: the socket is the kernel's again. */
 void
 tcp_release(struct tcp *tp)
 {
-	tp->in_read = false;
+	tp->held = false;
 	tcp_backlog_drain(tp);
 }
 
@@ -939,7 +952,7 @@ tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
 	(void)payload;
 	if (tp->down)
 		return;
-	if ((tp->in_write || tp->in_read) && tp->nrxq < TCP_RXQ_MAX) {
+	if ((tp->in_write || tp->held) && tp->nrxq < TCP_RXQ_MAX) {
 		/* The application holds the socket: the backlog. */
 		if (tp->nrxq == 0 ||
 		    !backlog_coalesce(&tp->rxq[tp->nrxq - 1], seg))

@@ -475,8 +475,8 @@ sack_blocks(struct tcp *tp, struct segment *seg)
 {
 	int	 room = sack_room(tp);
 
-	if (!tp->sack_ok || !(seg->flags & TH_ACK) ||
-	    (seg->flags & (TH_SYN | TH_RST)) || tcp_timewait_sock(tp))
+	if (!tp->sack_ok || !(seg->flags & TH_ACK) || (seg->flags & TH_SYN) ||
+	    tcp_timewait_sock(tp))
 		return;
 	if (tp->dsack)
 		seg->sack[seg->nsack++] = tp->dsack_blk;
@@ -586,7 +586,9 @@ tcp_send_reset_for(struct tcp *tp, const struct segment *in)
 
 /*
  * Our own reset of a synchronized connection (ABORT, RFC 9293 3.10.5):
- * <SEQ=SND.NXT><CTL=RST>.  Linux's tcp_send_active_reset also sets ACK.
+ * <SEQ=SND.NXT><CTL=RST>.  Linux's tcp_send_active_reset also sets ACK,
+ * and sends it as any segment of the connection (tcp_transmit_skb): with
+ * the SACK blocks, a D-SACK owed among them.
  */
 void
 tcp_send_active_reset(struct tcp *tp)
@@ -600,6 +602,7 @@ tcp_send_active_reset(struct tcp *tp)
 	seg.win = 0;
 	if (tp->prof->rst_has_window)
 		seg.win = window_field(tp, flags);
+	sack_blocks(tp, &seg);
 	tp->hooks->output(tp->ctx, tp, &seg, NULL);
 }
 
@@ -681,11 +684,11 @@ tcp_send_tail_probe(struct tcp *tp)
 	uint32_t	 mss = tcp_send_mss(tp), off = 0;
 
 	/* A segment of more than one MSS: its last MSS-sized piece goes
-	 * (tcp_send_loss_probe fragments the buffer). */
+	 * (tcp_send_loss_probe fragments the buffer), with the buffer's
+	 * own marks (tcp_fragment leaves PSH and FIN to the tail). */
 	if (tp->last_len > mss)
 		off = (tp->last_len - 1) / mss * mss;
-	tcp_fill(tp, &seg, tp->last_seq + off, tp->rcv_nxt, off ?
-	    tp->last_flags & (uint8_t)~TH_PSH : tp->last_flags);
+	tcp_fill(tp, &seg, tp->last_seq + off, tp->rcv_nxt, tp->last_flags);
 	seg.len = tp->last_len - off;
 	tcp_stream_bytes(tp->side, (uint64_t)(tp->last_seq + off - tp->iss -
 	    1), payload, seg.len);

@@ -87,6 +87,7 @@ void	 tcp_write_on(struct timer *, void *);
 
 /* tcp-sendq.c */
 bool	 tcp_sq_on(const struct tcp *);
+bool	 tcp_sq_wakeup(struct tcp *);
 void	 tcp_sq_push(struct tcp *);
 bool	 tcp_sq_write(struct tcp *);
 bool	 tcp_head_fits(const struct tcp *);

@@ -274,7 +274,8 @@ tso_defer(const struct tcp *tp, uint32_t len, uint32_t mss,
 /*
  * One buffer goes: as one packet while it fits in one IPv4 packet,
  * else cut by GSO into segments.  A buffer of more than one segment
- * carries PSH (__tcp_transmit_skb); PSH and FIN ride its last segment.
+ * goes with PSH (__tcp_transmit_skb sets it on the clone it sends); PSH
+ * and FIN ride its last segment.
  */
 static void
 sq_send(struct tcp *tp, uint32_t len, bool psh, bool fin, uint32_t mss)
@@ -282,6 +283,7 @@ sq_send(struct tcp *tp, uint32_t len, bool psh, bool fin, uint32_t mss)
 	uint32_t	 pcount = len > mss ? (len + mss - 1) / mss : 1;
 	uint32_t	 piece = len, ipmax = SEG_DGRAM_MAX - SEG_HDR_MIN -
 	    tcp_opt_len(tp);
+	bool		 marked = psh;
 
 	if (pcount > 1)
 		psh = true;
@@ -304,6 +306,11 @@ sq_send(struct tcp *tp, uint32_t len, bool psh, bool fin, uint32_t mss)
 		if (end)
 			break;
 	}
+	/* The PSH forced on a GSO packet is the copy's that went out, not
+	 * the buffer's own mark: a loss probe's piece of it goes without,
+	 * unless the write had marked it (tcp_fragment). */
+	if (!marked)
+		tp->last_flags &= (uint8_t)~TH_PSH;
 	tp->last_xmit = tcp_now(tp);
 }
 
@@ -392,6 +399,37 @@ tcp_head_fits(const struct tcp *tp)
 		len = tcp_unsent(tp);
 	len = len > mss ? mss : len + sq_fin(tp);
 	return seq_leq(tp->snd_nxt + len, tp->snd_una + tp->snd_wnd);
+}
+
+/*
+ * The probe timer found a window, only too small for the first buffer
+ * (Linux tcp_write_wakeup): as much of it as the window takes, an MSS
+ * at most, goes at once, marked PSH, and the retransmission timer runs
+ * for it (tcp_event_new_data_sent: no loss probe).  False when the
+ * window is shut: the caller probes with an old ACK.
+ */
+bool
+tcp_sq_wakeup(struct tcp *tp)
+{
+	uint32_t	 mss = tcp_send_mss(tp), room, len;
+
+	if (!tcp_sq_on(tp) || tp->nsq == 0 ||
+	    !seq_lt(tp->snd_nxt, tp->snd_una + tp->snd_wnd))
+		return false;
+	room = tp->snd_una + tp->snd_wnd - tp->snd_nxt;
+	len = sq_len(tp, 0);
+	if (room > mss)
+		room = mss;
+	if (len > room) {
+		sq_split(tp, room);
+		len = room;
+	}
+	sq_remove(tp, 0);
+	tp->push = PUSH_PROBE;
+	sq_send(tp, len, true, false, mss);
+	tp->push = PUSH_NORMAL;
+	tcp_rtx_start(tp);
+	return true;
 }
 
 /* __tcp_push_pending_frames with the MSS as it is now, for tcp_output:

@@ -111,7 +111,8 @@ tcp_zwp_ack(struct tcp *tp)
 		tp->zwp_backoff = 0;
 }
 
-/* The probe (tcp_send_probe0): an ACK one octet behind what was
+/* The probe (tcp_send_probe0): what of the data a window too small
+ * for it takes, or, the window shut, an ACK one octet behind what was
  * sent, which the peer must answer with its window; the next waits
  * twice as long. */
 static void
@@ -123,6 +124,10 @@ zwp_timeout(struct tcp *tp)
 	if (!zwp_waiting(tp)) {
 		tp->zwp_backoff = 0;
 		tcp_output(tp);
+		return;
+	}
+	if (tcp_sq_wakeup(tp)) {
+		tp->zwp_backoff = 0;
 		return;
 	}
 	tcp_fill(tp, &seg, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);

@@ -375,7 +375,8 @@ struct tcp {
 	uint32_t		 tlp_high;	/* a probe is out up to here */
 	uint32_t		 last_seq;	/* the last new segment sent: */
 	uint32_t		 last_len;	/* where, how long, */
-	uint8_t			 last_flags;	/* with which flags */
+	uint8_t			 last_flags;	/* with which flags (its buffer's
+						   own: not a GSO packet's PSH) */
 
 	/* Delayed acknowledgements (Linux's machinery, linux profile). */
 	bool			 ack_pending;
@@ -456,8 +457,9 @@ struct tcp {
 	bool			 in_write;
 	bool			 read_acked;	/* a read sent an ACK: on lo the
 						   peer answers before it returns */
-	bool			 in_read;	/* ... into the backlog, the read
-						   holding the socket */
+	bool			 held;		/* ... into the backlog, a read
+						   or a close holding the
+						   socket */
 	int			 nrxq;
 	struct segment		 rxq[TCP_RXQ_MAX];
 	uint32_t		 backlog_len;	/* its memory, as Linux counts it */
