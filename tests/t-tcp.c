@@ -150,6 +150,10 @@ static enum tcp_error
 h_call(struct harness *h, enum tcp_call c, uint32_t arg)
 {
 	h->res = tcp_call(&h->tp, c, arg);
+	/* A write returns once all is copied and pushed (as sim_call). */
+	while (c == CALL_SEND && h->tp.in_write &&
+	    clock_fire_next(&h->clock, h->clock.now))
+		;
 	return h->res.err;
 }
 

@@ -100,6 +100,15 @@ options_encode(const struct segment *seg, uint8_t *p)
 	return p - start;
 }
 
+/* How many octets its options take on the wire. */
+size_t
+segment_opt_len(const struct segment *seg)
+{
+	uint8_t	 scratch[64];
+
+	return options_encode(seg, scratch);
+}
+
 /*
  * The one's complement sum of n octets as 16-bit big-endian words, folded
  * to 16 bits.  The sum is taken four octets at a time in the machine's

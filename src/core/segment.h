@@ -72,6 +72,7 @@ enum seg_error {
 
 void		 segment_init(struct segment *);
 uint32_t	 segment_seqlen(const struct segment *);
+size_t		 segment_opt_len(const struct segment *);
 int		 segment_encode(struct segment *, const uint8_t *,
 		     const struct seg_addrs *, uint8_t *, size_t);
 enum seg_error	 segment_decode(const uint8_t *, size_t,

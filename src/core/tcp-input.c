@@ -11,7 +11,6 @@
 #include "tcp.h"
 #include "tcp-priv.h"
 
-#define MIN_MSS		88	/* Linux TCP_MIN_MSS */
 
 /* Learn the peer's numbers and options from its SYN. */
 static void
@@ -466,8 +465,11 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 		ooo_drain(tp);
 		sack_remove(tp);
 	}
-	if (fin && seq + len == tp->rcv_nxt)
+	if (fin && seq + len == tp->rcv_nxt) {
+		if (seg->len == 0)
+			tcp_rq_fin(tp);
 		fin_received(tp);
+	}
 	else if (tp->ooo_fin && tp->ooo_fin_seq == tp->rcv_nxt) {
 		tp->ooo_fin = false;
 		fin_received(tp);
@@ -952,6 +954,7 @@ tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
 	(void)payload;
 	if (tp->down)
 		return;
+	tp->pass++;
 	if ((tp->in_write || tp->held) && tp->nrxq < TCP_RXQ_MAX) {
 		/* The application holds the socket: the backlog. */
 		if (tp->nrxq == 0 ||

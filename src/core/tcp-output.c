@@ -69,6 +69,33 @@ tcp_rq_push(struct tcp *tp, uint32_t len)
 }
 
 /*
+ * A FIN alone joins the receive queue as a buffer of its own, costing
+ * its overhead until a read reaches it, unless it is folded into the
+ * last buffer (tcp_queue_rcv's tcp_try_coalesce).  On lo that buffer is
+ * a clone of the sender's, which cannot take more (skb_cloned) until
+ * our ACK of all of it has let the sender free its copy.
+ */
+void
+tcp_rq_fin(struct tcp *tp)
+{
+	if (!tp->prof->half_free_window ||
+	    (tp->nrq > 0 && tp->rcv_wup == tp->rcv_nxt))
+		return;
+	tcp_rq_push(tp, 0);
+	tp->rq_fin = true;
+}
+
+/* A read went past the data to the FIN: its buffer is freed. */
+void
+tcp_rq_eat_fin(struct tcp *tp)
+{
+	if (!tp->rq_fin || tp->nrq != 1 || tp->rq_len[0] != 0)
+		return;
+	tp->nrq = 0;
+	tp->rq_fin = false;
+}
+
+/*
  * The application reads k octets, a buffer at a time (tcp_recvmsg):
  * DRS takes its measure after the first (tcp_rcv_space_adjust), and a
  * buffer read whole is freed.
@@ -106,6 +133,7 @@ tcp_rwin_init(struct tcp *tp)
 {
 	tp->rcvbuf = tp->prof->rcv_buf;
 	tp->nrq = 0;
+	tp->rq_fin = false;
 	tp->rq_off = 0;
 	tp->win_ratio = 128;
 	tp->win_clamp = win_from_space(tp, tp->rcvbuf);

@@ -22,6 +22,7 @@
 #include "tcp.h"
 
 #define MSS_DEFAULT	536	/* RFC 9293 3.7.1, Linux TCP_MSS_DEFAULT */
+#define MIN_MSS		88	/* Linux TCP_MIN_MSS */
 /*
  * What a segment costs in the receive buffer beyond its bytes: skb->truesize
  * less its length, for a segment on lo (Linux 6.18, measured for 1 to
@@ -61,6 +62,8 @@ uint32_t tcp_rcv_space(struct tcp *);
 uint32_t tcp_rcv_seg_len(const struct tcp *, uint32_t);
 void	 tcp_rwin_init(struct tcp *);
 void	 tcp_rwin_data(struct tcp *, uint32_t, bool);
+void	 tcp_rq_fin(struct tcp *);
+void	 tcp_rq_eat_fin(struct tcp *);
 void	 tcp_rq_push(struct tcp *, uint32_t);
 void	 tcp_rq_read(struct tcp *, uint32_t);
 void	 tcp_rcv_rtt_ts(struct tcp *, const struct segment *);

@@ -90,6 +90,7 @@ tcp_sb_sent(struct tcp *tp, uint32_t seq, uint32_t len, uint8_t flags,
 			if (seq_lt(e->seq, end) && seq_gt(e->end, seq)) {
 				e->when = tcp_now(tp);
 				e->order = ++tp->xmits;
+				e->pass = tp->pass;
 				e->sb |= SB_RETRANS;
 			}
 		}
@@ -104,7 +105,7 @@ tcp_sb_sent(struct tcp *tp, uint32_t seq, uint32_t len, uint8_t flags,
 		return;
 	}
 	tp->sent[tp->nsent++] = (struct tcp_sent){ seq, end, tcp_now(tp),
-	    ++tp->xmits, (uint8_t)(flags & (TH_PSH | TH_FIN)), 0 };
+	    ++tp->xmits, tp->pass, (uint8_t)(flags & (TH_PSH | TH_FIN)), 0 };
 }
 
 /*
@@ -203,6 +204,7 @@ rack_advance(struct tcp *tp, const struct tcp_sent *e)
 		tp->rack_set = true;
 		tp->rack_when = e->when;
 		tp->rack_order = e->order;
+		tp->rack_pass = e->pass;
 	}
 }
 
@@ -229,16 +231,24 @@ detect_loss(struct tcp *tp, vtime_t *wait)
 		reo = 0;
 	else if (reo > tp->srtt)
 		reo = tp->srtt;
+	else if (reo < 1)
+		reo = 1;	/* a minimum RTT on lo is some µs, not none */
 	for (int i = 0; i < tp->nsent; i++) {
 		struct tcp_sent	*e = &tp->sent[i];
 
-		vtime_t		 left;
+		vtime_t		 age = tcp_now(tp) - e->when, left;
 
 		if ((e->sb & SB_SACKED) ||
 		    (e->sb & (SB_LOST | SB_RTX_OUT)) == SB_LOST ||
 		    tp->rack_order <= e->order)
 			continue;
-		left = tp->rack_rtt + reo - (tcp_now(tp) - e->when);
+		/* Sent in the same µs of synfin's clock as the segment
+		 * RACK goes by, but in an earlier pass: Linux's clock would
+		 * have moved on, by a µs at least (on lo, as much as the
+		 * window there). */
+		if (e->when == tp->rack_when && e->pass != tp->rack_pass)
+			age++;
+		left = tp->rack_rtt + reo - age;
 		if (left <= 0) {
 			mark_lost(e);
 			found++;

@@ -327,6 +327,7 @@ sq_xmit(struct tcp *tp, uint32_t mss, int nonagle, int push_one)
 
 	if (max_segs < MIN_TSO_SEGS)
 		max_segs = MIN_TSO_SEGS;
+	tp->pass++;
 	sq_fill(tp, mss);
 	for (;;) {
 		bool		 last, fin;
@@ -453,8 +454,10 @@ bool
 tcp_sq_write(struct tcp *tp)
 {
 	bool	 first = !tp->in_write;
-	uint32_t goal;
+	uint32_t goal, last;
 
+	if (!first && tp->write_end == tp->sndbuf_end)
+		return false;		/* the last push was answered */
 	if (first)
 		tp->write_goal = tcp_send_mss(tp);
 	goal = tp->write_goal;
@@ -475,8 +478,11 @@ tcp_sq_write(struct tcp *tp)
 		if (tp->snd_nxt != nxt)
 			return true;
 	}
+	last = tp->snd_nxt;
 	sq_mark_push(tp);
 	sq_xmit(tp, goal, 0, 0);
 	tcp_zwp_check(tp);
-	return false;
+	/* What the last push sent is answered on lo before the write lets
+	 * the socket go: the answer waits in the backlog with the rest. */
+	return tp->snd_nxt != last;
 }

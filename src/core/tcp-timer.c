@@ -313,6 +313,28 @@ tcp_in_pingpong(const struct tcp *tp)
 }
 
 /*
+ * A segment shorter than rcv_mss, but not tiny: its size, without the
+ * options every segment carries, is kept, and a second of the same size
+ * in a row becomes rcv_mss (tcp_measure_rcv_mss: the sender's writes are
+ * that size).  True then.
+ */
+static bool
+same_short_size(struct tcp *tp, const struct segment *seg, uint32_t len,
+    uint32_t lss)
+{
+	uint32_t	 wire = len + SEG_HDR_MIN + (uint32_t)segment_opt_len(seg);
+
+	if (wire < MSS_DEFAULT + SEG_HDR_MIN && (wire < MIN_MSS + SEG_HDR_MIN ||
+	    (seg->flags & (TH_FIN | TH_URG | TH_SYN | TH_PSH))))
+		return false;
+	tp->last_seg_size = wire - SEG_HDR_MIN - tcp_opt_len(tp);
+	if (tp->last_seg_size != lss)
+		return false;
+	tp->rcv_mss = lss;
+	return true;
+}
+
+/*
  * In-order data arrived (Linux tcp_event_data_recv and
  * tcp_measure_rcv_mss): learn the sender's segment size and the gap
  * between arrivals, which set how long an ACK may wait.
@@ -322,13 +344,15 @@ tcp_data_received(struct tcp *tp, const struct segment *seg)
 {
 	vtime_t		 m;
 	uint32_t	 len = tcp_rcv_seg_len(tp, seg->len);
+	uint32_t	 lss = tp->last_seg_size;
 
 	tp->ack_pending = true;
+	tp->last_seg_size = 0;
 	if (len >= tp->rcv_mss) {
 		tp->rcv_mss = len < tp->prof->mss ? len : tp->prof->mss;
 		if (len == tp->rcv_mss && (seg->flags & TH_PSH))
 			tp->pushed = true;
-	} else {
+	} else if (!same_short_size(tp, seg, len, lss)) {
 		/* A short segment: the sender pushed (end of a write). */
 		if (tp->pushed)
 			tp->pushed2 = true;
@@ -661,6 +685,7 @@ tcp_timer_fired(struct timer *t, void *arg)
 	enum tcp_timer		 k = (enum tcp_timer)(t - tp->timers);
 	enum timer_action	 a = TA_FIRED;
 
+	tp->pass++;
 	/* Linux's loss probe and RACK's reordering wait have timers of
 	 * their own (ICSK_TIME_LOSS_PROBE, ICSK_TIME_REO_TIMEOUT): their
 	 * firing is no retransmission timeout, and is told apart. */

@@ -198,14 +198,18 @@ user_read(struct tcp *tp, uint32_t n)
 	if (tp->rcvq > 0) {
 		k = n == 0 || n > tp->rcvq ? tp->rcvq : n;
 		tcp_rq_read(tp, k);
+		if (k != n)		/* room left: on to the FIN */
+			tcp_rq_eat_fin(tp);
 		read_ack_check(tp, k);
 		return result(TE_NONE, OUT_BYTES, k);
 	}
 	/* Linux tcp_recvmsg: once the FIN came, read() says end of stream
 	 * even if a reset followed; else a pending error, once; after
 	 * that a dead connection reads as ended too. */
-	if (tp->rcv_fin)
+	if (tp->rcv_fin) {
+		tcp_rq_eat_fin(tp);
 		return result(TE_NONE, OUT_EOF, 0);
+	}
 	if (tp->error != TE_NONE) {
 		enum tcp_error	 e = tp->error;
 

@@ -218,6 +218,7 @@ struct tcp_sent {
 	uint32_t	 end;
 	vtime_t		 when;
 	uint32_t	 order;		/* the how-manyth transmission */
+	uint32_t	 pass;		/* in which sending pass (tp->pass) */
 	uint8_t		 flags;		/* TH_PSH, TH_FIN */
 	uint8_t		 sb;		/* SB_* */
 };
@@ -320,6 +321,7 @@ struct tcp {
 	uint32_t		 max_rcv_wnd;	/* the largest window offered */
 	uint32_t		 rq_len[TCP_RQ_MAX];	/* the unread buffers */
 	int			 nrq;
+	bool			 rq_fin;	/* the last is a FIN's, empty */
 	uint32_t		 rq_off;	/* read of the first so far */
 	uint32_t		 win_ratio;
 	uint32_t		 win_clamp;
@@ -428,14 +430,22 @@ struct tcp {
 	bool			 rack_advanced;
 	vtime_t			 rack_rtt;
 	vtime_t			 rack_when;	/* the newest segment delivered: */
-	uint32_t		 rack_order;	/* when it went, in what order */
+	uint32_t		 rack_order;	/* when it went, in what order, */
+	uint32_t		 rack_pass;	/* in which pass */
 	uint32_t		 xmits;		/* transmissions so far */
+	/* Linux reads its clock once for all it sends in one pass (an
+	 * arriving segment, a timer, tcp_write_xmit: tcp_mstamp_refresh),
+	 * and between two passes on lo it moves on by more than RACK's
+	 * reordering window.  synfin's clock may not move at all: the pass
+	 * tells them apart. */
+	uint32_t		 pass;
 
 	/* Linux delayed-ACK flags: a short segment was seen (pushed). */
 	bool			 pushed;
 	bool			 pushed2;
 	uint32_t		 snd_sml;	/* end of the last small segment */
 	uint32_t		 pushed_seq;	/* end of the last segment with PSH */
+	uint32_t		 last_seg_size;	/* a short segment's, to compare */
 	uint32_t		 cwnd;		/* segments */
 	int			 synack_timeouts;
 
