@@ -6,8 +6,10 @@
 #
 # The kernel's timing is not synfin's to control (a busy machine, a timer
 # tick), so this is not part of make check: make check-live runs it.  A
-# script whose replay differs is replayed twice more; it fails only when
-# every replay differs, and a difference that does not repeat is
+# script whose replay differs is replayed four times more (a race seen
+# in one replay of five on a quiet machine, bulk-loss-read's, then fails
+# once in thousands, not once in a hundred); it fails only when every
+# replay differs, and a difference that does not repeat is
 # reported (the diff as comments), not failed.  Needs root, nft (Debian's nftables) and tests/kreplay; without
 # them every test is skipped.  SLOW=1 replays the slow ones too.
 srcdir=${SRCDIR:-.}
@@ -59,14 +61,14 @@ for f in "$dir"/*.syn; do
 	fi
 	cp "$tmp/diff" "$tmp/first"
 	again=0
-	for i in 2 3; do
+	for i in 2 3 4 5; do
 		replay "$f" || again=$((again + 1))
 	done
-	if [ $again -eq 2 ]; then
+	if [ $again -eq 4 ]; then
 		echo "not ok $n - $name: this kernel differs from synfin, every time"
 		sed 's/^/# /' "$tmp/first"
 	else
-		echo "ok $n - $name: differed in $((again + 1)) of 3 replays, not every time: reported, not failed"
+		echo "ok $n - $name: differed in $((again + 1)) of 5 replays, not every time: reported, not failed"
 		sed 's/^/# /' "$tmp/first"
 	fi
 done
