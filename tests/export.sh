@@ -122,7 +122,8 @@ fi
 # The ladder: every segment's label, each on a line with its time.
 "$synfin" export "$tmp/mine.syn" --ladder "$tmp/ladder.txt" 2>"$tmp/why"
 "$synfin" run "$tmp/mine.syn" | awk '$1 == "SEG" && $NF == "sent" {
-    n++; t = $2; sub(/\.000$/, "", t); print "#" n " " t "ms" }' >"$tmp/arrows"
+    n++; t = $2; sub(/0+$/, "", t); sub(/\.$/, "", t)
+    print "#" n " " t "ms" }' >"$tmp/arrows"
 : >"$tmp/why"
 while read -r id t; do
 	grep -q "^ *$t .*$id " "$tmp/ladder.txt" ||

@@ -15,6 +15,9 @@
 #define PEER_ISS	5000u
 #define LPORT		40312
 #define RPORT		80
+/* Linux's timer wheel fires a wait of 60 s (15000 ticks) in a bucket of
+ * 512 ticks after it: up to 2.048 s late. */
+#define TW_SLACK_MS	2048
 
 struct harness {
 	struct clock	 clock;
@@ -144,6 +147,27 @@ h_run(struct harness *h, vtime_t t)
 		;
 	if (t > h->clock.now)
 		clock_advance(&h->clock, t);
+}
+
+/* Run until a segment goes, by limit at the latest: when it went, or
+ * VT_NEVER. */
+static vtime_t
+h_next(struct harness *h, vtime_t limit)
+{
+	int	 n = h->nout;
+
+	while (h->nout == n && clock_fire_next(&h->clock, limit))
+		;
+	return h->nout > n ? h->clock.now : VT_NEVER;
+}
+
+/* A timer's wait as Linux's wheel runs it, from from to at: never on
+ * time, a tick late at least and an eighth of the wait at most. */
+static bool
+wheel_late(vtime_t from, vtime_t at, vtime_t wait)
+{
+	return at != VT_NEVER && at > from + wait &&
+	    at <= from + wait + wait / 8 + VT_MS(4);
 }
 
 static enum tcp_error
@@ -382,8 +406,9 @@ test_close_states(void)
 	h_run(&h, h.clock.now + VT_SEC(59));
 	is_int(h.tp.state, TCPS_TIME_WAIT, "and 2MSL starts over: 59 s "
 	    "later still TIME_WAIT");
-	h_run(&h, h.clock.now + VT_SEC(1));
-	is_int(h.tp.state, TCPS_CLOSED, "60 s after the last FIN: CLOSED");
+	h_run(&h, h.clock.now + VT_MS(1000 + TW_SLACK_MS));
+	is_int(h.tp.state, TCPS_CLOSED, "60 s after the last FIN, and the "
+	    "timer wheel's slack: CLOSED");
 	h_free(&h);
 
 	/* FIN_WAIT_1, FIN not acking ours: CLOSING, then TIME_WAIT. */
@@ -552,28 +577,35 @@ static void
 test_timers(void)
 {
 	struct harness	 h;
-	static const int linux_syn[] = { 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 };
-	vtime_t		 t;
-	int		 i;
+
+	/* The SYN's waits: 1 s five times, then doubling.  Linux's timer
+	 * wheel puts a wait of 63 ticks or more in a bucket of 8 ticks (of
+	 * 64 past 504, of 512 past 4032) after its expiry: a wait is never
+	 * short, and at most an eighth late.  From a bucket's edge a wait
+	 * of 1 s takes 1.024 s and 2 s 2.016 s, as 6.18 does on lo. */
+	static const int linux_syn[] = { 1, 1, 1, 1, 1, 2, 4, 8, 16, 32 };
+	static const int linux_syn_ms[] = { 0, 1024, 1024, 1024, 1024, 2016 };
+	vtime_t		 t, at, wait;
+	int		 i, exact = 0;
 
 	h_init(&h, PROFILE_LINUX);
 	h_call(&h, CALL_CONNECT, 0);
 	h_sent(&h);
-	for (i = 0; i < 10; i++) {
-		h_run(&h, VT_SEC(linux_syn[i]) - 1);
-		if (h_sent(&h) != 0)
+	for (i = 0, t = 0; i < 10; i++, t = at) {
+		wait = VT_SEC(linux_syn[i]);
+		at = h_next(&h, t + wait + wait / 8 + VT_MS(4));
+		if (!wheel_late(t, at, wait) || h_sent(&h) != 1)
 			break;
-		h_run(&h, VT_SEC(linux_syn[i]));
-		if (h_sent(&h) != 1)
-			break;
+		if (i < 6 && linux_syn_ms[i] != 0)
+			exact += at - t == VT_MS(linux_syn_ms[i]);
 	}
-	is_int(i, 10, "linux SYN retransmissions at 1, 2, 3, 4, 5, 7, 11, 19, "
-	    "35, 67 s");
-	h_run(&h, VT_SEC(131) - 1);
-	is_int(h.tp.state, TCPS_SYN_SENT, "still trying at 130.999 s");
-	h_run(&h, VT_SEC(131));
-	ok(h.tp.state == TCPS_CLOSED && h.err == TE_TIMEDOUT,
-	    "given up at 131 s: ETIMEDOUT");
+	is_int(i, 10, "linux: 10 SYN retransmissions, after 1 s five times "
+	    "and then 2, 4, 8, 16, 32 s, each a tick late at least and an "
+	    "eighth at most");
+	is_int(exact, 5, "1.024 s four times, then 2.016 s, as the kernel");
+	h_next(&h, t + VT_SEC(64) + VT_SEC(8) + VT_MS(4));
+	ok(h.clock.now > t + VT_SEC(64) && h.tp.state == TCPS_CLOSED &&
+	    h.err == TE_TIMEDOUT, "given up 64 s after the last: ETIMEDOUT");
 	ok(h.cause == CAUSE_GIVE_UP_SYN && h.cause_n == 10,
 	    "the cause: the SYN, retransmitted 10 times (%d)", h.cause_n);
 	h_free(&h);
@@ -599,14 +631,19 @@ test_timers(void)
 	t = h.clock.now;
 	h_call(&h, CALL_SEND, 10);
 	h_sent(&h);
-	h_run(&h, t + VT_MS(204));
-	ok(h_sent(&h) == 1 && h_last(&h)->len == 10 && h.tp.backoff == 0,
+	at = h_next(&h, t + VT_SEC(1));
+	ok(wheel_late(t, at, VT_MS(204)) && h_sent(&h) == 1 &&
+	    h_last(&h)->len == 10 && h.tp.backoff == 0,
 	    "linux: the data again after 204 ms, a probe, no backoff");
-	h_run(&h, t + VT_MS(408));
-	ok(h_sent(&h) == 1 && h.tp.backoff == 1,
+	t = at;
+	at = h_next(&h, t + VT_SEC(1));
+	ok(wheel_late(t, at, VT_MS(204)) && h_sent(&h) == 1 &&
+	    h.tp.backoff == 1,
 	    "then an RTO retransmission 204 ms later, backing off");
-	h_run(&h, t + VT_MS(816));
-	is_int(h_sent(&h), 1, "and the next 408 ms after that");
+	t = at;
+	at = h_next(&h, t + VT_SEC(1));
+	ok(wheel_late(t, at, VT_MS(408)) && h_sent(&h) == 1,
+	    "and the next 408 ms after that");
 	h_free(&h);
 
 	/* Two segments out (data, then data and FIN held back by Nagle):
@@ -621,12 +658,11 @@ test_timers(void)
 	ok(h_sent(&h) == 2 && sent_is(h_last(&h), TH_FIN | TH_PSH | TH_ACK,
 	    1011, PEER_ISS + 1) && h_last(&h)->len == 10,
 	    "linux: close() with data held back: FP. seq=1011 len=10");
-	h_run(&h, t + VT_MS(4) - 1);
-	is_int(h_sent(&h), 0, "no probe before 2 * SRTT + 2 ms, in ticks");
-	h_run(&h, t + VT_MS(4));
-	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_FIN | TH_PSH | TH_ACK,
-	    1011, PEER_ISS + 1) && h.tp.backoff == 0,
-	    "the FP. again at 4 ms, a probe");
+	at = h_next(&h, t + VT_SEC(1));
+	ok(wheel_late(t, at, VT_MS(4)) && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_FIN | TH_PSH | TH_ACK, 1011, PEER_ISS + 1) &&
+	    h.tp.backoff == 0,
+	    "the FP. again after 2 * SRTT + 2 ms in ticks (one), a probe");
 	h_free(&h);
 
 	/* An orphan's FIN never ACKed: tcp_orphan_retries 0, taken as 8,
@@ -636,12 +672,15 @@ test_timers(void)
 	t = h.clock.now;
 	h_call(&h, CALL_CLOSE, 0);
 	h_sent(&h);
-	h_run(&h, t + VT_MS(104448) - 1);
-	ok(h.tp.state == TCPS_FIN_WAIT_1 && h_sent(&h) == 9,
-	    "linux orphan: a probe and 8 RTO resends of its FIN by 104.448 s");
-	h_run(&h, t + VT_MS(104448));
-	ok(h.tp.state == TCPS_CLOSED && h_sent(&h) == 0,
-	    "then it is dropped, without a RST");
+	while (h.tp.state == TCPS_FIN_WAIT_1 &&
+	    clock_fire_next(&h.clock, t + VT_SEC(200)))
+		;
+	is_int(h_sent(&h), 9, "linux orphan: a probe and 8 RTO resends of its "
+	    "FIN");
+	ok(h.tp.state == TCPS_CLOSED && h.clock.now > t + VT_MS(104448) &&
+	    h.clock.now <= t + VT_MS(104448) * 9 / 8,
+	    "then it is dropped, without a RST, at the 9th timeout: 104.448 s "
+	    "and the wheel's slack");
 	ok(h.cause == CAUSE_GIVE_UP_FIN && h.cause_n == 8,
 	    "the cause: the FIN, retransmitted 8 times (%d)", h.cause_n);
 	is_int(h.err, TE_NONE, "and no program is told: it has closed");
@@ -657,6 +696,7 @@ static void
 test_accept_queue(void)
 {
 	struct harness	 h;
+	vtime_t		 at;
 
 	for (int p = 0; p < NPROFILES; p++) {
 		h_init(&h, (enum profile_id)p);
@@ -696,9 +736,10 @@ test_accept_queue(void)
 	h_in(&h, TH_ACK | TH_PSH, PEER_ISS + 1, h.tp.iss + 1, 10);
 	ok(h_sent(&h) == 0 && h.tp.state == TCPS_SYN_RECEIVED &&
 	    h.tp.rcvq == 0, "and data with it");
-	h_run(&h, VT_SEC(1));
-	ok(h_sent(&h) == 1 && sent_is(h_last(&h), TH_SYN | TH_ACK, 1000,
-	    PEER_ISS + 1), "the SYN+ACK timer still runs: 1 s");
+	at = h_next(&h, VT_SEC(2));
+	ok(wheel_late(0, at, VT_SEC(1)) && h_sent(&h) == 1 &&
+	    sent_is(h_last(&h), TH_SYN | TH_ACK, 1000, PEER_ISS + 1),
+	    "the SYN+ACK timer still runs: 1 s");
 	h_call(&h, CALL_ACCEPT, 0);
 	h_in(&h, TH_ACK, PEER_ISS + 1, h.tp.iss + 1, 0);
 	is_int(h.tp.state, TCPS_ESTABLISHED, "room again: the ACK completes");
@@ -764,7 +805,7 @@ test_exit(void)
 	ok(h.tp.state == TCPS_TIME_WAIT && h_sent(&h) == 1 &&
 	    sent_is(h_last(&h), TH_ACK, iss + 2, PEER_ISS + 2),
 	    "the peer's FIN: ACK, TIME_WAIT");
-	h_run(&h, h.clock.now + VT_SEC(60));
+	h_run(&h, h.clock.now + VT_MS(60000 + TW_SLACK_MS));
 	is_int(h.tp.state, TCPS_CLOSED, "60 s later CLOSED, not LISTEN: the "
 	    "listener went with the program");
 	h_in(&h, TH_SYN, PEER_ISS + 9000, 0, 0);
@@ -820,7 +861,7 @@ test_exit(void)
 	ok(h.tp.state == TCPS_FIN_WAIT_1 && h_sent(&h) == 0,
 	    "exit after close(): the orphan goes on, nothing more sent");
 	h_in(&h, TH_FIN | TH_ACK, PEER_ISS + 1, iss + 2, 0);
-	h_run(&h, h.clock.now + VT_SEC(60));
+	h_run(&h, h.clock.now + VT_MS(60000 + TW_SLACK_MS));
 	is_int(h.tp.state, TCPS_CLOSED, "and ends CLOSED: the listener "
 	    "closed with the program");
 	h_free(&h);

@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "clock.h"
 
@@ -121,4 +123,23 @@ clock_advance(struct clock *c, vtime_t when)
 	assert(when >= c->now);
 	assert(c->head == NULL || c->head->when >= when);
 	c->now = when;
+}
+
+/*
+ * Seconds with three decimals, more only where the time has them:
+ * "1.060", "1.0205".  A timer on Linux's wheel fires half a millisecond
+ * past a millisecond, and a recording or a narration must say so.
+ */
+char *
+vt_seconds(char buf[32], vtime_t t)
+{
+	const char	*sign = t < 0 ? "-" : "";
+	vtime_t		 a = t < 0 ? -t : t;
+	int		 n;
+
+	n = snprintf(buf, 32, "%s%" PRId64 ".%06" PRId64, sign, a / 1000000,
+	    a % 1000000);
+	while (n > 4 && buf[n - 1] == '0' && buf[n - 4] != '.')
+		buf[--n] = '\0';
+	return buf;
 }

@@ -26,6 +26,8 @@ typedef int64_t vtime_t;		/* virtual microseconds */
 #define VT_SEC(x)	((vtime_t)(x) * 1000000)
 #define VT_NEVER	INT64_MAX
 
+char	*vt_seconds(char [32], vtime_t);
+
 struct timer;
 typedef void timer_cb(struct timer *, void *);
 

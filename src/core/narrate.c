@@ -132,12 +132,13 @@ side_word(enum side side, enum lang lang)
 	return side_words[side][lang];
 }
 
-/* Seconds as the status line shows them: "1.060 s". */
+/* Seconds, to the µs where they have them: "1.060 s", "1.0205 秒". */
 static char *
-seconds(char buf[32], vtime_t t, enum lang lang)
+seconds(char buf[48], vtime_t t, enum lang lang)
 {
-	snprintf(buf, 32, lang == LANG_EN ? "%.3f s" : "%.3f 秒",
-	    (double)t / 1e6);
+	char	 v[32];
+
+	snprintf(buf, 48, lang == LANG_EN ? "%s s" : "%s 秒", vt_seconds(v, t));
 	return buf;
 }
 
@@ -309,7 +310,7 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 	const struct jevent	*e = &j->ev[i];
 	const struct jseg	*g = &j->segs[e->u.seg.id];
 	enum side		 from = (enum side)g->dir, to = !from;
-	char			 what[96], t[32];
+	char			 what[96], t[48];
 	size_t			 n = 0;
 	int			 first;
 	vtime_t			 due;
@@ -485,7 +486,7 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 {
 	enum tcp_timer	 kind = (enum tcp_timer)e->x.timer.kind;
 	enum side	 side = (enum side)e->side;
-	char		 t[32];
+	char		 t[48];
 	size_t		 n = 0;
 
 	switch ((enum timer_action)e->x.timer.action) {
@@ -596,7 +597,7 @@ expect_event(const struct journal *j, const struct jevent *e, enum lang lang,
 	enum side		 side = e->side >= 0 ? (enum side)e->side :
 				    SIDE_CLIENT;
 	const char		*after = "";
-	char			 want[96], got[96], fl[16], sec[32];
+	char			 want[96], got[96], fl[16], sec[48];
 	size_t			 n = 0, k = 0;
 
 	static const char *const afters[][NLANGS] = {

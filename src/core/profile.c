@@ -60,6 +60,11 @@ const struct profile profiles[NPROFILES] = {
 		/* CONFIG_HZ=250: a delayed ACK with nothing learned yet
 		 * (ato 0) goes on the next 4 ms tick. */
 		.tick = VT_MS(4),
+		/* Linux's timers wait in a wheel that rounds their expiry
+		 * up to its buckets: a tick late at least, and a long wait
+		 * up to an eighth late (1 s: 1.004 to 1.032 s; 60 s: up to
+		 * 62 s).  Jiffies start at virtual time 0. */
+		.timer_wheel = true,
 		/* tcp_send_active_reset sends RST+ACK; RFC 9293's ABORT
 		 * sends a bare RST. */
 		.rst_ack_on_abort = true,

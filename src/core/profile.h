@@ -46,6 +46,7 @@ struct profile {
 	vtime_t		 delack_max;
 	vtime_t		 ato_min;
 	vtime_t		 tick;		/* a timer due "now" fires a tick later */
+	bool		 timer_wheel;	/* ... and a long one later still */
 
 	bool		 rst_ack_on_abort;	/* RST carries ACK */
 	bool		 rst_on_unread_close;	/* close() with unread data */

@@ -366,9 +366,11 @@ run_command(struct run *r)
 	s->journal.cur_cmd = (int)(r->pc - 1);
 	if (c->at >= 0) {
 		if (c->at < s->clock.now) {
+			char	 now[32], at[32];
+
 			run_error(r, c, "expected a time after the present "
-			    "(%.3f s), found @%.3f", s->clock.now / 1e6,
-			    c->at / 1e6);
+			    "(%s s), found @%s", vt_seconds(now, s->clock.now),
+			    vt_seconds(at, c->at));
 			return false;
 		}
 		if (!wait_until_time(r, c, c->at))

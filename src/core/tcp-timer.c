@@ -13,6 +13,41 @@
 #define MAX_QUICKACKS	16	/* Linux TCP_MAX_QUICKACKS */
 #define TLP_MIN_MORE	VT_MS(2) /* Linux TCP_TIMEOUT_MIN_US */
 
+/*
+ * When Linux's timer wheel runs a timer armed now to expire after delay
+ * (kernel/time/timer.c, calc_wheel_index).  A wait is whole ticks
+ * (jiffies).  Each level of the wheel holds a range of waits in buckets
+ * 8 times as wide as the level below (under 63 ticks: buckets of one
+ * tick; under 504: of 8; under 4032: of 64; ...), and a timer goes in
+ * the bucket after the one its expiry falls in, so that it never fires
+ * early: it fires at least a tick late and at most an eighth of its wait.
+ * *expires is the expiry as the kernel keeps it (icsk_timeout), which
+ * its ACK code compares.
+ *
+ * The kernel's ticks fall anywhere in a script's milliseconds.  synfin's
+ * fall half a millisecond past a whole one (jiffy 1 begins at 0.5 ms),
+ * so that nothing a script times in whole milliseconds is on a tick's
+ * edge, and a one-tick timer waits 4.5 to 7.5 ms, 6 on average, as the
+ * kernel's do.
+ */
+#define TICK_PHASE	VT_US(500)
+
+static vtime_t
+wheel_due(const struct tcp *tp, vtime_t delay, vtime_t *expires)
+{
+	vtime_t	 tick = tp->prof->tick;
+	int64_t	 jiffies = (tcp_now(tp) + tick - TICK_PHASE) / tick;
+	int64_t	 n = (delay + tick - 1) / tick, e = jiffies + n, start = 63;
+	int	 shift = 0;
+
+	while (n >= start && shift < 24) {	/* 9 levels at HZ=250 */
+		shift += 3;
+		start <<= 3;
+	}
+	*expires = e * tick - tick + TICK_PHASE;
+	return (((e >> shift) + 1) << shift) * tick - tick + TICK_PHASE;
+}
+
 /* The journal says what the retransmission timer's expiry will be. */
 static void
 timer_set(struct tcp *tp, enum tcp_timer k, vtime_t delay,
@@ -20,6 +55,9 @@ timer_set(struct tcp *tp, enum tcp_timer k, vtime_t delay,
 {
 	vtime_t	 due = tcp_now(tp) + delay;
 
+	tp->expires[k] = due;
+	if (tp->prof->timer_wheel)
+		due = wheel_due(tp, delay, &tp->expires[k]);
 	clock_arm(tp->clock, &tp->timers[k], due);
 	tp->hooks->timer(tp->ctx, tp, k, a, due);
 }
@@ -405,16 +443,16 @@ delay_ack(struct tcp *tp)
 	}
 	if (ato > p->delack_max)
 		ato = p->delack_max;
-	if (ato < p->tick)
+	if (!p->timer_wheel && ato < p->tick)
 		ato = p->tick;
 	due = tcp_now(tp) + ato;
 	if (tcp_timer_armed(tp, TT_DELACK)) {
 		/* About to go anyway: send it now. */
-		if (tp->timers[TT_DELACK].when <= tcp_now(tp) + ato / 4) {
+		if (tp->expires[TT_DELACK] <= tcp_now(tp) + ato / 4) {
 			tcp_send_ack(tp);
 			return;
 		}
-		if (due >= tp->timers[TT_DELACK].when)
+		if (due >= tp->expires[TT_DELACK])
 			return;
 	}
 	tcp_timer_set(tp, TT_DELACK, due - tcp_now(tp));

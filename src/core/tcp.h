@@ -475,6 +475,8 @@ struct tcp {
 	uint32_t		 backlog_len;	/* its memory, as Linux counts it */
 
 	struct timer		 timers[TCP_NTIMERS];
+	vtime_t			 expires[TCP_NTIMERS];	/* as asked; a timer
+							   wheel fires later */
 	struct timer		 write_timer;	/* a large write goes on */
 };
 

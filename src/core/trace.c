@@ -155,7 +155,7 @@ trace_expect_text(char *buf, size_t len, const struct journal *j,
 {
 	const struct jexpect	*x = e->u.expect;
 	const char		*verdict = x->ok ? "ok" : "FAIL";
-	char			 flags[16], found[128], what[32];
+	char			 flags[16], found[128], what[32], when[32];
 	int			 n;
 
 	switch (x->kind) {
@@ -199,8 +199,8 @@ trace_expect_text(char *buf, size_t len, const struct journal *j,
 			n += snprintf(buf + n, len - (size_t)n, " len=%" PRIu32,
 			    x->len);
 		if ((x->fields & FIELD_AT) && n >= 0 && (size_t)n < len)
-			n += snprintf(buf + n, len - (size_t)n, " at=%.3fs",
-			    (double)x->at / 1e6);
+			n += snprintf(buf + n, len - (size_t)n, " at=%ss",
+			    vt_seconds(when, x->at));
 		if (n < 0 || (size_t)n >= len)
 			break;
 		if (x->ok)
@@ -214,8 +214,8 @@ trace_expect_text(char *buf, size_t len, const struct journal *j,
 			trace_seg_text(found, sizeof found, g);
 			if (x->fields & FIELD_AT)
 				snprintf(buf + n, len - (size_t)n, " FAIL (found "
-				    "#%d %s at=%.3fs)", g->id, found,
-				    (double)g->t / 1e6);
+				    "#%d %s at=%ss)", g->id, found,
+				    vt_seconds(when, g->t));
 			else
 				snprintf(buf + n, len - (size_t)n, " FAIL (found "
 				    "#%d %s)", g->id, found);

@@ -41,16 +41,16 @@ write_step(FILE *f, const struct session *s, size_t k, enum lang lang,
     struct narration *st)
 {
 	const struct jask	*q = question(s, k, lang);
+	char			 when[32];
 
 	narrate_step(s, k, lang, st);
 	if (st->n == 0 && q == NULL)
 		return;
+	vt_seconds(when, session_time(s, k));
 	if (lang == LANG_EN)
-		fprintf(f, "## %s %zu · %.3f s\n\n", words[0][lang], k,
-		    session_time(s, k) / 1e6);
+		fprintf(f, "## %s %zu · %s s\n\n", words[0][lang], k, when);
 	else
-		fprintf(f, "## 第 %zu 步 · %.3f 秒\n\n", k,
-		    session_time(s, k) / 1e6);
+		fprintf(f, "## 第 %zu 步 · %s 秒\n\n", k, when);
 	for (int i = 0; i < st->n; i++)
 		fprintf(f, st->line[i].bad ? "**%s**\n\n" : "%s\n\n",
 		    st->line[i].text);

@@ -43,7 +43,7 @@ write_cmd(FILE *f, const struct cmd *c)
 	char	 d[32];
 
 	if (c->at >= 0)
-		fprintf(f, "@%.3f ", c->at / 1e6);
+		fprintf(f, "@%s ", vt_seconds(d, c->at));
 	switch (c->type) {
 	case CMD_CALL:
 		fprintf(f, "%s %s", side_name((enum side)c->side),
@@ -98,12 +98,13 @@ static void
 write_states(FILE *f, const struct session *s, size_t k, vtime_t at)
 {
 	const struct jevent	*last;
+	char			 when[32];
 	int			 st[2];
 
 	session_states(s, k, st, &last);
 	for (int i = 0; i < NSIDES; i++) {
 		if (at >= 0)
-			fprintf(f, "@%.3f ", at / 1e6);
+			fprintf(f, "@%s ", vt_seconds(when, at));
 		fprintf(f, "expect %s %s\n", side_name((enum side)i),
 		    tcp_state_names[st[i]]);
 	}

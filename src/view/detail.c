@@ -166,14 +166,17 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 		char	 when[128];
 		int	 k = 0;
 
+		char	 t[32];
+
 		if (sent != SIZE_MAX)
-			k = snprintf(when, sizeof when, "%s %.3fs  ",
-			    ui_str(ui, M_SENT_AT), j->ev[sent].t / 1e6);
+			k = snprintf(when, sizeof when, "%s %ss  ",
+			    ui_str(ui, M_SENT_AT), vt_seconds(t, j->ev[sent].t));
 		if (end != SIZE_MAX && session_step_of(ui->s, end) <=
 		    ui_shown(ui))
-			snprintf(when + k, sizeof when - (size_t)k, "%s %.3fs ",
+			snprintf(when + k, sizeof when - (size_t)k, "%s %ss ",
 			    ui_str(ui, j->ev[end].u.seg.fate == FATE_DROPPED ?
-			    M_LOST_AT : M_ARRIVED_AT), j->ev[end].t / 1e6);
+			    M_LOST_AT : M_ARRIVED_AT), vt_seconds(t,
+			    j->ev[end].t));
 		else
 			snprintf(when + k, sizeof when - (size_t)k, "%s ",
 			    ui_str(ui, M_IN_FLIGHT));
