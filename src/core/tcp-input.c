@@ -328,10 +328,14 @@ fin_received(struct tcp *tp)
 		break;
 	case TCPS_FIN_WAIT_1:
 		tp->ack_now = true;
-		if (tcp_fin_acked(tp))
+		if (tcp_fin_acked(tp)) {
 			tcp_enter_time_wait(tp, CAUSE_RCV_FIN_ACK);
-		else
-			tcp_set_state(tp, TCPS_CLOSING, CAUSE_SIMCLOSE);
+			break;
+		}
+		tcp_set_state(tp, TCPS_CLOSING, CAUSE_SIMCLOSE);
+		/* The FIN is ACKed at once and alone, before any data we
+		 * still have to send (Linux tcp_fin). */
+		tcp_send_ack(tp);
 		break;
 	case TCPS_FIN_WAIT_2:
 		tp->ack_now = true;
