@@ -148,10 +148,15 @@ relay 'server listen;client connect;server accept;wait 100ms;client close;wait 1
 check $? "relay: the last ACK lost, the FIN sent again, the kernel's TIME_WAIT ACKs it again, no DIFF"
 
 # Where the kernel parts from the model, the narration says so, in both
-# languages.  The case (differential run, seed 20261210, script 45): a
-# write of 70000 after the server has read goes out in the kernel as
-# 65483 and 4517 bytes, in the model as 51200 and 18800 (the same in
-# every run measured; pick another when the model agrees).
+# languages, in the words of the difference: a segment one side sent and
+# the other did not, named as a DIFF line names it.  The case
+# (differential run, seed 20261210, script 45): a write after the server
+# has read goes out as 65483 and 4517 bytes where the receive buffer has
+# grown during that read, as 51200 and 18800 where it has not (the
+# model's).  Linux grows it while copying only if the copy outlasts the
+# receive RTT (tracepoint tcp_rcvbuf_grow: time=234 us, rtt_us=226): a
+# race, which the kernel wins in about five runs of six here, so a
+# language gets up to five runs to show a difference.
 printf '%s\n' 'server listen' 'client connect' 'server accept' \
     'wait 50ms' 'client send 131072' 'wait 50ms' 'client send 10000' \
     'server read' 'wait 50ms' 'client send 70000' 'wait 50ms' \
@@ -160,14 +165,36 @@ printf '%s\n' 'server listen' 'client connect' 'server accept' \
     'drop next s2c ACK' 'server close' 'wait 1ms' 'client close' \
     'wait 1500ms' >"$tmp/part.syn"
 chmod 644 "$tmp/part.syn"
-"$synfin" run --engine kernel --narrate "$tmp/part.syn" >"$tmp/out" 2>"$show"
-status=$?
-"$synfin" run --engine kernel --narrate --lang zh "$tmp/part.syn" \
-    >"$tmp/out.zh" 2>>"$show"
-cat "$tmp/out" "$tmp/out.zh" >>"$show"
-[ $status -eq 1 ] && grep -q '^DIFF segment' "$tmp/out" &&
-    grep -q '^SAY [0-9.]* en The kernel sends C>S \. seq=141073 ack=1 len=65483, which the model (linux profile) does not send here\.$' "$tmp/out" &&
-    grep -q '^SAY [0-9.]* zh 内核发出了 C>S \. seq=141073 ack=1 len=65483，模型（linux 模式）在这里不发这个。$' "$tmp/out.zh"
+# said OUT LANG: OUT differs (DIFF segment lines) and a SAY in LANG names
+# one of the segments they name, in one of the engine's three sentences.
+said() {
+	sed -n 's/^DIFF segment [0-9]* kernel \(.*\) model -$/\1/p
+	    s/^DIFF segment [0-9]* kernel - model \(.*\)$/\1/p' "$1" \
+	    >"$tmp/segs"
+	[ -s "$tmp/segs" ] || return 1
+	if [ "$2" = en ]; then
+		sed -n 's/^SAY [0-9.]* en The kernel sends \(.*\), which the model (linux profile) does not send here\.$/\1/p
+		    s/^SAY [0-9.]* en The model (linux profile) sends \(.*\) here; the kernel does not\.$/\1/p
+		    s/^SAY [0-9.]* en The model (linux profile) also sends \(.*\); the kernel never did\.$/\1/p' "$1"
+	else
+		sed -n 's/^SAY [0-9.]* zh 内核发出了 \(.*\)，模型（linux 模式）在这里不发这个。$/\1/p
+		    s/^SAY [0-9.]* zh 模型（linux 模式）在这里发出 \(.*\)，内核没有发。$/\1/p
+		    s/^SAY [0-9.]* zh 模型（linux 模式）还会发出 \(.*\)，内核始终没有发。$/\1/p' "$1"
+	fi | grep -qxFf "$tmp/segs"
+}
+ok_en=1 ok_zh=1
+for lang in en zh; do
+	for try in 1 2 3 4 5; do
+		"$synfin" run --engine kernel --narrate --lang $lang \
+		    "$tmp/part.syn" >"$tmp/out.$lang" 2>>"$show"
+		status=$?
+		[ $status -eq 1 ] || continue
+		cat "$tmp/out.$lang" >>"$show"
+		said "$tmp/out.$lang" $lang && eval ok_$lang=0
+		break
+	done
+done
+[ $ok_en -eq 0 ] && [ $ok_zh -eq 0 ]
 check $? "a difference: DIFF lines, status 1, and the narration says it, in English and Chinese"
 
 # The textbook's fast retransmit is the model's alone: the kernel engine
