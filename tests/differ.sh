@@ -7,9 +7,10 @@
 # "differ: A of N scripts agree with the kernel, R more differ where the
 # kernel's own runs do" (a differing script is run up to five times more
 # on the kernel: if its segments change from run to run, that is a race
-# of the kernel's timers or of its clock), with each differing script and its DIFF lines as
-# comments, and the scripts kept in $DIFFER_KEEP (if set)
-# to record with tests/kreplay.  DIFFER_N scripts (30), DIFFER_SEED
+# of the kernel's timers or of its clock), "G more where its receive
+# buffer grew within a step" (see grow_on below), with each differing
+# script and its DIFF lines as comments, and the scripts kept in
+# $DIFFER_KEEP (if set) to record with tests/kreplay.  DIFFER_N scripts (30), DIFFER_SEED
 # (the date), DIFFER_MAX the largest write (262144: the sizes above it
 # are left out, so 10000 measures loss and recovery inside one window);
 # DIFFER_DRY=1 prints the scripts and runs nothing.  Needs root; part of
@@ -89,6 +90,39 @@ fi
 # few to see it).
 . "${SRCDIR:-$(dirname "$0")/..}/tests/segs.sh"
 
+# Where the kernel grows a receive buffer (DRS), its tracepoint
+# tcp_rcvbuf_grow says how long since the last measure (time) against
+# the receive RTT (rtt_us).  Linux measures after each buffer a read
+# copies, once that RTT has passed.  A growth less than a millisecond
+# after the last measure falls within one step of the script (its waits
+# are 1 ms or more), where synfin's clock stands still and no second
+# measure can pass: it came from the copy's own time against the RTT, a
+# race of the kernel's clock.  A differing script that shows one is
+# counted apart and said so, with the figures.
+tr=/sys/kernel/tracing
+[ -d "$tr/events" ] || mount -t tracefs tracefs "$tr" 2>/dev/null
+grow=$tr/events/tcp/tcp_rcvbuf_grow/enable
+[ -w "$grow" ] || grow=
+trap 'rm -rf "$tmp"; [ -z "$grow" ] || echo 0 >"$grow"' EXIT INT TERM
+
+# Trace the next run's buffer growth.
+grow_on() {
+	[ -n "$grow" ] || return 0
+	: >"$tr/trace"
+	echo 1 >"$grow"
+}
+
+# The first growth between the ports of script $1 within a millisecond
+# of the last measure, as "time=T us, rtt_us=R", or nothing.
+close_call() {
+	[ -n "$grow" ] || return 0
+	echo 0 >"$grow"
+	sed -n 's/.* time=\([0-9]*\) rtt_us=\([0-9]*\) .* sport=\([0-9]*\) dport=\([0-9]*\) .*/\1 \2 \3 \4/p' \
+	    "$tr/trace" | awk -v p="$(sed -n 's/^set addr client [0-9.]*://p' "$1")" '
+	    ($3 == p || $3 == p + 1) && ($4 == p || $4 == p + 1) &&
+	    $1 < 1000 { print "time=" $1 " us, rtt_us=" $2; exit }'
+}
+
 # The script $1 again as $tmp/again.syn, its ports moved on by $2.
 moved() {
 	awk -v by="$2" '/^set addr/ { split($4, a, ":");
@@ -97,19 +131,26 @@ moved() {
 }
 agree=0
 races=0
+grows=0
 i=0
 for f in "$tmp"/d*.syn; do
 	i=$((i + 1))
 	chmod 644 "$f"
+	ran=$f
+	grow_on
 	"$synfin" run --engine kernel "$f" >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	if [ $status -eq 2 ] && grep -q 'run again' "$tmp/err"; then
 		# The capture fell behind (lo busy): once more, other ports.
 		moved "$f" 5000
-		"$synfin" run --engine kernel "$tmp/again.syn" >"$tmp/out" \
+		cp "$tmp/again.syn" "$tmp/ran.syn"
+		ran=$tmp/ran.syn
+		grow_on
+		"$synfin" run --engine kernel "$ran" >"$tmp/out" \
 		    2>"$tmp/err"
 		status=$?
 	fi
+	drs=$(close_call "$ran")
 	if [ $status -eq 0 ]; then
 		agree=$((agree + 1))
 		continue
@@ -128,6 +169,10 @@ for f in "$tmp"/d*.syn; do
 		races=$((races + 1))
 		echo "# differ $i: differs, and the kernel's own runs differ" \
 		    "among themselves (run $((r + 1))): a timing race"
+	elif [ $status -eq 1 ] && [ -n "$drs" ]; then
+		grows=$((grows + 1))
+		echo "# differ $i: differs, where the kernel grew a receive" \
+		    "buffer within a step ($drs): a race of its clock"
 	else
 		echo "# differ $i: $(if [ $status -eq 1 ]; then echo differs;
 		    else echo "could not run: $(head -1 "$tmp/err")"; fi)"
@@ -138,5 +183,6 @@ for f in "$tmp"/d*.syn; do
 	    cp "$f" "$DIFFER_KEEP/differ-$SEED-$i.syn"
 done
 echo "differ: $agree of $i scripts agree with the kernel, $races more" \
-    "differ where the kernel's own runs do (seed $SEED, writes up to $MAX)"
+    "differ where the kernel's own runs do, $grows more where its receive" \
+    "buffer grew within a step (seed $SEED, writes up to $MAX)"
 exit 0
