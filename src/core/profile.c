@@ -65,6 +65,13 @@ const struct profile profiles[NPROFILES] = {
 		 * up to an eighth late (1 s: 1.004 to 1.032 s; 60 s: up to
 		 * 62 s).  Jiffies start at virtual time 0. */
 		.timer_wheel = true,
+		/* The kernel's ticks fall anywhere in a script's
+		 * milliseconds; synfin's half a millisecond past a whole
+		 * one, so that nothing a script times in whole ms is on a
+		 * tick's edge, and a one-tick timer waits 4.5 to 7.5 ms, 6
+		 * on average, as the kernel's do.  set tick-phase moves
+		 * them. */
+		.tick_phase = VT_US(500),
 		/* tcp_send_active_reset sends RST+ACK; RFC 9293's ABORT
 		 * sends a bare RST. */
 		.rst_ack_on_abort = true,

@@ -47,6 +47,7 @@ struct profile {
 	vtime_t		 ato_min;
 	vtime_t		 tick;		/* a timer due "now" fires a tick later */
 	bool		 timer_wheel;	/* ... and a long one later still */
+	vtime_t		 tick_phase;	/* the wheel's first tick ends here */
 
 	bool		 rst_ack_on_abort;	/* RST carries ACK */
 	bool		 rst_on_unread_close;	/* close() with unread data */

@@ -322,6 +322,9 @@ run_set(struct run *r, const struct cmd *c)
 	case SET_FAST_RETRANSMIT:
 		p->fast_retransmit = c->u.set->n != 0;
 		break;
+	case SET_TICK_PHASE:
+		p->tick_phase = c->u.set->d[0];
+		break;
 	}
 }
 

@@ -485,6 +485,7 @@ parse_set(struct parser *p, struct cmd *c)
 		{ "backlog", SET_BACKLOG }, { "queued", SET_QUEUED },
 		{ "abort-on-overflow", SET_ABORT_ON_OVERFLOW },
 		{ "fast-retransmit", SET_FAST_RETRANSMIT },
+		{ "tick-phase", SET_TICK_PHASE },
 	};
 	const char	*t;
 	size_t		 i;
@@ -499,7 +500,8 @@ parse_set(struct parser *p, struct cmd *c)
 		expected(p, "a setting (seed, isn, latency, msl, rto, "
 		    "rto-min, addr, fin-timeout, syn-retries, synack-retries, "
 		    "retries, keepalive, delack, reuseaddr, user-timeout, "
-		    "backlog, queued, abort-on-overflow or fast-retransmit)");
+		    "backlog, queued, abort-on-overflow, fast-retransmit or "
+		    "tick-phase)");
 		return;
 	}
 	c->u.set->key = keys[i].key;
@@ -548,6 +550,13 @@ parse_set(struct parser *p, struct cmd *c)
 			error_at(p, col, "expected keepalive times above zero");
 		break;
 	}
+	case SET_TICK_PHASE:
+		/* Within Linux's 4 ms tick (HZ=250). */
+		if (duration(p, &c->u.set->d[0]) &&
+		    c->u.set->d[0] >= VT_MS(4))
+			error_at(p, p->tok[p->pos - 1].col,
+			    "expected a phase under 4ms");
+		break;
 	case SET_USER_TIMEOUT:
 		/* 0 turns it off, as setsockopt(TCP_USER_TIMEOUT, 0). */
 		if (side(p, &c->side))
@@ -1380,6 +1389,7 @@ script_kernel_ok(const struct script *sc, char *why, size_t len)
 			case SET_RTO:
 			case SET_RTO_MIN:
 			case SET_DELACK:
+			case SET_TICK_PHASE:
 				no = "the kernel's timers are its own";
 				break;
 			case SET_ADDR:

@@ -74,6 +74,7 @@ enum set_key {
 	SET_QUEUED,		/* others' connections in its accept queue */
 	SET_ABORT_ON_OVERFLOW,	/* tcp_abort_on_overflow */
 	SET_FAST_RETRANSMIT,	/* RFC 5681 3.2 without SACK */
+	SET_TICK_PHASE,		/* where the timer wheel's ticks fall */
 };
 
 /* A set command's values, and a question's parts: held apart. */

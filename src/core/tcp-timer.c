@@ -22,21 +22,13 @@
  * the bucket after the one its expiry falls in, so that it never fires
  * early: it fires at least a tick late and at most an eighth of its wait.
  * *expires is the expiry as the kernel keeps it (icsk_timeout), which
- * its ACK code compares.
- *
- * The kernel's ticks fall anywhere in a script's milliseconds.  synfin's
- * fall half a millisecond past a whole one (jiffy 1 begins at 0.5 ms),
- * so that nothing a script times in whole milliseconds is on a tick's
- * edge, and a one-tick timer waits 4.5 to 7.5 ms, 6 on average, as the
- * kernel's do.
+ * its ACK code compares.  Jiffy 1 begins at the profile's tick_phase.
  */
-#define TICK_PHASE	VT_US(500)
-
 static vtime_t
 wheel_due(const struct tcp *tp, vtime_t delay, vtime_t *expires)
 {
-	vtime_t	 tick = tp->prof->tick;
-	int64_t	 jiffies = (tcp_now(tp) + tick - TICK_PHASE) / tick;
+	vtime_t	 tick = tp->prof->tick, phase = tp->prof->tick_phase;
+	int64_t	 jiffies = (tcp_now(tp) + tick - phase) / tick;
 	int64_t	 n = (delay + tick - 1) / tick, e = jiffies + n, start = 63;
 	int	 shift = 0;
 
@@ -44,8 +36,8 @@ wheel_due(const struct tcp *tp, vtime_t delay, vtime_t *expires)
 		shift += 3;
 		start <<= 3;
 	}
-	*expires = e * tick - tick + TICK_PHASE;
-	return (((e >> shift) + 1) << shift) * tick - tick + TICK_PHASE;
+	*expires = e * tick - tick + phase;
+	return (((e >> shift) + 1) << shift) * tick - tick + phase;
 }
 
 /* The journal says what the retransmission timer's expiry will be. */
