@@ -390,21 +390,29 @@ sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 	 * sent on loopback (a window opened) brings the peer's next data
 	 * before it returns: into the socket's backlog, where segments in
 	 * sequence become one, taken in as the read lets the socket go
-	 * (tcp_release); another read takes that too.  With latency
-	 * nothing comes back in the same instant. */
+	 * (tcp_release); another read takes that too, and so on while
+	 * the release or the read sends an ACK the peer answers.  With
+	 * latency nothing comes back in the same instant. */
 	while (call == CALL_READ && res.what == OUT_BYTES &&
 	    s->ep[side].read_acked && (arg == 0 || res.n < arg) &&
 	    s->prof.send_queue) {
 		struct tcp_result	 more;
+		size_t			 from = s->journal.nsegs;
 
 		s->ep[side].read_acked = false;
 		s->ep[side].held = true;
 		sim_run_until(s, s->clock.now);
 		tcp_release(&s->ep[side]);
+		/* Between two reads nothing holds the socket: what the peer
+		 * answers to the release's ACKs comes in as it arrives. */
+		sim_run_until(s, s->clock.now);
 		more = tcp_call(&s->ep[side], CALL_READ, arg ? arg - res.n : 0);
 		if (more.what != OUT_BYTES)
 			break;
 		res.n += more.n;
+		for (size_t i = from; i < s->journal.nsegs; i++)
+			if (s->journal.segs[i].dir == (uint8_t)side)
+				s->ep[side].read_acked = true;
 	}
 	journal_set_result(&s->journal.calls[at], &res);
 	if (call == CALL_READ && s->ep[side].read_total > before)
