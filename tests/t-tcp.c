@@ -76,7 +76,9 @@ h_notify(void *ctx, struct tcp *tp, enum tcp_error err)
 	h->err = err;
 }
 
-static const struct tcp_hooks hooks = { h_output, h_state, h_timer, h_notify };
+static const struct tcp_hooks hooks = {
+	h_output, h_state, h_timer, h_notify, NULL
+};
 
 static void
 h_init(struct harness *h, enum profile_id prof)

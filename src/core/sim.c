@@ -24,11 +24,12 @@ static void	sim_state(void *, struct tcp *, enum tcp_state,
 static void	sim_timer(void *, struct tcp *, enum tcp_timer,
 		    enum timer_action, vtime_t);
 static void	sim_notify(void *, struct tcp *, enum tcp_error);
+static void	sim_settle(void *, struct tcp *);
 static void	sim_arrive(void *, struct flight *);
 static void	sim_lost(void *, struct flight *);
 
 static const struct tcp_hooks sim_tcp_hooks = {
-	sim_output, sim_state, sim_timer, sim_notify
+	sim_output, sim_state, sim_timer, sim_notify, sim_settle
 };
 static const struct link_ops sim_link_ops = { sim_arrive, sim_lost };
 
@@ -227,6 +228,15 @@ sim_notify(void *ctx, struct tcp *tp, enum tcp_error err)
 	s->last_error[tp->side] = err;
 	journal_add(&s->journal, JE_ERROR, s->clock.now, tp->side)->
 	    u.error.err = err;
+}
+
+/* On lo a segment arrives as it is sent, and the peer's answer comes
+ * back before the sender goes on: what is due now happens. */
+static void
+sim_settle(void *ctx, struct tcp *tp)
+{
+	(void)tp;
+	sim_run_until(ctx, ((struct sim *)ctx)->clock.now);
 }
 
 /* Which way a datagram for side to is travelling. */

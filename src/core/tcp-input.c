@@ -191,7 +191,7 @@ sack_extend(struct sack_block *b, uint32_t seq, uint32_t end)
 
 /* Out-of-order data [seq, end) came: the blocks say so. */
 static void
-sack_ofo(struct tcp *tp, uint32_t seq, uint32_t end)
+sack_direct(struct tcp *tp, uint32_t seq, uint32_t end)
 {
 	struct sack_block	*sp = tp->sacks, b = { seq, end };
 	int			 i;
@@ -339,6 +339,7 @@ fin_received(struct tcp *tp)
 		break;
 	case TCPS_FIN_WAIT_2:
 		tp->ack_now = true;
+		tp->ack_direct = true;
 		tcp_enter_time_wait(tp, CAUSE_RCV_FIN);
 		break;
 	case TCPS_TIME_WAIT:
@@ -428,12 +429,13 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 			ooo_add(tp, seq, seq + len);
 			tcp_rwin_data(tp, len, false);
 		}
-		sack_ofo(tp, seq, seq + len + fin);
+		sack_direct(tp, seq, seq + len + fin);
 		if (fin) {
 			tp->ooo_fin = true;
 			tp->ooo_fin_seq = seq + len;
 		}
 		tcp_ack_soon(tp);
+		tp->ack_direct = true;
 		return;
 	}
 	if (seq_lt(seq, tp->rcv_nxt)) {
@@ -925,22 +927,40 @@ socket_gone(const struct tcp *tp)
 	    tcp_timewait_sock(tp);
 }
 
-/* What waited in the backlog is taken in, in order (Linux
- * release_sock). */
+static void	input_now(struct tcp *, const struct segment *);
+
+/*
+ * What waited in the backlog is taken in, in order (Linux release_sock).
+ * The socket is still held meanwhile: on lo, what the peer answers to
+ * a segment this sends comes back at once, into the backlog, taken in
+ * as well; only then is the backlog's memory let go (__release_sock),
+ * and then goes the ACK put off meanwhile (tcp_release_cb).
+ */
 void
 tcp_backlog_drain(struct tcp *tp)
 {
 	struct segment	 q[TCP_RXQ_MAX];
-	int		 n = tp->nrxq;
 	bool		 gone = socket_gone(tp);
 
-	if (n == 0)
-		return;
-	memcpy(q, tp->rxq, (size_t)n * sizeof q[0]);
-	tp->nrxq = 0;
-	for (int i = 0; i < n && (gone || !socket_gone(tp)); i++)
-		tcp_input(tp, &q[i], NULL);
-	tp->backlog_len = 0;		/* only now (__release_sock) */
+	tp->draining = true;
+	while (tp->nrxq > 0) {
+		int	 n = tp->nrxq;
+
+		memcpy(q, tp->rxq, (size_t)n * sizeof q[0]);
+		tp->nrxq = 0;
+		for (int i = 0; i < n && (gone || !socket_gone(tp)); i++) {
+			input_now(tp, &q[i]);
+			if (tp->hooks->settle != NULL)
+				tp->hooks->settle(tp->ctx, tp);
+		}
+	}
+	tp->draining = false;
+	tp->backlog_len = 0;
+	if (tp->ack_deferred) {
+		tp->ack_deferred = false;
+		if (tp->ack_pending && !socket_gone(tp))
+			tcp_send_ack(tp);
+	}
 }
 
 /* A read or a close ends: the socket is the kernel's again. */
@@ -951,22 +971,13 @@ tcp_release(struct tcp *tp)
 	tcp_backlog_drain(tp);
 }
 
-/* SEGMENT ARRIVES (RFC 9293 3.10.7). */
-void
-tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
+/* SEGMENT ARRIVES (RFC 9293 3.10.7), the socket not held. */
+static void
+input_now(struct tcp *tp, const struct segment *seg)
 {
-	(void)payload;
 	if (tp->down)
 		return;
 	tp->pass++;
-	if ((tp->in_write || tp->held) && tp->nrxq < TCP_RXQ_MAX) {
-		/* The application holds the socket: the backlog. */
-		if (tp->nrxq == 0 ||
-		    !backlog_coalesce(&tp->rxq[tp->nrxq - 1], seg))
-			tp->rxq[tp->nrxq++] = *seg;
-		tp->backlog_len += seg->len + TRUESIZE_EXTRA;
-		return;
-	}
 	switch (tp->state) {
 	case TCPS_CLOSED:
 		input_closed(tp, seg);
@@ -999,4 +1010,24 @@ tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
 		input_sync(tp, seg);
 		break;
 	}
+}
+
+/* A segment arrives: now, or into the backlog while the application
+ * holds the socket. */
+void
+tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
+{
+	(void)payload;
+	if (tp->down)
+		return;
+	if ((tp->in_write || tp->held || tp->draining) &&
+	    tp->nrxq < TCP_RXQ_MAX) {
+		tp->pass++;
+		if (tp->nrxq == 0 ||
+		    !backlog_coalesce(&tp->rxq[tp->nrxq - 1], seg))
+			tp->rxq[tp->nrxq++] = *seg;
+		tp->backlog_len += seg->len + TRUESIZE_EXTRA;
+		return;
+	}
+	input_now(tp, seg);
 }

@@ -471,6 +471,7 @@ ack_sent(struct tcp *tp)
 	}
 	tp->ack_pending = false;
 	tp->ack_now = false;
+	tp->ack_direct = false;
 	tp->pushed = tp->pushed2 = false;
 	tcp_timer_stop(tp, TT_DELACK);
 	tp->rcv_wup = tp->rcv_nxt;

@@ -459,14 +459,24 @@ delay_ack(struct tcp *tp)
 void
 tcp_ack_check(struct tcp *tp)
 {
+	bool	 full, quick;
+
 	if (!tp->ack_pending)
 		return;
 	/* More than a full segment unacknowledged, and the window would
 	 * not shrink: an ACK now opens it for the sender. */
-	if (!tp->prof->delayed_ack || tp->ack_now ||
-	    (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss &&
-	    (tp->rcvq == 0 || tcp_rcv_space(tp) >= tp->rcv_wnd)) ||
-	    (tp->quick > 0 && !tcp_in_pingpong(tp))) {
+	full = tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss &&
+	    (tp->rcvq == 0 || tcp_rcv_space(tp) >= tp->rcv_wnd);
+	quick = tp->quick > 0 && !tcp_in_pingpong(tp);
+	if (!tp->prof->delayed_ack || tp->ack_now || full || quick) {
+		/* Taking the backlog in, Linux puts these off until it
+		 * has let it go (tcp_backlog_ack_defer); not the ACK for
+		 * data out of order alone, nor tcp_fin's. */
+		if (tp->draining && tp->prof->send_queue &&
+		    (full || quick || !tp->ack_direct)) {
+			tp->ack_deferred = true;
+			return;
+		}
 		tcp_send_ack(tp);
 		return;
 	}

@@ -259,6 +259,9 @@ struct tcp_hooks {
 		    enum timer_action, vtime_t);
 	/* The application is told of an error (ECONNRESET). */
 	void	(*notify)(void *, struct tcp *, enum tcp_error);
+	/* What is on its way now arrives, and what that makes the peer
+	 * send (on lo, before the sender goes on); may be NULL. */
+	void	(*settle)(void *, struct tcp *);
 };
 
 struct tcp {
@@ -383,6 +386,12 @@ struct tcp {
 	/* Delayed acknowledgements (Linux's machinery, linux profile). */
 	bool			 ack_pending;
 	bool			 ack_now;
+	bool			 ack_direct;	/* ack_now that goes even while
+						   the backlog is taken in:
+						   data out of order, a FIN in
+						   FIN_WAIT_2 */
+	bool			 ack_deferred;	/* owed as the backlog is let go
+						   (TCP_ACK_DEFERRED) */
 	int			 quick;		/* immediate ACKs left */
 	int			 pingpong;
 	vtime_t			 ato;
@@ -470,6 +479,8 @@ struct tcp {
 	bool			 held;		/* ... into the backlog, a read
 						   or a close holding the
 						   socket */
+	bool			 draining;	/* ... taking the backlog in,
+						   still holding the socket */
 	int			 nrxq;
 	struct segment		 rxq[TCP_RXQ_MAX];
 	uint32_t		 backlog_len;	/* its memory, as Linux counts it */
