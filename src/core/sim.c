@@ -398,11 +398,11 @@ sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 		;
 	/* Linux's recvmsg holds the socket while it copies, and an ACK it
 	 * sent on loopback (a window opened) brings the peer's next data
-	 * before it returns: into the socket's backlog, where segments in
-	 * sequence become one, taken in as the read lets the socket go
-	 * (tcp_release); another read takes that too, and so on while
-	 * the release or the read sends an ACK the peer answers.  With
-	 * latency nothing comes back in the same instant. */
+	 * before it returns: into the socket's backlog, taken in as the
+	 * read lets the socket go (tcp_release); another read takes that
+	 * too, and so on while the release or the read sends an ACK the
+	 * peer answers.  With latency nothing comes back in the same
+	 * instant. */
 	while (call == CALL_READ && res.what == OUT_BYTES &&
 	    s->ep[side].read_acked && (arg == 0 || res.n < arg) &&
 	    s->prof.send_queue) {

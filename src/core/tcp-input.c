@@ -891,31 +891,6 @@ input_sync(struct tcp *tp, const struct segment *seg)
 }
 
 /*
- * A segment joins the one before it in the backlog when it follows it
- * in sequence with the same options, both ACKs and neither SYN, RST nor
- * URG (Linux tcp_add_backlog): the two are taken in as one, with the
- * newer acknowledgement and window.
- */
-static bool
-backlog_coalesce(struct segment *tail, const struct segment *seg)
-{
-	if (tail->seq + segment_seqlen(tail) != seg->seq ||
-	    ((tail->flags | seg->flags) & (TH_SYN | TH_RST | TH_URG)) ||
-	    !(tail->flags & seg->flags & TH_ACK) ||
-	    tail->has_ts != seg->has_ts || tail->ts_val != seg->ts_val ||
-	    tail->ts_ecr != seg->ts_ecr || tail->nsack != seg->nsack ||
-	    memcmp(tail->sack, seg->sack, seg->nsack * sizeof seg->sack[0]))
-		return false;
-	tail->len += seg->len;
-	if (!seq_lt(seg->ack, tail->ack)) {
-		tail->ack = seg->ack;
-		tail->win = seg->win;
-	}
-	tail->flags |= seg->flags;
-	return true;
-}
-
-/*
  * The connection's socket is gone: closed, or handed to a timewait
  * socket (Linux's tcp_done, tcp_time_wait).  What still waits in its
  * backlog then reaches a socket in TCP_CLOSE, which drops it.
@@ -1020,12 +995,15 @@ tcp_input(struct tcp *tp, const struct segment *seg, const uint8_t *payload)
 	(void)payload;
 	if (tp->down)
 		return;
+	/* Each waits apart: Linux joins a segment to the backlog's last
+	 * only if that one is no clone (tcp_add_backlog, skb_try_coalesce),
+	 * and on lo every one is: the sender keeps its data until ACKed,
+	 * and a tap (tcpdump, synfin's kernel engine) holds a copy of
+	 * each. */
 	if ((tp->in_write || tp->held || tp->draining) &&
 	    tp->nrxq < TCP_RXQ_MAX) {
 		tp->pass++;
-		if (tp->nrxq == 0 ||
-		    !backlog_coalesce(&tp->rxq[tp->nrxq - 1], seg))
-			tp->rxq[tp->nrxq++] = *seg;
+		tp->rxq[tp->nrxq++] = *seg;
 		tp->backlog_len += seg->len + TRUESIZE_EXTRA;
 		return;
 	}

@@ -858,12 +858,15 @@ tcp_output(struct tcp *tp)
 	}
 }
 
-/* The write has returned (Linux release_sock): what arrived meanwhile
- * is taken in. */
+/* The write returns (Linux release_sock).  On lo what its last push
+ * sent was answered before that, into the backlog; what arrived
+ * meanwhile is taken in. */
 static void
 write_done(struct tcp *tp)
 {
 	tp->write_end = tp->sndbuf_end;
+	if (tp->in_write && tp->hooks->settle != NULL)
+		tp->hooks->settle(tp->ctx, tp);
 	tp->in_write = false;
 	tcp_backlog_drain(tp);
 }

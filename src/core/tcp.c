@@ -622,8 +622,10 @@ tcp_new_tcb(struct tcp *tp, bool passive)
 /*
  * Whether Linux keeps the connection as a light timewait socket now:
  * TIME_WAIT, and an orphan's FIN_WAIT_2 while its timeout runs (when it
- * is no longer than TIME_WAIT's, tcp_close).  Such a socket answers
- * with bare ACKs, no SACK.
+ * is no longer than TIME_WAIT's, tcp_close), unless the FIN_WAIT_2 came
+ * as the backlog was taken in: the socket was held, so it stays whole
+ * until then (tcp_rcv_state_process).  Such a socket answers with bare
+ * ACKs, no SACK.
  */
 bool
 tcp_timewait_sock(const struct tcp *tp)
@@ -632,7 +634,7 @@ tcp_timewait_sock(const struct tcp *tp)
 		return false;
 	return tp->state == TCPS_TIME_WAIT ||
 	    (tp->state == TCPS_FIN_WAIT_2 && tp->orphan &&
-	    tcp_timer_armed(tp, TT_FINWAIT2));
+	    tcp_timer_armed(tp, TT_FINWAIT2) && !tp->draining);
 }
 
 bool
