@@ -103,6 +103,11 @@ const struct profile profiles[NPROFILES] = {
 		/* tcp_shrink_window 0: a window never takes back what was
 		 * offered (RFC 9293 3.8.6.2.2 says SHOULD NOT shrink). */
 		.never_shrink = true,
+		/* tcp_sequence: a segment fits if it starts no later than
+		 * the right edge, so an ACK with nothing in it may stand at
+		 * the edge (a sender that filled the window sends those),
+		 * where RFC 9293's table wants it inside. */
+		.ack_at_edge = true,
 		/* tcp_send_dupack: a duplicate segment is ACKed at once and
 		 * ends the interactive (pingpong) mode. */
 		.dupack_quickack = true,

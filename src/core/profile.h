@@ -65,6 +65,8 @@ struct profile {
 	bool		 half_free_window;	/* the window as Linux's buffer
 						   accounting gives it */
 	bool		 never_shrink;		/* the right edge never moves back */
+	bool		 ack_at_edge;		/* a segment without data at the
+						   window's right edge counts */
 	bool		 dupack_quickack;	/* a duplicate ends delayed ACKs */
 	bool		 fin_delays_ack;	/* the FIN's ACK waits for ours */
 

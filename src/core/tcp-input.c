@@ -129,6 +129,8 @@ acceptable(struct tcp *tp, const struct segment *seg)
 	uint32_t	 wnd = tcp_recv_window(tp);
 
 	if (len == 0) {
+		if (tp->prof->ack_at_edge && seg->seq == tp->rcv_nxt + wnd)
+			return true;
 		if (wnd == 0)
 			return seg->seq == tp->rcv_nxt;
 		return seq_in_window(seg->seq, tp->rcv_nxt, wnd);
