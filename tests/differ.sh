@@ -5,17 +5,19 @@
 # Calls, a lost segment now and then, writes of 100 B to 256 KiB, and
 # the two closes.  A figure, not a verdict, until the model matches:
 # "differ: A of N scripts agree with the kernel, R more differ where the
-# kernel's own runs do" (a differing script is run up to five times more
-# on the kernel: if its segments change from run to run, that is a race
-# of the kernel's timers or of its clock), "G more where its receive
-# buffer grew within a step" (see grow_on below), "P more where its clock
-# stood elsewhere in its tick" (see other_phase), with each differing
-# script and its DIFF lines as comments, and the scripts kept in
-# $DIFFER_KEEP (if set) to record with tests/kreplay.  DIFFER_N scripts (30), DIFFER_SEED
-# (the date), DIFFER_MAX the largest write (262144: the sizes above it
-# are left out, so 10000 measures loss and recovery inside one window);
-# DIFFER_DRY=1 prints the scripts and runs nothing.  Needs root; part of
-# make check-live.
+# kernel's own runs do (L of them as one of its runs)": a differing
+# script is run up to five times more on the kernel, and if its segments
+# change from run to run, that is a race of the kernel's timers or of
+# its clock; L counts those where synfin sends what one of the later
+# runs sent.  Then "G more where its receive buffer grew within a step"
+# (see grow_on below), "P more where its clock stood elsewhere in its
+# tick" (see other_phase), with each differing script and its DIFF lines
+# as comments, and the scripts kept in $DIFFER_KEEP (if set) to record
+# with tests/kreplay.  DIFFER_N scripts (30), DIFFER_SEED (the date),
+# DIFFER_MAX the largest write (262144: the sizes above it are left out,
+# so 10000 measures loss and recovery inside one window); DIFFER_DRY=1
+# prints the scripts and runs nothing.  Needs root; part of make
+# check-live.
 synfin=${SYNFIN:-$(pwd)/src/synfin}
 N=${DIFFER_N:-30}
 SEED=${DIFFER_SEED:-$(date +%Y%m%d)}
@@ -150,6 +152,7 @@ moved() {
 }
 agree=0
 races=0
+alike=0
 grows=0
 phases=0
 i=0
@@ -176,19 +179,24 @@ for f in "$tmp"/d*.syn; do
 		continue
 	fi
 	race=
+	like=
 	if [ $status -eq 1 ]; then
 		segs <"$tmp/out" >"$tmp/k0"
+		"$synfin" run "$ran" 2>/dev/null | segs >"$tmp/m"
 		for r in 1 2 3 4 5; do
 			moved "$f" $((5000 + 2000 * r))
 			"$synfin" run --engine kernel "$tmp/again.syn" \
 			    2>/dev/null | segs >"$tmp/k$r"
+			cmp -s "$tmp/m" "$tmp/k$r" && like=$((r + 1))
 			cmp -s "$tmp/k0" "$tmp/k$r" || { race=yes; break; }
 		done
 	fi
 	if [ -n "$race" ]; then
 		races=$((races + 1))
+		[ -n "$like" ] && alike=$((alike + 1))
 		echo "# differ $i: differs, and the kernel's own runs differ" \
-		    "among themselves (run $((r + 1))): a timing race"
+		    "among themselves (run $((r + 1))): a timing race$(
+		    [ -z "$like" ] || echo "; synfin sends what run $like sent")"
 	elif [ $status -eq 1 ] && [ -n "$drs" ]; then
 		grows=$((grows + 1))
 		echo "# differ $i: differs, where the kernel grew a receive" \
@@ -208,7 +216,8 @@ for f in "$tmp"/d*.syn; do
 	    cp "$f" "$DIFFER_KEEP/differ-$SEED-$i.syn"
 done
 echo "differ: $agree of $i scripts agree with the kernel, $races more" \
-    "differ where the kernel's own runs do, $grows more where its receive" \
+    "differ where the kernel's own runs do ($alike of them as one of its" \
+    "runs), $grows more where its receive" \
     "buffer grew within a step, $phases more where its clock stood" \
     "elsewhere in its tick (seed $SEED, writes up to $MAX)"
 exit 0
