@@ -125,12 +125,17 @@ relay() {
 	status=$?
 	{ cat "$tmp/out" "$tmp/err"; } >"$show"
 }
+# The SYN takes the latency, however late a busy machine sends it.
 relay 'server listen;client connect;server accept;wait 200ms'
+sent=$(grep ' C>S S seq=0 len=0 sent$' "$tmp/out" | sed -n 1p | cut -d' ' -f2)
+came=$(grep ' C>S S seq=0 len=0 delivered$' "$tmp/out" | sed -n 1p |
+    cut -d' ' -f2)
 grep -q '^STATE .* client CLOSED SYN_SENT$' "$tmp/out" &&
     grep -q '^STATE .* server LISTEN SYN_RECEIVED$' "$tmp/out" &&
-    grep -q '^SEG 20\.[0-9]* C>S S seq=0 len=0 delivered$' "$tmp/out" &&
+    [ -n "$came" ] &&
+    awk -v a="$sent" -v b="$came" 'BEGIN { exit !(b - a >= 19.5 && b - a < 25) }' &&
     [ $status -eq 0 ]
-check $? "relay: a real handshake 20 ms each way, SYN_SENT and SYN_RECEIVED seen, no DIFF"
+check $? "relay: a real handshake 20 ms each way (the SYN ${sent:-?} -> ${came:-?} ms), SYN_SENT and SYN_RECEIVED seen, no DIFF"
 
 relay 'server listen;drop next c2s S;client connect;server accept;wait 1500ms'
 first=$(grep ' C>S S seq=0 len=0 sent$' "$tmp/out" | sed -n 1p | cut -d' ' -f2)

@@ -193,7 +193,7 @@ sack_extend(struct sack_block *b, uint32_t seq, uint32_t end)
 
 /* Out-of-order data [seq, end) came: the blocks say so. */
 static void
-sack_direct(struct tcp *tp, uint32_t seq, uint32_t end)
+sack_ofo(struct tcp *tp, uint32_t seq, uint32_t end)
 {
 	struct sack_block	*sp = tp->sacks, b = { seq, end };
 	int			 i;
@@ -431,7 +431,7 @@ text_and_fin(struct tcp *tp, const struct segment *seg)
 			ooo_add(tp, seq, seq + len);
 			tcp_rwin_data(tp, len, false);
 		}
-		sack_direct(tp, seq, seq + len + fin);
+		sack_ofo(tp, seq, seq + len + fin);
 		if (fin) {
 			tp->ooo_fin = true;
 			tp->ooo_fin_seq = seq + len;
@@ -948,7 +948,7 @@ tcp_release(struct tcp *tp)
 	tcp_backlog_drain(tp);
 }
 
-/* SEGMENT ARRIVES (RFC 9293 3.10.7), the socket not held. */
+/* SEGMENT ARRIVES (RFC 9293 3.10.7): the segment is taken in now. */
 static void
 input_now(struct tcp *tp, const struct segment *seg)
 {
