@@ -876,13 +876,17 @@ input_sync(struct tcp *tp, const struct segment *seg)
 		    !(fl & TH_FIN))
 			tcp_timer_set(tp, TT_FINWAIT2, tp->prof->fin_timeout);
 		break;
+	/* Until our FIN is ACKed, data queued before it still goes as
+	 * the window lets it (Linux's close() queues the FIN behind it). */
 	case TCPS_CLOSING:
-		if (tcp_fin_acked(tp))
-			tcp_enter_time_wait(tp, CAUSE_FIN_ACKED);
+		if (!tcp_fin_acked(tp))
+			break;
+		tcp_enter_time_wait(tp, CAUSE_FIN_ACKED);
 		return;
 	case TCPS_LAST_ACK:
-		if (tcp_fin_acked(tp))
-			tcp_closed(tp, CAUSE_FIN_ACKED_CLOSED);
+		if (!tcp_fin_acked(tp))
+			break;
+		tcp_closed(tp, CAUSE_FIN_ACKED_CLOSED);
 		return;
 	default:
 		break;
