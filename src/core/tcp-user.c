@@ -227,8 +227,18 @@ user_read(struct tcp *tp, uint32_t n)
 static void
 queue_fin(struct tcp *tp, enum tcp_state to, enum tcp_cause cause)
 {
+	uint32_t	 unsent = 0;
+
+	/* Written but never sent: the FIN takes its place behind it, on
+	 * its last segment at the earliest (the window may hold it). */
+	if (seq_gt(tp->sndbuf_end, tp->snd_max))
+		unsent = tp->sndbuf_end - tp->snd_max;
 	tp->fin_queued = true;
-	tcp_set_state(tp, to, cause);
+	if (unsent > 0)
+		tcp_change_state(tp, to, cause == CAUSE_CLOSE ?
+		    CAUSE_CLOSE_BEHIND : CAUSE_SHUTDOWN_BEHIND, (int)unsent);
+	else
+		tcp_set_state(tp, to, cause);
 	tcp_output(tp);
 }
 

@@ -55,9 +55,15 @@ const struct tcp_cause_info tcp_causes[TCP_NCAUSES] = {
 	[CAUSE_CLOSE] = { "3.10.4", {
 	    "close(): send FIN",
 	    "close()：发送 FIN" } },
+	[CAUSE_CLOSE_BEHIND] = { "3.10.4", {
+	    "close(): send FIN after the %d bytes written but not yet sent",
+	    "close()：在已写入、尚未发出的 %d 字节之后发送 FIN" } },
 	[CAUSE_SHUTDOWN] = { "3.10.4", {
 	    "shutdown(): send FIN after the data",
 	    "shutdown()：数据之后发送 FIN" } },
+	[CAUSE_SHUTDOWN_BEHIND] = { "3.10.4", {
+	    "shutdown(): send FIN after the %d bytes written but not yet sent",
+	    "shutdown()：在已写入、尚未发出的 %d 字节之后发送 FIN" } },
 	[CAUSE_SHUTDOWN_EARLY] = { "3.10.4", {
 	    "shutdown() before the handshake: the connection attempt is "
 	    "dropped",

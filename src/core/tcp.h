@@ -104,7 +104,8 @@ enum tcp_error {
 /*
  * Why a state changed.  tcp_causes[] gives each the section of RFC 9293
  * that calls for it and its words in English and Chinese; the words of
- * the CAUSE_GIVE_UP ones count the retransmissions (%d).
+ * the CAUSE_GIVE_UP ones count the retransmissions (%d), the _BEHIND
+ * ones the octets written but not yet sent that the FIN waits behind.
  */
 enum tcp_cause {
 	CAUSE_NONE,		/* never journaled: a cause forgotten */
@@ -112,7 +113,9 @@ enum tcp_cause {
 	CAUSE_CONNECT,
 	CAUSE_TW_REUSE,
 	CAUSE_CLOSE,
+	CAUSE_CLOSE_BEHIND,	/* ... the FIN behind n octets unsent */
 	CAUSE_SHUTDOWN,
+	CAUSE_SHUTDOWN_BEHIND,
 	CAUSE_SHUTDOWN_EARLY,
 	CAUSE_CLOSE_EARLY,
 	CAUSE_CLOSE_LISTENER,
