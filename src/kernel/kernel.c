@@ -920,11 +920,15 @@ pass_until(struct kr *k, double t)
 			{ .fd = k->relay ? k->tun[1] : -1, .events = POLLIN },
 		};
 		double		 left = t - (wall() - k->t0);
+		struct timespec	 ts = { 0, 0 };
 
 		observe(k);
 		if (left <= 0)
 			return;
-		poll(p, 2, left > 0.002 ? 2 : (int)(left * 1000) + 1);
+		/* Microseconds, not poll's milliseconds: a wait of 1 ms
+		 * after a call that took 0.3 would otherwise end 0.7 late. */
+		ts.tv_nsec = left > 0.002 ? 2000000 : (long)(left * 1e9) + 1;
+		ppoll(p, 2, &ts, NULL);
 	}
 }
 
@@ -1784,12 +1788,11 @@ run_cmd(struct kr *k, const struct cmd *c)
 		 * call that took milliseconds (an nft rule, a process) is
 		 * caught up by the next wait, and the calls stay where the
 		 * model makes them, against the kernels' timers.  A wait
-		 * still lets a millisecond pass, for what is on its way. */
-		double	 now = wall() - k->t0, w = c->u.wait / 1e6;
-
-		k->script_t += w;
-		pass_until(k, k->script_t > now + (w < 0.001 ? w : 0.001) ?
-		    k->script_t : now + (w < 0.001 ? w : 0.001));
+		 * the script's clock has already passed only takes in what
+		 * came meanwhile: it used to let a millisecond more pass,
+		 * and a few drops and 1 ms waits put the calls 6 ms late. */
+		k->script_t += c->u.wait / 1e6;
+		pass_until(k, k->script_t);
 		break;
 	}
 	case CMD_WAIT_UNTIL: {
@@ -1907,7 +1910,12 @@ kr_init(struct kr *k, const struct script *sc, char *err, size_t errlen)
 	k->script = sc;
 	journal_init(&k->j);
 	k->j.conn.profile = PROFILE_LINUX;
+	/* Touched now, before the clock starts: a read's copy into pages
+	 * not yet faulted in took some 90 us per 64 KiB, long enough for
+	 * Linux to measure the receive buffer again in the middle of one
+	 * read (DRS), as a program reusing its buffer would not. */
 	k->buf = xmalloc(READ_MAX);
+	memset(k->buf, 0, READ_MAX);
 	k->fd[0] = k->fd[1] = k->listener = k->pkt = k->raw = -1;
 	k->tun[0] = k->tun[1] = k->ns[0] = k->ns[1] = k->home = -1;
 	k->diag[0] = k->diag[1] = -1;
