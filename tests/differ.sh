@@ -9,7 +9,9 @@
 # script is run up to five times more on the kernel, and if its segments
 # change from run to run, that is a race of the kernel's timers or of
 # its clock; L counts those where synfin sends what one of the later
-# runs sent.  Then "G more where its receive buffer grew within a step"
+# runs sent.  Then "T more where its calls ran late" (synfin, given the
+# kernel's own call times, sends what it sent: see retimed below),
+# "G more where its receive buffer grew within a step"
 # (see grow_on below), "P more where its clock stood elsewhere in its
 # tick" (see other_phase), with each differing script and its DIFF lines
 # as comments, and the scripts kept in $DIFFER_KEEP (if set) to record
@@ -144,6 +146,50 @@ other_phase() {
 	done
 }
 
+# A call on the kernel takes time (a read of 256 KiB with what its ACKs
+# bring meanwhile, about a millisecond; an nft rule for a drop, most of
+# one) where synfin's take none, so the kernel's calls can fall behind
+# the script's clock until its next wait catches up, and a timer due in
+# that gap fires on the other side of a call.  The script $1 with each
+# call where the kernel's run ($tmp/out) made it, a wait in microseconds
+# before it and a drop rule just before the call after it, with the
+# tick phase $2 (microseconds) if given, as $tmp/retimed.syn.
+retimed() {
+	{ [ -z "$2" ] || echo "set tick-phase ${2}us"
+	awk '
+	FNR == NR { if ($1 == "CALL") t[++nt] = $2 * 1000; next }
+	/^(client|server) / {
+		at = t[++nc]
+		if (nc <= nt && at > now) {
+			printf "wait %dus\n", at - now
+			now = at
+		}
+		printf "%s", rules
+		rules = ""
+		print
+		next
+	}
+	/^wait / { if (nc >= nt) print; next }
+	/^(drop|dup|delay|clear) / { rules = rules $0 "\n"; next }
+	{ print }
+	END { printf "%s", rules }' "$tmp/out" "$1"; } >"$tmp/retimed.syn"
+}
+
+# Whether synfin, run with the kernel's call times, sends what the
+# kernel sent ($tmp/k0) for script $1: "" (at synfin's own tick phase)
+# or the phase in microseconds at which it does, or nothing and false.
+kernel_times() {
+	for ph in "" 0 1000 1500 2000 2500 3000 3500; do
+		retimed "$1" "$ph"
+		"$synfin" run "$tmp/retimed.syn" 2>/dev/null | segs >"$tmp/pk"
+		if cmp -s "$tmp/k0" "$tmp/pk"; then
+			echo "$ph"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # The script $1 again as $tmp/again.syn, its ports moved on by $2.
 moved() {
 	awk -v by="$2" '/^set addr/ { split($4, a, ":");
@@ -153,6 +199,7 @@ moved() {
 agree=0
 races=0
 alike=0
+late=0
 grows=0
 phases=0
 i=0
@@ -197,6 +244,12 @@ for f in "$tmp"/d*.syn; do
 		echo "# differ $i: differs, and the kernel's own runs differ" \
 		    "among themselves (run $((r + 1))): a timing race$(
 		    [ -z "$like" ] || echo "; synfin sends what run $like sent")"
+	elif [ $status -eq 1 ] && ph=$(kernel_times "$ran"); then
+		late=$((late + 1))
+		echo "# differ $i: differs, where the kernel's calls ran" \
+		    "late: with the kernel's own call times$(
+		    [ -z "$ph" ] || echo " and set tick-phase ${ph}us")" \
+		    "synfin sends what it sent"
 	elif [ $status -eq 1 ] && [ -n "$drs" ]; then
 		grows=$((grows + 1))
 		echo "# differ $i: differs, where the kernel grew a receive" \
@@ -217,7 +270,8 @@ for f in "$tmp"/d*.syn; do
 done
 echo "differ: $agree of $i scripts agree with the kernel, $races more" \
     "differ where the kernel's own runs do ($alike of them as one of its" \
-    "runs), $grows more where its receive" \
+    "runs), $late more where its calls ran late," \
+    "$grows more where its receive" \
     "buffer grew within a step, $phases more where its clock stood" \
     "elsewhere in its tick (seed $SEED, writes up to $MAX)"
 exit 0
