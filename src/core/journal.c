@@ -350,6 +350,32 @@ journal_why(enum seg_error e)
 	return WHY_UNEXPECTED;
 }
 
+/* The window scale each direction announced in its SYN, or -1. */
+int
+journal_wscale(const struct journal *j, enum dir dir)
+{
+	for (size_t i = 0; i < j->nsegs; i++) {
+		const struct jseg *g = &j->segs[i];
+
+		if (g->valid && g->dir == dir && (g->seg.flags & TH_SYN))
+			return g->seg.wscale;
+	}
+	return -1;
+}
+
+/* A segment's window in octets: scaled once both SYNs offered a scale
+ * (RFC 7323 2.2), never in a SYN. */
+uint64_t
+journal_window(const struct journal *j, const struct jseg *g)
+{
+	int	 ws = journal_wscale(j, (enum dir)g->dir);
+
+	if ((g->seg.flags & TH_SYN) || ws <= 0 ||
+	    journal_wscale(j, !g->dir) < 0)
+		return g->seg.win;
+	return (uint64_t)g->seg.win << ws;
+}
+
 /* A reason's name, as the trace prints it; NULL for none. */
 const char *
 journal_why_name(enum jwhy why)

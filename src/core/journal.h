@@ -244,6 +244,8 @@ int		 journal_add_seg(struct journal *, enum dir,
 int		 journal_add_raw(struct journal *, enum dir, const uint8_t *,
 		     size_t, enum jwhy);
 enum jwhy	 journal_why(enum seg_error);
+int		 journal_wscale(const struct journal *, enum dir);
+uint64_t	 journal_window(const struct journal *, const struct jseg *);
 const char	*journal_why_name(enum jwhy);
 void		 journal_seg_event(struct journal *, vtime_t, int, enum fate);
 uint32_t	 journal_rel(const struct journal *, enum dir, uint32_t);

@@ -238,6 +238,57 @@ repeats(const struct journal *j, int id)
 }
 
 /*
+ * Whether segment id is a window update: an ACK alone that acknowledges
+ * nothing its side's last segment did not, with a larger window.  That
+ * last segment, or NULL.
+ */
+static const struct jseg *
+window_update(const struct journal *j, int id)
+{
+	const struct jseg	*g = &j->segs[id];
+
+	if (!g->valid || g->injected || g->seg.flags != TH_ACK ||
+	    g->seg.len != 0)
+		return NULL;
+	for (int i = id - 1; i >= 0 && id - i <= LOOK_BACK_SEGS; i--) {
+		const struct jseg	*o = &j->segs[i];
+
+		if (!o->valid || o->injected || o->dir != g->dir)
+			continue;
+		if (!(o->seg.flags & TH_ACK) || (o->seg.flags & TH_SYN) ||
+		    o->seg.ack != g->seg.ack ||
+		    journal_window(j, o) >= journal_window(j, g))
+			return NULL;
+		return o;
+	}
+	return NULL;
+}
+
+/*
+ * Whether side's read sent the segment of event i: its read call is the
+ * last thing that happened to side before it (no segment arrived there,
+ * no timer of its fired, nothing else went since).
+ */
+static bool
+sent_by_read(const struct journal *j, size_t i, enum side side)
+{
+	for (size_t k = i; k-- > 0 && i - k <= LOOK_BACK_EVENTS; ) {
+		const struct jevent	*e = &j->ev[k];
+
+		if (e->type == JE_CALL && e->side == side)
+			return journal_call_of(j, e)->call == CALL_READ;
+		if (e->type == JE_TIMER && e->side == side &&
+		    TA_IS_FIRED(e->x.timer.action))
+			return false;
+		if (e->type == JE_SEG && e->u.seg.fate != FATE_DROPPED &&
+		    (j->segs[e->u.seg.id].dir == (enum dir)side) ==
+		    (e->u.seg.fate == FATE_SENT))
+			return false;
+	}
+	return false;
+}
+
+/*
  * Why side sends again at event i, when a segment it took in says so
  * and no timer fired since: *ack, that segment.  RESENT_SACK: it carried
  * SACK blocks beyond a hole (RACK, RFC 8985: data sent later arrived, so
@@ -356,8 +407,24 @@ seg_event(const struct journal *j, size_t i, enum lang lang, char *buf,
 				    j->segs[ack].id, j->segs[first].id,
 				    j->segs[first].id);
 		} else {
+			const struct jseg	*was =
+			    sent_by_read(j, i, from) ?
+			    window_update(j, e->u.seg.id) : NULL;
+
 			add(buf, len, &n, lang == LANG_EN ? "%s sends %s." :
 			    "%s发出 %s。", side_cap(from, lang), what);
+			if (was != NULL)
+				add(buf, len, &n, lang == LANG_EN ? " It "
+				    "acknowledges nothing new: a window update, "
+				    "%" PRIu64 " bytes where its last segment "
+				    "offered %" PRIu64 ". The read made room in "
+				    "the receive buffer, and the window says so "
+				    "at once (RFC 9293 3.8.6.2.2)." :
+				    "它没有确认新的数据，是一个窗口更新：%" PRIu64
+				    " 字节，上一个报文段通告的是 %" PRIu64 " 字节。"
+				    "read() 在接收缓冲区里腾出了空间，窗口随即告知"
+				    "对方（RFC 9293 第 3.8.6.2.2 节）。",
+				    journal_window(j, g), journal_window(j, was));
 		}
 		if (g->valid)
 			sack_words(buf, len, &n, g, lang);

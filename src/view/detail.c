@@ -44,19 +44,6 @@ field(struct dline *d, const char *name, const char *value, const char *what)
 	d->y += rows > 0 ? rows : 1;
 }
 
-/* The window scale each direction announced in its SYN, or -1. */
-static int
-wscale_of(const struct journal *j, enum dir dir)
-{
-	for (size_t i = 0; i < j->nsegs; i++) {
-		const struct jseg *g = &j->segs[i];
-
-		if (g->valid && g->dir == dir && (g->seg.flags & TH_SYN))
-			return g->seg.wscale;
-	}
-	return -1;
-}
-
 /* The options as tcpdump names them; SACK blocks numbered as the ack
  * is (base: the other side's first sequence number). */
 static void
@@ -216,10 +203,10 @@ draw(struct ui *ui, struct canvas *cv, const struct rect *r)
 	    ui_str(ui, M_F_BYTES));
 	field(&d, ui_str(ui, M_F_OFF), v, ui_str(ui, M_D_OFF));
 	flag_lines(ui, &d, seg.flags);
-	ws = wscale_of(j, g->dir);
-	if (!(seg.flags & TH_SYN) && ws > 0 && wscale_of(j, !g->dir) >= 0)
+	ws = journal_wscale(j, g->dir);
+	if (!(seg.flags & TH_SYN) && ws > 0 && journal_wscale(j, !g->dir) >= 0)
 		snprintf(v, sizeof v, "%u (x%u = %lu)", seg.win, 1u << ws,
-		    (unsigned long)seg.win << ws);
+		    (unsigned long)journal_window(j, g));
 	else
 		snprintf(v, sizeof v, "%u", seg.win);
 	field(&d, ui_str(ui, M_F_WIN), v, ui_str(ui, M_D_WIN));
