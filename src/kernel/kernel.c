@@ -1910,10 +1910,9 @@ kr_init(struct kr *k, const struct script *sc, char *err, size_t errlen)
 	k->script = sc;
 	journal_init(&k->j);
 	k->j.conn.profile = PROFILE_LINUX;
-	/* Touched now, before the clock starts: a read's copy into pages
-	 * not yet faulted in took some 90 us per 64 KiB, long enough for
-	 * Linux to measure the receive buffer again in the middle of one
-	 * read (DRS), as a program reusing its buffer would not. */
+	/* Touched now, before the clock starts, as a program that reuses
+	 * its buffer has it: the first reads would otherwise fault its
+	 * pages in while they copy, time the model's reads do not take. */
 	k->buf = xmalloc(READ_MAX);
 	memset(k->buf, 0, READ_MAX);
 	k->fd[0] = k->fd[1] = k->listener = k->pkt = k->raw = -1;
