@@ -6,7 +6,7 @@
 # the two closes.  A figure, not a verdict, until the model matches:
 # "differ: A of N scripts agree with the kernel, R more differ where the
 # kernel's own runs do (L of them as one of its runs)": a differing
-# script is run up to five times more on the kernel, and if its segments
+# script is run up to ten times more on the kernel, and if its segments
 # change from run to run, that is a race of the kernel's timers or of
 # its clock; L counts those where synfin sends what one of the later
 # runs sent.  Then "T more where its calls ran late" (synfin, given the
@@ -85,14 +85,14 @@ if ! command -v nft >/dev/null 2>&1; then
 	exit 0
 fi
 
-# A script that differs runs up to five times more on the kernel, on
+# A script that differs runs up to ten times more on the kernel, on
 # other ports (its own are in TIME_WAIT): if the kernel's own segments
 # are not the same each time, the difference is a race, counted apart and
 # said so: of the kernel's timers (a delayed ACK against a probe, a few
 # ms either way), or of its clock (a reader's copy against the receive
 # RTT, which decides whether the buffer grows during one read; some of
-# those come out one way in five runs of six, so two more runs were too
-# few to see it).
+# those come out one way in eight runs of ten, so five more runs were
+# too few to see it).
 . "${SRCDIR:-$(dirname "$0")/..}/tests/segs.sh"
 
 # Where the kernel grows a receive buffer (DRS), its tracepoint
@@ -230,7 +230,7 @@ for f in "$tmp"/d*.syn; do
 	if [ $status -eq 1 ]; then
 		segs <"$tmp/out" >"$tmp/k0"
 		"$synfin" run "$ran" 2>/dev/null | segs >"$tmp/m"
-		for r in 1 2 3 4 5; do
+		for r in 1 2 3 4 5 6 7 8 9 10; do
 			moved "$f" $((5000 + 2000 * r))
 			"$synfin" run --engine kernel "$tmp/again.syn" \
 			    2>/dev/null | segs >"$tmp/k$r"
