@@ -1029,6 +1029,8 @@ queue_others(struct kr *k, const struct cmd *c)
  * script sets reuseaddr, so that binding a port still in TIME_WAIT fails
  * as it does for a program that did not ask.
  */
+#define CONGESTION	"cubic"
+
 static int
 new_socket(struct kr *k, enum side s)
 {
@@ -1041,6 +1043,14 @@ new_socket(struct kr *k, enum side s)
 		die(NULL, "socket: %s", strerror(errno));
 	if (s == SIDE_SERVER || k->reuseaddr)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	/* The linux profile models CUBIC, Linux's default; a host set to
+	 * another (BBR keeps no ssthresh: its recovery sends otherwise)
+	 * would be measured against the wrong thing.  A listener's is
+	 * inherited by the connections it accepts. */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, CONGESTION,
+	    sizeof CONGESTION - 1) == -1)
+		die(NULL, "TCP_CONGESTION %s: %s", CONGESTION,
+		    strerror(errno));
 	/* A listener's is inherited by the connections it accepts. */
 	if (k->user_timeout[s] > 0 && setsockopt(fd, IPPROTO_TCP,
 	    TCP_USER_TIMEOUT, &k->user_timeout[s],
