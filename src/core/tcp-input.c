@@ -75,11 +75,16 @@ established(struct tcp *tp, const struct segment *seg, enum tcp_cause cause)
 static void
 acked(struct tcp *tp, const struct segment *seg)
 {
-	bool	 retransmitted = tp->retransmits > 0;
+	/* Karn: data sent again gives no sample from its send times (Linux
+	 * FLAG_RETRANS_DATA_ACKED); the timestamp it echoes may. */
+	bool	 resent = tcp_sb_on(tp) && tcp_sb_resent_acked(tp, seg->ack);
+	bool	 retransmitted = tp->retransmits > 0 || resent;
+	bool	 timed = tp->rtt_timing && seq_gt(seg->ack, tp->rtt_seq);
 
-	if (tp->rtt_timing && seq_gt(seg->ack, tp->rtt_seq)) {
-		tcp_rtt_sample(tp, tcp_now(tp) - tp->rtt_sent);
+	if (timed)
 		tp->rtt_timing = false;
+	if (timed && !resent) {
+		tcp_rtt_sample(tp, tcp_now(tp) - tp->rtt_sent);
 	} else if (retransmitted && tp->ts_ok && seg->has_ts &&
 	    seg->ts_ecr != 0) {
 		/* Linux times a retransmitted segment by the timestamp

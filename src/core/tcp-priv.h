@@ -121,6 +121,7 @@ void	 tcp_enter_time_wait(struct tcp *, enum tcp_cause);
 /* tcp-sack.c */
 bool	 tcp_sb_on(const struct tcp *);
 uint32_t tcp_sb_in_flight(const struct tcp *);
+bool	 tcp_sb_resent_acked(const struct tcp *, uint32_t);
 void	 tcp_sb_sent(struct tcp *, uint32_t, uint32_t, uint8_t, bool);
 void	 tcp_sb_ack(struct tcp *, const struct segment *, uint32_t);
 bool	 tcp_sb_timeout(struct tcp *);

@@ -63,6 +63,20 @@ tcp_sb_in_flight(const struct tcp *tp)
 	    count(tp, SB_LOST) + count(tp, SB_RTX_OUT));
 }
 
+/*
+ * Whether an ACK up to ack takes in data that was sent more than once
+ * (Linux FLAG_RETRANS_DATA_ACKED): Karn's rule then allows no sample
+ * from the send times.
+ */
+bool
+tcp_sb_resent_acked(const struct tcp *tp, uint32_t ack)
+{
+	for (int i = 0; i < tp->nsent && seq_lt(tp->sent[i].seq, ack); i++)
+		if ((tp->sent[i].sb & (SB_RETRANS | SB_SACKED)) == SB_RETRANS)
+			return true;
+	return false;
+}
+
 static void
 sent_remove(struct tcp *tp, int i)
 {
