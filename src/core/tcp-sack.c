@@ -72,7 +72,7 @@ bool
 tcp_sb_resent_acked(const struct tcp *tp, uint32_t ack)
 {
 	for (int i = 0; i < tp->nsent && seq_lt(tp->sent[i].seq, ack); i++)
-		if ((tp->sent[i].sb & (SB_RETRANS | SB_SACKED)) == SB_RETRANS)
+		if (tp->sent[i].sb & SB_RETRANS)	/* SACKed or not */
 			return true;
 	return false;
 }
