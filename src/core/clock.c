@@ -12,6 +12,7 @@ void
 clock_init(struct clock *c)
 {
 	c->now = 0;
+	c->step = 1;
 	c->armed_count = 0;
 	c->head = NULL;
 }
@@ -110,6 +111,8 @@ clock_fire_next(struct clock *c, vtime_t limit)
 	c->head = t->next;
 	t->next = NULL;
 	t->armed = false;
+	if (c->now != t->when)
+		c->step++;
 	c->now = t->when;
 	t->when = VT_NEVER;
 	t->fire(t, t->arg);
@@ -122,6 +125,8 @@ clock_advance(struct clock *c, vtime_t when)
 {
 	assert(when >= c->now);
 	assert(c->head == NULL || c->head->when >= when);
+	if (c->now != when)
+		c->step++;
 	c->now = when;
 }
 

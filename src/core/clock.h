@@ -46,8 +46,14 @@ struct timer {
 	bool		 armed;
 };
 
+/*
+ * step counts the moments a run is made of: it moves on with the time and
+ * at each call.  What a tap on lo (the kernel engine's capture) holds of
+ * the segments is taken from it between two such moments, not within one.
+ */
 struct clock {
 	vtime_t		 now;
+	uint64_t	 step;
 	uint64_t	 armed_count;
 	struct timer	*head;		/* sorted by (when, order) */
 };

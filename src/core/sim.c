@@ -369,6 +369,7 @@ sim_call(struct sim *s, enum side side, enum tcp_call call, uint32_t arg)
 	size_t			 at;
 
 	s->started = true;
+	s->clock.step++;
 	/* The call goes first, though the call's segments are sent inside
 	 * it: the journal reads in cause-then-effect order. */
 	c = journal_call(&s->journal, s->clock.now, side);

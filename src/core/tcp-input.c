@@ -307,8 +307,10 @@ ooo_drain(struct tcp *tp)
 		}
 		if (seq_gt(e, tp->rcv_nxt)) {
 			/* its buffer, now in order */
-			tcp_rq_push(tp, e - tp->rcv_nxt);
+			uint32_t	 len = e - tp->rcv_nxt;
+
 			tp->rcv_nxt = e;
+			tcp_rq_push(tp, len);
 		}
 		tp->nooo--;
 		tp->ooo[i][0] = tp->ooo[tp->nooo][0];

@@ -56,30 +56,68 @@ adv_mss(const struct tcp *tp)
 	return tp->prof->mss - tcp_opt_len(tp);
 }
 
-/* An in-order buffer of len octets joins the receive queue (the last
- * one takes it when synfin keeps no more). */
+/* The page pieces a segment of len octets brings: the sender copies a
+ * write into pages of 32 KiB (its task's page_frag), seldom aligned. */
+static uint32_t
+frags_of(uint32_t len)
+{
+	return len == 0 ? 0 : (len + 32767) / 32768 + 1;
+}
+
+/*
+ * Whether the last buffer may take more (tcp_try_coalesce): on lo a
+ * buffer is a clone of the sender's, shared (skb_cloned) until the
+ * sender has freed its copy, which our ACK of it lets it do once it
+ * takes that ACK in, and until a tap's copy is gone too (the kernel
+ * engine's capture, read between two steps).  So: its first segment
+ * came, and our ACK of it went, in steps before this one; and its page
+ * pieces and the new ones fit in one buffer (MAX_SKB_FRAGS, 17).
+ */
+static bool
+rq_tail_takes(const struct tcp *tp, uint32_t len)
+{
+	uint64_t	 step = tp->clock->step;
+
+	return tp->prof->half_free_window && tp->nrq > 0 && !tp->rq_fin &&
+	    tp->rq_head_step < step && tp->rq_ack_step != 0 &&
+	    tp->rq_ack_step < step && tp->rq_frags + frags_of(len) <= 17;
+}
+
+/*
+ * An in-order buffer of len octets, up to rcv_nxt, joins the receive
+ * queue: into the last buffer if that one may take it (then it costs
+ * no overhead of its own), else as a buffer of its own (the last one
+ * takes it when synfin keeps no more).
+ */
 void
 tcp_rq_push(struct tcp *tp, uint32_t len)
 {
-	if (tp->nrq == TCP_RQ_MAX)
-		tp->rq_len[tp->nrq - 1] += len;
-	else
-		tp->rq_len[tp->nrq++] = len;
 	tp->rcvq += len;
+	if (rq_tail_takes(tp, len)) {
+		tp->rq_len[tp->nrq - 1] += len;
+		tp->rq_frags += frags_of(len);
+		return;
+	}
+	if (tp->nrq == TCP_RQ_MAX) {
+		tp->rq_len[tp->nrq - 1] += len;
+		return;
+	}
+	tp->rq_len[tp->nrq++] = len;
+	tp->rq_head_end = tp->rcv_nxt;
+	tp->rq_head_step = tp->clock->step;
+	tp->rq_ack_step = 0;
+	tp->rq_frags = frags_of(len);
 }
 
 /*
  * A FIN alone joins the receive queue as a buffer of its own, costing
- * its overhead until a read reaches it, unless it is folded into the
- * last buffer (tcp_queue_rcv's tcp_try_coalesce).  On lo that buffer is
- * a clone of the sender's, which cannot take more (skb_cloned) until
- * our ACK of all of it has let the sender free its copy.
+ * its overhead until a read reaches it, unless the last buffer takes it
+ * (its flag goes there).
  */
 void
 tcp_rq_fin(struct tcp *tp)
 {
-	if (!tp->prof->half_free_window ||
-	    (tp->nrq > 0 && tp->rcv_wup == tp->rcv_nxt))
+	if (!tp->prof->half_free_window || rq_tail_takes(tp, 0))
 		return;
 	tcp_rq_push(tp, 0);
 	tp->rq_fin = true;
@@ -475,6 +513,9 @@ ack_sent(struct tcp *tp)
 	tp->pushed = tp->pushed2 = false;
 	tcp_timer_stop(tp, TT_DELACK);
 	tp->rcv_wup = tp->rcv_nxt;
+	if (tp->nrq > 0 && tp->rq_ack_step == 0 &&
+	    seq_geq(tp->rcv_nxt, tp->rq_head_end))
+		tp->rq_ack_step = tp->clock->step;
 }
 
 /* How many SACK blocks a segment has room for beside the timestamps,

@@ -329,6 +329,13 @@ struct tcp {
 	int			 nrq;
 	bool			 rq_fin;	/* the last is a FIN's, empty */
 	uint32_t		 rq_off;	/* read of the first so far */
+	/* The last buffer's first segment: where it ends, the clock's step
+	 * it came in and the one our ACK of it went in (0: not yet), and
+	 * the page pieces (frags) the buffer holds. */
+	uint32_t		 rq_head_end;
+	uint64_t		 rq_head_step;
+	uint64_t		 rq_ack_step;
+	uint32_t		 rq_frags;
 	uint32_t		 win_ratio;
 	uint32_t		 win_clamp;
 	uint32_t		 rcv_ssthresh;

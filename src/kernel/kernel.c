@@ -51,6 +51,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/inet_diag.h>
@@ -1031,6 +1032,10 @@ queue_others(struct kr *k, const struct cmd *c)
  */
 #define CONGESTION	"cubic"
 
+/* A socket filter that takes nothing. */
+static struct sock_filter	 none_code[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+static const struct sock_fprog	 take_none = { 1, none_code };
+
 static int
 new_socket(struct kr *k, enum side s)
 {
@@ -2005,6 +2010,13 @@ kernel_run(const struct script *sc, const struct journal *model,
 	k.raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
 	if (k.raw == -1)
 		die(NULL, "raw socket: %s", strerror(errno));
+	/* It only sends.  Unread, it would keep a clone of each TCP packet
+	 * that came in until its buffer filled, and a receiver cannot add
+	 * to a buffer still shared so (skb_try_coalesce): its receive
+	 * queue, and so its window, would be other than a program's. */
+	if (setsockopt(k.raw, SOL_SOCKET, SO_ATTACH_FILTER, &take_none,
+	    sizeof take_none) == -1)
+		die(NULL, "raw socket filter: %s", strerror(errno));
 	/* nft's first command reads the whole ruleset, some 30 ms: done
 	 * before the clock starts, so that the script's first drop is as
 	 * quick as the others. */
