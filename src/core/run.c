@@ -22,6 +22,11 @@ run_init(struct run *r, struct script *s, char *err, size_t errlen)
 	r->events_max = RUN_EVENTS_MAX;
 	if (sim_init(&r->sim, PROFILE_LINUX, err, errlen) == -1)
 		return -1;
+	/* Where the kernel engine would run it through its relay, the
+	 * receive queue is a relay's. */
+	r->sim.relay = script_needs_relay(s);
+	for (int i = 0; i < NSIDES; i++)
+		r->sim.ep[i].relay = r->sim.relay;
 	run_seg_rules(r, 0);
 	return 0;
 }

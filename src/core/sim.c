@@ -70,6 +70,7 @@ init_endpoints(struct sim *s)
 	for (int i = 0; i < NSIDES; i++) {
 		tcp_init(&s->ep[i], (enum side)i, &s->prof, &s->clock,
 		    &sim_tcp_hooks, s);
+		s->ep[i].relay = s->relay;
 		s->ep[i].lport = s->journal.conn.port[i];
 		s->ep[i].rport = s->journal.conn.port[!i];
 	}
@@ -583,6 +584,7 @@ sim_mark(const struct sim *s, struct sim_mark *m)
 {
 	m->prof = s->prof;
 	m->now = s->clock.now;
+	m->step = s->clock.step;
 	m->armed_count = s->clock.armed_count;
 	for (int i = 0; i < NSIDES; i++) {
 		m->ep[i] = s->ep[i];
@@ -631,6 +633,7 @@ sim_rewind(struct sim *s, const struct sim_mark *m)
 		s->last_error[i] = m->last_error[i];
 	}
 	s->clock.now = m->now;
+	s->clock.step = m->step;
 	s->clock.armed_count = m->armed_count;
 	clock_relink(&s->clock, armed, n);
 	free(armed);

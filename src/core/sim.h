@@ -36,6 +36,7 @@ struct sim {
 	uint64_t	 events;	/* timers, arrivals, injections so far */
 	bool		 started;	/* an endpoint has acted */
 	bool		 in_memory;	/* bypass the socket pair (benchmarks) */
+	bool		 relay;		/* as the kernel engine's relay */
 	uint8_t		*txbuf;		/* a segment being encoded */
 	char		 failure[256];	/* the wire failed: why */
 };
@@ -49,6 +50,7 @@ struct sim {
 struct sim_mark {
 	struct profile		 prof;
 	vtime_t			 now;
+	uint64_t		 step;
 	uint64_t		 armed_count;
 	struct tcp		 ep[NSIDES];
 	uint64_t		 rng;

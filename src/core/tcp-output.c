@@ -72,14 +72,20 @@ frags_of(uint32_t len)
  * engine's capture, read between two steps).  So: its first segment
  * came, and our ACK of it went, in steps before this one; and its page
  * pieces and the new ones fit in one buffer (MAX_SKB_FRAGS, 17).
+ * Through the kernel engine's relay a buffer is the relay's own and no
+ * clone, but its data is in its head, which no other can take in: only
+ * a FIN's empty buffer folds in.
  */
 static bool
 rq_tail_takes(const struct tcp *tp, uint32_t len)
 {
 	uint64_t	 step = tp->clock->step;
 
-	return tp->prof->half_free_window && tp->nrq > 0 && !tp->rq_fin &&
-	    tp->rq_head_step < step && tp->rq_ack_step != 0 &&
+	if (!tp->prof->half_free_window || tp->nrq == 0 || tp->rq_fin)
+		return false;
+	if (tp->relay)
+		return len == 0;
+	return tp->rq_head_step < step && tp->rq_ack_step != 0 &&
 	    tp->rq_ack_step < step && tp->rq_frags + frags_of(len) <= 17;
 }
 

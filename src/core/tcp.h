@@ -292,6 +292,11 @@ struct tcp {
 	bool			 exited;	/* the program exited: it holds
 						   no socket until it listens or
 						   connects anew */
+	/* The segments cross a relay (the kernel engine's two TUN devices),
+	 * not lo: each comes in a buffer of its own, no clone of the
+	 * sender's, whose head a receiver cannot take into another
+	 * (skb_head_is_locked), though a FIN's empty buffer folds in. */
+	bool			 relay;
 
 	/* Send sequence variables (RFC 9293 section 3.3.1). */
 	uint32_t		 iss;
