@@ -56,12 +56,15 @@ adv_mss(const struct tcp *tp)
 	return tp->prof->mss - tcp_opt_len(tp);
 }
 
+#define FRAG_PAGE	32768	/* a sender's page_frag (SKB_FRAG_PAGE_ORDER) */
+#define BUF_FRAGS_MAX	17	/* MAX_SKB_FRAGS */
+
 /* The page pieces a segment of len octets brings: the sender copies a
  * write into pages of 32 KiB (its task's page_frag), seldom aligned. */
 static uint32_t
 frags_of(uint32_t len)
 {
-	return len == 0 ? 0 : (len + 32767) / 32768 + 1;
+	return len == 0 ? 0 : (len + FRAG_PAGE - 1) / FRAG_PAGE + 1;
 }
 
 /*
@@ -71,7 +74,7 @@ frags_of(uint32_t len)
  * takes that ACK in, and until a tap's copy is gone too (the kernel
  * engine's capture, read between two steps).  So: its first segment
  * came, and our ACK of it went, in steps before this one; and its page
- * pieces and the new ones fit in one buffer (MAX_SKB_FRAGS, 17).
+ * pieces and the new ones fit in one buffer.
  * Through the kernel engine's relay a buffer is the relay's own and no
  * clone, but its data is in its head, which no other can take in: only
  * a FIN's empty buffer folds in.
@@ -86,7 +89,8 @@ rq_tail_takes(const struct tcp *tp, uint32_t len)
 	if (tp->relay)
 		return len == 0;
 	return tp->rq_head_step < step && tp->rq_ack_step != 0 &&
-	    tp->rq_ack_step < step && tp->rq_frags + frags_of(len) <= 17;
+	    tp->rq_ack_step < step &&
+	    tp->rq_frags + frags_of(len) <= BUF_FRAGS_MAX;
 }
 
 /*
