@@ -1024,18 +1024,18 @@ queue_others(struct kr *k, const struct cmd *c)
 	}
 }
 
-/*
- * A socket bound to side s's port, or -1 with errno from bind().  The
- * server's has SO_REUSEADDR, as servers' do; the client's only when the
- * script sets reuseaddr, so that binding a port still in TIME_WAIT fails
- * as it does for a program that did not ask.
- */
 #define CONGESTION	"cubic"
 
 /* A socket filter that takes nothing. */
 static struct sock_filter	 none_code[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
 static const struct sock_fprog	 take_none = { 1, none_code };
 
+/*
+ * A socket bound to side s's port, or -1 with errno from bind().  The
+ * server's has SO_REUSEADDR, as servers' do; the client's only when the
+ * script sets reuseaddr, so that binding a port still in TIME_WAIT fails
+ * as it does for a program that did not ask.
+ */
 static int
 new_socket(struct kr *k, enum side s)
 {
@@ -1050,8 +1050,7 @@ new_socket(struct kr *k, enum side s)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	/* The linux profile models CUBIC, Linux's default; a host set to
 	 * another (BBR keeps no ssthresh: its recovery sends otherwise)
-	 * would be measured against the wrong thing.  A listener's is
-	 * inherited by the connections it accepts. */
+	 * would be measured against the wrong thing. */
 	if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, CONGESTION,
 	    sizeof CONGESTION - 1) == -1)
 		die(NULL, "TCP_CONGESTION %s: %s", CONGESTION,
