@@ -518,7 +518,7 @@ static const char *const rtx_armed_as[3][NLANGS] = {
 };
 
 /* ... and firing so: who. */
-static const char *const rtx_fired_as[3][NLANGS] = {
+static const char *const rtx_fired_as[4][NLANGS] = {
 	{ "%s's timer fires as a tail loss probe (RFC 8985), not a timeout: "
 	  "one segment goes, new data if there is some and else the last one "
 	  "again, so that the ACK it draws shows what was lost; no backoff, "
@@ -542,6 +542,18 @@ static const char *const rtx_fired_as[3][NLANGS] = {
 	  "已打开，哪怕只开了一点，等待中的数据能放下多少就立即发多少，带 "
 	  "PSH；若仍关着，就发一个探测：序号比已发数据少一个字节的 ACK（Linux "
 	  "的做法），对方要用自己的窗口回答它，下一次探测等两倍长。" },
+	{ "%s's timer fires for a zero-window probe (RFC 9293 3.8.6.1).  If "
+	  "the window has opened, but too little for a full segment, what "
+	  "fits goes now: the timeout that overrides the sender's silly "
+	  "window avoidance (3.8.6.2.1).  If it is still shut, the next octet "
+	  "of data goes as the probe: the peer refuses it with an ACK that "
+	  "gives its window, or takes it if its window has opened; the next "
+	  "probe waits twice as long.",
+	  "%s的定时器到期，这是零窗口探测（RFC 9293 第 3.8.6.1 节）。窗口若"
+	  "已打开，但放不下一个完整的报文段，能放下多少就立即发多少：这是越过"
+	  "发送方糊涂窗口避免的超时（第 3.8.6.2.1 节）。若仍关着，就把下一个"
+	  "字节的数据作为探测发出：对方拒收它，回一个报告窗口的 ACK；窗口若已"
+	  "重新打开，就收下它。下一次探测等两倍长。" },
 };
 
 /* The words of timer_armed are ours, each with two %s (a test checks). */
@@ -549,7 +561,8 @@ static const char *const rtx_fired_as[3][NLANGS] = {
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 
 static void
-timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
+timer_event(const struct journal *j, const struct jevent *e, enum lang lang,
+    char *buf, size_t len)
 {
 	enum tcp_timer	 kind = (enum tcp_timer)e->x.timer.kind;
 	enum side	 side = (enum side)e->side;
@@ -582,9 +595,10 @@ timer_event(const struct jevent *e, enum lang lang, char *buf, size_t len)
 	case TA_PROBE:
 	case TA_REO:
 	case TA_ZWP:
-		add(buf, len, &n, rtx_fired_as[e->x.timer.action == TA_ZWP ?
-		    2 : e->x.timer.action == TA_REO][lang], side_cap(side,
-		    lang));
+		add(buf, len, &n, rtx_fired_as[e->x.timer.action != TA_ZWP ?
+		    e->x.timer.action == TA_REO :
+		    profiles[j->conn.profile].zwp_octet ? 3 : 2][lang],
+		    side_cap(side, lang));
 		break;
 	case TA_PENDING:
 		add(buf, len, &n, lang == LANG_EN ? "The run stops here with "
@@ -809,7 +823,7 @@ narrate(const struct journal *j, size_t i, enum lang lang,
 		state_event(e, lang, buf, len);
 		break;
 	case JE_TIMER:
-		timer_event(e, lang, buf, len);
+		timer_event(j, e, lang, buf, len);
 		break;
 	case JE_CALL:
 		call_event(j, e, lang, buf, len);

@@ -235,6 +235,10 @@ const struct profile profiles[NPROFILES] = {
 		.synack_win = 65535,
 		.rcv_buf = 65535,
 		.iw_segments = 4,
+		/* RFC 9293 3.8.6.1 (MUST-36): a shut window is probed
+		 * with an octet of new data; 3.8.6.2.1: the same timer
+		 * overrides the sender's SWS avoidance. */
+		.zwp_octet = true,
 	},
 };
 

@@ -75,6 +75,9 @@ struct profile {
 	bool		 nagle_minshall;	/* Minshall's Nagle */
 	bool		 zwp_old_ack;	/* a zero-window probe is an ACK of
 					   old sequence, not an octet */
+	bool		 zwp_octet;	/* ... the next octet of data (the
+					   textbook's), and the same timer
+					   overrides sender SWS avoidance */
 	bool		 send_queue;	/* Linux's send queue on lo: a write
 					   goes a buffer at a time, two
 					   segments may go as one (GSO) */

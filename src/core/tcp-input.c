@@ -865,9 +865,9 @@ input_sync(struct tcp *tp, const struct segment *seg)
 	if (tp->state != TCPS_SYN_RECEIVED) {
 		tcp_sb_ack(tp, seg, prior_una);
 		tcp_dupack(tp, seg, prior_una, tp->snd_wnd != prior_wnd);
-		/* Nothing was out: the answer to a window probe, or a
-		 * window update (Linux tcp_ack_probe). */
-		if (prior_una == tp->snd_max)
+		/* Nothing was out but a probe: its answer, or a window
+		 * update (Linux tcp_ack_probe). */
+		if (prior_una == tp->snd_max || tp->zwp_out)
 			tcp_zwp_ack(tp);
 	}
 	switch (tp->state) {

@@ -837,8 +837,8 @@ tcp_send_data(struct tcp *tp, uint32_t len, uint8_t flags)
  * one is unacknowledged (RFC 9293 3.7.4; Linux uses Minshall's variant).
  * New data under Linux's send queue is tcp-sendq.c's.
  */
-void
-tcp_output(struct tcp *tp)
+static void
+output_data(struct tcp *tp)
 {
 	if (!may_send_data(tp))
 		return;
@@ -907,6 +907,16 @@ tcp_output(struct tcp *tp)
 		if (tp->push == PUSH_PROBE || fin)
 			return;
 	}
+}
+
+/* ... and, the textbook's sender left with data the window will not
+ * take, its probe timer (Linux's send queue sets its own). */
+void
+tcp_output(struct tcp *tp)
+{
+	output_data(tp);
+	if (tp->prof->zwp_octet)
+		tcp_zwp_check(tp);
 }
 
 /* The write returns (Linux release_sock).  On lo what its last push

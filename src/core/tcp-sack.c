@@ -608,7 +608,8 @@ tcp_dupack(struct tcp *tp, const struct segment *seg, uint32_t prior_una,
 		tp->dupacks = 0;
 		return;
 	}
-	if (tp->snd_una == tp->snd_max || seg->len > 0 ||
+	/* The answer to a probe octet is no sign of loss. */
+	if (tp->snd_una == tp->snd_max || tp->zwp_out || seg->len > 0 ||
 	    (seg->flags & (TH_SYN | TH_FIN)) || seg->ack != tp->snd_una ||
 	    win_changed)
 		return;

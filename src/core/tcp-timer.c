@@ -90,16 +90,23 @@ tcp_timer_armed(const struct tcp *tp, enum tcp_timer k)
 }
 
 /*
- * Zero-window probing (RFC 9293 3.8.6.1; linux profile).  Nothing is out
- * and data waits that the peer's window will not take: the timer is set
- * for a probe, at the RTO (at least 200 ms), doubling with each probe
- * sent (Linux tcp_check_probe_timer, tcp_probe0_when).
+ * Zero-window probing (RFC 9293 3.8.6.1).  Nothing is out and data waits
+ * that the peer's window will not take: the timer is set for a probe,
+ * at the RTO (at least 200 ms; the textbook's 1 s), doubling with each
+ * probe sent (SHLD-29, SHLD-30; Linux tcp_check_probe_timer,
+ * tcp_probe0_when).  The textbook's probe is an octet of data, and
+ * probing goes on while it is refused.
  */
 static bool
 zwp_waiting(const struct tcp *tp)
 {
-	return tp->prof->zwp_old_ack && tcp_synchronized(tp) &&
-	    tp->snd_una == tp->snd_nxt && seq_geq(tp->snd_nxt, tp->snd_max) &&
+	if ((!tp->prof->zwp_old_ack && !tp->prof->zwp_octet) ||
+	    !tcp_synchronized(tp))
+		return false;
+	if (tp->zwp_out)
+		return tp->snd_wnd == 0;
+	return tp->snd_una == tp->snd_nxt &&
+	    seq_geq(tp->snd_nxt, tp->snd_max) &&
 	    (tcp_unsent(tp) > 0 || (tp->fin_queued && !tp->fin_sent)) &&
 	    !tcp_head_fits(tp);
 }
@@ -127,11 +134,28 @@ tcp_zwp_check(struct tcp *tp)
 		zwp_arm(tp);
 }
 
-/* An ACK came with nothing out (Linux tcp_ack_probe): the window opened
- * (the probing ends), or the probe timer is set again from now. */
+/*
+ * An ACK came with nothing out but a probe (Linux tcp_ack_probe): the
+ * window opened (the probing ends), or the probe timer is set again from
+ * now.  The textbook's octet, refused while the window was shut, goes
+ * again at the head of the data once it opens.
+ */
 void
 tcp_zwp_ack(struct tcp *tp)
 {
+	if (tp->zwp_out) {
+		if (tp->snd_una == tp->snd_nxt)
+			tp->zwp_out = false;	/* taken */
+		else if (tp->snd_wnd == 0)
+			return;			/* refused: probing goes on */
+		else {
+			tp->zwp_out = false;
+			tp->snd_nxt = tp->snd_una;
+			tcp_timer_stop(tp, TT_RTX);
+			tp->zwp_backoff = 0;
+			return;
+		}
+	}
 	if (zwp_waiting(tp))
 		zwp_arm(tp);
 	else if (tp->zwp_armed) {
@@ -141,10 +165,47 @@ tcp_zwp_ack(struct tcp *tp)
 		tp->zwp_backoff = 0;
 }
 
+/*
+ * The textbook's probe: a window opened too little for the sender's SWS
+ * avoidance takes what fits, the override of RFC 9293 3.8.6.2.1 (4),
+ * under the retransmission timer; a shut one gets the next octet of data
+ * (again, if refused before), which the peer refuses with an ACK giving
+ * its window or, the window open, takes.  False when the window is shut.
+ */
+static bool
+zwp_override(struct tcp *tp)
+{
+	uint32_t	 len = tcp_unsent(tp), mss = tcp_send_mss(tp);
+	uint32_t	 room = tp->snd_una + tp->snd_wnd - tp->snd_nxt;
+
+	if (tp->zwp_out || seq_leq(tp->snd_una + tp->snd_wnd, tp->snd_nxt))
+		return false;
+	if (len > mss)
+		len = mss;
+	tcp_send_data(tp, len > room ? room : len, TH_ACK);
+	return true;
+}
+
+static void
+zwp_octet(struct tcp *tp)
+{
+	enum tcp_push	 push = tp->push;
+
+	if (tp->zwp_out)
+		tp->snd_nxt = tp->snd_una;
+	tp->push = PUSH_PROBE;
+	tcp_send_data(tp, 1, TH_ACK);
+	tp->push = push;
+	tp->zwp_out = true;
+	/* Refused and sent again, the octet times no round trip. */
+	if (tp->rtt_timing && tp->rtt_seq == tp->snd_una)
+		tp->rtt_timing = false;
+}
+
 /* The probe (tcp_send_probe0): what of the data a window too small
  * for it takes, or, the window shut, an ACK one octet behind what was
- * sent, which the peer must answer with its window; the next waits
- * twice as long. */
+ * sent (Linux's) or the next octet (the textbook's), which the peer must
+ * answer with its window; the next waits twice as long. */
 static void
 zwp_timeout(struct tcp *tp)
 {
@@ -156,12 +217,20 @@ zwp_timeout(struct tcp *tp)
 		tcp_output(tp);
 		return;
 	}
-	if (tcp_sq_wakeup(tp)) {
+	if (tcp_sq_wakeup(tp) || (tp->prof->zwp_octet && tcp_unsent(tp) > 0 &&
+	    zwp_override(tp))) {
 		tp->zwp_backoff = 0;
 		return;
 	}
-	tcp_fill(tp, &seg, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);
-	tcp_emit(tp, &seg, NULL);
+	if (tp->prof->zwp_octet && tcp_unsent(tp) > 0)
+		zwp_octet(tp);
+	else if (tp->prof->zwp_octet) {
+		tcp_output(tp);		/* a FIN alone needs no window */
+		return;
+	} else {
+		tcp_fill(tp, &seg, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);
+		tcp_emit(tp, &seg, NULL);
+	}
 	if (tp->zwp_backoff < tp->prof->retries2)
 		tp->zwp_backoff++;
 	zwp_arm(tp);

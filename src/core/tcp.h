@@ -391,6 +391,8 @@ struct tcp {
 	bool			 reo_armed;	/* ... is RACK's reordering wait */
 	bool			 zwp_armed;	/* ... is a zero-window probe */
 	int			 zwp_backoff;	/* probes sent, the wait doubling */
+	bool			 zwp_out;	/* the textbook's probe octet is
+						   out, not yet taken */
 	int			 dupacks;	/* RFC 5681 duplicate ACKs in a row */
 	uint32_t		 tlp_high;	/* a probe is out up to here */
 	uint32_t		 last_seq;	/* the last new segment sent: */
