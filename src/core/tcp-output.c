@@ -391,6 +391,23 @@ tcp_rwin_data(struct tcp *tp, uint32_t len, bool in_order)
 }
 
 /*
+ * The textbook's window (RFC 9293 3.8.6.2.2, MUST-39): the free space,
+ * RCV.BUFF - RCV.USER, but the right edge stays where it was until that
+ * would move it by min(RCV.BUFF/2, Eff.snd.MSS) or more: no window
+ * opened a sliver at a time (receiver SWS avoidance).
+ */
+static uint32_t
+textbook_window(struct tcp *tp)
+{
+	uint32_t	 buf = tp->prof->rcv_buf, mss = tcp_send_mss(tp);
+	uint32_t	 room = buf > tp->rcvq ? buf - tp->rcvq : 0;
+	uint32_t	 left = tcp_recv_window(tp);
+	uint32_t	 step = buf / 2 < mss ? buf / 2 : mss;
+
+	return room < left || room - left >= step ? room : left;
+}
+
+/*
  * The window the receive buffer allows now.  The textbook: the free
  * space.  Linux (__tcp_select_window): the free memory as window, at
  * most rcv_ssthresh; nothing while that is less than a segment or a
@@ -403,8 +420,7 @@ tcp_rcv_space(struct tcp *tp)
 	uint32_t	 space, unit = 1u << tp->rcv_wscale, allowed, full, mss;
 
 	if (!tp->prof->half_free_window)
-		return tp->prof->rcv_buf > tp->rcvq ?
-		    tp->prof->rcv_buf - tp->rcvq : 0;
+		return textbook_window(tp);
 	space = rwin_free(tp);
 	allowed = win_from_space(tp, tp->rcvbuf);
 	full = tp->win_clamp < allowed ? tp->win_clamp : allowed;

@@ -189,17 +189,14 @@ read_ack_check(struct tcp *tp, uint32_t copied)
 		return;
 	}
 	/* The textbook's receiver (RFC 9293 3.8.6.2.2): a window left
-	 * too small for a segment, which a read opens by min(RCV.BUFF/2,
-	 * Eff.snd.MSS) or more, is announced at once.  Its sender does not
-	 * probe (see the README): without this a filled window would stop
-	 * the transfer for good. */
+	 * too small for a segment, whose edge the read lets move on
+	 * (textbook_window), is announced at once; else the sender learns
+	 * of it only when its probe timer runs out. */
 	if (!tp->prof->half_free_window && tcp_synchronized(tp) &&
 	    copied > 0 && !tp->rcv_fin) {
-		uint32_t	 mss = tcp_send_mss(tp), left = tcp_recv_window(tp);
-		uint32_t	 step = tp->prof->rcv_buf / 2 < mss ?
-				     tp->prof->rcv_buf / 2 : mss;
+		uint32_t	 left = tcp_recv_window(tp);
 
-		if (left < mss && tcp_rcv_space(tp) >= left + step)
+		if (left < tcp_send_mss(tp) && tcp_rcv_space(tp) > left)
 			tcp_send_ack(tp);
 	}
 }
