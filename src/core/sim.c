@@ -192,6 +192,12 @@ sim_output(void *ctx, struct tcp *tp, struct segment *seg,
 
 	s->started = true;
 	send_segment(s, (enum dir)tp->side, seg, payload, false);
+	/* Sent as the socket takes its backlog in, in the process's own
+	 * context (release_sock): on loopback the softirq that ends the
+	 * transmit carries it through the peer, and the peer's answer
+	 * into the backlog, before the sender goes on. */
+	if (tp->draining)
+		sim_run_until(s, s->clock.now);
 }
 
 static void
