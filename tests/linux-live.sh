@@ -51,7 +51,7 @@ for f in "$dir"/*.syn; do
 		echo "ok $n - $name: live # SKIP slow (SLOW=1 replays it)"
 		continue
 	elif grep -q '^# racy' "$f"; then
-		echo "ok $n - $name: live # SKIP the kernel's tick decides"
+		echo "ok $n - $name: live # SKIP racy: its timing decides (its comment says how)"
 		continue
 	fi
 	"$synfin" run "$f" 2>/dev/null | segs >"$tmp/model"
