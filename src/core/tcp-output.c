@@ -409,10 +409,10 @@ textbook_window(struct tcp *tp)
 
 /*
  * The window the receive buffer allows now.  The textbook: the free
- * space.  Linux (__tcp_select_window): the free memory as window, at
- * most rcv_ssthresh; nothing while that is less than a segment or a
- * sixteenth of the buffer (and so under half of it); rounded up to the
- * scale unit.
+ * space, its edge held (textbook_window).  Linux (__tcp_select_window):
+ * the free memory as window, at most rcv_ssthresh; nothing while that
+ * is less than a segment or a sixteenth of the buffer (and so under half
+ * of it); rounded up to the scale unit.
  */
 uint32_t
 tcp_rcv_space(struct tcp *tp)

@@ -166,11 +166,10 @@ tcp_zwp_ack(struct tcp *tp)
 }
 
 /*
- * The textbook's probe: a window opened too little for the sender's SWS
- * avoidance takes what fits, the override of RFC 9293 3.8.6.2.1 (4),
- * under the retransmission timer; a shut one gets the next octet of data
- * (again, if refused before), which the peer refuses with an ACK giving
- * its window or, the window open, takes.  False when the window is shut.
+ * The textbook's probe timer found a window opened too little for the
+ * sender's SWS avoidance: what fits goes, under the retransmission timer
+ * (the override of RFC 9293 3.8.6.2.1 (4)).  False when the window is
+ * shut (with the probe octet out it is).
  */
 static bool
 zwp_override(struct tcp *tp)
@@ -178,7 +177,7 @@ zwp_override(struct tcp *tp)
 	uint32_t	 len = tcp_unsent(tp), mss = tcp_send_mss(tp);
 	uint32_t	 room = tp->snd_una + tp->snd_wnd - tp->snd_nxt;
 
-	if (tp->zwp_out || seq_leq(tp->snd_una + tp->snd_wnd, tp->snd_nxt))
+	if (seq_leq(tp->snd_una + tp->snd_wnd, tp->snd_nxt))
 		return false;
 	if (len > mss)
 		len = mss;
@@ -186,6 +185,9 @@ zwp_override(struct tcp *tp)
 	return true;
 }
 
+/* ... and a shut one: the next octet of data (again, if refused
+ * before), which the peer refuses with an ACK giving its window or, its
+ * window open, takes. */
 static void
 zwp_octet(struct tcp *tp)
 {
@@ -217,16 +219,20 @@ zwp_timeout(struct tcp *tp)
 		tcp_output(tp);
 		return;
 	}
-	if (tcp_sq_wakeup(tp) || (tp->prof->zwp_octet && tcp_unsent(tp) > 0 &&
-	    zwp_override(tp))) {
+	if (tcp_sq_wakeup(tp)) {
 		tp->zwp_backoff = 0;
 		return;
 	}
-	if (tp->prof->zwp_octet && tcp_unsent(tp) > 0)
+	if (tp->prof->zwp_octet) {
+		if (tcp_unsent(tp) == 0) {
+			tcp_output(tp);	/* a FIN alone needs no window */
+			return;
+		}
+		if (zwp_override(tp)) {
+			tp->zwp_backoff = 0;
+			return;
+		}
 		zwp_octet(tp);
-	else if (tp->prof->zwp_octet) {
-		tcp_output(tp);		/* a FIN alone needs no window */
-		return;
 	} else {
 		tcp_fill(tp, &seg, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);
 		tcp_emit(tp, &seg, NULL);
