@@ -314,6 +314,7 @@ take_datagram(struct sim *s, enum side to, int sender, const uint8_t *buf,
 	}
 	journal_seg_event(&s->journal, s->clock.now, f->seg,
 	    f->copy ? FATE_DUPLICATED : FATE_DELIVERED);
+	s->ep[to].peer_una = s->ep[!to].snd_una;
 	tcp_input(&s->ep[to], &seg, payload);
 }
 

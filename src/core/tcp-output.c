@@ -70,11 +70,12 @@ frags_of(uint32_t len)
 /*
  * Whether the last buffer may take more (tcp_try_coalesce): on lo a
  * buffer is a clone of the sender's, shared (skb_cloned) until the
- * sender has freed its copy, which our ACK of it lets it do once it
- * takes that ACK in, and until a tap's copy is gone too (the kernel
- * engine's capture, read between two steps).  So: its first segment
- * came, and our ACK of it went, in steps before this one; and its page
- * pieces and the new ones fit in one buffer.
+ * sender has freed its copy, which it does as it takes our ACK of it
+ * in, and until a tap's copy is gone too (the kernel engine's capture,
+ * read between two steps).  So: its first segment came in a step
+ * before this one, the peer had taken our ACK of it when the new one
+ * came (an ACK lost on the way frees nothing), and its page pieces and
+ * the new ones fit in one buffer.
  * Through the kernel engine's relay a buffer is the relay's own and no
  * clone, but its data is in its head, which no other can take in: only
  * a FIN's empty buffer folds in.
@@ -88,8 +89,8 @@ rq_tail_takes(const struct tcp *tp, uint32_t len)
 		return false;
 	if (tp->relay)
 		return len == 0;
-	return tp->rq_head_step < step && tp->rq_ack_step != 0 &&
-	    tp->rq_ack_step < step &&
+	return tp->rq_head_step < step &&
+	    seq_geq(tp->peer_una, tp->rq_head_end) &&
 	    tp->rq_frags + frags_of(len) <= BUF_FRAGS_MAX;
 }
 
@@ -115,7 +116,6 @@ tcp_rq_push(struct tcp *tp, uint32_t len)
 	tp->rq_len[tp->nrq++] = len;
 	tp->rq_head_end = tp->rcv_nxt;
 	tp->rq_head_step = tp->clock->step;
-	tp->rq_ack_step = 0;
 	tp->rq_frags = frags_of(len);
 }
 
@@ -539,9 +539,6 @@ ack_sent(struct tcp *tp)
 	tp->pushed = tp->pushed2 = false;
 	tcp_timer_stop(tp, TT_DELACK);
 	tp->rcv_wup = tp->rcv_nxt;
-	if (tp->nrq > 0 && tp->rq_ack_step == 0 &&
-	    seq_geq(tp->rcv_nxt, tp->rq_head_end))
-		tp->rq_ack_step = tp->clock->step;
 }
 
 /* How many SACK blocks a segment has room for beside the timestamps,

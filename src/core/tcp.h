@@ -334,13 +334,15 @@ struct tcp {
 	int			 nrq;
 	bool			 rq_fin;	/* the last is a FIN's, empty */
 	uint32_t		 rq_off;	/* read of the first so far */
-	/* The last buffer's first segment: where it ends, the clock's step
-	 * it came in and the one our ACK of it went in (0: not yet), and
-	 * the page pieces (frags) the buffer holds. */
+	/* The last buffer's first segment: where it ends and the clock's
+	 * step it came in, and the page pieces (frags) the buffer holds. */
 	uint32_t		 rq_head_end;
 	uint64_t		 rq_head_step;
-	uint64_t		 rq_ack_step;
 	uint32_t		 rq_frags;
+	/* The peer's SND.UNA as the segment being taken in arrived (set
+	 * by whoever carries segments): on lo what lies below it the peer
+	 * has freed, so our buffers of it share their data no more. */
+	uint32_t		 peer_una;
 	uint32_t		 win_ratio;
 	uint32_t		 win_clamp;
 	uint32_t		 rcv_ssthresh;
