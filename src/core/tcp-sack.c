@@ -547,14 +547,15 @@ tcp_sb_timeout(struct tcp *tp)
 /*
  * A loss probe (Linux tcp_send_loss_probe): new data if the window
  * takes it, one segment, Nagle and the congestion window aside; true if
- * one went.
+ * one went.  The window is asked first (tcp_snd_wnd_test): a send queue
+ * it shuts is left as it is, its buffers not grown for nothing.
  */
 bool
 tcp_sb_probe_new(struct tcp *tp)
 {
 	uint32_t	 nxt = tp->snd_nxt;
 
-	if (!tcp_sb_on(tp) || tcp_unsent(tp) == 0)
+	if (!tcp_sb_on(tp) || tcp_unsent(tp) == 0 || !tcp_head_fits(tp))
 		return false;
 	tp->push = PUSH_PROBE;
 	tcp_output(tp);
