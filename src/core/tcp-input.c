@@ -706,12 +706,15 @@ static void
 input_fin_wait_2_orphan(struct tcp *tp, const struct segment *seg)
 {
 	uint32_t	 end = seg->seq + segment_seqlen(seg);
+	uint32_t	 edge = tp->rcv_nxt + tcp_recv_window(tp);
 	uint8_t		 fl = seg->flags;
 	bool		 in_window;
 
+	/* tcp_in_window, with what was left of the window: a segment of
+	 * no length may stand at its right edge. */
 	in_window = seg->seq == tp->rcv_nxt ||
-	    (seq_gt(end, tp->rcv_nxt) &&
-	    seq_lt(seg->seq, tp->rcv_nxt + tp->rcv_wnd));
+	    (seq_gt(end, tp->rcv_nxt) && seq_lt(seg->seq, edge)) ||
+	    (seg->seq == edge && end == seg->seq);
 	if (!in_window) {
 		tcp_send_oow_ack(tp, seg);
 		return;
