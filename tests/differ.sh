@@ -10,10 +10,10 @@
 # change from run to run, that is a race of the kernel's timers or of
 # its clock; L counts those where synfin sends what one of the later
 # runs sent.  Then "T more where its calls ran late" (synfin, given the
-# kernel's own call times, sends what it sent: see retimed below),
-# "G more where its receive buffer grew within a step" (and grew
-# elsewhere with a busy CPU beside it: see step_growths below), "P more
-# where its clock stood elsewhere in its tick" (see other_phase), with
+# kernel's own call times, sends what it sent: see retimed below), "P
+# more where its clock stood elsewhere in its tick" (see other_phase),
+# "G more where its runs differ with the machine loaded (H of them as
+# one of those runs)" (see load_race), with
 # each differing script and its DIFF lines as comments, and the scripts
 # kept in $DIFFER_KEEP (if set) to record with tests/kreplay.
 # DIFFER_N scripts (30), DIFFER_SEED (the date), DIFFER_MAX the largest
@@ -25,7 +25,8 @@ synfin=${SYNFIN:-$(pwd)/src/synfin}
 N=${DIFFER_N:-30}
 SEED=${DIFFER_SEED:-$(date +%Y%m%d)}
 tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+hog=
+trap 'rm -rf "$tmp"; [ -z "$hog" ] || kill "$hog" 2>/dev/null' EXIT INT TERM
 
 # The scripts: one awk program makes all N from the seed.
 MAX=${DIFFER_MAX:-262144}
@@ -96,72 +97,57 @@ fi
 # too few to see it).
 . "${SRCDIR:-$(dirname "$0")/..}/tests/segs.sh"
 
-# Where the kernel grows a receive buffer (DRS), its tracepoint
-# tcp_rcvbuf_grow says how long since the last measure (time) against
-# the receive RTT (rtt_us).  Linux measures after each buffer a read
-# copies, by the clock, once that RTT has passed.  A growth less than a
-# millisecond after the last measure falls within one step of the
-# script (its waits are 1 ms or more), where synfin's clock stands
-# still: the kernel's copy of a read (a microsecond or so a KiB) came
-# out longer than a receive RTT it measured on loopback (tens to
-# hundreds of microseconds, the time a window took to arrive), a race
-# of two durations of its own clock.  The same read decides both ways
-# on one machine (79 us against 67 grew, 39 against 92 did not), and
-# one script that always grows on one machine is a race on another.
-# Such a race need not show between runs on an idle machine: a
-# differing script that shows one runs up to six times more with a
-# busy CPU beside it, and counts apart only if that changes where the
-# buffer grows and what is sent.
-tr=/sys/kernel/tracing
-[ -d "$tr/events" ] || mount -t tracefs tracefs "$tr" 2>/dev/null
-grow=$tr/events/tcp/tcp_rcvbuf_grow/enable
-[ -w "$grow" ] || grow=
-hog=
-trap 'rm -rf "$tmp"; [ -z "$grow" ] || echo 0 >"$grow";
-    [ -z "$hog" ] || kill "$hog" 2>/dev/null' EXIT INT TERM
-
-# Trace the next run's buffer growth.
-grow_on() {
-	[ -n "$grow" ] || return 0
-	: >"$tr/trace"
-	echo 1 >"$grow"
-}
-
-# The growths between the ports of script $1 within a millisecond of
-# the last measure, one a line: "time rtt_us copied".
-step_growths() {
-	[ -n "$grow" ] || return 0
-	echo 0 >"$grow"
-	sed -n 's/.* time=\([0-9]*\) rtt_us=\([0-9]*\) copied=\([0-9]*\) .* sport=\([0-9]*\) dport=\([0-9]*\) .*/\1 \2 \3 \4 \5/p' \
-	    "$tr/trace" | awk -v p="$(sed -n 's/^set addr client [0-9.]*://p' "$1")" '
-	    ($4 == p || $4 == p + 1) && ($5 == p || $5 == p + 1) &&
-	    $1 < 1000 { print $1, $2, $3 }'
-}
-
-# Script $f run up to six times on the kernel beside a busy loop on the
-# same CPU: the first run whose buffer grows within a step elsewhere
-# than the first run's ($tmp/g0) and which sends other segments than it
-# did ($tmp/k0), or nothing and false.
-busy_race() {
+# Some races an idle machine does not show: how long a copy or a round
+# trip on lo takes against a receive RTT the kernel measured on lo (tens
+# of microseconds) decides, for one, whether it measures a reader's pace
+# again within one read and grows the buffer (tcp_rcv_space_adjust, after
+# each buffer copied, by the clock).  The same read goes both ways on one
+# machine (79 us against 67 grew, 39 against 92 did not), and a script
+# that always grows on one machine is a race on another.  So a script
+# still unexplained runs up to eight times more with the machine loaded
+# beside it: a busy loop, then a memory copy (dd from /dev/zero), each on
+# the CPU the kernel runs on and on another.  The first run that ran to
+# its end and sent other segments than the first ($tmp/k0) counts it as
+# a race of the clock: "N:what", with "=synfin" if that run sent what
+# synfin sends (the kernel engine then agrees, status 0); or nothing and
+# false.
+load_race() {
+	cpus=$(nproc 2>/dev/null || echo 1)
 	pin=
-	command -v taskset >/dev/null 2>&1 && pin="taskset -c 0"
-	awk '{ print $3 }' "$tmp/g0" >"$tmp/c0"
-	for r in 1 2 3 4 5 6; do
-		moved "$f" $((6000 + 2000 * r))
-		$pin timeout 60 sh -c 'while :; do :; done' &
-		hog=$!
-		grow_on
-		$pin "$synfin" run --engine kernel "$tmp/again.syn" \
-		    2>/dev/null | segs >"$tmp/l"
-		kill "$hog"
-		wait "$hog" 2>/dev/null
-		hog=
-		step_growths "$tmp/again.syn" | awk '{ print $3 }' >"$tmp/c"
-		if ! cmp -s "$tmp/c0" "$tmp/c" && ! cmp -s "$tmp/k0" "$tmp/l"
-		then
-			echo "$r"
-			return 0
-		fi
+	command -v taskset >/dev/null 2>&1 && pin="taskset -c 0" || cpus=1
+	n=0
+	for what in busy mem; do
+		for cpu in 0 1; do
+			[ "$cpu" -lt "$cpus" ] || continue
+			for r in 1 2; do
+				n=$((n + 1))
+				moved "$f" $((6500 + 2000 * n))
+				case $what in
+				busy)	${pin:+taskset -c $cpu} timeout 60 \
+					    sh -c 'while :; do :; done' & ;;
+				mem)	${pin:+taskset -c $cpu} timeout 60 \
+					    dd if=/dev/zero of=/dev/null bs=4M \
+					    2>/dev/null & ;;
+				esac
+				hog=$!
+				$pin "$synfin" run --engine kernel \
+				    "$tmp/again.syn" >"$tmp/l" 2>/dev/null
+				st=$?
+				kill "$hog" 2>/dev/null
+				wait "$hog" 2>/dev/null
+				hog=
+				if [ $st -eq 0 ]; then
+					echo "$n:$what:$cpu:=synfin"
+					return 0
+				fi
+				segs <"$tmp/l" >"$tmp/ls"
+				if [ $st -eq 1 ] && ! cmp -s "$tmp/k0" "$tmp/ls"
+				then
+					echo "$n:$what:$cpu:"
+					return 0
+				fi
+			done
+		done
 	done
 	return 1
 }
@@ -238,14 +224,14 @@ agree=0
 races=0
 alike=0
 late=0
-grows=0
 phases=0
+loaded=0
+loadlike=0
 i=0
 for f in "$tmp"/d*.syn; do
 	i=$((i + 1))
 	chmod 644 "$f"
 	ran=$f
-	grow_on
 	"$synfin" run --engine kernel "$f" >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	if [ $status -eq 2 ] && grep -q 'run again' "$tmp/err"; then
@@ -253,13 +239,10 @@ for f in "$tmp"/d*.syn; do
 		moved "$f" 5000
 		cp "$tmp/again.syn" "$tmp/ran.syn"
 		ran=$tmp/ran.syn
-		grow_on
 		"$synfin" run --engine kernel "$ran" >"$tmp/out" \
 		    2>"$tmp/err"
 		status=$?
 	fi
-	step_growths "$ran" >"$tmp/g0"
-	drs=$(awk 'NR == 1 { print "time=" $1 " us, rtt_us=" $2 }' "$tmp/g0")
 	if [ $status -eq 0 ]; then
 		agree=$((agree + 1))
 		continue
@@ -289,16 +272,26 @@ for f in "$tmp"/d*.syn; do
 		    "late: with the kernel's own call times$(
 		    [ -z "$ph" ] || echo " and set tick-phase ${ph}us")" \
 		    "synfin sends what it sent"
-	elif [ $status -eq 1 ] && [ -n "$drs" ] && busy=$(busy_race); then
-		grows=$((grows + 1))
-		echo "# differ $i: differs, where the kernel grew a receive" \
-		    "buffer within a step ($drs), and elsewhere with a busy" \
-		    "CPU beside it (run $busy): a race of its clock"
 	elif [ $status -eq 1 ] && ph=$(other_phase "$ran") && [ -n "$ph" ]; then
 		phases=$((phases + 1))
 		echo "# differ $i: differs, where the kernel's clock stood" \
 		    "elsewhere in its tick: with set tick-phase ${ph}us" \
 		    "synfin sends what it sent"
+	elif [ $status -eq 1 ] && load=$(load_race); then
+		loaded=$((loaded + 1))
+		case $load in
+		*:busy:*)	beside="a busy loop" ;;
+		*)		beside="a memory copy" ;;
+		esac
+		cpu=${load#*:*:}
+		same=
+		case $load in
+		*=synfin)	loadlike=$((loadlike + 1))
+				same="; synfin sends what that run sent" ;;
+		esac
+		echo "# differ $i: differs, and the kernel's runs differ with" \
+		    "the machine loaded (run ${load%%:*}, $beside on CPU" \
+		    "${cpu%%:*} beside it): a race of its clock$same"
 	else
 		echo "# differ $i: $(if [ $status -eq 1 ]; then echo differs;
 		    else echo "could not run: $(head -1 "$tmp/err")"; fi)"
@@ -310,8 +303,8 @@ for f in "$tmp"/d*.syn; do
 done
 echo "differ: $agree of $i scripts agree with the kernel, $races more" \
     "differ where the kernel's own runs do ($alike of them as one of its" \
-    "runs), $late more where its calls ran late," \
-    "$grows more where its receive" \
-    "buffer grew within a step, $phases more where its clock stood" \
-    "elsewhere in its tick (seed $SEED, writes up to $MAX)"
+    "runs), $late more where its calls ran late, $phases more where its" \
+    "clock stood elsewhere in its tick, $loaded more where its runs differ" \
+    "with the machine loaded ($loadlike of them as one of those runs)" \
+    "(seed $SEED, writes up to $MAX)"
 exit 0
