@@ -587,6 +587,13 @@ timer_event(const struct journal *j, const struct jevent *e, enum lang lang,
 		    "%s的%s定时器停止：它等待的事情已经发生。",
 		    side_cap(side, lang), timer_words[kind][lang]);
 		break;
+	case TA_CLEARED:
+		add(buf, len, &n, lang == LANG_EN ? "%s's %s timer is "
+		    "stopped: the connection's record (TCB) is deleted, and "
+		    "its timers with it." :
+		    "%s的%s定时器停止：连接的记录（TCB）被删除，定时器随之撤销。",
+		    side_cap(side, lang), timer_words[kind][lang]);
+		break;
 	case TA_FIRED:
 		add(buf, len, &n, lang == LANG_EN ? "%s's %s timer fires." :
 		    "%s的%s定时器到期。", side_cap(side, lang),

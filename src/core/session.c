@@ -488,7 +488,8 @@ index_timeline(struct session *s)
 			retries = l->n > 0 ? l->aux[l->n - 1] : 0;
 			if (e->x.timer.action == TA_FIRED)
 				retries++;
-			else if (e->x.timer.action == TA_CANCELLED)
+			else if (e->x.timer.action == TA_CANCELLED ||
+			    e->x.timer.action == TA_CLEARED)
 				retries = 0;
 			evlist_add(l, i, true, retries);
 			break;

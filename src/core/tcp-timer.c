@@ -72,15 +72,21 @@ tcp_timer_set_reo(struct tcp *tp, vtime_t delay)
 	timer_set(tp, TT_RTX, delay, TA_ARMED_REO);
 }
 
-void
-tcp_timer_stop(struct tcp *tp, enum tcp_timer k)
+static void
+timer_stop(struct tcp *tp, enum tcp_timer k, enum timer_action a)
 {
 	if (k == TT_RTX)
 		tp->reo_armed = tp->zwp_armed = false;
 	if (!tp->timers[k].armed)
 		return;
 	clock_cancel(tp->clock, &tp->timers[k]);
-	tp->hooks->timer(tp->ctx, tp, k, TA_CANCELLED, VT_NEVER);
+	tp->hooks->timer(tp->ctx, tp, k, a, VT_NEVER);
+}
+
+void
+tcp_timer_stop(struct tcp *tp, enum tcp_timer k)
+{
+	timer_stop(tp, k, TA_CANCELLED);
 }
 
 bool
@@ -242,11 +248,13 @@ zwp_timeout(struct tcp *tp)
 	zwp_arm(tp);
 }
 
+/* The TCB goes (a RST, an abort, a give-up, the end): so do its timers,
+ * whatever they waited for. */
 void
 tcp_timers_stop_all(struct tcp *tp)
 {
 	for (int k = 0; k < TCP_NTIMERS; k++)
-		tcp_timer_stop(tp, (enum tcp_timer)k);
+		timer_stop(tp, (enum tcp_timer)k, TA_CLEARED);
 }
 
 /*

@@ -60,6 +60,7 @@ enum timer_action {
 	TA_ARMED_ZWP,	/* armed for a zero-window probe (RFC 9293
 			 * 3.8.6.1; Linux's ICSK_TIME_PROBE0) */
 	TA_ZWP,		/* ... fired so: a probe of the closed window */
+	TA_CLEARED,	/* stopped as the connection's TCB is deleted */
 };
 #define TA_IS_ARMED(a)	((a) == TA_ARMED || (a) == TA_ARMED_PROBE || \
 			    (a) == TA_ARMED_REO || (a) == TA_ARMED_ZWP)
