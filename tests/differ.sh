@@ -108,9 +108,9 @@ fi
 # beside it: a busy loop, then a memory copy (dd from /dev/zero), each on
 # the CPU the kernel runs on and on another.  The first run that ran to
 # its end and sent other segments than the first ($tmp/k0) counts it as
-# a race of the clock: "N:what", with "=synfin" if that run sent what
-# synfin sends (the kernel engine then agrees, status 0); or nothing and
-# false.
+# a race of the clock: which run, and what ran beside it, with "; synfin
+# sends what that run sent" if it did (the kernel engine then agrees,
+# status 0); or nothing and false.
 load_race() {
 	cpus=$(nproc 2>/dev/null || echo 1)
 	pin=
@@ -123,9 +123,11 @@ load_race() {
 				n=$((n + 1))
 				moved "$f" $((6500 + 2000 * n))
 				case $what in
-				busy)	${pin:+taskset -c $cpu} timeout 60 \
+				busy)	beside="a busy loop"
+					${pin:+taskset -c $cpu} timeout 60 \
 					    sh -c 'while :; do :; done' & ;;
-				mem)	${pin:+taskset -c $cpu} timeout 60 \
+				mem)	beside="a memory copy"
+					${pin:+taskset -c $cpu} timeout 60 \
 					    dd if=/dev/zero of=/dev/null bs=4M \
 					    2>/dev/null & ;;
 				esac
@@ -136,14 +138,16 @@ load_race() {
 				kill "$hog" 2>/dev/null
 				wait "$hog" 2>/dev/null
 				hog=
+				said="run $n, $beside on CPU $cpu beside it"
 				if [ $st -eq 0 ]; then
-					echo "$n:$what:$cpu:=synfin"
+					echo "$said; synfin sends what that" \
+					    "run sent"
 					return 0
 				fi
 				segs <"$tmp/l" >"$tmp/ls"
 				if [ $st -eq 1 ] && ! cmp -s "$tmp/k0" "$tmp/ls"
 				then
-					echo "$n:$what:$cpu:"
+					echo "$said"
 					return 0
 				fi
 			done
@@ -279,19 +283,10 @@ for f in "$tmp"/d*.syn; do
 		    "synfin sends what it sent"
 	elif [ $status -eq 1 ] && load=$(load_race); then
 		loaded=$((loaded + 1))
-		case $load in
-		*:busy:*)	beside="a busy loop" ;;
-		*)		beside="a memory copy" ;;
-		esac
-		cpu=${load#*:*:}
-		same=
-		case $load in
-		*=synfin)	loadlike=$((loadlike + 1))
-				same="; synfin sends what that run sent" ;;
-		esac
+		case $load in *synfin*) loadlike=$((loadlike + 1)) ;; esac
 		echo "# differ $i: differs, and the kernel's runs differ with" \
-		    "the machine loaded (run ${load%%:*}, $beside on CPU" \
-		    "${cpu%%:*} beside it): a race of its clock$same"
+		    "the machine loaded (${load%%;*}): a race of its clock$(
+		    case $load in *synfin*) echo "; ${load#*; }" ;; esac)"
 	else
 		echo "# differ $i: $(if [ $status -eq 1 ]; then echo differs;
 		    else echo "could not run: $(head -1 "$tmp/err")"; fi)"
